@@ -1,0 +1,166 @@
+"""The `timeline` command: parse options, call the service once, render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from typing import Any, Callable
+
+import click
+
+DEMO_DB = "timeline-demo.db"
+
+
+class TimelineGroup(click.Group):
+    """Renders every user error once, as plain lines on stderr, with its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from timeline.errors import TimelineError
+
+        try:
+            return super().invoke(ctx)
+        except TimelineError as error:
+            if os.environ.get("TIMELINE_DEBUG"):
+                raise
+            for line in error.lines():
+                click.echo(f"error: {line}" if not line.endswith("nothing was written.") else line, err=True)
+            ctx.exit(error.exit_code)
+
+
+def console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) -> None:
+    from timeline.render import canonical_json
+
+    if as_json:
+        click.echo(canonical_json(data()))
+    else:
+        console().print(renderable())
+
+
+def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option("--db", envvar="TIMELINE_DB", default=default, show_default=bool(default),
+                        help="Store: an SQLite file path (env TIMELINE_DB; default ./timeline.db).")
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")
+
+
+def _bound(option: str, text: str | None, upper: bool) -> date | None:
+    from events.dates import InvalidDate, parse_edtf
+    from timeline.errors import InvalidOption
+
+    if text is None:
+        return None
+    try:
+        parsed = parse_edtf(text)
+        bound = parsed.upper if upper else parsed.lower
+    except InvalidDate as error:
+        raise InvalidOption(f"{option}: {error}") from None
+    if bound is None:
+        raise InvalidOption(f"{option}: {text!r} has an open end; give a date")
+    return bound
+
+
+def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of (knowledge date) and --since/--until (occurred window); a partial date means its whole span."""
+    func = click.option("--until", help="Only facts that occurred by this date (EDTF; 2023 = end of 2023).")(func)
+    func = click.option("--since", help="Only facts that occurred from this date (EDTF).")(func)
+    return click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")(func)
+
+
+@click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="timeline")
+def main() -> None:
+    """An event-sourced timeline of projects and partnerships, built from sourced news facts."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option()
+@json_option
+def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
+    """Validate input files and directories without writing anything."""
+    from timeline import render, service
+
+    report = service.check(paths, db)
+    emit(as_json, report.to_json, lambda: render.check_report(report, paths))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option("timeline.db")
+@json_option
+def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
+    """Validate everything, then append the resulting events in one transaction (all or nothing)."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db, create=True) as store:
+        plan = store.ingest(paths)
+    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
+
+
+@main.command()
+@click.argument("ref")
+@date_options
+@db_option("timeline.db")
+@json_option
+def project(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+    """A project's timeline, oldest first, as known now or --as-of a past day."""
+    from projections.timeline import Window
+    from timeline import render
+    from timeline.service import Timeline
+
+    window = Window(_bound("--since", since, upper=False), _bound("--until", until, upper=True))
+    with Timeline(db) as store:
+        view = store.project(ref, _bound("--as-of", as_of, upper=True), window)
+    emit(as_json, view.to_json, lambda: render.project_timeline(view))
+
+
+@main.command()
+@click.option("--fact", help="Only this fact's events.")
+@db_option("timeline.db")
+@json_option
+def log(fact: str | None, db: str, as_json: bool) -> None:
+    """The raw events, with their recorded time and, where they have one, reported dates."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        events = store.events(fact)
+    emit(as_json, lambda: [render.event_json(e) for e in events], lambda: render.event_log(events))
+
+
+@main.command()
+@db_option(DEMO_DB)
+@click.option("--project", "ref", default="north-hanoi-smart-city", show_default=True)
+def demo(db: str, ref: str) -> None:
+    """Load the bundled sample (built from the seed articles) and print a timeline now and as of 2022-03-22."""
+    from rich.text import Text
+
+    from timeline import render
+    from timeline.service import Timeline, sample_paths
+
+    out = console()
+    with Timeline(db, create=True) as store:
+        plan = store.ingest(sample_paths())
+        now = store.project(ref)
+        before = store.project(ref, date(2022, 3, 22))
+    out.print(render.ingest_summary(plan, db))
+    out.print()
+    out.print(render.project_timeline(now))
+    out.print()
+    out.print(render.project_timeline(before))
+    out.print()
+    out.print(Text(f"Replay: on 2022-03-22 the public record held {len(before.entries)} of the "
+                   f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {db}"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Domain events: what the log says happened to facts and entities. Past tense, frozen, versioned.
+
+Each class's `schema_version` is stored with every event (as the eventsourcing `class_version`); when a
+payload's shape changes, bump it and add an upcaster in timeline.store so old logs stay readable.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from events.inputs import ENTITY_KINDS, ORGANISATION_KINDS, Fact, Frozen, Retraction, Slug, Source, Text
+
+
+class DomainEvent(Frozen):
+    schema_version: ClassVar[int] = 1
+
+
+class FactReported(DomainEvent):
+    """First ingest of a fact: its resolved main values and its sources (never a retraction)."""
+
+    fact: Fact
+
+
+class SourceAdded(DomainEvent):
+    """Another source for a known fact (e.g. the English twin of a Vietnamese report)."""
+
+    fact_id: str
+    source: Source
+
+
+class FactCorrected(DomainEvent):
+    """An edit of the input: changed main values (the diff) and sources whose details were fixed."""
+
+    fact_id: str
+    changes: dict[str, Any] = {}
+    sources: tuple[Source, ...] = ()
+
+
+class FactRetracted(DomainEvent):
+    """Withdrawn from the record on a date, for a reason. The fact stays in the log."""
+
+    fact_id: str
+    retraction: Retraction
+
+
+class EntityRecord(Frozen):
+    """A resolved entity: references (an office's organisation) are ids."""
+
+    entity: Literal[ENTITY_KINDS]  # type: ignore[valid-type]
+    id: Slug
+    name: Text
+    aliases: tuple[Text, ...] = ()
+    description: Text | None = None
+    kind: Literal[ORGANISATION_KINDS] | None = None  # type: ignore[valid-type]  # organisations only
+    organisation: Slug | None = None  # offices only
+
+
+class EntityRegistered(DomainEvent):
+    record: EntityRecord
+
+
+class AliasAdded(DomainEvent):
+    entity_id: str
+    alias: str
+
+
+class EntityCorrected(DomainEvent):
+    entity_id: str
+    changes: dict[str, Any]
+
+
+FACT_EVENTS = (FactReported, SourceAdded, FactCorrected, FactRetracted)
+ENTITY_EVENTS = (EntityRegistered, AliasAdded, EntityCorrected)
+
+
+def fact_id_of(event: DomainEvent) -> str:
+    return event.fact.id if isinstance(event, FactReported) else event.fact_id  # type: ignore[attr-defined]
+
+
+def entity_id_of(event: DomainEvent) -> str:
+    return event.record.id if isinstance(event, EntityRegistered) else event.entity_id  # type: ignore[attr-defined]

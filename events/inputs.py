@@ -1,0 +1,136 @@
+"""What people write: entities and facts, as strict frozen pydantic models.
+
+A fact written by a person names entities by id or alias; once resolved (see timeline.resolve) the same
+model carries ids only and becomes the payload of a `FactReported` event.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
+
+from events.dates import parse_edtf
+
+FACT_KINDS = ("meeting", "target", "milestone", "statistic", "appointment", "agreement", "announcement")
+STATUSES = ("happened", "scheduled", "postponed", "cancelled")
+ORGANISATION_KINDS = ("country", "city", "company", "agency", "university", "government", "party", "other")
+ENTITY_KINDS = ("project", "organisation", "office", "person")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _year_as_text(value: Any) -> Any:
+    """YAML reads `deadline: 2030` as a number; a bare four-digit year is a valid EDTF date."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
+        return f"{value:04d}"
+    return value
+
+
+def _canonical_edtf(text: str) -> str:
+    return str(parse_edtf(text))
+
+
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
+Verbatim = Annotated[str, StringConstraints(strict=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=200)]
+Ref = Text  # an entity id or alias, before resolution; an id after
+Edtf = Annotated[str, BeforeValidator(_year_as_text), StringConstraints(strict=True), AfterValidator(_canonical_edtf)]
+Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$")]
+Number = StrictFloat
+
+
+class Figure(Frozen):
+    metric: Text
+    value: Number | tuple[Number, Number] | None = None
+    unit: Text | None = None
+    as_written: Verbatim | None = None
+    deadline: Edtf | None = None
+    vision: Edtf | None = None
+    note: Text | None = None
+
+
+class PersonRole(Frozen):
+    person: Ref
+    office: Ref | None = None
+    role: Text | None = None
+
+
+class Source(Frozen):
+    outlet: Text
+    language: Language
+    reported: Edtf
+    url: Text | None = None
+    title: Text | None = None
+    quote: Verbatim | None = None
+    differs: dict[str, Any] = Field(default_factory=dict)
+    note: Text | None = None
+
+    def key(self) -> tuple[str, str, str, str]:
+        """What makes two source entries the same source: the outlet, language, day and address."""
+        return (self.outlet.casefold(), self.language, self.reported, self.url or "")
+
+
+class Retraction(Frozen):
+    on: Edtf
+    reason: Text
+
+
+class Fact(Frozen):
+    id: Slug
+    kind: Literal[FACT_KINDS]  # type: ignore[valid-type]
+    occurred: Edtf
+    status: Literal[STATUSES] = "happened"  # type: ignore[valid-type]
+    title: Text
+    summary: Text | None = None
+    projects: tuple[Ref, ...] = ()
+    partners: tuple[Ref, ...] = ()
+    people: tuple[PersonRole, ...] = ()
+    place: Text | None = None
+    figures: tuple[Figure, ...] = ()
+    target: Slug | None = None
+    fulfils: Slug | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+    retracted: Retraction | None = None
+    notes: Text | None = None
+
+
+# Fields a source may state differently from the fact's main values (its `differs` map).
+STATED_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "sources", "retracted", "notes"})
+# Fields a correction may change (everything but the identity and what has events of its own).
+CORRECTABLE_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "sources", "retracted"})
+
+
+class Entity(Frozen):
+    id: Slug
+    name: Text
+    aliases: tuple[Text, ...] = ()
+    description: Text | None = None
+
+
+class Project(Entity):
+    pass
+
+
+class Organisation(Entity):
+    kind: Literal[ORGANISATION_KINDS]  # type: ignore[valid-type]
+
+
+class Office(Entity):
+    organisation: Ref
+
+
+class Person(Entity):
+    pass
+
+
+ENTITY_MODELS: dict[str, type[Entity]] = {
+    "project": Project,
+    "organisation": Organisation,
+    "office": Office,
+    "person": Person,
+}
+# The plural keys of an entities file, mapped to entity kinds.
+ENTITY_SECTIONS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}

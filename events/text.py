@@ -1,0 +1,24 @@
+"""Folding text for matching: case-, diacritic- and Unicode-form-insensitive ("Hà Nội" matches "ha noi")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Letters that do not decompose into a base letter plus a combining mark.
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l"})
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Lower-case words without diacritics, separated by single spaces: 'Hà  Nội!' -> 'ha noi'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", bare.casefold().translate(_SPECIAL)).strip()
+
+
+def match_key(text: str) -> str:
+    """The key two names must share to be the same name: folded, without spaces ('Ha Noi' = 'Hanoi')."""
+    return fold(text).replace(" ", "")

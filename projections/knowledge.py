@@ -1,0 +1,77 @@
+"""What the public record said about a fact on a knowledge date (DESIGN.md, "value at a knowledge date").
+
+As of D the visible sources are those reported by D (a source dated only to a month or a year counts from
+the last day it could have appeared). Each field shows the latest visible source's statement — the main
+values overridden by that source's `differs` — and every other distinct value stated by a visible source is
+kept as a disagreement, with its sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from events.dates import EdtfDate, parse_edtf
+from events.inputs import STATED_FIELDS, Fact, Source
+
+
+def reported_by(source: Source) -> date:
+    """The first knowledge date on which the source is certainly public."""
+    return parse_edtf(source.reported).upper_or_max
+
+
+def is_visible(source: Source, as_of: date | None) -> bool:
+    return as_of is None or reported_by(source) <= as_of
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    field: str
+    value: Any
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FactView:
+    """A fact as the record stood on a knowledge date."""
+
+    fact: Fact  # the values stated by the latest visible source; `sources` are the visible ones
+    disagreements: tuple[Disagreement, ...]
+    occurred: EdtfDate
+
+    @property
+    def id(self) -> str:
+        return self.fact.id
+
+
+def statement(fact: Fact, source: Source) -> dict[str, Any]:
+    """The main values as this source states them."""
+    values = fact.model_dump(include=set(STATED_FIELDS))
+    values.update(source.differs)
+    return values
+
+
+def view(fact: Fact, as_of: date | None = None) -> FactView | None:
+    """The fact as known on `as_of` (None: everything known), or None if not yet reported or retracted."""
+    if fact.retracted is not None and (as_of is None or parse_edtf(fact.retracted.on).lower_or_min <= as_of):
+        return None
+    visible = tuple(source for source in fact.sources if is_visible(source, as_of))
+    if not visible:
+        return None
+    # The latest visible source; among sources of the same day the one later in the file wins.
+    latest = max(range(len(visible)), key=lambda i: (reported_by(visible[i]), i))
+    values = statement(fact, visible[latest])
+    disagreements = []
+    differing = sorted({name for source in visible for name in source.differs})
+    for name in differing:
+        others: dict[str, tuple[Any, list[Source]]] = {}
+        for source in visible:
+            stated = statement(fact, source)[name]
+            if stated != values[name]:
+                others.setdefault(repr(stated), (stated, []))[1].append(source)
+        disagreements.extend(Disagreement(name, value, tuple(sources)) for value, sources in others.values())
+    shown = fact.model_validate({**fact.model_dump(), **values, "sources": visible}) if differing else (
+        fact if len(visible) == len(fact.sources) else fact.model_copy(update={"sources": visible})
+    )
+    return FactView(fact=shown, disagreements=tuple(disagreements), occurred=parse_edtf(shown.occurred))

@@ -1,0 +1,1 @@
+"""timeline: an event-sourced, bitemporal timeline of projects and partnerships."""

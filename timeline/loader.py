@@ -1,0 +1,178 @@
+"""Reading input files (YAML, JSON, JSONL) into raw records that remember where they came from."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import yaml
+
+from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
+from timeline.errors import Problem
+
+SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+_SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that keeps dates as text (EDTF is ours to parse) and reads only true/false as booleans,
+    so that `on:` in `retracted: {on: ...}` stays a key, not True."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TIMESTAMP, _BOOL)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One entity or fact as written: its kind ('fact' or an entity kind), raw data and location."""
+
+    kind: str
+    data: Any
+    file: str
+    line: int | None
+
+    def problem(self, message: str, field: str | None = None) -> Problem:
+        fact = self.data.get("id") if self.kind == "fact" and isinstance(self.data, dict) else None
+        return Problem(self.file, message, self.line, fact if isinstance(fact, str) else None, field)
+
+
+def input_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named, and input files found under directories named, in a stable order."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
+        elif not path.exists():
+            problems.append(Problem(str(path), "no such file or directory"))
+        elif path.suffix.lower() not in SUFFIXES:
+            problems.append(Problem(str(path), f"not an input file; expected one of {', '.join(SUFFIXES)}"))
+        else:
+            files.append(path)
+    return files, problems
+
+
+def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
+    files, problems = input_files(paths)
+    records: list[Record] = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            problems.append(Problem(str(path), f"not UTF-8 text (byte {error.start})"))
+            continue
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            continue
+        try:
+            records.extend(parse(text, str(path)))
+        except _FileProblem as error:
+            problems.append(error.problem)
+    return records, problems
+
+
+class _FileProblem(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def parse(text: str, file: str) -> Iterator[Record]:
+    """Records in one file's text; the format follows the file name's suffix."""
+    suffix = Path(file).suffix.lower()
+    if suffix == ".jsonl":
+        yield from _jsonl(text, file)
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise _FileProblem(Problem(file, f"invalid JSON: {error.msg}", error.lineno)) from None
+        except RecursionError:
+            raise _FileProblem(Problem(file, "invalid JSON: nested too deeply")) from None
+        yield from _document(data, file, lines=None)
+    else:
+        yield from _yaml(text, file)
+
+
+def _jsonl(text: str, file: str) -> Iterator[Record]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as error:
+            message = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+            raise _FileProblem(Problem(file, f"invalid JSON line: {message}", number)) from None
+        if isinstance(data, dict) and "entity" in data:
+            kind = data["entity"]
+            if kind not in ENTITY_KINDS:
+                raise _FileProblem(Problem(file, f"unknown entity kind {kind!r}; expected one of "
+                                                 f"{', '.join(ENTITY_KINDS)}", number, field="entity"))
+            yield Record(kind, {k: v for k, v in data.items() if k != "entity"}, file, number)
+        else:
+            yield Record("fact", data, file, number)
+
+
+def _yaml(text: str, file: str) -> Iterator[Record]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise _FileProblem(Problem(file, f"invalid YAML: {error.problem or error.context}", line)) from None
+    except yaml.YAMLError as error:
+        raise _FileProblem(Problem(file, f"invalid YAML: {error}")) from None
+    except RecursionError:
+        raise _FileProblem(Problem(file, "invalid YAML: nested too deeply")) from None
+    finally:
+        loader.dispose()
+    yield from _document(data, file, node)
+
+
+def _item_lines(node: Any) -> list[int | None]:
+    items = getattr(node, "value", None)
+    if isinstance(node, yaml.SequenceNode):
+        return [item.start_mark.line + 1 for item in items]
+    return []
+
+
+def _document(data: Any, file: str, lines: Any) -> Iterator[Record]:
+    """A document is a list of facts, or a mapping of sections (projects, organisations, ..., facts)."""
+    if data is None:
+        return
+    if isinstance(data, list):
+        yield from _section("fact", data, file, lines)
+        return
+    if not isinstance(data, dict):
+        raise _FileProblem(Problem(file, "expected a list of facts or a mapping of sections "
+                                         f"({', '.join(_SECTIONS)}), found {type(data).__name__}"))
+    section_nodes = {}
+    if isinstance(lines, yaml.MappingNode):
+        section_nodes = {key.value: value for key, value in lines.value if isinstance(key, yaml.ScalarNode)}
+    for key, items in data.items():
+        kind = _SECTIONS.get(key) if isinstance(key, str) else None
+        if kind is None:
+            raise _FileProblem(Problem(file, f"unknown section {key!r}; expected one of {', '.join(_SECTIONS)}"))
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise _FileProblem(Problem(file, f"section {key!r} must be a list, found {type(items).__name__}"))
+        yield from _section(kind, items, file, section_nodes.get(key))
+
+
+def _section(kind: str, items: list[Any], file: str, node: Any) -> Iterator[Record]:
+    lines = _item_lines(node) if node is not None else []
+    for index, item in enumerate(items):
+        yield Record(kind, item, file, lines[index] if index < len(lines) else None)

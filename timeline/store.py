@@ -1,0 +1,218 @@
+"""The event log: an `eventsourcing` application on SQLite, with one stream per fact and per entity.
+
+Stream ids are uuid5 of the input ids, so re-ingesting and re-ordering give the same streams. Domain events
+(pydantic, in `events.domain`) travel as the JSON `payload` of one stored event class each; that class's
+`class_version` is the domain event's `schema_version`, and upcasters on it keep old logs readable.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.utils import get_topic
+
+from events import domain
+from timeline.errors import Conflict, StoreError
+from timeline.ingest import Change
+
+NAMESPACE = uuid.UUID("6f1c2a7e-3b8d-5e4f-9a10-7c2d4e6f8a9b")
+LOCK_TIMEOUT_SECONDS = 5
+
+
+def fact_stream_id(fact_id: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, "fact:" + fact_id)
+
+
+def entity_stream_id(entity_id: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, "entity:" + entity_id)
+
+
+class FactStream(Aggregate):
+    """The stream of one fact's events."""
+
+    class Reported(Aggregate.Created):
+        payload: dict[str, Any]
+
+    class SourceAdded(Aggregate.Event):
+        payload: dict[str, Any]
+
+    class Corrected(Aggregate.Event):
+        payload: dict[str, Any]
+
+    class Retracted(Aggregate.Event):
+        payload: dict[str, Any]
+
+
+class EntityStream(Aggregate):
+    """The stream of one entity's events."""
+
+    class Registered(Aggregate.Created):
+        payload: dict[str, Any]
+
+    class AliasAdded(Aggregate.Event):
+        payload: dict[str, Any]
+
+    class Corrected(Aggregate.Event):
+        payload: dict[str, Any]
+
+
+STORED: dict[type[domain.DomainEvent], type[Aggregate.Event]] = {
+    domain.FactReported: FactStream.Reported,
+    domain.SourceAdded: FactStream.SourceAdded,
+    domain.FactCorrected: FactStream.Corrected,
+    domain.FactRetracted: FactStream.Retracted,
+    domain.EntityRegistered: EntityStream.Registered,
+    domain.AliasAdded: EntityStream.AliasAdded,
+    domain.EntityCorrected: EntityStream.Corrected,
+}
+DOMAIN = {stored: model for model, stored in STORED.items()}
+for _model, _stored in STORED.items():
+    _stored.class_version = _model.schema_version  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """A domain event as the log holds it: its position, stream version and recorded time."""
+
+    position: int
+    version: int
+    recorded: datetime
+    event: domain.DomainEvent
+
+
+class TimelineApplication(Application[uuid.UUID]):
+    name = "timeline"
+
+
+def sqlite_path(db: str) -> Path:
+    if db.startswith(("postgresql://", "postgres://")):
+        raise StoreError(f"{db.split('@')[-1]}: PostgreSQL stores are not supported by this version; "
+                         "use an SQLite file path")
+    return Path(db.removeprefix("sqlite:///"))
+
+
+def check_is_timeline_store(path: Path) -> None:
+    """Refuse to touch a file that is not an SQLite database, or that belongs to another program."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise StoreError(f"{path}: not a timeline store (not an SQLite database)")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
+        try:
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path}: cannot read the store: {error}") from None
+    if tables and "stored_events" not in tables:
+        raise StoreError(f"{path}: an SQLite database of another program (tables: {', '.join(sorted(tables))}); "
+                         "refusing to add timeline tables to it")
+
+
+class EventLog:
+    """Appending to and reading from the log. Every append is one transaction: all or nothing."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.app = TimelineApplication(env={
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(path),
+            "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+        })
+
+    def close(self) -> None:
+        self.app.close()
+
+    def append(self, changes: Sequence[Change]) -> int:
+        """Append every change's events after its stream's expected version; returns how many."""
+        stored = []
+        for change in changes:
+            originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
+            for offset, event in enumerate(change.events, start=1):
+                stored.append(_stored_event(originator_id, change.version + offset, event))
+        if not stored:
+            return 0
+        try:
+            self.app.save(*stored)
+        except IntegrityError:
+            ids = ", ".join(f"{c.stream} '{c.id}'" for c in changes[:5]) + (" ..." if len(changes) > 5 else "")
+            raise Conflict(f"{self.path}: another writer changed the same streams first (one of: {ids}); "
+                           "nothing was written; run the command again") from None
+        except OperationalError as error:
+            raise StoreError(_operational_message(self.path, error)) from None
+        except PersistenceError as error:
+            raise StoreError(f"{self.path}: cannot write: {error}") from None
+        return len(stored)
+
+    def max_position(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def read(self, after: int = 0, batch: int = 1000) -> Iterator[LoggedEvent]:
+        """Every event after a position, oldest first."""
+        while True:
+            notifications = self.app.recorder.select_notifications(after, batch, inclusive_of_start=False)
+            for notification in notifications:
+                yield _logged(notification.id, self.app.mapper.to_domain_event(notification))
+            if len(notifications) < batch:
+                return
+            after = notifications[-1].id
+
+    def stream(self, fact_id: str) -> list[LoggedEvent]:
+        """One fact's events, oldest first (positions are not kept per stream: 0)."""
+        return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
+
+
+def _stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent) -> Aggregate.Event:
+    cls = STORED[type(event)]
+    fields: dict[str, Any] = {
+        "originator_id": originator_id,
+        "originator_version": version,
+        "timestamp": cls.create_timestamp(),
+        "payload": event.model_dump(mode="json"),
+    }
+    if cls in _CREATED_TOPICS:
+        fields["originator_topic"] = _CREATED_TOPICS[cls]
+    return cls(**fields)
+
+
+_CREATED_TOPICS = {FactStream.Reported: get_topic(FactStream), EntityStream.Registered: get_topic(EntityStream)}
+
+
+def _logged(position: int, stored: Any) -> LoggedEvent:
+    event = DOMAIN[type(stored)].model_validate(stored.payload)
+    return LoggedEvent(position, stored.originator_version, stored.timestamp, event)
+
+
+def _operational_message(path: Path, error: Exception) -> str:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return f"{path}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
+    if "readonly" in text or "read-only" in text:
+        return f"{path}: the store is read-only; nothing was written"
+    return f"{path}: {text}"
+
+
+def open_paths(db: str | None) -> str:
+    return db or os.environ.get("TIMELINE_DB") or "timeline.db"
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
