@@ -7,9 +7,6 @@ from typing import Iterable
 from events.domain import EntityRecord
 from events.text import fold, match_key
 
-KIND_NAMES = {"project": "project", "organisation": "organisation", "office": "office", "person": "person"}
-
-
 class Unresolved(Exception):
     """A reference that names no entity, or more than one; the message says which and suggests."""
 
@@ -31,8 +28,9 @@ class EntityIndex:
     def names(self) -> dict[str, str]:
         return {entity_id: record.name for entity_id, record in self.by_id.items()}
 
-    def resolve(self, ref: str, kind: str) -> str:
-        """The id of the one entity of `kind` that `ref` names."""
+    def resolve(self, ref: str, kind: str, label: str | None = None) -> str:
+        """The id of the one entity of `kind` that `ref` names; `label` names its role in messages."""
+        label = label or kind
         record = self.by_id.get(ref)
         if record is not None and record.entity == kind:
             return ref
@@ -41,10 +39,10 @@ class EntityIndex:
             return matches[0]
         if matches:
             listed = ", ".join(f"'{i}' ({self.by_id[i].name})" for i in matches)
-            raise Unresolved(f"ambiguous {kind} {ref!r}: it names {listed}; write the id")
+            raise Unresolved(f"ambiguous {label} {ref!r}: it names {listed}; write the id")
         if record is not None:
             raise Unresolved(f"{ref!r} is a {record.entity}, not a {kind}")
-        raise Unresolved(f"unknown {kind} {ref!r}" + self._suggestion(ref, kind))
+        raise Unresolved(f"unknown {label} {ref!r}" + self._suggestion(ref, kind))
 
     def _suggestion(self, ref: str, kind: str) -> str:
         from rapidfuzz import fuzz, process  # only needed when something is wrong

@@ -31,18 +31,21 @@ def validate(records: Iterable[Record], known: Iterable[EntityRecord] = (), know
     entity_inputs: list[tuple[Record, Any]] = []
     fact_inputs: list[tuple[Record, Fact]] = []
     first_seen: dict[tuple[str, str], Record] = {}
+    unparsed: list[Record] = []
     for record in records:
         group = "fact" if record.kind == "fact" else "entity"
         model: type[BaseModel] = Fact if record.kind == "fact" else ENTITY_MODELS[record.kind]
-        parsed = _parse(model, record, problems)
-        if parsed is None:
-            continue
-        earlier = first_seen.setdefault((group, parsed.id), record)  # type: ignore[attr-defined]
+        raw_id = record.data.get("id") if isinstance(record.data, dict) else None
+        earlier = first_seen.setdefault((group, raw_id), record) if isinstance(raw_id, str) else record
         if earlier is not record:
             where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
-            problems.append(record.problem(f"duplicate {group} id {parsed.id!r} (first defined at {where})", "id"))  # type: ignore[attr-defined]
+            problems.append(record.problem(f"duplicate {group} id {raw_id!r} (first defined at {where})", "id"))
             continue
-        (fact_inputs if group == "fact" else entity_inputs).append((record, parsed))
+        parsed = _parse(model, record, problems)
+        if parsed is not None:
+            (fact_inputs if group == "fact" else entity_inputs).append((record, parsed))
+        elif group == "fact":
+            unparsed.append(record)
 
     index = EntityIndex(known)
     for _, entity in entity_inputs:  # input entities replace stored ones of the same id
@@ -50,6 +53,8 @@ def validate(records: Iterable[Record], known: Iterable[EntityRecord] = (), know
     entities = [_resolve_entity(record, entity, index, problems) for record, entity in entity_inputs]
     targets = set(known_targets) | {fact.target for _, fact in fact_inputs if fact.target}
     facts = [_resolve_fact(record, fact, index, targets, problems) for record, fact in fact_inputs]
+    for record in unparsed:  # a fact with other problems still gets its references checked
+        _resolve_refs(record, _reference_shaped(record.data), "", index, problems)
     if problems:
         raise InvalidInput(problems)
     return ValidInput(tuple(e for e in entities if e is not None), tuple(f for f in facts if f is not None))
@@ -96,6 +101,8 @@ def _message(item: dict[str, Any], model: type[BaseModel]) -> str:
     kind, value = item["type"], item.get("input")
     if kind == "missing":
         return "required field is missing"
+    if kind == "too_short" and item["loc"][-1] == "sources":
+        return "at least one source is required (outlet, language, reported)"
     if kind == "extra_forbidden":
         name = str(item["loc"][-1])
         owner = _owner(model, item["loc"])
@@ -176,11 +183,25 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
     return Fact.model_validate({**values, "sources": sources})
 
 
+def _reference_shaped(data: dict[str, Any]) -> dict[str, Any]:
+    """The reference fields of raw data that have the right shape to be resolved."""
+    shaped: dict[str, Any] = {}
+    for field in _REFERENCE_FIELDS:
+        refs = data.get(field)
+        if isinstance(refs, list) and all(isinstance(ref, str) for ref in refs):
+            shaped[field] = refs
+    people = data.get("people")
+    if isinstance(people, list) and all(isinstance(p, dict) and isinstance(p.get("person"), str)
+                                        and isinstance(p.get("office", ""), (str, type(None))) for p in people):
+        shaped["people"] = [dict(p) for p in people]
+    return shaped
+
+
 def _resolve_refs(record: Record, values: dict[str, Any], prefix: str, index: EntityIndex,
                   problems: list[Problem]) -> dict[str, Any]:
     def resolve(ref: str, kind: str, field: str) -> str:
         try:
-            return index.resolve(ref, kind)
+            return index.resolve(ref, kind, "partner" if field.startswith("partners") else None)
         except Unresolved as error:
             problems.append(record.problem(str(error), prefix + field))
             return ref
