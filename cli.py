@@ -67,6 +67,12 @@ def _bound(option: str, text: str | None, upper: bool) -> date | None:
     return bound
 
 
+def _window(since: str | None, until: str | None):  # type: ignore[no-untyped-def]
+    from projections.timeline import Window
+
+    return Window(_bound("--since", since, upper=False), _bound("--until", until, upper=True))
+
+
 def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--as-of (knowledge date) and --since/--until (occurred window); a partial date means its whole span."""
     func = click.option("--until", help="Only facts that occurred by this date (EDTF; 2023 = end of 2023).")(func)
@@ -113,14 +119,139 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
 @json_option
 def project(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
     """A project's timeline, oldest first, as known now or --as-of a past day."""
-    from projections.timeline import Window
     from timeline import render
     from timeline.service import Timeline
 
-    window = Window(_bound("--since", since, upper=False), _bound("--until", until, upper=True))
     with Timeline(db) as store:
-        view = store.project(ref, _bound("--as-of", as_of, upper=True), window)
+        view = store.project(ref, _bound("--as-of", as_of, upper=True), _window(since, until))
     emit(as_json, view.to_json, lambda: render.project_timeline(view))
+
+
+@main.command()
+@click.argument("ref")
+@date_options
+@db_option("timeline.db")
+@json_option
+def partner(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+    """A partner's history: its facts, meetings per year, people met and projects."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        view = store.partner(ref, _bound("--as-of", as_of, upper=True), _window(since, until))
+    emit(as_json, view.to_json, lambda: render.partner_history(view))
+
+
+@main.command()
+@click.option("--project", "ref", help="Only targets of this project.")
+@click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+@db_option("timeline.db")
+@json_option
+def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
+    """Each target's statements over time and its state: open, revised, met or overdue."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        view = store.targets(ref, _bound("--as-of", as_of, upper=True))
+    emit(as_json, view.to_json, lambda: render.targets(view))
+
+
+@main.command(name="who")
+@click.argument("ref")
+@click.option("--on", help="Who held the office on this day (occurred time).")
+@click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+@db_option("timeline.db")
+@json_option
+def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: bool) -> None:
+    """Who held an office on a day (with the facts attesting it), or every holder over time."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    on_day = _bound("--on", on, upper=False)
+    if on is not None and on_day != _bound("--on", on, upper=True):
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption(f"--on: {on!r} is not a single day; give YYYY-MM-DD")
+    with Timeline(db) as store:
+        view = store.office(ref, on_day, _bound("--as-of", as_of, upper=True))
+    emit(as_json, view.to_json, lambda: render.office(view))
+
+
+@main.command()
+@click.argument("ref")
+@date_options
+@db_option("timeline.db")
+@json_option
+def person(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+    """The offices a person held over time, and the facts they appear in."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        view = store.person(ref, _bound("--as-of", as_of, upper=True), _window(since, until))
+    emit(as_json, view.to_json, lambda: render.person(view))
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--as-of", "as_of", help="Only facts the record held on this day (EDTF).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@db_option("timeline.db")
+@json_option
+def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_json: bool) -> None:
+    """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        view = store.search(" ".join(words), _bound("--as-of", as_of, upper=True), limit)
+    emit(as_json, view.to_json, lambda: render.search(view))
+
+
+@main.command()
+@click.option("--from", "since", required=True, help="The earlier knowledge date (EDTF; its last day).")
+@click.option("--to", "until", required=True, help="The later knowledge date (EDTF; its last day).")
+@click.option("--project", "ref", help="Only facts of this project.")
+@db_option("timeline.db")
+@json_option
+def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> None:
+    """What the public record gained, changed or lost between two knowledge dates."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        view = store.diff(_bound("--from", since, upper=True), _bound("--to", until, upper=True), ref)  # type: ignore[arg-type]
+    emit(as_json, view.to_json, lambda: render.diff(view))
+
+
+@main.command()
+@db_option("timeline.db")
+@json_option
+def rebuild(db: str, as_json: bool) -> None:
+    """Recreate every read model from the log."""
+    from rich.text import Text
+
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        applied = store.rebuild()
+    emit(as_json, lambda: {"applied": applied}, lambda: Text(f"{db}: rebuilt the read models from {applied} events."))
+
+
+@main.command()
+@db_option("timeline.db")
+@json_option
+def verify(db: str, as_json: bool) -> None:
+    """Rebuild in memory and compare with the stored read models; exit 1 on any difference."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db, catch_up=False) as store:
+        report = store.verify()
+    emit(as_json, report.to_json, lambda: render.verify_report(report))
+    if not report.ok:
+        raise SystemExit(1)
 
 
 @main.command()

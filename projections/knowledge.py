@@ -44,6 +44,16 @@ class FactView:
     def id(self) -> str:
         return self.fact.id
 
+    @property
+    def latest_source(self) -> Source:
+        """The visible source whose statement the view shows."""
+        return self.fact.sources[latest(self.fact.sources)]
+
+
+def latest(sources: tuple[Source, ...]) -> int:
+    """The index of the latest source; among sources of the same day the one later in the file wins."""
+    return max(range(len(sources)), key=lambda i: (reported_by(sources[i]), i))
+
 
 def statement(fact: Fact, source: Source) -> dict[str, Any]:
     """The main values as this source states them."""
@@ -59,9 +69,7 @@ def view(fact: Fact, as_of: date | None = None) -> FactView | None:
     visible = tuple(source for source in fact.sources if is_visible(source, as_of))
     if not visible:
         return None
-    # The latest visible source; among sources of the same day the one later in the file wins.
-    latest = max(range(len(visible)), key=lambda i: (reported_by(visible[i]), i))
-    values = statement(fact, visible[latest])
+    values = statement(fact, visible[latest(visible)])
     disagreements = []
     differing = sorted({name for source in visible for name in source.differs})
     for name in differing:

@@ -76,15 +76,16 @@ def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
             problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
             continue
         try:
-            records.extend(parse(text, str(path)))
+            for record in parse(text, str(path)):
+                records.append(record)
         except _FileProblem as error:
-            problems.append(error.problem)
+            problems.extend(error.problems)
     return records, problems
 
 
 class _FileProblem(Exception):
-    def __init__(self, problem: Problem):
-        self.problem = problem
+    def __init__(self, *problems: Problem):
+        self.problems = list(problems)
 
 
 def parse(text: str, file: str) -> Iterator[Record]:
@@ -105,6 +106,8 @@ def parse(text: str, file: str) -> Iterator[Record]:
 
 
 def _jsonl(text: str, file: str) -> Iterator[Record]:
+    """Each line is independent: every bad line is reported, not only the first."""
+    bad: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -112,15 +115,19 @@ def _jsonl(text: str, file: str) -> Iterator[Record]:
             data = json.loads(line)
         except (json.JSONDecodeError, RecursionError) as error:
             message = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
-            raise _FileProblem(Problem(file, f"invalid JSON line: {message}", number)) from None
+            bad.append(Problem(file, f"invalid JSON line: {message}", number))
+            continue
         if isinstance(data, dict) and "entity" in data:
             kind = data["entity"]
             if kind not in ENTITY_KINDS:
-                raise _FileProblem(Problem(file, f"unknown entity kind {kind!r}; expected one of "
-                                                 f"{', '.join(ENTITY_KINDS)}", number, field="entity"))
+                bad.append(Problem(file, f"unknown entity kind {kind!r}; expected one of "
+                                         f"{', '.join(ENTITY_KINDS)}", number, field="entity"))
+                continue
             yield Record(kind, {k: v for k, v in data.items() if k != "entity"}, file, number)
         else:
             yield Record("fact", data, file, number)
+    if bad:
+        raise _FileProblem(*bad)
 
 
 def _yaml(text: str, file: str) -> Iterator[Record]:

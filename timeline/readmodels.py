@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
 from events.inputs import Fact
-from events.text import match_key
+from events.dates import parse_edtf
+from events.text import fold, match_key
 from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
+from projections.search import fact_texts
 from projections.timeline import mentions
 from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, chunks
 
@@ -27,17 +30,23 @@ CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id));
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (entity_id, role, fact_id));
-CREATE TABLE IF NOT EXISTS rm_sources (fact_id TEXT NOT NULL, seq INTEGER NOT NULL, reported_by TEXT NOT NULL,
-                                       PRIMARY KEY (fact_id, seq));
-CREATE INDEX IF NOT EXISTS rm_sources_by_reported ON rm_sources (reported_by);
+-- Knowledge dates on which a fact's view can change: each source's first day and its retraction day.
+CREATE TABLE IF NOT EXISTS rm_knowledge (fact_id TEXT NOT NULL, day TEXT NOT NULL, what TEXT NOT NULL,
+                                         PRIMARY KEY (fact_id, day, what));
+CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
 CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
+CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
+-- Full-text search over folded text (no case, no diacritics); rowids are those of rm_facts / rm_entities.
+CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='unicode61');
 """
-TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_sources", "rm_targets")
+TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils",
+          "rm_fact_search", "rm_entity_search")
 BATCH = 2000
 
 
 class ReadModels:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | str):
         self.connection = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
         self.connection.executescript(SCHEMA)
 
@@ -116,11 +125,63 @@ class ReadModels:
                 found[parsed.fact.id] = parsed
         return found
 
-    def facts_mentioning(self, entity_id: str, role: str) -> list[Fact]:
-        rows = self.connection.execute(
-            "SELECT f.state FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
-            "WHERE m.entity_id=? AND m.role=? ORDER BY f.id", (entity_id, role))
+    def facts_mentioning(self, entity_id: str, role: str, as_of: date | None = None) -> list[Fact]:
+        """Facts naming the entity in that role; with `as_of`, only those with a source reported by then."""
+        query = ("SELECT f.state FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
+                 "WHERE m.entity_id=? AND m.role=?")
+        params: list[object] = [entity_id, role]
+        if as_of is not None:
+            query += (" AND EXISTS (SELECT 1 FROM rm_knowledge k WHERE k.fact_id = m.fact_id AND k.what='source' "
+                      "AND k.day <= ?)")
+            params.append(as_of.isoformat())
+        rows = self.connection.execute(query + " ORDER BY f.id", params)
         return [FactState.model_validate_json(state).fact for (state,) in rows]
+
+    def facts_changing_between(self, since: date, until: date) -> list[Fact]:
+        """Facts whose knowledge view may differ between two knowledge dates (indexed by day)."""
+        rows = self.connection.execute(
+            "SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM rm_knowledge WHERE day > ? AND day <= ?) "
+            "ORDER BY id", (since.isoformat(), until.isoformat()))
+        return [FactState.model_validate_json(state).fact for (state,) in rows]
+
+    def facts_with_target(self, keys: set[str]) -> list[Fact]:
+        """Facts stating one of these target keys."""
+        return self._facts_keyed("rm_targets", keys)
+
+    def facts_fulfilling(self, keys: set[str]) -> list[Fact]:
+        """Milestones that fulfil one of these target keys."""
+        return self._facts_keyed("rm_fulfils", keys)
+
+    def _facts_keyed(self, table: str, keys: set[str]) -> list[Fact]:
+        found: list[Fact] = []
+        for batch in chunks(sorted(keys), 500):
+            marks = ",".join("?" * len(batch))
+            rows = self.connection.execute(f"SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM {table} "
+                                           f"WHERE key IN ({marks})) ORDER BY id", batch)
+            found += [FactState.model_validate_json(state).fact for (state,) in rows]
+        return found
+
+    def search(self, terms: list[str], limit: int) -> list[tuple[Fact, float]]:
+        """Facts matching every term in their own text, or naming an entity that matches; best first."""
+        match = " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
+        direct = self.connection.execute(
+            "SELECT f.state, bm25(rm_fact_search) FROM rm_fact_search JOIN rm_facts f ON f.rowid = rm_fact_search.rowid "
+            "WHERE rm_fact_search MATCH ? ORDER BY 2, f.id LIMIT ?", (match, limit)).fetchall()
+        entity_ranks = dict(self.connection.execute(
+            "SELECT e.id, bm25(rm_entity_search) FROM rm_entity_search JOIN rm_entities e "
+            "ON e.rowid = rm_entity_search.rowid WHERE rm_entity_search MATCH ?", (match,)).fetchall())
+        via_entities: list[tuple[str, float]] = []
+        for batch in chunks(sorted(entity_ranks, key=lambda e: (entity_ranks[e], e)), 500):
+            marks = ",".join("?" * len(batch))
+            for entity_id, state in self.connection.execute(
+                    f"SELECT m.entity_id, f.state FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
+                    f"WHERE m.entity_id IN ({marks}) ORDER BY f.id LIMIT ?", (*batch, limit)):
+                via_entities.append((state, 1000 + entity_ranks[entity_id]))
+        found: dict[str, tuple[Fact, float]] = {}
+        for state, rank in direct + via_entities:
+            fact = FactState.model_validate_json(state).fact
+            found.setdefault(fact.id, (fact, rank))
+        return sorted(found.values(), key=lambda pair: (pair[1], pair[0].id))[:limit]
 
     def entity_states(self) -> dict[str, EntityState]:
         rows = self.connection.execute("SELECT state FROM rm_entities ORDER BY id")
@@ -138,28 +199,45 @@ class ReadModels:
 
     def dump(self) -> dict[str, list[tuple[object, ...]]]:
         """Every read-model row, in a stable order: what `verify` compares."""
-        return {table: self.connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
-                for table in TABLES}
+        queries = {table: f"SELECT * FROM {table}" for table in TABLES}
+        queries["rm_fact_search"] = ("SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f "
+                                     "ON f.rowid = s.rowid ORDER BY 1")
+        queries["rm_entity_search"] = ("SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e "
+                                       "ON e.rowid = s.rowid ORDER BY 1")
+        return {table: sorted(self.connection.execute(query).fetchall(), key=repr)
+                for table, query in queries.items()}
 
 
 def _write_fact(db: sqlite3.Connection, state: FactState) -> None:
     fact = state.fact
-    db.execute("INSERT OR REPLACE INTO rm_facts (id, version, state) VALUES (?, ?, ?)",
-               (fact.id, state.version, state.model_dump_json()))
-    for table in ("rm_mentions", "rm_sources", "rm_targets"):
+    (rowid,) = db.execute("INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                          "SET version=excluded.version, state=excluded.state RETURNING rowid",
+                          (fact.id, state.version, state.model_dump_json())).fetchone()
+    for table in ("rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils"):
         db.execute(f"DELETE FROM {table} WHERE fact_id=?", (fact.id,))
     db.executemany("INSERT INTO rm_mentions (entity_id, role, fact_id) VALUES (?, ?, ?)",
                    [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids])
-    db.executemany("INSERT INTO rm_sources (fact_id, seq, reported_by) VALUES (?, ?, ?)",
-                   [(fact.id, seq, reported_by(s).isoformat()) for seq, s in enumerate(fact.sources)])
-    keys = {fact.target, *(s.differs.get("target") for s in fact.sources)} - {None}
-    db.executemany("INSERT INTO rm_targets (key, fact_id) VALUES (?, ?)", [(key, fact.id) for key in keys])
+    days = {(reported_by(source).isoformat(), "source") for source in fact.sources}
+    if fact.retracted is not None:
+        days.add((parse_edtf(fact.retracted.on).lower_or_min.isoformat(), "retraction"))
+    db.executemany("INSERT INTO rm_knowledge (fact_id, day, what) VALUES (?, ?, ?)",
+                   [(fact.id, day, what) for day, what in days])
+    db.execute("DELETE FROM rm_fact_search WHERE rowid=?", (rowid,))
+    db.execute("INSERT INTO rm_fact_search (rowid, body) VALUES (?, ?)", (rowid, fold(" ".join(fact_texts(fact)))))
+    for table, field in (("rm_targets", "target"), ("rm_fulfils", "fulfils")):
+        keys = {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
+        db.executemany(f"INSERT INTO {table} (key, fact_id) VALUES (?, ?)", [(key, fact.id) for key in keys])
 
 
 def _write_entity(db: sqlite3.Connection, state: EntityState) -> None:
     record = state.record
-    db.execute("INSERT OR REPLACE INTO rm_entities (id, entity, version, state) VALUES (?, ?, ?, ?)",
-               (record.id, record.entity, state.version, state.model_dump_json()))
+    (rowid,) = db.execute("INSERT INTO rm_entities (id, entity, version, state) VALUES (?, ?, ?, ?) "
+                          "ON CONFLICT (id) DO UPDATE SET version=excluded.version, state=excluded.state "
+                          "RETURNING rowid", (record.id, record.entity, state.version, state.model_dump_json())
+                          ).fetchone()
+    db.execute("DELETE FROM rm_entity_search WHERE rowid=?", (rowid,))
+    db.execute("INSERT INTO rm_entity_search (rowid, body) VALUES (?, ?)",
+               (rowid, fold(" ".join((record.id.replace("-", " "), record.name, *record.aliases)))))
     db.execute("DELETE FROM rm_aliases WHERE entity_id=?", (record.id,))
     keys = {match_key(name) for name in (record.id, record.name, *record.aliases)}
     db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", [(key, record.id) for key in keys])

@@ -6,6 +6,7 @@ User text goes into `Text` objects, never into markup strings, so a title like "
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any, Iterable
 
 from rich.console import Group, RenderableType
@@ -14,7 +15,18 @@ from rich.text import Text
 
 from events.inputs import Source
 from timeline.ingest import Plan
-from timeline.service import CheckReport, ProjectTimeline
+from projections.timeline import TimelineEntry, Window
+from timeline.service import CheckReport
+from timeline.views import (
+    DiffView,
+    OfficeView,
+    PartnerView,
+    PersonView,
+    ProjectTimeline,
+    SearchView,
+    TargetsView,
+    VerifyReport,
+)
 from timeline.store import LoggedEvent
 
 KIND_STYLES = {
@@ -32,40 +44,188 @@ def source_label(source: Source) -> str:
     return f"{source.outlet} ({source.language}, {source.reported})"
 
 
-def project_timeline(view: ProjectTimeline) -> RenderableType:
-    known = f"as of {view.as_of.isoformat()}" if view.as_of else "as known now"
-    window = ""
-    if not view.window.is_open:
-        since = view.window.since.isoformat() if view.window.since else "…"
-        until = view.window.until.isoformat() if view.window.until else "…"
-        window = f", occurred {since} to {until}"
-    heading = Text.assemble((view.project.name, "bold"), f" — timeline {known}{window}")
-    if not view.entries:
-        when = f"by {view.as_of.isoformat()}" if view.as_of else "yet"
-        return Group(heading, Text(f"No facts about {view.project.name} had been reported {when}."))
+def _known(as_of: date | None, window: Window = Window()) -> str:
+    text = f"as of {as_of.isoformat()}" if as_of else "as known now"
+    if not window.is_open:
+        since = window.since.isoformat() if window.since else "…"
+        until = window.until.isoformat() if window.until else "…"
+        text += f", occurred {since} to {until}"
+    return text
+
+
+def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> RenderableType:
+    """One row per fact: when, what kind, and the fact with its partners, sources and disagreements."""
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False, show_lines=True)
     table.add_column("Occurred", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
     table.add_column("Fact")
-    for entry in view.entries:
+    for entry in entries:
         fact = entry.view.fact
-        date = Text(entry.view.occurred.display() + (" *" if entry.partial else ""))
+        date_text = Text(entry.view.occurred.display() + (" *" if entry.partial else ""))
         kind = Text(fact.kind, style=KIND_STYLES.get(fact.kind, ""))
         if fact.status != "happened":
             kind.append(f"\n{fact.status}", style="italic")
         lines = [Text(fact.title, style="bold")]
         if fact.partners:
-            lines.append(Text("partners: " + ", ".join(view.names.get(p, p) for p in fact.partners)))
+            lines.append(Text("partners: " + ", ".join(names.get(p, p) for p in fact.partners)))
         lines.append(Text("sources: " + "; ".join(source_label(s) for s in fact.sources), style="dim"))
         lines += [Text(f"note, {s.outlet}: {s.note}", style="dim") for s in fact.sources if s.note]
         for d in entry.view.disagreements:
             said = ", ".join(source_label(s) for s in d.sources)
             lines.append(Text(f"disagreement: {d.field} = {_short(d.value)} per {said}", style="yellow"))
-        table.add_row(date, kind, Text("\n").join(lines))
-    count = len(view.entries)
-    footer = Text(f"{count} fact{'s' if count != 1 else ''}" +
-                  ("; * = not wholly inside the window" if any(e.partial for e in view.entries) else ""))
-    return Group(heading, table, footer)
+        table.add_row(date_text, kind, Text("\n").join(lines))
+    return table
+
+
+def _count(entries: list[TimelineEntry]) -> Text:
+    count = len(entries)
+    partial = "; * = not wholly inside the window" if any(e.partial for e in entries) else ""
+    return Text(f"{count} fact{'s' if count != 1 else ''}{partial}")
+
+
+def project_timeline(view: ProjectTimeline) -> RenderableType:
+    heading = Text.assemble((view.project.name, "bold"), f" — timeline {_known(view.as_of, view.window)}")
+    if not view.entries:
+        when = f"by {view.as_of.isoformat()}" if view.as_of else "yet"
+        return Group(heading, Text(f"No facts about {view.project.name} had been reported {when}."))
+    return Group(heading, entries_table(view.entries, view.names), _count(view.entries))
+
+
+def partner_history(view: PartnerView) -> RenderableType:
+    history, names = view.history, view.names
+    heading = Text.assemble((view.partner.name, "bold"), f" — partner history {_known(view.as_of, view.window)}")
+    parts: list[RenderableType] = [heading]
+    if not history.entries:
+        return Group(heading, Text("No facts name this partner."))
+    meetings = ", ".join(f"{year}: {n}" for year, n in history.meetings_per_year.items()) or "none"
+    parts.append(Text(f"meetings per year: {meetings}"))
+    people = [f"{names.get(c.person, c.person)}" + (f" ({', '.join(names.get(o, o) for o in c.offices)})"
+                                                     if c.offices else "") for c in history.counterparts]
+    parts.append(Text("people: " + ("; ".join(people) or "none")))
+    projects = ", ".join(f"{names.get(p, p)} ({n})" for p, n in history.projects.items()) or "none"
+    parts.append(Text(f"projects: {projects}"))
+    parts += [entries_table(history.entries, names), _count(history.entries)]
+    return Group(*parts)
+
+
+def _figures(figures: Any) -> str:
+    shown = []
+    for f in figures:
+        value = "" if f.value is None else (f"{f.value[0]:g}–{f.value[1]:g}" if isinstance(f.value, tuple)
+                                            else f"{f.value:g}")
+        text = " ".join(part for part in (f.metric + ":" if value else f.metric, value, f.unit or "") if part)
+        if f.deadline:
+            text += f" by {f.deadline}"
+        if f.vision:
+            text += f" (vision {f.vision})"
+        shown.append(text)
+    return "; ".join(shown)
+
+
+def targets(view: TargetsView) -> RenderableType:
+    scope = f" for {view.project.name}" if view.project else ""
+    heading = Text.assemble(("Targets", "bold"), f"{scope} — {_known(view.as_of)} (deadlines judged on "
+                                                  f"{view.judged_on.isoformat()})")
+    if not view.tracks:
+        return Group(heading, Text("No targets had been reported."))
+    table = Table(show_header=True, header_style="bold", pad_edge=False, show_lines=True)
+    table.add_column("Target", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Statements")
+    for track in view.tracks:
+        lines = []
+        for statement in track.statements:
+            lines.append(Text(f"{statement.stated}: {_figures(statement.figures)} — "
+                              f"{source_label(statement.source)} [{statement.fact}]"))
+        if track.revision:
+            old, new = track.revision
+            lines.append(Text(f"revised: {_figures(old.figures)} → {_figures(new.figures)}", style="yellow"))
+        if track.met_by:
+            lines.append(Text(f"met by {track.met_by[0]} ({track.met_by[1]})", style="green"))
+        style = {"met": "green", "overdue": "red", "revised": "yellow"}.get(track.state, "")
+        table.add_row(Text(track.key), Text(track.state, style=style), Text("\n").join(lines))
+    return Group(heading, table)
+
+
+def _tenure(tenure: Any, names: dict[str, str]) -> str:
+    span = str(tenure.first) if tenure.first == tenure.last else f"{tenure.first} … {tenure.last}"
+    return f"{names.get(tenure.person, tenure.person)} (attested {span}; facts: {', '.join(tenure.facts)})"
+
+
+def office(view: OfficeView) -> RenderableType:
+    names = view.names
+    heading = Text.assemble((view.office.name, "bold"), f" — {_known(view.as_of)}")
+    answer = view.answer
+    if answer is None:
+        if not view.holders:
+            return Group(heading, Text("No holder is attested."))
+        return Group(heading, *[Text("• " + _tenure(t, names)) for t in view.holders])
+    lines: list[RenderableType] = [heading]
+    day = answer.on.isoformat()
+    if not answer.inferred:
+        lines += [Text(f"On {day}: " + _tenure(t, names)) for t in answer.holders]
+        return Group(*lines)
+    if answer.before:
+        lines.append(Text(f"On {day} (inferred): {names.get(answer.before.person, answer.before.person)}, "
+                          f"the last holder attested before that date", style="yellow"))
+        lines.append(Text("  last before: " + _tenure(answer.before, names)))
+    else:
+        lines.append(Text(f"On {day}: no holder attested on or before that date", style="yellow"))
+    if answer.after:
+        lines.append(Text("  first after: " + _tenure(answer.after, names)))
+    return Group(*lines)
+
+
+def person(view: PersonView) -> RenderableType:
+    heading = Text.assemble((view.person.name, "bold"), f" — {_known(view.as_of)}")
+    offices = [Text("• " + view.names.get(t.office, t.office) + ": attested " +
+                    (str(t.first) if t.first == t.last else f"{t.first} … {t.last}") +
+                    f" (facts: {', '.join(t.facts)})") for t in view.offices]
+    parts: list[RenderableType] = [heading, Text("offices:" if offices else "offices: none attested"), *offices]
+    if view.entries:
+        parts += [entries_table(view.entries, view.names), _count(view.entries)]
+    return Group(*parts)
+
+
+def search(view: SearchView) -> RenderableType:
+    heading = Text.assemble(("Search ", "bold"), Text(repr(view.query)), f" — {_known(view.as_of)}")
+    if not view.hits:
+        return Group(heading, Text("No matches."))
+    table = Table(show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("#", no_wrap=True)
+    table.add_column("Occurred", no_wrap=True)
+    table.add_column("Fact")
+    for rank, hit in enumerate(view.hits, start=1):
+        body = Text.assemble((hit.view.fact.title, "bold"), f" [{hit.view.id}]\n", (hit.snippet, "dim"))
+        table.add_row(str(rank), hit.view.occurred.display(), body)
+    return Group(heading, table)
+
+
+def diff(view: DiffView) -> RenderableType:
+    d = view.diff
+    scope = f" for {view.project.name}" if view.project else ""
+    lines: list[RenderableType] = [Text.assemble(("Knowledge diff", "bold"),
+                                                 f"{scope}: {d.since.isoformat()} → {d.until.isoformat()}")]
+    lines += [Text(f"+ reported: {v.fact.occurred} {v.fact.title} [{v.id}] — "
+                   + "; ".join(source_label(s) for s in v.fact.sources), style="green") for v in d.reported]
+    lines += [Text(f"+ source: [{fact}] {source_label(s)}") for fact, s in d.sources_added]
+    lines += [Text(f"~ changed: [{c.fact}] {c.field}: {_short(c.old)} → {_short(c.new)} per "
+                   f"{source_label(c.source)}", style="yellow") for c in d.changed]
+    lines += [Text(f"- retracted: [{fact}] {reason}", style="red") for fact, reason in d.retracted]
+    lines += [Text(f"= target {key}: {old or 'not yet stated'} → {new}") for key, old, new in d.targets]
+    if len(lines) == 1:
+        lines.append(Text("No change."))
+    return Group(*lines)
+
+
+def verify_report(report: VerifyReport) -> RenderableType:
+    if report.ok:
+        return Text(f"OK: the read models equal a rebuild from the log (position {report.position}).")
+    shown = report.differences[:50]
+    more = len(report.differences) - len(shown)
+    return Group(Text(f"MISMATCH: {len(report.differences)} read-model rows differ from a rebuild "
+                      f"(position {report.position}); run `timeline rebuild`.", style="red"),
+                 *[Text("  " + line) for line in shown], *([Text(f"  … and {more} more")] if more else []))
 
 
 def _short(value: Any) -> str:

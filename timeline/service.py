@@ -13,39 +13,39 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from events.domain import EntityRecord
-from events.text import match_key
-from projections.timeline import TimelineEntry, Window, entry_json, timeline
-from timeline.errors import InvalidInput, NotFound, StoreError
+from events.text import fold, match_key
+from projections.facts import EntityState
+from projections.diff import knowledge_diff
+from projections.knowledge import view
+from projections.offices import attestations, tenures, who
+from projections.partners import partner_history
+from projections.search import snippet
+from projections.targets import target_tracker
+from projections.timeline import Window, timeline
+from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.ingest import Plan, plan
 from timeline.loader import load
 from timeline.readmodels import ReadModels
 from timeline.resolve import EntityIndex, Unresolved
 from timeline.store import EventLog, LoggedEvent, check_is_timeline_store, sqlite_path
 from timeline.validate import ValidInput, validate
+from timeline.views import (
+    DiffView,
+    OfficeView,
+    PartnerView,
+    PersonView,
+    ProjectTimeline,
+    SearchHit,
+    SearchView,
+    TargetsView,
+    VerifyReport,
+)
 
 
 def sample_paths() -> list[Path]:
     """The bundled sample dataset, recorded from the seed articles."""
     root = resources.files("timeline") / "sample"
     return [Path(str(root / "entities.yaml")), Path(str(root / "facts"))]
-
-
-@dataclass(frozen=True)
-class ProjectTimeline:
-    project: EntityRecord
-    as_of: date | None
-    window: Window
-    entries: list[TimelineEntry]
-    names: dict[str, str]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "project": {"id": self.project.id, "name": self.project.name},
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "since": self.window.since.isoformat() if self.window.since else None,
-            "until": self.window.until.isoformat() if self.window.until else None,
-            "entries": [entry_json(entry, self.names) for entry in self.entries],
-        }
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class CheckReport:
 class Timeline:
     """A timeline store: the event log and its read models, kept current on open."""
 
-    def __init__(self, db: str, *, create: bool = False):
+    def __init__(self, db: str, *, create: bool = False, catch_up: bool = True):
         self.path = sqlite_path(db)
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no timeline store here; create one with `timeline ingest FILES` "
@@ -68,7 +68,8 @@ class Timeline:
         check_is_timeline_store(self.path)
         self.log = EventLog(self.path)
         self.read_models = ReadModels(self.path)
-        self.read_models.catch_up(self.log)
+        if catch_up:
+            self.read_models.catch_up(self.log)
 
     def close(self) -> None:
         self.read_models.close()
@@ -97,25 +98,103 @@ class Timeline:
     # Reading --------------------------------------------------------------------------------------
 
     def entity(self, ref: str, kind: str) -> EntityRecord:
+        """The entity of `kind` that `ref` names (id or alias); NotFound with suggestions otherwise."""
         rows = self.read_models.connection.execute(
             "SELECT e.state FROM rm_aliases a JOIN rm_entities e ON e.id = a.entity_id "
-            "WHERE a.key=? AND e.entity=? ORDER BY e.id", (match_key(ref), kind)).fetchall()
-        index = EntityIndex(self.read_models.entities()) if len(rows) != 1 else None
-        if index is None:
-            from projections.facts import EntityState
-
+            "WHERE a.key=? AND e.entity=?", (match_key(ref), kind)).fetchall()
+        if len(rows) == 1:
             return EntityState.model_validate_json(rows[0][0]).record
+        index = EntityIndex(self.read_models.entities())
         try:
             return index.by_id[index.resolve(ref, kind)]
         except Unresolved as error:
             raise NotFound(str(error)) from None
 
+    def names(self) -> dict[str, str]:
+        return {record.id: record.name for record in self.read_models.entities()}
+
     def project(self, ref: str, as_of: date | None = None, window: Window = Window()) -> ProjectTimeline:
         project = self.entity(ref, "project")
-        facts = self.read_models.facts_mentioning(project.id, "project")
+        facts = self.read_models.facts_mentioning(project.id, "project", as_of)
         entries = timeline(facts, lambda fact: project.id in fact.projects, as_of, window)
-        names = {record.id: record.name for record in self.read_models.entities()}
-        return ProjectTimeline(project, as_of, window, entries, names)
+        return ProjectTimeline(project, as_of, window, entries, self.names())
+
+    def partner(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PartnerView:
+        partner = self.entity(ref, "organisation")
+        facts = self.read_models.facts_mentioning(partner.id, "partner", as_of)
+        return PartnerView(partner, as_of, window, partner_history(facts, partner.id, as_of, window), self.names())
+
+    def targets(self, project: str | None = None, as_of: date | None = None,
+                today: date | None = None) -> TargetsView:
+        """Every target (or a project's) with its statements and its state as of a knowledge date."""
+        scope = self.entity(project, "project") if project else None
+        if scope is None:
+            keys = self.read_models.target_keys()
+        else:
+            keys = {fact.target for fact in self.read_models.facts_mentioning(scope.id, "project", as_of)
+                    if fact.target}
+        facts = self.read_models.facts_with_target(keys) + self.read_models.facts_fulfilling(keys)
+        judged_on = as_of or today or date.today()
+        return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
+
+    def office(self, ref: str, on: date | None = None, as_of: date | None = None) -> OfficeView:
+        office = self.entity(ref, "office")
+        found = attestations(self.read_models.facts_mentioning(office.id, "office", as_of), as_of)
+        found = [a for a in found if a.office == office.id]
+        answer = who(found, office.id, on) if on else None
+        return OfficeView(office, as_of, answer, tenures(found), self.names())
+
+    def person(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PersonView:
+        person = self.entity(ref, "person")
+        facts = self.read_models.facts_mentioning(person.id, "person", as_of)
+        held = [t for t in tenures(attestations(facts, as_of)) if t.person == person.id]
+        entries = timeline(facts, lambda fact: any(p.person == person.id for p in fact.people), as_of, window)
+        return PersonView(person, as_of, held, entries, self.names())
+
+    def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
+        terms = fold(query).split()
+        if not terms:
+            raise InvalidOption("search: give at least one word")
+        hits = []
+        for fact, _rank in self.read_models.search(terms, limit * 2 if as_of else limit):
+            seen = view(fact, as_of)
+            if seen is not None:
+                hits.append(SearchHit(seen, snippet(seen.fact, terms)))
+        return SearchView(query, as_of, hits[:limit])
+
+    def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
+        if until < since:
+            raise InvalidOption(f"diff: --to {until} is before --from {since}")
+        scope = self.entity(project, "project") if project else None
+        facts = self.read_models.facts_changing_between(since, until)
+        if scope is not None:
+            facts = [f for f in facts if scope.id in f.projects or
+                     any(scope.id in s.differs.get("projects", ()) for s in f.sources)]
+        keys = {f.target or f.fulfils for f in facts} - {None}
+        related = {f.id: f for f in facts + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
+                   + self.read_models.facts_fulfilling(keys)}  # type: ignore[arg-type]
+        return DiffView(knowledge_diff(related.values(), since, until, changed={f.id for f in facts}), scope)
+
+    # Maintenance -----------------------------------------------------------------------------------
+
+    def rebuild(self) -> int:
+        """Recreate every read model from the log; returns the events applied."""
+        return self.read_models.rebuild(self.log)
+
+    def verify(self) -> VerifyReport:
+        """Rebuild into memory and compare with the stored read models, row by row."""
+        scratch = ReadModels(":memory:")
+        try:
+            scratch.catch_up(self.log)
+            expected, actual = scratch.dump(), self.read_models.dump()
+        finally:
+            scratch.close()
+        differences = []
+        for table in expected:
+            want, have = set(expected[table]), set(actual[table])
+            differences += [f"{table}: missing {_row(row)}" for row in sorted(want - have, key=repr)]
+            differences += [f"{table}: unexpected {_row(row)}" for row in sorted(have - want, key=repr)]
+        return VerifyReport(differences, self.read_models.position())
 
     def events(self, fact: str | None = None) -> list[LoggedEvent]:
         if fact is None:
@@ -124,6 +203,11 @@ class Timeline:
         if not found:
             raise NotFound(f"no fact '{fact}' in {self.path}")
         return found
+
+
+def _row(row: tuple[object, ...]) -> str:
+    text = repr(row)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def validate_files(paths: Iterable[str | Path], known: Iterable[EntityRecord] = (),
@@ -143,7 +227,7 @@ def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
     """Validate files against the store's entities when there is a store; write nothing."""
     path = sqlite_path(db) if db else None
     if path is not None and path.exists():
-        with Timeline(db) as store:  # type: ignore[arg-type]
+        with Timeline(db, catch_up=False) as store:  # type: ignore[arg-type]
             valid = store.validate(paths)
     else:
         valid = validate_files(paths)

@@ -78,6 +78,8 @@ def _parse(model: type[BaseModel], record: Record, problems: list[Problem]) -> A
 def _problems(error: ValidationError, record: Record, model: type[BaseModel], prefix: str = "") -> list[Problem]:
     found: dict[str, Problem] = {}
     for item in error.errors(include_url=False):
+        if item["type"] == "too_short" and len(item.get("input") or ()) >= item["ctx"]["min_length"]:
+            continue  # pydantic adds this when items of a long enough list fail; those are reported themselves
         path = prefix + field_path(item["loc"])
         if path not in found:
             found[path] = record.problem(_message(item, model), path or None)

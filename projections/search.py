@@ -1,0 +1,38 @@
+"""Search text: what a fact is found by, and a snippet of the original text around a match."""
+
+from __future__ import annotations
+
+from events.inputs import Fact
+from events.text import fold
+
+
+def fact_texts(fact: Fact) -> list[str]:
+    """Title, summary, notes, and each source's title, quote and note: the text a fact is found by."""
+    texts = [fact.title, fact.summary, fact.notes, fact.place]
+    for source in fact.sources:
+        texts += [source.title, source.quote, source.note]
+    return [text for text in texts if text]
+
+
+def snippet(fact: Fact, terms: list[str], width: int = 100) -> str:
+    """The original text around the first match of the most terms, at most `width` characters."""
+    best, best_hits, best_at = fact.title, -1, 0
+    for text in fact_texts(fact):
+        folded, origin = _fold_with_positions(text)
+        hits = [folded.find(term) for term in terms if term in folded]
+        if len(hits) > best_hits:
+            best, best_hits, best_at = text, len(hits), origin[min(hits)] if hits else 0
+    start = max(0, best_at - width // 3)
+    piece = best[start:start + width].replace("\n", " ")
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(best) else "")
+
+
+def _fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """Folded text (as `fold`, but keeping word boundaries) and, per folded character, its original index."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = fold(char) or " "
+        chars.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(chars), origin

@@ -1,0 +1,314 @@
+"""Hypothesis strategies for generated timeline inputs: an entities mapping and facts that reference it.
+
+An `Input` is plain data (what a person would write): `entities` is the entities file's mapping and `facts`
+a list of fact mappings whose references name entities by id, name or alias, sometimes in another case,
+without diacritics or in NFD form. `write_input` puts it on disk in YAML, JSON or JSONL.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import strategies as st
+
+from events.text import match_key
+
+# (id, name, Vietnamese alias[, kind or organisation index]); every match key is distinct within its kind.
+PROJECTS = [
+    ("metro-line-2", "Hanoi Metro Line 2", "Tuyến đường sắt đô thị số 2"),
+    ("yen-xa-wastewater", "Yen Xa Wastewater Treatment", "Hệ thống xử lý nước thải Yên Xá"),
+    ("north-hanoi-smart-city", "North Hanoi Smart City", "Thành phố thông minh Bắc Hà Nội"),
+    ("vietnam-japan-university", "Vietnam-Japan University", "Trường Đại học Việt Nhật"),
+    ("ring-road-4", "Ring Road 4", "Đường Vành đai 4 Vùng Thủ đô"),
+    ("nhon-line", "Nhon - Hanoi Station Line", "Tuyến Nhổn - ga Hà Nội"),
+]
+ORGANISATIONS = [
+    ("sumitomo", "Sumitomo Corporation", "Tập đoàn Sumitomo", "company"),
+    ("brg", "BRG Group", "Công ty Cổ phần Tập đoàn BRG", "company"),
+    ("japan", "Japan", "Nhật Bản", "country"),
+    ("hanoi-pc", "Hanoi People's Committee", "Ủy ban nhân dân thành phố Hà Nội", "government"),
+    ("guangzhou", "Guangzhou", "Quảng Châu", "city"),
+    ("korea", "Republic of Korea", "Hàn Quốc", "country"),
+    ("jica", "Japan International Cooperation Agency", "Cơ quan Hợp tác Quốc tế Nhật Bản", "agency"),
+]
+PEOPLE = [
+    ("tran-sy-thanh", "Tran Sy Thanh", "Trần Sỹ Thanh"),
+    ("dinh-tien-dung", "Dinh Tien Dung", "Đinh Tiến Dũng"),
+    ("yamada-takio", "Yamada Takio", "Ngài Yamada Takio"),
+    ("ito-naoki", "Ito Naoki", "Đại sứ Itō Naoki"),
+]
+OFFICES = [
+    ("hanoi-pc-chairman", "Chairman of the Hanoi People's Committee", "Chủ tịch UBND thành phố Hà Nội"),
+    ("japan-ambassador-vietnam", "Ambassador of Japan to Vietnam", "Đại sứ Nhật Bản tại Việt Nam"),
+]
+
+FACT_KINDS = ("meeting", "target", "milestone", "statistic", "appointment", "agreement", "announcement")
+STATUSES = ("happened", "scheduled", "postponed", "cancelled")
+OUTLETS = ("VNA", "Hanoi Times", "Thời Đại", "Kinh tế & Đô thị", "VnExpress", "Nhân Dân")
+LANGUAGES = ("vi", "en")
+VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+
+FIRST_DAY = date(2020, 1, 1)
+LAST_DAY = date(2025, 12, 31)
+
+
+def strip_diacritics(text: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+@st.composite
+def spelling(draw: st.DrawFn, text: str) -> str:
+    """The same name as a person might write it: other case, no diacritics, NFD form."""
+    how = draw(st.sampled_from(("as-is", "upper", "lower", "bare", "nfd", "bare-lower")))
+    return {
+        "as-is": text,
+        "upper": text.upper(),
+        "lower": text.lower(),
+        "bare": strip_diacritics(text),
+        "nfd": unicodedata.normalize("NFD", text),
+        "bare-lower": strip_diacritics(text).lower(),
+    }[how]
+
+
+@dataclass
+class Entity:
+    kind: str
+    id: str
+    name: str
+    aliases: list[str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def names(self) -> list[str]:
+        return [self.id, self.name, *self.aliases]
+
+    def as_input(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "aliases": list(self.aliases), **self.extra}
+
+
+generated_alias = st.lists(st.sampled_from(VIETNAMESE_LETTERS), min_size=3, max_size=8).map("".join).flatmap(
+    lambda first: st.lists(st.sampled_from(VIETNAMESE_LETTERS), min_size=2, max_size=6).map(
+        lambda second: (first + " " + "".join(second)).capitalize()))
+
+
+@st.composite
+def entity_pool(draw: st.DrawFn) -> dict[str, list[Entity]]:
+    """2-4 projects, 2-4 organisations, 1-3 people, 1-2 offices, each with Vietnamese aliases."""
+    def pick(table: list[tuple], low: int, high: int) -> list[tuple]:
+        return draw(st.lists(st.sampled_from(table), min_size=low, max_size=high, unique=True))
+
+    def aliases(alias: str, kind: str, taken: set[str]) -> list[str]:
+        found = [unicodedata.normalize("NFD", alias) if draw(st.booleans()) else alias]
+        if draw(st.booleans()):
+            extra = draw(generated_alias)
+            if match_key(extra) not in taken:
+                found.append(extra)
+        return found
+
+    pool: dict[str, list[Entity]] = {}
+    for kind, table, low, high in (("project", PROJECTS, 2, 4), ("organisation", ORGANISATIONS, 2, 4),
+                                   ("person", PEOPLE, 1, 3)):
+        taken = {match_key(name) for row in table for name in row[:3]}
+        entities = []
+        for row in pick(table, low, high):
+            entity = Entity(kind, row[0], row[1], aliases(row[2], kind, taken))
+            taken |= {match_key(name) for name in entity.aliases}
+            if kind == "organisation":
+                entity.extra["kind"] = row[3]
+            if draw(st.booleans()):
+                entity.extra["description"] = draw(st.sampled_from(("Đối tác", "Partner", "Dự án trọng điểm")))
+            entities.append(entity)
+        pool[kind] = entities
+    organisations = pool["organisation"]
+    offices = []
+    for row in pick(OFFICES, 1, 2):
+        owner = draw(st.sampled_from(organisations))
+        offices.append(Entity("office", row[0], row[1], [row[2]],
+                              {"organisation": draw(st.sampled_from(owner.names()).flatmap(spelling))}))
+    pool["office"] = offices
+    return pool
+
+
+def entities_mapping(pool: dict[str, list[Entity]]) -> dict[str, list[dict[str, Any]]]:
+    return {
+        "projects": [e.as_input() for e in pool["project"]],
+        "organisations": [e.as_input() for e in pool["organisation"]],
+        "people": [e.as_input() for e in pool["person"]],
+        "offices": [e.as_input() for e in pool["office"]],
+    }
+
+
+def ref(entity: Entity) -> st.SearchStrategy[str]:
+    return st.sampled_from(entity.names()).flatmap(spelling)
+
+
+def refs(entities: list[Entity], min_size: int = 0) -> st.SearchStrategy[list[str]]:
+    return st.lists(st.sampled_from(entities), min_size=min_size, max_size=len(entities), unique_by=lambda e: e.id
+                    ).flatmap(lambda chosen: st.tuples(*(ref(e) for e in chosen)).map(list))
+
+
+days = st.dates(FIRST_DAY, LAST_DAY)
+
+
+@st.composite
+def edtf(draw: st.DrawFn, lo: date = date(2015, 1, 1), hi: date = date(2035, 12, 31), intervals: bool = True) -> str:
+    """A mixed EDTF date: a day, month or year, ~ or ?, an interval, an open start."""
+    day = draw(st.dates(lo, hi))
+    single = draw(st.sampled_from(("day", "month", "year")))
+    text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[single]
+    form = draw(st.sampled_from(("plain", "plain", "approx", "uncertain", "interval", "open-start", "open-end"))
+                if intervals else st.just("plain"))
+    if form == "approx":
+        return text + "~"
+    if form == "uncertain":
+        return text + "?"
+    if form == "interval":
+        end = day + timedelta(days=draw(st.integers(0, 20 * 365)))
+        return f"{text}/{end.isoformat()[:draw(st.sampled_from((4, 7, 10)))]}"
+    if form == "open-start":
+        return f"../{day.isoformat()}"
+    if form == "open-end":
+        return f"{text}/.."
+    return text
+
+
+@st.composite
+def reported_date(draw: st.DrawFn) -> str:
+    """A source's publication date in 2020-2025: mostly a day, sometimes only a month or a year."""
+    day = draw(days)
+    return day.isoformat()[:draw(st.sampled_from((10, 10, 10, 7, 4)))]
+
+
+@st.composite
+def source(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "outlet": draw(st.sampled_from(OUTLETS)),
+        "language": draw(st.sampled_from(LANGUAGES)),
+        "reported": draw(reported_date()),
+    }
+    if draw(st.booleans()):
+        found["url"] = f"https://news.example/{number}"
+    if draw(st.booleans()):
+        found["quote"] = draw(st.sampled_from(("Ngày 23/3, Bí thư Thành ủy tiếp Đại sứ Nhật Bản.",
+                                               "on March 23 hosted a reception", "96,8 km")))
+    if draw(st.integers(0, 2)) == 0:
+        differs: dict[str, Any] = {}
+        for name in draw(st.lists(st.sampled_from(("status", "title", "occurred", "partners")), min_size=1,
+                                  max_size=2, unique=True)):
+            differs[name] = draw({
+                "status": st.sampled_from(STATUSES),
+                "title": st.sampled_from(("Lễ ký kết", "Preview: a meeting is scheduled", "Hội nghị")),
+                "occurred": edtf(),
+                "partners": refs(pool["organisation"]),
+            }[name])
+        found["differs"] = differs
+    if draw(st.booleans()):
+        found["note"] = "calls BRG 'of Japan'"
+    return found
+
+
+@st.composite
+def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[str, Any]:
+    kind = draw(st.sampled_from(FACT_KINDS))
+    found: dict[str, Any] = {
+        "id": f"fact-{number}-{draw(st.sampled_from(('hn', 'gz', 'seoul', 'tokyo')))}",
+        "kind": kind,
+        "occurred": draw(edtf()),
+    }
+    if draw(st.booleans()):
+        found["status"] = draw(st.sampled_from(STATUSES))
+    found["title"] = draw(st.sampled_from(("Hanoi receives the Japanese Ambassador", "Lễ khởi công tuyến số 2",
+                                           "Target restated", "Hội nghị Đô thị Seoul – Hà Nội"))) + f" #{number}"
+    if draw(st.booleans()):
+        found["summary"] = "Tóm tắt: hợp tác Việt – Nhật."
+    found["projects"] = draw(refs(pool["project"], min_size=1))
+    partners = draw(refs(pool["organisation"]))
+    if partners:
+        found["partners"] = partners
+    if draw(st.booleans()):
+        found["people"] = [
+            {"person": draw(ref(person)),
+             **({"office": draw(ref(draw(st.sampled_from(pool["office"]))))} if draw(st.booleans()) else {}),
+             **({"role": "Chủ tịch"} if draw(st.booleans()) else {})}
+            for person in draw(st.lists(st.sampled_from(pool["person"]), min_size=1, unique_by=lambda p: p.id))
+        ]
+    if draw(st.booleans()):
+        found["place"] = draw(st.sampled_from(("Hanoi", "Hà Nội", "Tokyo")))
+    if kind in ("target", "statistic", "milestone") and draw(st.booleans()):
+        figure: dict[str, Any] = {"metric": "urban railway completed", "unit": "km"}
+        value = draw(st.sampled_from((96.8, 11.5, [50.0, 55.0], None)))
+        if value is not None:
+            figure["value"] = value
+            figure["as_written"] = "96,8 km" if value == 96.8 else str(value)
+        if draw(st.booleans()):
+            figure["deadline"] = draw(edtf(date(2025, 1, 1), date(2045, 12, 31), intervals=False))
+        found["figures"] = [figure]
+        if kind == "target":
+            found["target"] = f"target-{number}"
+    found["sources"] = [draw(source(pool, number * 10 + i)) for i in range(draw(st.integers(1, 3)))]
+    if draw(st.integers(0, 3)) == 0:
+        found["retracted"] = {"on": draw(days).isoformat(), "reason": "the outlet withdrew the report"}
+    if draw(st.booleans()):
+        found["notes"] = "Năm 2022 suy ra từ bản tiếng Anh."
+    return found
+
+
+@dataclass
+class Input:
+    entities: dict[str, list[dict[str, Any]]]
+    facts: list[dict[str, Any]]
+    formats: tuple[str, str]  # entities file, facts file: yaml | json | jsonl
+    pool: dict[str, list[Entity]] = field(repr=False, default_factory=dict)
+
+    def copy(self) -> Input:
+        return Input(copy.deepcopy(self.entities), copy.deepcopy(self.facts), self.formats, self.pool)
+
+
+@st.composite
+def inputs(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Input:
+    pool = draw(entity_pool())
+    count = draw(st.integers(min_facts, max_facts))
+    facts = [draw(fact(pool, number)) for number in range(count)]
+    formats = (draw(st.sampled_from(("yaml", "json", "jsonl"))), draw(st.sampled_from(("yaml", "json", "jsonl"))))
+    return Input(entities_mapping(pool), facts, formats, pool)
+
+
+# Writing ------------------------------------------------------------------------------------------------
+
+def dump(data: Any, fmt: str) -> str:
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=1)
+    raise ValueError(fmt)
+
+
+def entities_text(entities: dict[str, list[dict[str, Any]]], fmt: str) -> str:
+    if fmt == "jsonl":
+        kinds = {"projects": "project", "organisations": "organisation", "people": "person", "offices": "office"}
+        return "".join(json.dumps({"entity": kinds[section], **item}, ensure_ascii=False) + "\n"
+                       for section, items in entities.items() for item in items)
+    return dump(entities, fmt)
+
+
+def facts_text(facts: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "jsonl":
+        return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in facts)
+    return dump(facts, fmt)
+
+
+def write_input(data: Input, directory: Path, stem: str = "facts") -> list[Path]:
+    """The entities file and one facts file; returns their paths, entities first."""
+    entities_fmt, facts_fmt = data.formats
+    entities = directory / f"entities.{entities_fmt}"
+    entities.write_text(entities_text(data.entities, entities_fmt), encoding="utf-8")
+    facts = directory / f"{stem}.{facts_fmt}"
+    facts.write_text(facts_text(data.facts, facts_fmt), encoding="utf-8")
+    return [entities, facts]
