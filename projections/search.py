@@ -23,6 +23,8 @@ def snippet(fact: Fact, terms: list[str], width: int = 100) -> str:
         if len(hits) > best_hits:
             best, best_hits, best_at = text, len(hits), origin[min(hits)] if hits else 0
     start = max(0, best_at - width // 3)
+    if start > 0:  # begin at a word
+        start = best.rfind(" ", 0, start) + 1
     piece = best[start:start + width].replace("\n", " ")
     return ("…" if start > 0 else "") + piece + ("…" if start + width < len(best) else "")
 

@@ -366,7 +366,7 @@ def malformed(draw: st.DrawFn) -> tuple[Input, Mutation]:
 
         def raw(text: str, broken: str = broken) -> str:
             if broken == "truncate":
-                return text[: max(1, len(text) // 2)] + "{[\"'"
+                return text[: max(1, len(text) // 2)] + "\n- {unclosed: ["
             if broken == "garbage":
                 return text + "\n- {id: [unclosed, : : \n  \"\n"
             if broken == "tab":
