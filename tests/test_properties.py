@@ -8,7 +8,7 @@ writes them as YAML, JSON or JSONL into a temporary directory and ingests them i
 from __future__ import annotations
 
 import copy
-import json
+import os
 import tempfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from events.dates import parse_edtf
@@ -27,7 +27,9 @@ from timeline.readmodels import ReadModels
 from timeline.render import canonical_json
 from timeline.service import Timeline
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# TIMELINE_EXAMPLES=500 for a longer hunt; the default keeps the whole file well under 90 s.
+EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "30"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Knowledge dates at which every projection is compared, besides "everything known now".
 PROBE_DATES = (None, date(2021, 6, 30), date(2023, 1, 1), date(2024, 12, 31))
 
@@ -195,6 +197,8 @@ def test_as_of_query_equals_replay_of_only_what_was_reported_by_then(case: tuple
             for pid in project_ids(data):
                 as_of = full.project(pid, day).to_json()
                 replayed = past.project(pid).to_json()
+                event(f"as-of entries: {min(len(as_of['entries']), 3)}; hidden: "
+                      f"{min(len(full.project(pid).to_json()['entries']) - len(as_of['entries']), 2)}")
                 assert as_of["as_of"] == day.isoformat()
                 assert without_as_of(as_of) == without_as_of(replayed), pid
 
@@ -405,7 +409,7 @@ def write_mutated(mutation: Mutation, directory: Path) -> tuple[list[Path], Path
     return paths, broken
 
 
-@settings(SETTINGS, max_examples=40)
+@settings(SETTINGS, max_examples=EXAMPLES * 4 // 3)
 @given(malformed(), st.booleans())
 def test_malformed_input_never_crashes_nor_writes(case: tuple[Input, Mutation], via_cli: bool) -> None:
     """Invariant 6: a malformed input raises InvalidInput (never another exception) whose problems name the
@@ -429,6 +433,7 @@ def test_malformed_input_never_crashes_nor_writes(case: tuple[Input, Mutation], 
             with pytest.raises(InvalidInput) as raised:
                 store.ingest(paths)
         problems = raised.value.problems
+        event(f"{mutation.name} in {mutation.target}")
         assert problems
         assert any(problem.file == str(broken) for problem in problems), [str(p)[:300] for p in problems]
         assert store_files(db) == before
