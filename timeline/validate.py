@@ -44,7 +44,7 @@ def validate(records: Iterable[Record], known: Iterable[EntityRecord] = (), know
         parsed = _parse(model, record, problems)
         if parsed is not None:
             (fact_inputs if group == "fact" else entity_inputs).append((record, parsed))
-        elif group == "fact":
+        elif group == "fact" and isinstance(record.data, dict):
             unparsed.append(record)
 
     index = EntityIndex(known)
@@ -163,7 +163,13 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
         hint = f"; did you mean {close[0]!r}?" if close else "; no fact sets a target with that key"
         problems.append(record.problem(f"unknown target key {fact.fulfils!r}" + hint, "fulfils"))
     sources = []
+    first_of: dict[tuple[str, str, str, str], int] = {}
     for number, source in enumerate(fact.sources):
+        same = first_of.setdefault(source.key(), number)
+        if same != number:
+            problems.append(record.problem(f"the same source as sources[{same}] (outlet, language, reported and "
+                                           "url); merge them or give each its url", f"sources[{number}]"))
+            continue
         where = f"sources[{number}].differs"
         unknown = sorted(set(source.differs) - set(STATED_FIELDS))
         if unknown:
