@@ -104,11 +104,9 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
 @json_option
 def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
-    from timeline import render
-    from timeline.service import Timeline
+    from timeline import render, service
 
-    with Timeline(db, create=True) as store:
-        plan = store.ingest(paths)
+    plan = service.ingest(paths, db)
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
 
 

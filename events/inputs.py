@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
+from pydantic import AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 from events.dates import parse_edtf
 
@@ -39,7 +39,7 @@ Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(-[a-z0
 Ref = Text  # an entity id or alias, before resolution; an id after
 Edtf = Annotated[str, BeforeValidator(_year_as_text), StringConstraints(strict=True), AfterValidator(_canonical_edtf)]
 Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$")]
-Number = StrictFloat
+Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
 class Figure(Frozen):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from events.inputs import Fact
 from events.text import fold
 
@@ -12,6 +15,24 @@ def fact_texts(fact: Fact) -> list[str]:
     for source in fact.sources:
         texts += [source.title, source.quote, source.note]
     return [text for text in texts if text]
+
+
+def matches(folded: str, terms: list[str]) -> int:
+    """How often the terms occur as words in folded text (the last also as a prefix); 0 unless all occur."""
+    total = 0
+    for number, term in enumerate(terms):
+        pattern = r"\b" + re.escape(term) + ("" if number == len(terms) - 1 else r"\b")
+        found = len(re.findall(pattern, folded))
+        if not found:
+            return 0
+        total += found
+    return total
+
+
+def text_score(fact: Fact, terms: list[str]) -> int:
+    """A fact's own-text score: occurrences of the terms, the title counting three times."""
+    body = matches(fold(" ".join(fact_texts(fact))), terms)
+    return body + 2 * matches(fold(fact.title), terms) if body else 0
 
 
 def snippet(fact: Fact, terms: list[str], width: int = 100) -> str:
@@ -34,6 +55,8 @@ def _fold_with_positions(text: str) -> tuple[str, list[int]]:
     chars: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
+        if unicodedata.combining(char):  # a decomposed (NFD) diacritic belongs to the letter before it
+            continue
         piece = fold(char) or " "
         chars.append(piece)
         origin.extend([index] * len(piece))

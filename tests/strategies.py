@@ -187,9 +187,9 @@ def reported_date(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def source(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[str, Any]:
+def source(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int, outlet: str) -> dict[str, Any]:
     found: dict[str, Any] = {
-        "outlet": draw(st.sampled_from(OUTLETS)),
+        "outlet": outlet,
         "language": draw(st.sampled_from(LANGUAGES)),
         "reported": draw(reported_date()),
     }
@@ -252,7 +252,8 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
         found["figures"] = [figure]
         if kind == "target":
             found["target"] = f"target-{number}"
-    found["sources"] = [draw(source(pool, number * 10 + i)) for i in range(draw(st.integers(1, 3)))]
+    outlets = draw(st.lists(st.sampled_from(OUTLETS), min_size=1, max_size=3, unique=True))  # distinct sources
+    found["sources"] = [draw(source(pool, number * 10 + i, outlet)) for i, outlet in enumerate(outlets)]
     if draw(st.integers(0, 3)) == 0:
         found["retracted"] = {"on": draw(days).isoformat(), "reason": "the outlet withdrew the report"}
     if draw(st.booleans()):

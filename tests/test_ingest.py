@@ -152,10 +152,9 @@ def test_new_source_appends_source_added_and_makes_the_fact_known_earlier(cli, s
 
 
 def test_source_removed_from_input_is_kept_with_a_warning(cli, sample_store):
-    vna = '    - outlet: VNA\n      language: en\n      reported: "2022-03-24"\n      quote: "land clearance'
-    cli.edit(NHSC_FILE, vna, '      quote: "land clearance')
-    # The edit leaves the VNA quote under the first source; restore that quote to keep only one change.
-    cli.edit(NHSC_FILE, '      quote: "land clearance has so far basically met requirements"\n', "")
+    vna = ('    - outlet: VNA\n      language: en\n      reported: "2022-03-24"\n'
+           '      quote: "land clearance has so far basically met requirements"\n')
+    cli.edit(NHSC_FILE, vna, "")
     result = summary(cli)
     assert result["appended"] == 0
     assert result["warnings"] == ["fact 'nhsc-land-clearance-basically-met-2022-03': source VNA (2022-03-24) is "
@@ -294,8 +293,10 @@ def test_references_resolve_case_diacritic_and_unicode_form_insensitively(cli, s
         assert shown[fact_id]["projects"] == [{"id": PROJECT, "name": "North Hanoi Smart City"}], fact_id
 
 
-@pytest.mark.parametrize("ref", ["North Hanoi Smart City", "thanh pho thong minh bac ha noi",
-                                 unicodedata.normalize("NFD", "Thành phố thông minh Bắc Hà Nội"), "HANOI SMART CITY"])
+@pytest.mark.parametrize("ref", [
+    "North Hanoi Smart City", "thanh pho thong minh bac ha noi", "HANOI SMART CITY",
+    unicodedata.normalize("NFD", "Thành phố thông minh Bắc Hà Nội"),
+])
 def test_project_command_accepts_any_spelling_of_the_project(cli, sample_store, ref):
     assert cli.json("project", ref) == cli.json("project", PROJECT)
 
@@ -349,7 +350,8 @@ def test_same_day_sources_the_later_in_the_file_wins_and_differs_references_reso
   partners: [Tập đoàn Sumitomo]
   sources:
     - {outlet: VNA, language: en, reported: "2023-04-10"}
-    - {outlet: Kinh tế & Đô thị, language: vi, reported: "2023-04-10", differs: {partners: [sumitomo, tap doan brg]}}
+    - {outlet: Kinh tế & Đô thị, language: vi, reported: "2023-04-10",
+       differs: {partners: [sumitomo, tap doan brg]}}
 """)
     summary(cli, "twins.yaml")
     seen = entries(cli, PROJECT)["nhsc-partners-2023-04-10"]
@@ -393,6 +395,12 @@ def test_querying_a_missing_store_fails_clearly_and_creates_nothing(cli, args, d
     assert "Traceback" not in result.output
     assert result.stderr == (f"error: {name}: no timeline store here; create one with `timeline ingest FILES` "
                              "or `timeline demo`\n")
+    assert sorted(p.name for p in cli.root.iterdir()) == ["sample"]
+
+
+def test_check_without_a_store_validates_alone_and_creates_nothing(cli):
+    result = cli.ok("check", *SAMPLE_ARGS, "--db", "missing.db")
+    assert result.stdout == "sample/entities.yaml, sample/facts: OK — 36 entities, 15 facts, no problems.\n"
     assert sorted(p.name for p in cli.root.iterdir()) == ["sample"]
 
 

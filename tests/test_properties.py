@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from events.dates import parse_edtf
@@ -292,7 +292,7 @@ def malformed(draw: st.DrawFn) -> tuple[Input, Mutation]:
     entity = draw(st.sampled_from(entities[section]), label="entity")
     kind = draw(st.sampled_from((
         "drop required", "wrong type", "unknown key", "bad date", "unknown reference", "duplicate id",
-        "broken text", "huge string", "control character")), label="mutation")
+        "broken text", "huge string", "control character", "duplicate key", "huge number")), label="mutation")
     target = "facts"
     raw: Callable[[str], str] | None = None
     if kind == "drop required":
@@ -390,6 +390,21 @@ def malformed(draw: st.DrawFn) -> tuple[Input, Mutation]:
             fact["occurred"] = "2022" * 50000
         else:
             source["language"] = "vi" * 100000
+    elif kind == "duplicate key":  # the same key twice in one mapping: which value was meant?
+        key = draw(st.sampled_from(("title", "occurred", "id", "status")))
+        fact[MARK] = {"title": "Another title", "occurred": "2019", "id": "another-id", "status": "cancelled"}[key]
+
+        def raw(text: str, key: str = key) -> str:
+            return text.replace(MARK, key)
+    elif kind == "huge number":  # more digits than Python converts to int by default (4300)
+        digits = "9" * draw(st.sampled_from((4301, 5000, 20000)))
+        if draw(st.booleans()):
+            fact["figures"] = [{"metric": "km", "value": MARK}]
+        else:
+            fact["figures"] = [{"metric": "km", "deadline": MARK}]
+
+        def raw(text: str, digits: str = digits) -> str:
+            return text.replace(f'"{MARK}"', digits).replace(f"'{MARK}'", digits).replace(MARK, digits)
     else:  # a raw control character inside a string (not escaped): neither valid YAML nor JSON
         char = draw(st.sampled_from(CONTROL))
         fact["title"] = fact["title"] + MARK
@@ -448,3 +463,25 @@ def test_malformed_input_never_crashes_nor_writes(case: tuple[Input, Mutation], 
             assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
             assert str(broken) in output
             assert store_files(db) == before
+
+
+NON_FINITE = {"yaml": (".nan", ".inf", "-.inf", "1.0e+400"), "json": ("NaN", "Infinity", "-Infinity", "1e400"),
+              "jsonl": ("NaN", "Infinity", "-Infinity", "1e400")}
+
+
+@settings(SETTINGS, max_examples=5, phases=[Phase.explicit, Phase.generate])
+@given(inputs(), st.integers(0, 3))
+def test_non_finite_figure_value_is_invalid_input(data: Input, which: int) -> None:
+    """Invariant 6 (and 5): a figure value that is not a finite number (NaN, ±Infinity, a float beyond the
+    range of a double) is an InvalidInput naming the file; it is never stored (as null) nor re-corrected."""
+    data = data.copy()
+    data.facts[0]["figures"] = [{"metric": "urban railway completed", "unit": "km", "value": MARK}]
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_input(data, Path(tmp))
+        number = NON_FINITE[data.formats[1]][which]
+        text = paths[1].read_text(encoding="utf-8")
+        paths[1].write_text(text.replace(f'"{MARK}"', number).replace(MARK, number), encoding="utf-8")
+        with Timeline(str(Path(tmp) / "timeline.db"), create=True) as store:
+            with pytest.raises(InvalidInput) as raised:
+                store.ingest(paths)
+    assert any(problem.file == str(paths[1]) for problem in raised.value.problems)

@@ -17,6 +17,7 @@ SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 _SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -27,6 +28,18 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TIMESTAMP, _BOOL)]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """A key written twice in one mapping is an error, not a silent "the last one wins"."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
+                    if key.value in seen:
+                        raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                                f"found duplicate key {key.value!r}", key.start_mark)
+                    seen.add(key.value)
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
@@ -83,6 +96,26 @@ def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
     return records, problems
 
 
+def _json(text: str) -> Any:
+    """JSON where a key written twice in one object is an error, not a silent "the last one wins"."""
+    return json.loads(text, object_pairs_hook=_unique_keys)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"duplicate key {key!r} in one object")
+        found[key] = value
+    return found
+
+
+def _value_message(error: ValueError) -> str:
+    """A duplicate key, or an integer too long for Python to convert (over 4300 digits by default)."""
+    text = str(error)
+    return "a number has too many digits" if "integer string conversion" in text else text
+
+
 class _FileProblem(Exception):
     def __init__(self, *problems: Problem):
         self.problems = list(problems)
@@ -95,11 +128,13 @@ def parse(text: str, file: str) -> Iterator[Record]:
         yield from _jsonl(text, file)
     elif suffix == ".json":
         try:
-            data = json.loads(text)
+            data = _json(text)
         except json.JSONDecodeError as error:
             raise _FileProblem(Problem(file, f"invalid JSON: {error.msg}", error.lineno)) from None
         except RecursionError:
             raise _FileProblem(Problem(file, "invalid JSON: nested too deeply")) from None
+        except ValueError as error:
+            raise _FileProblem(Problem(file, f"invalid JSON: {_value_message(error)}")) from None
         yield from _document(data, file, lines=None)
     else:
         yield from _yaml(text, file)
@@ -112,9 +147,10 @@ def _jsonl(text: str, file: str) -> Iterator[Record]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as error:
-            message = error.msg if isinstance(error, json.JSONDecodeError) else "nested too deeply"
+            data = _json(line)
+        except (RecursionError, ValueError) as error:
+            message = (error.msg if isinstance(error, json.JSONDecodeError) else
+                       _value_message(error) if isinstance(error, ValueError) else "nested too deeply")
             bad.append(Problem(file, f"invalid JSON line: {message}", number))
             continue
         if isinstance(data, dict) and "entity" in data:
@@ -143,6 +179,8 @@ def _yaml(text: str, file: str) -> Iterator[Record]:
         raise _FileProblem(Problem(file, f"invalid YAML: {error}")) from None
     except RecursionError:
         raise _FileProblem(Problem(file, "invalid YAML: nested too deeply")) from None
+    except ValueError as error:
+        raise _FileProblem(Problem(file, f"invalid YAML: {_value_message(error)}")) from None
     finally:
         loader.dispose()
     yield from _document(data, file, node)

@@ -161,27 +161,21 @@ class ReadModels:
             found += [FactState.model_validate_json(state).fact for (state,) in rows]
         return found
 
-    def search(self, terms: list[str], limit: int) -> list[tuple[Fact, float]]:
-        """Facts matching every term in their own text, or naming an entity that matches; best first."""
+    def search(self, terms: list[str]) -> tuple[list[Fact], set[str]]:
+        """Candidates: facts whose text (any source's) has every term, and facts naming an entity whose names
+        do; plus the ids of those entities. Callers rank and check what was visible when."""
         match = " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
-        direct = self.connection.execute(
-            "SELECT f.state, bm25(rm_fact_search) FROM rm_fact_search JOIN rm_facts f ON f.rowid = rm_fact_search.rowid "
-            "WHERE rm_fact_search MATCH ? ORDER BY 2, f.id LIMIT ?", (match, limit)).fetchall()
-        entity_ranks = dict(self.connection.execute(
-            "SELECT e.id, bm25(rm_entity_search) FROM rm_entity_search JOIN rm_entities e "
-            "ON e.rowid = rm_entity_search.rowid WHERE rm_entity_search MATCH ?", (match,)).fetchall())
-        via_entities: list[tuple[str, float]] = []
-        for batch in chunks(sorted(entity_ranks, key=lambda e: (entity_ranks[e], e)), 500):
+        entity_ids = {row[0] for row in self.connection.execute(
+            "SELECT e.id FROM rm_entity_search JOIN rm_entities e ON e.rowid = rm_entity_search.rowid "
+            "WHERE rm_entity_search MATCH ?", (match,))}
+        ids = {row[0] for row in self.connection.execute(
+            "SELECT f.id FROM rm_fact_search JOIN rm_facts f ON f.rowid = rm_fact_search.rowid "
+            "WHERE rm_fact_search MATCH ?", (match,))}
+        for batch in chunks(sorted(entity_ids), 500):
             marks = ",".join("?" * len(batch))
-            for entity_id, state in self.connection.execute(
-                    f"SELECT m.entity_id, f.state FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
-                    f"WHERE m.entity_id IN ({marks}) ORDER BY f.id LIMIT ?", (*batch, limit)):
-                via_entities.append((state, 1000 + entity_ranks[entity_id]))
-        found: dict[str, tuple[Fact, float]] = {}
-        for state, rank in direct + via_entities:
-            fact = FactState.model_validate_json(state).fact
-            found.setdefault(fact.id, (fact, rank))
-        return sorted(found.values(), key=lambda pair: (pair[1], pair[0].id))[:limit]
+            ids.update(row[0] for row in self.connection.execute(
+                f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks})", batch))
+        return [state.fact for state in self.fact_states(sorted(ids)).values()], entity_ids
 
     def entity_states(self) -> dict[str, EntityState]:
         rows = self.connection.execute("SELECT state FROM rm_entities ORDER BY id")

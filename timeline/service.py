@@ -19,9 +19,9 @@ from projections.diff import knowledge_diff
 from projections.knowledge import view
 from projections.offices import attestations, tenures, who
 from projections.partners import partner_history
-from projections.search import snippet
+from projections.search import snippet, text_score
 from projections.targets import target_tracker
-from projections.timeline import Window, timeline
+from projections.timeline import Window, mentions, timeline
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.ingest import Plan, plan
 from timeline.loader import load
@@ -131,8 +131,8 @@ class Timeline:
         if scope is None:
             keys = self.read_models.target_keys()
         else:
-            keys = {fact.target for fact in self.read_models.facts_mentioning(scope.id, "project", as_of)
-                    if fact.target}
+            seen = (view(fact, as_of) for fact in self.read_models.facts_mentioning(scope.id, "project", as_of))
+            keys = {v.fact.target for v in seen if v and v.fact.target and scope.id in v.fact.projects}
         facts = self.read_models.facts_with_target(keys) + self.read_models.facts_fulfilling(keys)
         judged_on = as_of or today or date.today()
         return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
@@ -152,15 +152,24 @@ class Timeline:
         return PersonView(person, as_of, held, entries, self.names())
 
     def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
+        """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
+        do; ranked by how often the words occur, then date and id. FTS5 finds the candidates."""
         terms = fold(query).split()
         if not terms:
             raise InvalidOption("search: give at least one word")
-        hits = []
-        for fact, _rank in self.read_models.search(terms, limit * 2 if as_of else limit):
+        facts, entity_ids = self.read_models.search(terms)
+        scored = []
+        for fact in facts:
             seen = view(fact, as_of)
-            if seen is not None:
-                hits.append(SearchHit(seen, snippet(seen.fact, terms)))
-        return SearchView(query, as_of, hits[:limit])
+            if seen is None:
+                continue
+            score = text_score(seen.fact, terms)
+            if not score and not entity_ids & set().union(*mentions(seen.fact).values()):
+                continue
+            scored.append((-score, seen.occurred.sort_key, seen.id, seen))
+        scored.sort(key=lambda item: item[:3])
+        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
+        return SearchView(query, as_of, hits)
 
     def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
         if until < since:
@@ -221,6 +230,15 @@ def validate_files(paths: Iterable[str | Path], known: Iterable[EntityRecord] = 
     if problems:
         raise InvalidInput(problems)
     return valid
+
+
+def ingest(paths: Iterable[str | Path], db: str) -> Plan:
+    """Ingest into a store, creating it only once the input is known to be valid."""
+    paths = list(paths)
+    if not sqlite_path(db).exists():
+        validate_files(paths)
+    with Timeline(db, create=True) as store:
+        return store.ingest(paths)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
