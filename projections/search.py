@@ -29,6 +29,11 @@ def matches(folded: str, terms: list[str]) -> int:
     return total
 
 
+def _word(term: str, prefix: bool) -> str:
+    """A term as a whole word of folded text, or as the start of one (the last term typed)."""
+    return r"\b" + re.escape(term) + ("" if prefix else r"\b")
+
+
 def text_score(fact: Fact, terms: list[str]) -> int:
     """A fact's own-text score: occurrences of the terms, the title counting three times."""
     body = matches(fold(" ".join(fact_texts(fact))), terms)
@@ -40,7 +45,8 @@ def snippet(fact: Fact, terms: list[str], width: int = 100) -> str:
     best, best_hits, best_at = fact.title, -1, 0
     for text in fact_texts(fact):
         folded, origin = _fold_with_positions(text)
-        hits = [folded.find(term) for term in terms if term in folded]
+        found = (re.search(_word(term, number == len(terms) - 1), folded) for number, term in enumerate(terms))
+        hits = [match.start() for match in found if match]
         if len(hits) > best_hits:
             best, best_hits, best_at = text, len(hits), origin[min(hits)] if hits else 0
     start = max(0, best_at - width // 3)
