@@ -431,9 +431,9 @@ def write_mutated(mutation: Mutation, directory: Path) -> tuple[list[Path], Path
     return paths, broken
 
 
+@pytest.mark.xfail(strict=False, reason="a generated mutation still slips past validation; under investigation (see closing note of issue 3)")
 @settings(SETTINGS, max_examples=EXAMPLES * 4 // 3)
 @given(malformed(), st.booleans())
-@pytest.mark.xfail(strict=False, reason="a generated mutation still slips past validation; under investigation (see closing note of issue 3)")
 def test_malformed_input_never_crashes_nor_writes(case: tuple[Input, Mutation], via_cli: bool) -> None:
     """Invariant 6: a malformed input raises InvalidInput (never another exception) whose problems name the
     broken file, and leaves the store's bytes (file and -wal) unchanged; through the CLI it exits with 1 and
