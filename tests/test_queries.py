@@ -185,7 +185,6 @@ def test_search_without_diacritics_finds_north_hanoi_smart_city_matches_golden(s
     assert NHSC_FACTS <= {hit["fact"] for hit in hits}
 
 
-@pytest.mark.xfail(strict=False, reason="golden regenerated while search ranking changed; to re-check")
 def test_search_ha_noi_finds_the_facts_written_with_ha_noi_matches_golden(store):
     golden("search-ha-noi.txt", ok("search", "ha", "noi").stdout)
     result = ok("search", "ha", "noi", "--json")
