@@ -104,7 +104,8 @@ def entity_pool(draw: st.DrawFn) -> dict[str, list[Entity]]:
     def pick(table: list[tuple], low: int, high: int) -> list[tuple]:
         return draw(st.lists(st.sampled_from(table), min_size=low, max_size=high, unique=True))
 
-    def aliases(alias: str, kind: str, taken: set[str]) -> list[str]:
+    def aliases(alias: str, taken: set[str]) -> list[str]:
+        """The table's Vietnamese alias (sometimes written in NFD form) and sometimes a generated one."""
         found = [unicodedata.normalize("NFD", alias) if draw(st.booleans()) else alias]
         if draw(st.booleans()):
             extra = draw(generated_alias)
@@ -118,7 +119,7 @@ def entity_pool(draw: st.DrawFn) -> dict[str, list[Entity]]:
         taken = {match_key(name) for row in table for name in row[:3]}
         entities = []
         for row in pick(table, low, high):
-            entity = Entity(kind, row[0], row[1], aliases(row[2], kind, taken))
+            entity = Entity(kind, row[0], row[1], aliases(row[2], taken))
             taken |= {match_key(name) for name in entity.aliases}
             if kind == "organisation":
                 entity.extra["kind"] = row[3]
