@@ -24,7 +24,7 @@ class TimelineGroup(click.Group):
             if os.environ.get("TIMELINE_DEBUG"):
                 raise
             for line in error.lines():
-                click.echo(f"error: {line}" if not line.endswith("nothing was written.") else line, err=True)
+                click.echo(line, err=True)
             ctx.exit(error.exit_code)
 
 
@@ -43,12 +43,23 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
         console().print(renderable())
 
 
+def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
+    """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        view = ask(store)
+    emit(as_json, view.to_json, lambda: getattr(render, renderer)(view))
+
+
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option("--db", envvar="TIMELINE_DB", default=default, show_default=bool(default),
                         help="Store: an SQLite file path (env TIMELINE_DB; default ./timeline.db).")
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")
+as_of_option = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
 
 
 def _bound(option: str, text: str | None, upper: bool) -> date | None:
@@ -67,6 +78,10 @@ def _bound(option: str, text: str | None, upper: bool) -> date | None:
     return bound
 
 
+def _as_of(text: str | None) -> date | None:
+    return _bound("--as-of", text, upper=True)
+
+
 def _window(since: str | None, until: str | None):  # type: ignore[no-untyped-def]
     from projections.timeline import Window
 
@@ -77,7 +92,7 @@ def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--as-of (knowledge date) and --since/--until (occurred window); a partial date means its whole span."""
     func = click.option("--until", help="Only facts that occurred by this date (EDTF; 2023 = end of 2023).")(func)
     func = click.option("--since", help="Only facts that occurred from this date (EDTF).")(func)
-    return click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")(func)
+    return as_of_option(func)
 
 
 @click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,12 +132,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
 @json_option
 def project(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
     """A project's timeline, oldest first, as known now or --as-of a past day."""
-    from timeline import render
-    from timeline.service import Timeline
-
-    with Timeline(db) as store:
-        view = store.project(ref, _bound("--as-of", as_of, upper=True), _window(since, until))
-    emit(as_json, view.to_json, lambda: render.project_timeline(view))
+    answer(db, as_json, lambda store: store.project(ref, _as_of(as_of), _window(since, until)), "project_timeline")
 
 
 @main.command()
@@ -132,48 +142,33 @@ def project(ref: str, as_of: str | None, since: str | None, until: str | None, d
 @json_option
 def partner(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
     """A partner's history: its facts, meetings per year, people met and projects."""
-    from timeline import render
-    from timeline.service import Timeline
-
-    with Timeline(db) as store:
-        view = store.partner(ref, _bound("--as-of", as_of, upper=True), _window(since, until))
-    emit(as_json, view.to_json, lambda: render.partner_history(view))
+    answer(db, as_json, lambda store: store.partner(ref, _as_of(as_of), _window(since, until)), "partner_history")
 
 
 @main.command()
 @click.option("--project", "ref", help="Only targets of this project.")
-@click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+@as_of_option
 @db_option("timeline.db")
 @json_option
 def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue."""
-    from timeline import render
-    from timeline.service import Timeline
-
-    with Timeline(db) as store:
-        view = store.targets(ref, _bound("--as-of", as_of, upper=True))
-    emit(as_json, view.to_json, lambda: render.targets(view))
+    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of)), "targets")
 
 
 @main.command(name="who")
 @click.argument("ref")
 @click.option("--on", help="Who held the office on this day (occurred time).")
-@click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+@as_of_option
 @db_option("timeline.db")
 @json_option
 def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Who held an office on a day (with the facts attesting it), or every holder over time."""
-    from timeline import render
-    from timeline.service import Timeline
-
     on_day = _bound("--on", on, upper=False)
     if on is not None and on_day != _bound("--on", on, upper=True):
         from timeline.errors import InvalidOption
 
         raise InvalidOption(f"--on: {on!r} is not a single day; give YYYY-MM-DD")
-    with Timeline(db) as store:
-        view = store.office(ref, on_day, _bound("--as-of", as_of, upper=True))
-    emit(as_json, view.to_json, lambda: render.office(view))
+    answer(db, as_json, lambda store: store.office(ref, on_day, _as_of(as_of)), "office")
 
 
 @main.command()
@@ -183,12 +178,7 @@ def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: b
 @json_option
 def person(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
     """The offices a person held over time, and the facts they appear in."""
-    from timeline import render
-    from timeline.service import Timeline
-
-    with Timeline(db) as store:
-        view = store.person(ref, _bound("--as-of", as_of, upper=True), _window(since, until))
-    emit(as_json, view.to_json, lambda: render.person(view))
+    answer(db, as_json, lambda store: store.person(ref, _as_of(as_of), _window(since, until)), "person")
 
 
 @main.command()
@@ -199,12 +189,7 @@ def person(ref: str, as_of: str | None, since: str | None, until: str | None, db
 @json_option
 def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
-    from timeline import render
-    from timeline.service import Timeline
-
-    with Timeline(db) as store:
-        view = store.search(" ".join(words), _bound("--as-of", as_of, upper=True), limit)
-    emit(as_json, view.to_json, lambda: render.search(view))
+    answer(db, as_json, lambda store: store.search(" ".join(words), _as_of(as_of), limit), "search")
 
 
 @main.command()
@@ -215,12 +200,8 @@ def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_js
 @json_option
 def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> None:
     """What the public record gained, changed or lost between two knowledge dates."""
-    from timeline import render
-    from timeline.service import Timeline
-
-    with Timeline(db) as store:
-        view = store.diff(_bound("--from", since, upper=True), _bound("--to", until, upper=True), ref)  # type: ignore[arg-type]
-    emit(as_json, view.to_json, lambda: render.diff(view))
+    since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
+    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
 
 
 @main.command()

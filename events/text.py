@@ -22,3 +22,18 @@ def fold(text: str) -> str:
 def match_key(text: str) -> str:
     """The key two names must share to be the same name: folded, without spaces ('Ha Noi' = 'Hanoi')."""
     return fold(text).replace(" ", "")
+
+
+def clip(text: str, width: int) -> str:
+    """At most about `width` characters of a text, cut at a word, with '…' when cut."""
+    if len(text) <= width:
+        return text
+    cut = text[:width]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
+
+
+def quoted(text: str, width: int = 60) -> str:
+    """A user's value for a message: quoted, and clipped (with its length) when it is long."""
+    if len(text) <= width:
+        return repr(text)
+    return f"{text[:width]!r}… ({len(text)} characters)"

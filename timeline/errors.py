@@ -11,7 +11,8 @@ class TimelineError(Exception):
     exit_code = 1
 
     def lines(self) -> list[str]:
-        return [str(self)]
+        """What the user reads, one line each."""
+        return [f"error: {self}"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class InvalidInput(TimelineError):
     def lines(self) -> list[str]:
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        return [str(p) for p in self.problems] + [f"{count} {noun} found; nothing was written."]
+        return [f"error: {p}" for p in self.problems] + [f"{count} {noun} found; nothing was written."]
 
 
 class InvalidOption(TimelineError):

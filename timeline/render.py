@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.inputs import Source
+from events.text import clip
 from timeline.ingest import Plan
 from projections.timeline import TimelineEntry, Window
 from timeline.service import CheckReport
@@ -69,7 +70,7 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
         if fact.partners:
             lines.append(Text("partners: " + ", ".join(names.get(p, p) for p in fact.partners)))
         lines.append(Text("sources: " + "; ".join(source_label(s) for s in fact.sources), style="dim"))
-        lines += [Text(f"note, {s.outlet}: {_clip(s.note, 90)}", style="dim") for s in fact.sources if s.note]
+        lines += [Text(f"note, {s.outlet}: {clip(s.note, 90)}", style="dim") for s in fact.sources if s.note]
         for d in entry.view.disagreements:
             said = ", ".join(source_label(s) for s in d.sources)
             lines.append(Text(f"disagreement: {d.field} = {_short(d.value)} per {said}", style="yellow"))
@@ -226,13 +227,6 @@ def verify_report(report: VerifyReport) -> RenderableType:
     return Group(Text(f"MISMATCH: {len(report.differences)} read-model rows differ from a rebuild "
                       f"(position {report.position}); run `timeline rebuild`.", style="red"),
                  *[Text("  " + line) for line in shown], *([Text(f"  … and {more} more")] if more else []))
-
-
-def _clip(text: str, width: int) -> str:
-    """The first `width` characters of a long text, cut at a word (the full text is in --json)."""
-    if len(text) <= width:
-        return text
-    return text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def _short(value: Any) -> str:
