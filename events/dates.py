@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from events.text import quoted
+
 __all__ = ["InvalidDate", "EdtfDate", "parse_edtf", "parse_day", "as_of_bound"]
 
 FORMS = (
@@ -114,14 +116,14 @@ def _display_single(text: str) -> str:
 
 
 def _invalid(text: str, reason: str) -> InvalidDate:
-    return InvalidDate(f"{text!r} is not a valid date: {reason}")
+    return InvalidDate(f"{quoted(text)} is not a valid date: {reason}")
 
 
 def _single(part: str, text: str) -> tuple[date, date, str, str]:
     """Parse one non-open side to (lower, upper, precision, qualifier); ``text`` is for messages."""
     m = _SINGLE.fullmatch(part)
     if m is None:
-        raise InvalidDate(f"{text!r} is not an EDTF date; {FORMS}")
+        raise InvalidDate(f"{quoted(text)} is not an EDTF date; {FORMS}")
     ys, ms, ds, q = m.groups()
     year = int(ys)
     if year == 0:
@@ -157,10 +159,10 @@ def parse_edtf(text: str) -> EdtfDate:
         return EdtfDate(text, lower, upper, precision, q in _APPROX, q in _UNCERTAIN)
     parts = text.split("/")
     if len(parts) != 2:
-        raise InvalidDate(f"{text!r} is not an EDTF date; {FORMS}")
+        raise InvalidDate(f"{quoted(text)} is not an EDTF date; {FORMS}")
     a, b = parts
     if a == _OPEN and b == _OPEN:
-        raise InvalidDate(f"{text!r} is not a valid interval: at most one end may be open (..)")
+        raise InvalidDate(f"{quoted(text)} is not a valid interval: at most one end may be open (..)")
     lower = upper = None
     quals = ""
     if a != _OPEN:
@@ -170,7 +172,7 @@ def parse_edtf(text: str) -> EdtfDate:
         _, upper, _, qb = _single(b, text)
         quals += qb
     if lower is not None and upper is not None and lower > upper:
-        raise InvalidDate(f"{text!r} is not a valid interval: start {a} is after end {b}")
+        raise InvalidDate(f"{quoted(text)} is not a valid interval: start {a} is after end {b}")
     approximate = "~" in quals or "%" in quals
     uncertain = "?" in quals or "%" in quals
     return EdtfDate(text, lower, upper, "interval", approximate, uncertain)
@@ -180,7 +182,7 @@ def parse_day(text: str) -> date:
     """Parse a plain full day YYYY-MM-DD (no qualifier) into a date."""
     d = parse_edtf(text)
     if not d.is_day or d.approximate or d.uncertain:
-        raise InvalidDate(f"{d.text!r} is not a plain day; write YYYY-MM-DD (e.g. 2022-03-23)")
+        raise InvalidDate(f"{quoted(d.text)} is not a plain day; write YYYY-MM-DD (e.g. 2022-03-23)")
     return d.lower  # type: ignore[return-value]
 
 
@@ -188,5 +190,5 @@ def as_of_bound(text: str) -> date:
     """The last day covered by an EDTF date: '2023' -> 2023-12-31. Open ends are rejected."""
     d = parse_edtf(text)
     if d.upper is None:
-        raise InvalidDate(f"{d.text!r} has an open end; give a date or interval with an end, e.g. 2023 or 2022/2023")
+        raise InvalidDate(f"{quoted(d.text)} has an open end; give a date or interval with an end, e.g. 2023 or 2022/2023")
     return d.upper

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from events.inputs import ENTITY_KINDS, ORGANISATION_KINDS, Fact, Frozen, Retraction, Slug, Source, Text
+from events.inputs import ENTITY_KINDS, ORGANISATION_KINDS, Fact, Frozen, Name, Retraction, Slug, Source, Text
 
 
 class DomainEvent(Frozen):
@@ -48,8 +48,8 @@ class EntityRecord(Frozen):
 
     entity: Literal[ENTITY_KINDS]  # type: ignore[valid-type]
     id: Slug
-    name: Text
-    aliases: tuple[Text, ...] = ()
+    name: Name
+    aliases: tuple[Name, ...] = ()
     description: Text | None = None
     kind: Literal[ORGANISATION_KINDS] | None = None  # type: ignore[valid-type]  # organisations only
     organisation: Slug | None = None  # offices only

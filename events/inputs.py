@@ -6,11 +6,13 @@ model carries ids only and becomes the payload of a `FactReported` event.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
 
 from events.dates import parse_edtf
+from events.text import match_key, quoted
 
 FACT_KINDS = ("meeting", "target", "milestone", "statistic", "appointment", "agreement", "announcement")
 STATUSES = ("happened", "scheduled", "postponed", "cancelled")
@@ -33,8 +35,27 @@ def _canonical_edtf(text: str) -> str:
     return str(parse_edtf(text))
 
 
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1)]
-Verbatim = Annotated[str, StringConstraints(strict=True, min_length=1)]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
+                         "remove it")
+    return text
+
+
+def _nameable(text: str) -> str:
+    if not match_key(text):
+        raise ValueError(f"{quoted(text)} has no letter or digit, so nothing could refer to it")
+    return text
+
+
+Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1),
+                 AfterValidator(_no_control_characters)]
+Verbatim = Annotated[str, StringConstraints(strict=True, min_length=1), AfterValidator(_no_control_characters)]
+Name = Annotated[Text, AfterValidator(_nameable)]  # an entity's name or alias: something a reference can match
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=200)]
 Ref = Text  # an entity id or alias, before resolution; an id after
 Edtf = Annotated[str, BeforeValidator(_year_as_text), StringConstraints(strict=True), AfterValidator(_canonical_edtf)]
@@ -105,8 +126,8 @@ CORRECTABLE_FIELDS = tuple(name for name in Fact.model_fields if name not in {"i
 
 class Entity(Frozen):
     id: Slug
-    name: Text
-    aliases: tuple[Text, ...] = ()
+    name: Name
+    aliases: tuple[Name, ...] = ()
     description: Text | None = None
 
 

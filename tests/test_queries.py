@@ -206,7 +206,9 @@ def test_knowledge_diff_over_2024_matches_golden(store):
     assert len(reported_2_july) == 5
     assert {entry["fact"] for entry in data["reported"]} == reported_2_july
     assert all(s["reported"] == "2024-07-02" for entry in data["reported"] for s in entry["sources"])
-    assert data["sources_added"] == data["changed"] == data["retracted"] == data["targets"] == []
+    assert data["sources_added"] == data["changed"] == data["retracted"] == []
+    # The 2023 deadline passed on 2024-01-01, inside the window.
+    assert data["targets"] == [{"key": "nhsc-major-items-2023", "from": "open", "to": "overdue"}]
 
 
 # As of a day before anything was reported ---------------------------------------------------------------------
@@ -247,10 +249,6 @@ def test_diff_up_to_a_day_before_the_first_report_is_empty(store):
         == ["nhsc-land-clearance-basically-met-2022-03", "nhsc-reception-2022-03-23"]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "Timeline.diff judges target states only for the keys of facts whose knowledge changed between the two "
-    "dates, so a target that fell overdue in between is not listed (timeline/service.py Timeline.diff); "
-    "diff --from 2022-03-01 --to 2024-06-01 does list it (null -> overdue)"))
 def test_diff_lists_a_target_that_fell_overdue_between_the_two_dates(store):
     key = "nhsc-major-items-2023"
     assert target(as_json("targets", "--as-of", "2022-06-01"), key)["state"] == "open"

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
-from events.inputs import Fact
+from events.inputs import Fact, Figure
 from events.dates import parse_edtf
 from events.text import fold, match_key
 from projections.facts import EntityState, FactState, evolve
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id));
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (entity_id, role, fact_id));
--- Knowledge dates on which a fact's view can change: each source's first day and its retraction day.
+-- Days on which what the record says about a fact can change: each source's first day, its retraction day,
+-- and for a target the first day after a deadline (when it falls overdue).
 CREATE TABLE IF NOT EXISTS rm_knowledge (fact_id TEXT NOT NULL, day TEXT NOT NULL, what TEXT NOT NULL,
                                          PRIMARY KEY (fact_id, day, what));
 CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
@@ -42,13 +43,18 @@ CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='u
 """
 TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils",
           "rm_fact_search", "rm_entity_search")
-BATCH = 2000
+# Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
+READ_MODEL_VERSION = 2
 
 
 class ReadModels:
     def __init__(self, path: Path | str):
         self.connection = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
         self.connection.executescript(SCHEMA)
+        row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
+        if row is None or row[0] != READ_MODEL_VERSION:
+            with self._writing() as db:
+                _forget(db)
 
     def close(self) -> None:
         self.connection.close()
@@ -101,9 +107,7 @@ class ReadModels:
     def rebuild(self, log: EventLog) -> int:
         """Forget every read model and apply the whole log again."""
         with self._writing() as db:
-            for table in TABLES:
-                db.execute(f"DELETE FROM {table}")
-            db.execute("DELETE FROM rm_position")
+            _forget(db)
         return self.catch_up(log)
 
     def _fact_state(self, fact_id: str) -> FactState | None:
@@ -202,6 +206,14 @@ class ReadModels:
                 for table, query in queries.items()}
 
 
+def _forget(db: sqlite3.Connection) -> None:
+    """Empty every read model and start again from log position 0, at this code's read-model version."""
+    for table in TABLES:
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DELETE FROM rm_position")
+    db.execute("INSERT INTO rm_position (name, position) VALUES ('schema', ?)", (READ_MODEL_VERSION,))
+
+
 def _write_fact(db: sqlite3.Connection, state: FactState) -> None:
     fact = state.fact
     (rowid,) = db.execute("INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
@@ -214,6 +226,10 @@ def _write_fact(db: sqlite3.Connection, state: FactState) -> None:
     days = {(reported_by(source).isoformat(), "source") for source in fact.sources}
     if fact.retracted is not None:
         days.add((parse_edtf(fact.retracted.on).lower_or_min.isoformat(), "retraction"))
+    if fact.kind == "target":
+        figures = [*fact.figures, *(Figure.model_validate(f) for s in fact.sources for f in s.differs.get("figures", ()))]
+        deadlines = [parse_edtf(f.deadline).upper_or_max for f in figures if f.deadline]
+        days.update(((day + timedelta(days=1)).isoformat(), "deadline") for day in deadlines if day < date.max)
     db.executemany("INSERT INTO rm_knowledge (fact_id, day, what) VALUES (?, ?, ?)",
                    [(fact.id, day, what) for day, what in days])
     db.execute("DELETE FROM rm_fact_search WHERE rowid=?", (rowid,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from events.domain import EntityRecord
-from events.text import fold, match_key
+from events.text import fold, match_key, quoted
 
 class Unresolved(Exception):
     """A reference that names no entity, or more than one; the message says which and suggests."""
@@ -34,15 +34,16 @@ class EntityIndex:
         record = self.by_id.get(ref)
         if record is not None and record.entity == kind:
             return ref
-        matches = sorted(i for i in self._by_key.get(match_key(ref), ()) if self.by_id[i].entity == kind)
+        key = match_key(ref)
+        matches = sorted(i for i in self._by_key.get(key, ()) if self.by_id[i].entity == kind) if key else []
         if len(matches) == 1:
             return matches[0]
         if matches:
             listed = ", ".join(f"'{i}' ({self.by_id[i].name})" for i in matches)
-            raise Unresolved(f"ambiguous {label} {ref!r}: it names {listed}; write the id")
+            raise Unresolved(f"ambiguous {label} {quoted(ref)}: it names {listed}; write the id")
         if record is not None:
-            raise Unresolved(f"{ref!r} is a {record.entity}, not a {kind}")
-        raise Unresolved(f"unknown {label} {ref!r}" + self._suggestion(ref, kind))
+            raise Unresolved(f"{quoted(ref)} is a {record.entity}, not a {kind}")
+        raise Unresolved(f"unknown {label} {quoted(ref)}" + self._suggestion(ref, kind))
 
     def _suggestion(self, ref: str, kind: str) -> str:
         from rapidfuzz import fuzz, process  # only needed when something is wrong

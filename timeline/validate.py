@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from events.domain import EntityRecord
 from events.inputs import ENTITY_MODELS, STATED_FIELDS, Fact
+from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.loader import Record
 from timeline.resolve import EntityIndex, Unresolved
@@ -39,7 +40,7 @@ def validate(records: Iterable[Record], known: Iterable[EntityRecord] = (), know
         earlier = first_seen.setdefault((group, raw_id), record) if isinstance(raw_id, str) else record
         if earlier is not record:
             where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
-            problems.append(record.problem(f"duplicate {group} id {raw_id!r} (first defined at {where})", "id"))
+            problems.append(record.problem(f"duplicate {group} id {quoted(raw_id)} (first defined at {where})", "id"))
             continue
         parsed = _parse(model, record, problems)
         if parsed is not None:
@@ -110,15 +111,17 @@ def _message(item: dict[str, Any], model: type[BaseModel]) -> str:
         owner = _owner(model, item["loc"])
         close = difflib.get_close_matches(name, owner, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(owner)}"
-        return f"unknown field {name!r}" + hint
+        return f"unknown field {quoted(name)}" + hint
     if kind == "value_error":
         return str(item["ctx"]["error"])
     if kind in {"float_type", "float_parsing"} and isinstance(value, str):
-        return (f"{value!r} is text, not a number; write it as a number (e.g. 96.8 for '96,8', 3100 for '3.100') "
+        return (f"{quoted(value)} is text, not a number; write it as a number (e.g. 96.8 for '96,8', 3100 for '3.100') "
                 "and keep the source's spelling in as_written")
     if kind == "string_pattern_mismatch" and item["loc"][-1] in {"id", "target", "fulfils"}:
-        return f"{value!r} is not a valid id; use lowercase letters, digits and '-' (e.g. north-hanoi-smart-city)"
-    return item["msg"] + (f", got {value!r}" if isinstance(value, (str, int, float)) and len(repr(value)) < 60 else "")
+        return f"{quoted(value)} is not a valid id; use lowercase letters, digits and '-' (e.g. north-hanoi-smart-city)"
+    if isinstance(value, str):
+        return item["msg"] + f", got {quoted(value)}"
+    return item["msg"] + (f", got {value!r}" if isinstance(value, (int, float)) and len(repr(value)) < 60 else "")
 
 
 def _owner(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -161,7 +164,7 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
     if fact.fulfils and fact.fulfils not in targets:
         close = difflib.get_close_matches(fact.fulfils, sorted(targets), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; no fact sets a target with that key"
-        problems.append(record.problem(f"unknown target key {fact.fulfils!r}" + hint, "fulfils"))
+        problems.append(record.problem(f"unknown target key {quoted(fact.fulfils)}" + hint, "fulfils"))
     sources = []
     first_of: dict[tuple[str, str, str, str], int] = {}
     for number, source in enumerate(fact.sources):
