@@ -21,7 +21,7 @@ class Counterpart:
 @dataclass(frozen=True, slots=True)
 class PartnerHistory:
     entries: list[TimelineEntry]
-    meetings_per_year: dict[str, int]  # "2022" -> 1; "undated" for open or multi-year dates
+    meetings_per_year: dict[str, int]  # meetings that happened: "2022" -> 1; "undated" for open or multi-year dates
     counterparts: tuple[Counterpart, ...]
     projects: dict[str, int]  # project id -> facts naming it
 
@@ -34,7 +34,9 @@ def partner_history(facts: Iterable[Fact], partner: str, as_of: date | None = No
     projects: Counter[str] = Counter()
     for entry in entries:
         fact, occurred = entry.view.fact, entry.view.occurred
-        if fact.kind == "meeting":
+        if fact.status in ("cancelled", "postponed"):  # listed, but nobody met (as in offices over time)
+            continue
+        if fact.kind == "meeting" and fact.status == "happened":
             same_year = occurred.lower is not None and occurred.upper is not None and \
                 occurred.lower.year == occurred.upper.year
             meetings[str(occurred.lower.year) if same_year else "undated"] += 1  # type: ignore[union-attr]

@@ -259,6 +259,24 @@ BAD_INPUTS = [
          "'government', 'party' or 'other', got 'donor'"],
     ),
     BadInput(
+        "a control character written as an escape",
+        {"facts.yaml": fact().replace("title: A test meeting", 'title: "A test\\emeeting"')},
+        ["facts.yaml:1: fact 'test-meeting': field 'title': contains the control character U+001B at position 6; "
+         "remove it"],
+    ),
+    BadInput(
+        "an entity name with no letter or digit",
+        {"entities.yaml": "organisations:\n  - {id: odd, name: '!!!', kind: other}\n"},
+        ["entities.yaml:2: field 'name': '!!!' has no letter or digit, so nothing could refer to it"],
+    ),
+    BadInput(
+        "a huge bad date is shown clipped, with its length",
+        {"facts.yaml": fact(occurred='  occurred: "' + "2022" * 1000 + '"')},
+        ["facts.yaml:1: fact 'test-meeting': field 'occurred': '" + "2022" * 15 + "'… (4000 characters) is not "
+         "an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an "
+         "interval A/B, ../B, A/.."],
+    ),
+    BadInput(
         "a path that does not exist",
         {},
         ["no-such-dir/facts.yaml: no such file or directory"],

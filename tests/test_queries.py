@@ -441,3 +441,32 @@ def test_as_of_query_reads_rm_knowledge_through_an_index(store):
     assert knowledge, plan
     assert all(re.match(r"SEARCH k USING (COVERING )?(INDEX|PRIMARY KEY)", step) for step in knowledge), plan
     assert not any(step.startswith(("SCAN k", "SCAN rm_knowledge")) for step in plan), plan
+
+
+# Partner history counts what happened ---------------------------------------------------------------------------
+
+def test_partner_history_lists_a_cancelled_meeting_but_does_not_count_it(store):
+    write_facts("cancelled.yaml", [{
+        "id": "japan-meeting-cancelled-2026-01", "kind": "meeting", "occurred": "2026-01-20", "status": "cancelled",
+        "title": "Planned Hanoi–Japan meeting called off (test data)", "partners": ["Nhật Bản"],
+        "people": [{"person": "ito-naoki", "office": "japan-ambassador-vietnam"}],
+        "sources": [{"outlet": "VNA", "language": "en", "reported": "2026-01-19"}],
+    }])
+    ok("ingest", "cancelled.yaml")
+    history = as_json("partner", "japan")
+    assert "japan-meeting-cancelled-2026-01" in [entry["fact"] for entry in history["entries"]]
+    assert "2026" not in history["meetings_per_year"]
+    ito = next(c for c in history["counterparts"] if c["person"]["id"] == "ito-naoki")
+    assert "japan-meeting-cancelled-2026-01" not in ito["facts"]
+
+
+# Read-model versions --------------------------------------------------------------------------------------------
+
+def test_read_models_of_an_older_version_are_rebuilt_on_open(store):
+    with sqlite3.connect(store) as connection:
+        connection.execute("UPDATE rm_position SET position=1 WHERE name='schema'")
+        connection.execute("DELETE FROM rm_knowledge")
+    assert as_json("project", "north-hanoi-smart-city", "--as-of", "2022-03-24")["entries"]  # needs rm_knowledge
+    assert ok("verify").stdout.startswith("OK")
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()[0] > 1
