@@ -7,6 +7,18 @@ import unicodedata
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+class _WithoutMarks(dict):  # type: ignore[type-arg]
+    """A str.translate table that drops combining marks, filled in as characters are first seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
 # Letters that do not decompose into a base letter plus a combining mark.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l"})
 
@@ -14,8 +26,9 @@ _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": "ae"
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case words without diacritics, separated by single spaces: 'Hà  Nội!' -> 'ha noi'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    bare = unicodedata.normalize("NFKD", text.translate(_SPECIAL)).translate(_WITHOUT_MARKS)
     return _NON_WORD.sub(" ", bare.casefold().translate(_SPECIAL)).strip()
 
 

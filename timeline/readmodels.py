@@ -20,7 +20,7 @@ from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from projections.timeline import mentions
-from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, chunks
+from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, LoggedEvent, chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -37,6 +37,9 @@ CREATE TABLE IF NOT EXISTS rm_knowledge (fact_id TEXT NOT NULL, day TEXT NOT NUL
 CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
 CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
 CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
+CREATE INDEX IF NOT EXISTS rm_mentions_by_fact ON rm_mentions (fact_id);
+CREATE INDEX IF NOT EXISTS rm_targets_by_fact ON rm_targets (fact_id);
+CREATE INDEX IF NOT EXISTS rm_fulfils_by_fact ON rm_fulfils (fact_id);
 -- Full-text search over folded text (no case, no diacritics); rowids are those of rm_facts / rm_entities.
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='unicode61');
@@ -44,7 +47,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='u
 TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils",
           "rm_fact_search", "rm_entity_search")
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 2
+READ_MODEL_VERSION = 3
 
 
 class ReadModels:
@@ -73,33 +76,38 @@ class ReadModels:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def catch_up(self, log: EventLog) -> int:
-        """Apply every event after the stored position, in one transaction; returns how many."""
+    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None) -> int:
+        """Apply every event after the stored position, in one transaction; returns how many.
+
+        `known` holds events this process just appended, by position: they are applied without decoding."""
         if log.max_position() <= self.position():
             return 0
         with self._writing() as db:
             start = self.position()  # re-read under the write lock: another process may have caught up
             facts: dict[str, FactState | None] = {}
             entities: dict[str, EntityState | None] = {}
+            stored: set[str] = set()  # ids already in the read models: their index rows are replaced
             applied = 0
-            for logged in log.read(after=start):
+            for logged in log.read(after=start, known=known):
                 event = logged.event
                 if isinstance(event, FACT_EVENTS):
                     key = fact_id_of(event)
                     if key not in facts:
                         facts[key] = self._fact_state(key)
+                        if facts[key] is not None:
+                            stored.add(key)
                     facts[key] = evolve(facts[key], event)
                 else:
                     key = entity_id_of(event)
                     if key not in entities:
                         entities[key] = self._entity_state(key)
+                        if entities[key] is not None:
+                            stored.add(key)
                     entities[key] = evolve(entities[key], event)
                 applied += 1
                 position = logged.position
-            for state in facts.values():
-                _write_fact(db, state)  # type: ignore[arg-type]
-            for state in entities.values():
-                _write_entity(db, state)  # type: ignore[arg-type]
+            _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
+            _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
             db.execute("INSERT INTO rm_position (name, position) VALUES ('log', ?) "
                        "ON CONFLICT (name) DO UPDATE SET position=excluded.position", (position,))
         return applied
@@ -214,15 +222,42 @@ def _forget(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO rm_position (name, position) VALUES ('schema', ?)", (READ_MODEL_VERSION,))
 
 
-def _write_fact(db: sqlite3.Connection, state: FactState) -> None:
-    fact = state.fact
-    (rowid,) = db.execute("INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                          "SET version=excluded.version, state=excluded.state RETURNING rowid",
-                          (fact.id, state.version, state.model_dump_json())).fetchone()
+def _rowids(db: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for batch in chunks(ids, 500):
+        marks = ",".join("?" * len(batch))
+        found.update(db.execute(f"SELECT id, rowid FROM {table} WHERE id IN ({marks})", batch).fetchall())
+    return found
+
+
+def _write_facts(db: sqlite3.Connection, states: list[FactState], stored: set[str]) -> None:
+    """Upsert fact states and replace their index rows, a statement per table for the whole batch."""
+    replaced = [(state.fact.id,) for state in states if state.fact.id in stored]
     for table in ("rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils"):
-        db.execute(f"DELETE FROM {table} WHERE fact_id=?", (fact.id,))
-    db.executemany("INSERT INTO rm_mentions (entity_id, role, fact_id) VALUES (?, ?, ?)",
-                   [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids])
+        db.executemany(f"DELETE FROM {table} WHERE fact_id=?", replaced)
+    db.executemany("INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                   "SET version=excluded.version, state=excluded.state",
+                   [(state.fact.id, state.version, state.model_dump_json()) for state in states])
+    rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
+    db.executemany("DELETE FROM rm_fact_search WHERE rowid=?", [(rowids[fact_id],) for (fact_id,) in replaced])
+    mentioned, days, keyed, search = [], [], {"rm_targets": [], "rm_fulfils": []}, []  # type: ignore[var-annotated]
+    for state in states:
+        fact = state.fact
+        mentioned += [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids]
+        days += [(fact.id, day, what) for day, what in _knowledge_days(fact)]
+        for table, field in (("rm_targets", "target"), ("rm_fulfils", "fulfils")):
+            keys = {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
+            keyed[table] += [(key, fact.id) for key in keys]
+        search.append((rowids[fact.id], fold(" ".join(fact_texts(fact)))))
+    db.executemany("INSERT INTO rm_mentions (entity_id, role, fact_id) VALUES (?, ?, ?)", mentioned)
+    db.executemany("INSERT INTO rm_knowledge (fact_id, day, what) VALUES (?, ?, ?)", days)
+    for table, rows in keyed.items():
+        db.executemany(f"INSERT INTO {table} (key, fact_id) VALUES (?, ?)", rows)
+    db.executemany("INSERT INTO rm_fact_search (rowid, body) VALUES (?, ?)", search)
+
+
+def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
+    """The days on which what the record says about the fact can change (see rm_knowledge)."""
     days = {(reported_by(source).isoformat(), "source") for source in fact.sources}
     if fact.retracted is not None:
         days.add((parse_edtf(fact.retracted.on).lower_or_min.isoformat(), "retraction"))
@@ -230,24 +265,23 @@ def _write_fact(db: sqlite3.Connection, state: FactState) -> None:
         figures = [*fact.figures, *(Figure.model_validate(f) for s in fact.sources for f in s.differs.get("figures", ()))]
         deadlines = [parse_edtf(f.deadline).upper_or_max for f in figures if f.deadline]
         days.update(((day + timedelta(days=1)).isoformat(), "deadline") for day in deadlines if day < date.max)
-    db.executemany("INSERT INTO rm_knowledge (fact_id, day, what) VALUES (?, ?, ?)",
-                   [(fact.id, day, what) for day, what in days])
-    db.execute("DELETE FROM rm_fact_search WHERE rowid=?", (rowid,))
-    db.execute("INSERT INTO rm_fact_search (rowid, body) VALUES (?, ?)", (rowid, fold(" ".join(fact_texts(fact)))))
-    for table, field in (("rm_targets", "target"), ("rm_fulfils", "fulfils")):
-        keys = {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
-        db.executemany(f"INSERT INTO {table} (key, fact_id) VALUES (?, ?)", [(key, fact.id) for key in keys])
+    return days
 
 
-def _write_entity(db: sqlite3.Connection, state: EntityState) -> None:
-    record = state.record
-    (rowid,) = db.execute("INSERT INTO rm_entities (id, entity, version, state) VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT (id) DO UPDATE SET version=excluded.version, state=excluded.state "
-                          "RETURNING rowid", (record.id, record.entity, state.version, state.model_dump_json())
-                          ).fetchone()
-    db.execute("DELETE FROM rm_entity_search WHERE rowid=?", (rowid,))
-    db.execute("INSERT INTO rm_entity_search (rowid, body) VALUES (?, ?)",
-               (rowid, fold(" ".join((record.id.replace("-", " "), record.name, *record.aliases)))))
-    db.execute("DELETE FROM rm_aliases WHERE entity_id=?", (record.id,))
-    keys = {match_key(name) for name in (record.id, record.name, *record.aliases)}
-    db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", [(key, record.id) for key in keys])
+def _write_entities(db: sqlite3.Connection, states: list[EntityState], stored: set[str]) -> None:
+    """Upsert entity states and replace their alias and search rows."""
+    replaced = [(state.record.id,) for state in states if state.record.id in stored]
+    db.executemany("DELETE FROM rm_aliases WHERE entity_id=?", replaced)
+    db.executemany("INSERT INTO rm_entities (id, entity, version, state) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
+                   "DO UPDATE SET version=excluded.version, state=excluded.state",
+                   [(s.record.id, s.record.entity, s.version, s.model_dump_json()) for s in states])
+    rowids = _rowids(db, "rm_entities", [state.record.id for state in states])
+    db.executemany("DELETE FROM rm_entity_search WHERE rowid=?", [(rowids[i],) for (i,) in replaced])
+    aliases, search = [], []
+    for state in states:
+        record = state.record
+        names = (record.id, record.name, *record.aliases)
+        aliases += [(key, record.id) for key in {match_key(name) for name in names}]
+        search.append((rowids[record.id], fold(" ".join((record.id.replace("-", " "), *names[1:])))))
+    db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", aliases)
+    db.executemany("INSERT INTO rm_entity_search (rowid, body) VALUES (?, ?)", search)

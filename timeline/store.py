@@ -134,17 +134,20 @@ class EventLog:
     def close(self) -> None:
         self.app.close()
 
-    def append(self, changes: Sequence[Change]) -> int:
-        """Append every change's events after its stream's expected version; returns how many."""
-        stored = []
+    def append(self, changes: Sequence[Change]) -> dict[int, LoggedEvent]:
+        """Append every change's events after its stream's expected version, in one transaction.
+
+        Returns the appended events by log position, so that read models need not decode them again."""
+        stored, events = [], []
         for change in changes:
             originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
             for offset, event in enumerate(change.events, start=1):
                 stored.append(_stored_event(originator_id, change.version + offset, event))
+                events.append(event)
         if not stored:
-            return 0
+            return {}
         try:
-            self.app.save(*stored)
+            recordings = self.app.save(*stored)
         except IntegrityError:
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in changes[:5]) + (" ..." if len(changes) > 5 else "")
             raise Conflict(f"{self.path}: another writer changed the same streams first (one of: {ids}); "
@@ -153,17 +156,24 @@ class EventLog:
             raise StoreError(_operational_message(self.path, error)) from None
         except PersistenceError as error:
             raise StoreError(f"{self.path}: cannot write: {error}") from None
-        return len(stored)
+        return {
+            recording.notification.id: LoggedEvent(recording.notification.id, made.originator_version, made.timestamp,
+                                                   event)
+            for recording, made, event in zip(recordings, stored, events)
+        }
 
     def max_position(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
-    def read(self, after: int = 0, batch: int = 1000) -> Iterator[LoggedEvent]:
-        """Every event after a position, oldest first."""
+    def read(self, after: int = 0, batch: int = 1000, known: dict[int, LoggedEvent] | None = None
+             ) -> Iterator[LoggedEvent]:
+        """Every event after a position, oldest first; events in `known` (by position) are not decoded again."""
+        known = known or {}
         while True:
             notifications = self.app.recorder.select_notifications(after, batch, inclusive_of_start=False)
             for notification in notifications:
-                yield _logged(notification.id, self.app.mapper.to_domain_event(notification))
+                logged = known.get(notification.id)
+                yield logged or _logged(notification.id, self.app.mapper.to_domain_event(notification))
             if len(notifications) < batch:
                 return
             after = notifications[-1].id

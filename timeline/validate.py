@@ -160,7 +160,7 @@ def _resolve_entity(record: Record, entity: Any, index: EntityIndex, problems: l
 def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[str],
                   problems: list[Problem]) -> Fact | None:
     before = len(problems)
-    values = _resolve_refs(record, fact.model_dump(), "", index, problems)
+    values = _resolve_refs(record, fact.model_dump(include={"projects", "partners", "people"}), "", index, problems)
     if fact.fulfils and fact.fulfils not in targets:
         close = difflib.get_close_matches(fact.fulfils, sorted(targets), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; no fact sets a target with that key"
@@ -180,7 +180,7 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
                                            f"differently: {', '.join(STATED_FIELDS)}", where))
             continue
         if not source.differs:
-            sources.append(source.model_dump())
+            sources.append(source)
             continue
         try:
             stated = Fact.model_validate({**fact.model_dump(), **source.differs})
@@ -188,10 +188,12 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
             problems.extend(_problems(error, record, Fact, prefix=where + "."))
             continue
         resolved = _resolve_refs(record, stated.model_dump(include=set(source.differs)), where + ".", index, problems)
-        sources.append({**source.model_dump(), "differs": resolved})
+        sources.append(source.model_copy(update={"differs": resolved}))
     if len(problems) > before:
         return None
-    return Fact.model_validate({**values, "sources": sources})
+    people = tuple(role.model_copy(update=resolved) for role, resolved in zip(fact.people, values["people"]))
+    return fact.model_copy(update={"projects": tuple(values["projects"]), "partners": tuple(values["partners"]),
+                                   "people": people, "sources": tuple(sources)})
 
 
 def _reference_shaped(data: dict[str, Any]) -> dict[str, Any]:
