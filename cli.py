@@ -234,6 +234,20 @@ def verify(db: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--facts", default=10_000, show_default=True, type=click.IntRange(100, 10_000_000),
+              help="Size of the synthetic corpus.")
+@click.option("--seed", default=7, show_default=True, help="Seed of the corpus generator.")
+@json_option
+def bench(facts: int, seed: int, as_json: bool) -> None:
+    """Benchmark ingest, rebuild, queries and start-up against raw SQLite on a fresh synthetic store."""
+    from timeline import render
+    from timeline.bench import run
+
+    figures = run(facts, seed)
+    emit(as_json, lambda: figures, lambda: render.bench_report(figures))
+
+
+@main.command()
 @click.option("--fact", help="Only this fact's events.")
 @db_option("timeline.db")
 @json_option

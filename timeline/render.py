@@ -298,3 +298,31 @@ def event_json(logged: LoggedEvent) -> dict[str, Any]:
         "reported": reported_dates(logged),
         "payload": logged.event.model_dump(mode="json"),
     }
+
+
+def bench_report(figures: dict[str, Any]) -> RenderableType:
+    """The benchmark's figures, with the three ratios first."""
+    ingest, rebuild, startup = figures["ingest"], figures["rebuild"], figures["startup"]
+    summary = Table(show_header=True, header_style="bold", pad_edge=False,
+                    title=f"{figures['facts']:,} facts, {figures['events']:,} events, store "
+                          f"{figures['store_mib']:.1f} MiB")
+    for name in ("measure", "engine", "limit", "ratio", "target"):
+        summary.add_column(name, justify="left" if name == "measure" else "right")
+    summary.add_row("ingest (events/s)", f"{ingest['events_per_s']:,.0f}",
+                    f"{figures['raw_insert']['rows_per_s']:,.0f}", f"{figures['ingest_ratio']:.3f}", "≥ 0.1")
+    summary.add_row("rebuild (s)", f"{rebuild['seconds']:.2f}", f"{figures['raw_read_decode']['seconds']:.2f}",
+                    f"{figures['rebuild_ratio']:.1f}", "≤ 4")
+    summary.add_row("start-up, --help (s)", f"{startup['timeline_help_s']:.3f}", f"{startup['python_pass_s']:.3f}",
+                    f"{startup['ratio']:.1f}", "≤ 4")
+    summary.add_row("ingest facts/s", f"{ingest['facts_per_s']:,.0f}", "", "", "")
+    summary.add_row("re-ingest with corrections (s)", f"{figures['reingest_with_corrections']['seconds']:.2f}",
+                    "", "", "")
+    summary.add_row("peak memory ingest / rebuild (MiB)", f"{ingest['peak_mib']:.0f} / {rebuild['peak_mib']:.0f}",
+                    "", "", "< 2048")
+    latency = Table(show_header=True, header_style="bold", pad_edge=False, title="query latency (ms)")
+    for name in ("query", "p50", "p95"):
+        latency.add_column(name, justify="left" if name == "query" else "right")
+    for name, figure in {**figures["queries_warm"], "CLI project --json (end to end)":
+                         figures["cli_project_json"]}.items():
+        latency.add_row(name, f"{figure['p50_ms']:.1f}", f"{figure['p95_ms']:.1f}")
+    return Group(summary, latency)
