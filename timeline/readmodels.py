@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from eventsourcing.persistence import OperationalError
+
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
 from events.inputs import Fact, Figure
 from events.dates import parse_edtf
@@ -20,7 +22,8 @@ from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from projections.timeline import mentions
-from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, LoggedEvent, chunks
+from timeline.errors import StoreError
+from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, LoggedEvent, _operational_message, chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -52,25 +55,32 @@ READ_MODEL_VERSION = 3
 
 class ReadModels:
     def __init__(self, path: Path | str):
+        self.path = Path(path)
         self.connection = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
-        self.connection.executescript(SCHEMA)
-        row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
-        if row is None or row[0] != READ_MODEL_VERSION:
-            with self._writing() as db:
-                _forget(db)
+        try:
+            with _store_errors(self.path):
+                self.connection.executescript(SCHEMA)
+                row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
+                if row is None or row[0] != READ_MODEL_VERSION:
+                    with self._writing() as db:
+                        _forget(db)
+        except BaseException:
+            self.connection.close()
+            raise
 
     def close(self) -> None:
         self.connection.close()
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
-        self.connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.connection
-        except BaseException:
-            self.connection.execute("ROLLBACK")
-            raise
-        self.connection.execute("COMMIT")
+        with _store_errors(self.path):  # busy or read-only: the StoreError the event log gives too
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
 
     def position(self) -> int:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
@@ -87,7 +97,7 @@ class ReadModels:
             facts: dict[str, FactState | None] = {}
             entities: dict[str, EntityState | None] = {}
             stored: set[str] = set()  # ids already in the read models: their index rows are replaced
-            applied = 0
+            applied, position = 0, start  # another process may have applied everything meanwhile
             for logged in log.read(after=start, known=known):
                 event = logged.event
                 if isinstance(event, FACT_EVENTS):
@@ -173,20 +183,21 @@ class ReadModels:
             found += [FactState.model_validate_json(state).fact for (state,) in rows]
         return found
 
-    def search(self, terms: list[str]) -> tuple[list[Fact], set[str]]:
-        """Candidates: facts whose text (any source's) has every term, and facts naming an entity whose names
-        do; plus the ids of those entities. Callers rank and check what was visible when."""
+    def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
+        """Candidates: the `cap` facts best matching every term in their text (any source's, by FTS5 rank),
+        and up to `cap` facts naming an entity whose names match; plus the ids of those entities. Callers
+        rank and check what was visible when."""
         match = " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
         entity_ids = {row[0] for row in self.connection.execute(
             "SELECT e.id FROM rm_entity_search JOIN rm_entities e ON e.rowid = rm_entity_search.rowid "
-            "WHERE rm_entity_search MATCH ?", (match,))}
+            "WHERE rm_entity_search MATCH ? ORDER BY rank LIMIT ?", (match, cap))}
         ids = {row[0] for row in self.connection.execute(
             "SELECT f.id FROM rm_fact_search JOIN rm_facts f ON f.rowid = rm_fact_search.rowid "
-            "WHERE rm_fact_search MATCH ?", (match,))}
+            "WHERE rm_fact_search MATCH ? ORDER BY rank LIMIT ?", (match, cap))}
         for batch in chunks(sorted(entity_ids), 500):
             marks = ",".join("?" * len(batch))
             ids.update(row[0] for row in self.connection.execute(
-                f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks})", batch))
+                f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks}) LIMIT ?", (*batch, cap)))
         return [state.fact for state in self.fact_states(sorted(ids)).values()], entity_ids
 
     def entity_states(self) -> dict[str, EntityState]:
@@ -212,6 +223,15 @@ class ReadModels:
                                        "ON e.rowid = s.rowid ORDER BY 1")
         return {table: sorted(self.connection.execute(query).fetchall(), key=repr)
                 for table, query in queries.items()}
+
+
+@contextmanager
+def _store_errors(path: Path) -> Iterator[None]:
+    """sqlite3's and eventsourcing's operational errors (locked, read-only, I/O) as a StoreError."""
+    try:
+        yield
+    except (sqlite3.OperationalError, OperationalError) as error:
+        raise StoreError(_operational_message(path, error)) from None
 
 
 def _forget(db: sqlite3.Connection) -> None:

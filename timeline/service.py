@@ -160,11 +160,12 @@ class Timeline:
 
     def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
-        do; ranked by how often the words occur, then date and id. FTS5 finds the candidates."""
+        do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
+        hundred by its own rank, so that a common word stays fast in a large store)."""
         terms = fold(query).split()
         if not terms:
             raise InvalidOption("search: give at least one word")
-        facts, entity_ids = self.read_models.search(terms)
+        facts, entity_ids = self.read_models.search(terms, cap=max(500, 25 * limit))
         scored = []
         for fact in facts:
             seen = view(fact, as_of)
@@ -199,7 +200,9 @@ class Timeline:
             return self.read_models.rebuild(self.log)
 
     def verify(self) -> VerifyReport:
-        """Rebuild into memory and compare with the stored read models, row by row."""
+        """Rebuild into memory and compare with the stored read models, row by row. Read models that are merely
+        behind the log (a run killed after its append) are first caught up, as every other command does."""
+        self.read_models.catch_up(self.log)
         scratch = ReadModels(":memory:")
         try:
             scratch.catch_up(self.log)
