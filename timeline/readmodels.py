@@ -86,10 +86,11 @@ class ReadModels:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None) -> int:
+    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, empty: bool = False) -> int:
         """Apply every event after the stored position, in one transaction; returns how many.
 
-        `known` holds events this process just appended, by position: they are applied without decoding."""
+        `known` holds events this process just appended, by position: they are applied without decoding.
+        `empty` says the read models hold nothing yet (a rebuild), so there is no state to look up."""
         if log.max_position() <= self.position():
             return 0
         with self._writing() as db:
@@ -103,14 +104,14 @@ class ReadModels:
                 if isinstance(event, FACT_EVENTS):
                     key = fact_id_of(event)
                     if key not in facts:
-                        facts[key] = self._fact_state(key)
+                        facts[key] = None if empty else self._fact_state(key)
                         if facts[key] is not None:
                             stored.add(key)
                     facts[key] = evolve(facts[key], event)
                 else:
                     key = entity_id_of(event)
                     if key not in entities:
-                        entities[key] = self._entity_state(key)
+                        entities[key] = None if empty else self._entity_state(key)
                         if entities[key] is not None:
                             stored.add(key)
                     entities[key] = evolve(entities[key], event)
@@ -126,7 +127,7 @@ class ReadModels:
         """Forget every read model and apply the whole log again."""
         with self._writing() as db:
             _forget(db)
-        return self.catch_up(log)
+        return self.catch_up(log, empty=True)
 
     def _fact_state(self, fact_id: str) -> FactState | None:
         row = self.connection.execute("SELECT state FROM rm_facts WHERE id=?", (fact_id,)).fetchone()
