@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from events.inputs import FACT_KINDS, STATUSES
 from events.text import match_key
 
 # (id, name, Vietnamese alias[, kind or organisation index]); every match key is distinct within its kind.
@@ -49,8 +50,6 @@ OFFICES = [
     ("japan-ambassador-vietnam", "Ambassador of Japan to Vietnam", "Đại sứ Nhật Bản tại Việt Nam"),
 ]
 
-FACT_KINDS = ("meeting", "target", "milestone", "statistic", "appointment", "agreement", "announcement")
-STATUSES = ("happened", "scheduled", "postponed", "cancelled")
 OUTLETS = ("VNA", "Hanoi Times", "Thời Đại", "Kinh tế & Đô thị", "VnExpress", "Nhân Dân")
 LANGUAGES = ("vi", "en")
 VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"

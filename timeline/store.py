@@ -26,6 +26,8 @@ from timeline.ingest import Change
 
 NAMESPACE = uuid.UUID("6f1c2a7e-3b8d-5e4f-9a10-7c2d4e6f8a9b")
 LOCK_TIMEOUT_SECONDS = 5
+if os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip().isdigit() and int(os.environ["TIMELINE_LOCK_TIMEOUT"]) > 0:
+    LOCK_TIMEOUT_SECONDS = int(os.environ["TIMELINE_LOCK_TIMEOUT"])  # whole seconds, as eventsourcing wants
 
 
 def fact_stream_id(fact_id: str) -> uuid.UUID:
@@ -102,6 +104,10 @@ def sqlite_path(db: str) -> Path:
 
 def check_is_timeline_store(path: Path) -> None:
     """Refuse to touch a file that is not an SQLite database, or that belongs to another program."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a store file")
+    if not path.parent.is_dir():
+        raise StoreError(f"{path}: cannot create a store there: no directory {path.parent}")
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as handle:
@@ -111,10 +117,17 @@ def check_is_timeline_store(path: Path) -> None:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            claimed = connection.execute("PRAGMA application_id").fetchone()[0] or \
+                connection.execute("PRAGMA user_version").fetchone()[0]
         finally:
             connection.close()
+    except sqlite3.OperationalError as error:
+        raise StoreError(_operational_message(path, error)) from None
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot read the store: {error}") from None
+    if not tables and claimed:
+        raise StoreError(f"{path}: an SQLite database of another program (application id or user version set); "
+                         "refusing to add timeline tables to it")
     if tables and "stored_events" not in tables:
         raise StoreError(f"{path}: an SQLite database of another program (tables: {', '.join(sorted(tables))}); "
                          "refusing to add timeline tables to it")
@@ -125,11 +138,14 @@ class EventLog:
 
     def __init__(self, path: Path):
         self.path = path
-        self.app = TimelineApplication(env={
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-            "SQLITE_DBNAME": str(path),
-            "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-        })
+        try:
+            self.app = TimelineApplication(env={
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(path),
+                "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+            })
+        except (PersistenceError, sqlite3.Error) as error:
+            raise StoreError(_operational_message(path, error)) from None
 
     def close(self) -> None:
         self.app.close()
@@ -149,8 +165,9 @@ class EventLog:
         try:
             recordings = self.app.save(*stored)
         except IntegrityError:
-            ids = ", ".join(f"{c.stream} '{c.id}'" for c in changes[:5]) + (" ..." if len(changes) > 5 else "")
-            raise Conflict(f"{self.path}: another writer changed the same streams first (one of: {ids}); "
+            moved = self._moved(changes)
+            ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
+            raise Conflict(f"{self.path}: conflict: another writer changed {ids} first; "
                            "nothing was written; run the command again") from None
         except OperationalError as error:
             raise StoreError(_operational_message(self.path, error)) from None
@@ -161,6 +178,20 @@ class EventLog:
                                                    event)
             for recording, made, event in zip(recordings, stored, events)
         }
+
+    def _moved(self, changes: Sequence[Change]) -> Sequence[Change]:
+        """The changes whose stream another writer has taken past the version this run planned from (all of
+        them, if the store cannot say)."""
+        try:
+            moved = [c for c in changes if c.version != self._version(c.stream, c.id)]
+        except PersistenceError:
+            return changes
+        return moved or changes
+
+    def _version(self, stream: str, stream_id: str) -> int:
+        originator_id = (fact_stream_id if stream == "fact" else entity_stream_id)(stream_id)
+        latest = self.app.recorder.select_events(originator_id, desc=True, limit=1)
+        return latest[0].originator_version if latest else 0
 
     def max_position(self) -> int:
         return self.app.recorder.max_notification_id() or 0
@@ -211,10 +242,6 @@ def _operational_message(path: Path, error: Exception) -> str:
     if "readonly" in text or "read-only" in text:
         return f"{path}: the store is read-only; nothing was written"
     return f"{path}: {text}"
-
-
-def open_paths(db: str | None) -> str:
-    return db or os.environ.get("TIMELINE_DB") or "timeline.db"
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
