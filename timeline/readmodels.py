@@ -41,16 +41,23 @@ CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
 CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
 CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
 CREATE INDEX IF NOT EXISTS rm_mentions_by_fact ON rm_mentions (fact_id);
+-- For "who held office X on day D": the span of days each fact can attest the office (over every statement).
+CREATE TABLE IF NOT EXISTS rm_office_days (office TEXT NOT NULL, fact_id TEXT NOT NULL, first TEXT NOT NULL,
+                                           last TEXT NOT NULL, PRIMARY KEY (office, fact_id));
+CREATE INDEX IF NOT EXISTS rm_office_days_by_first ON rm_office_days (office, first);
+CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, last);
+CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
 CREATE INDEX IF NOT EXISTS rm_targets_by_fact ON rm_targets (fact_id);
 CREATE INDEX IF NOT EXISTS rm_fulfils_by_fact ON rm_fulfils (fact_id);
 -- Full-text search over folded text (no case, no diacritics); rowids are those of rm_facts / rm_entities.
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='unicode61');
 """
-TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils",
+TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets",
+          "rm_fulfils",
           "rm_fact_search", "rm_entity_search")
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 3
+READ_MODEL_VERSION = 4
 
 
 class ReadModels:
@@ -160,6 +167,17 @@ class ReadModels:
         rows = self.connection.execute(query + " ORDER BY f.id", params)
         return [FactState.model_validate_json(state).fact for (state,) in rows]
 
+    def facts_attesting(self, office: str, on: date, nearest: int = 50) -> list[Fact]:
+        """Facts that can attest the office on a day, and the `nearest` before and after it (indexed)."""
+        day = on.isoformat()
+        rows = self.connection.execute(
+            "SELECT fact_id FROM rm_office_days WHERE office=? AND first<=? AND last>=? "
+            "UNION SELECT fact_id FROM (SELECT fact_id FROM rm_office_days WHERE office=? AND last<? "
+            "ORDER BY last DESC LIMIT ?) "
+            "UNION SELECT fact_id FROM (SELECT fact_id FROM rm_office_days WHERE office=? AND first>? "
+            "ORDER BY first LIMIT ?)", (office, day, day, office, day, nearest, office, day, nearest))
+        return [state.fact for state in self.fact_states(sorted(row[0] for row in rows)).values()]
+
     def facts_changing_between(self, since: date, until: date) -> list[Fact]:
         """Facts whose knowledge view may differ between two knowledge dates (indexed by day)."""
         rows = self.connection.execute(
@@ -254,27 +272,45 @@ def _rowids(db: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, int
 def _write_facts(db: sqlite3.Connection, states: list[FactState], stored: set[str]) -> None:
     """Upsert fact states and replace their index rows, a statement per table for the whole batch."""
     replaced = [(state.fact.id,) for state in states if state.fact.id in stored]
-    for table in ("rm_mentions", "rm_knowledge", "rm_targets", "rm_fulfils"):
+    for table in ("rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets", "rm_fulfils"):
         db.executemany(f"DELETE FROM {table} WHERE fact_id=?", replaced)
     db.executemany("INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
                    "SET version=excluded.version, state=excluded.state",
                    [(state.fact.id, state.version, state.model_dump_json()) for state in states])
     rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
     db.executemany("DELETE FROM rm_fact_search WHERE rowid=?", [(rowids[fact_id],) for (fact_id,) in replaced])
-    mentioned, days, keyed, search = [], [], {"rm_targets": [], "rm_fulfils": []}, []  # type: ignore[var-annotated]
+    mentioned, office_days, days, search = [], [], [], []  # type: ignore[var-annotated]
+    keyed: dict[str, list[tuple[str, str]]] = {"rm_targets": [], "rm_fulfils": []}
     for state in states:
         fact = state.fact
         mentioned += [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids]
         days += [(fact.id, day, what) for day, what in _knowledge_days(fact)]
+        office_days += [(office, fact.id, first, last) for office, (first, last) in _office_days(fact).items()]
         for table, field in (("rm_targets", "target"), ("rm_fulfils", "fulfils")):
             keys = {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
             keyed[table] += [(key, fact.id) for key in keys]
         search.append((rowids[fact.id], fold(" ".join(fact_texts(fact)))))
     db.executemany("INSERT INTO rm_mentions (entity_id, role, fact_id) VALUES (?, ?, ?)", mentioned)
     db.executemany("INSERT INTO rm_knowledge (fact_id, day, what) VALUES (?, ?, ?)", days)
+    db.executemany("INSERT INTO rm_office_days (office, fact_id, first, last) VALUES (?, ?, ?, ?)", office_days)
     for table, rows in keyed.items():
         db.executemany(f"INSERT INTO {table} (key, fact_id) VALUES (?, ?)", rows)
     db.executemany("INSERT INTO rm_fact_search (rowid, body) VALUES (?, ?)", search)
+
+
+def _office_days(fact: Fact) -> dict[str, tuple[str, str]]:
+    """Per office the fact names (in any statement), the first and last day it can attest a holder."""
+    main = fact.model_dump(include={"occurred", "people"})
+    spans: dict[str, tuple[str, str]] = {}
+    for values in [main, *({**main, **s.differs} for s in fact.sources if s.differs)]:
+        occurred = parse_edtf(values["occurred"])
+        last = occurred.upper_or_max.isoformat()
+        first = last if occurred.lower is None else occurred.lower.isoformat()  # "by D" attests D only
+        for role in values["people"]:
+            if role.get("office"):
+                old_first, old_last = spans.get(role["office"], (first, last))
+                spans[role["office"]] = (min(old_first, first), max(old_last, last))
+    return spans
 
 
 def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:

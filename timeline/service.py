@@ -145,11 +145,14 @@ class Timeline:
         return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
 
     def office(self, ref: str, on: date | None = None, as_of: date | None = None) -> OfficeView:
+        """Who held the office on a day (from the facts near that day), or every holder over time."""
         office = self.entity(ref, "office")
-        found = attestations(self.read_models.facts_mentioning(office.id, "office", as_of), as_of)
-        found = [a for a in found if a.office == office.id]
-        answer = who(found, office.id, on) if on else None
-        return OfficeView(office, as_of, answer, tenures(found), self.names())
+        facts = (self.read_models.facts_attesting(office.id, on) if on
+                 else self.read_models.facts_mentioning(office.id, "office", as_of))
+        found = [a for a in attestations(facts, as_of) if a.office == office.id]
+        if on:
+            return OfficeView(office, as_of, who(found, office.id, on), [], self.names())
+        return OfficeView(office, as_of, None, tenures(found), self.names())
 
     def person(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PersonView:
         person = self.entity(ref, "person")
@@ -165,7 +168,7 @@ class Timeline:
         terms = fold(query).split()
         if not terms:
             raise InvalidOption("search: give at least one word")
-        facts, entity_ids = self.read_models.search(terms, cap=max(500, 25 * limit))
+        facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
         scored = []
         for fact in facts:
             seen = view(fact, as_of)
