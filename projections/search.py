@@ -10,11 +10,13 @@ from events.text import fold
 
 
 def fact_texts(fact: Fact) -> list[str]:
-    """Title, summary, notes, and each source's title, quote and note: the text a fact is found by."""
+    """Title, summary, place, notes, and each source's title, quote, note and differing title, summary or place:
+    the text a fact is found by."""
     texts = [fact.title, fact.summary, fact.notes, fact.place]
     for source in fact.sources:
         texts += [source.title, source.quote, source.note]
-    return [text for text in texts if text]
+        texts += [source.differs.get(name) for name in ("title", "summary", "place")]
+    return [text for text in texts if isinstance(text, str) and text]
 
 
 def matches(folded: str, terms: list[str]) -> int:

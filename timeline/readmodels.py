@@ -57,7 +57,7 @@ TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_day
           "rm_fulfils",
           "rm_fact_search", "rm_entity_search")
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 4
+READ_MODEL_VERSION = 5
 
 
 class ReadModels:
