@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints,
+                      field_validator)
 
 from events.dates import parse_edtf
 from events.text import match_key, quoted
@@ -35,7 +36,7 @@ def _canonical_edtf(text: str) -> str:
     return str(parse_edtf(text))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab and line ends, DEL, C1
 
 
 def _no_control_characters(text: str) -> str:
@@ -71,6 +72,13 @@ class Figure(Frozen):
     deadline: Edtf | None = None
     vision: Edtf | None = None
     note: Text | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _range_in_order(cls, value: Any) -> Any:
+        if isinstance(value, tuple) and value[0] > value[1]:
+            raise ValueError(f"the range [{value[0]:g}, {value[1]:g}] runs backwards; write the lower value first")
+        return value
 
 
 class PersonRole(Frozen):

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
+from events.text import clip, quoted
 from timeline.errors import Problem
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
@@ -29,6 +30,10 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.anchors: dict[str, Any] = {}  # the state of the Python composer (below)
+
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """A key written twice in one mapping is an error, not a silent "the last one wins"."""
         if isinstance(node, yaml.MappingNode):
@@ -43,6 +48,19 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 
 
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# libyaml's composer recurses in C: input nested ~20,000 levels deep overflows the C stack (a segfault). PyYAML's
+# composer (on libyaml's events) recurses in Python, where the depth is bounded and RecursionError is caught.
+for _name in ("get_single_node", "compose_document", "compose_node", "compose_scalar_node", "compose_sequence_node",
+              "compose_mapping_node"):
+    setattr(_Loader, _name, getattr(yaml.composer.Composer, _name))
+
+
+def _no_sets(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
+    """`!!set` would be read as a list in no stable order (it is a Python set): refuse it."""
+    raise yaml.constructor.ConstructorError(None, None, "a !!set is not allowed here; write a list", node.start_mark)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:set", _no_sets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +74,14 @@ class Record:
 
     def problem(self, message: str, field: str | None = None) -> Problem:
         fact = self.data.get("id") if self.kind == "fact" and isinstance(self.data, dict) else None
-        return Problem(self.file, message, self.line, fact if isinstance(fact, str) else None, field)
+        return Problem(self.file, message, self.line, _shown_id(fact) if isinstance(fact, str) else None, field)
+
+
+def _shown_id(text: str) -> str:
+    """A fact's id as messages name it: as written, unless it is huge or holds control characters (it is
+    invalid then, and shown escaped and clipped, so that each problem stays one readable line)."""
+    shown = text if text.isprintable() else repr(text)[1:-1]
+    return shown if len(shown) <= 200 else f"{shown[:60]}… ({len(text)} characters)"
 
 
 def input_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -143,7 +168,7 @@ def parse(text: str, file: str) -> Iterator[Record]:
 def _jsonl(text: str, file: str) -> Iterator[Record]:
     """Each line is independent: every bad line is reported, not only the first."""
     bad: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 or NEL may be in a string
         if not line.strip():
             continue
         try:
@@ -156,7 +181,8 @@ def _jsonl(text: str, file: str) -> Iterator[Record]:
         if isinstance(data, dict) and "entity" in data:
             kind = data["entity"]
             if kind not in ENTITY_KINDS:
-                bad.append(Problem(file, f"unknown entity kind {kind!r}; expected one of "
+                shown = quoted(kind) if isinstance(kind, str) else clip(repr(kind), 60)
+                bad.append(Problem(file, f"unknown entity kind {shown}; expected one of "
                                          f"{', '.join(ENTITY_KINDS)}", number, field="entity"))
                 continue
             yield Record(kind, {k: v for k, v in data.items() if k != "entity"}, file, number)
@@ -175,6 +201,9 @@ def _yaml(text: str, file: str) -> Iterator[Record]:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         raise _FileProblem(Problem(file, f"invalid YAML: {error.problem or error.context}", line)) from None
+    except yaml.reader.ReaderError as error:  # its text spans lines; say what and where on one
+        what = f"U+{error.character:04X} " if isinstance(error.character, int) else ""
+        raise _FileProblem(Problem(file, f"invalid YAML: {error.reason} ({what}at offset {error.position})")) from None
     except yaml.YAMLError as error:
         raise _FileProblem(Problem(file, f"invalid YAML: {error}")) from None
     except RecursionError:
@@ -209,7 +238,8 @@ def _document(data: Any, file: str, lines: Any) -> Iterator[Record]:
     for key, items in data.items():
         kind = _SECTIONS.get(key) if isinstance(key, str) else None
         if kind is None:
-            raise _FileProblem(Problem(file, f"unknown section {key!r}; expected one of {', '.join(_SECTIONS)}"))
+            shown = quoted(key) if isinstance(key, str) else clip(repr(key), 60)
+            raise _FileProblem(Problem(file, f"unknown section {shown}; expected one of {', '.join(_SECTIONS)}"))
         if items is None:
             continue
         if not isinstance(items, list):

@@ -28,8 +28,8 @@ from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, LoggedEvent, _operati
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NULL, version INTEGER NOT NULL,
-                                        state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NULL, name TEXT NOT NULL,
+                                        version INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id));
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (entity_id, role, fact_id));
@@ -57,7 +57,7 @@ TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_day
           "rm_fulfils",
           "rm_fact_search", "rm_entity_search")
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 5
+READ_MODEL_VERSION = 6
 
 
 class ReadModels:
@@ -68,7 +68,9 @@ class ReadModels:
             with _store_errors(self.path):
                 self.connection.executescript(SCHEMA)
                 row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
-                if row is None or row[0] != READ_MODEL_VERSION:
+                if row is None or row[0] != READ_MODEL_VERSION:  # new, or built by other code: start again
+                    drops = "".join(f"DROP TABLE IF EXISTS {table};" for table in TABLES)
+                    self.connection.executescript(f"BEGIN IMMEDIATE;{drops}{SCHEMA}COMMIT;")
                     with self._writing() as db:
                         _forget(db)
         except BaseException:
@@ -224,6 +226,13 @@ class ReadModels:
         states = (EntityState.model_validate_json(state) for (state,) in rows)
         return {state.record.id: state for state in states}
 
+    def names(self, ids: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for batch in chunks(sorted(ids), 500):
+            marks = ",".join("?" * len(batch))
+            found.update(self.connection.execute(f"SELECT id, name FROM rm_entities WHERE id IN ({marks})", batch))
+        return found
+
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
 
@@ -329,9 +338,9 @@ def _write_entities(db: sqlite3.Connection, states: list[EntityState], stored: s
     """Upsert entity states and replace their alias and search rows."""
     replaced = [(state.record.id,) for state in states if state.record.id in stored]
     db.executemany("DELETE FROM rm_aliases WHERE entity_id=?", replaced)
-    db.executemany("INSERT INTO rm_entities (id, entity, version, state) VALUES (?, ?, ?, ?) ON CONFLICT (id) "
-                   "DO UPDATE SET version=excluded.version, state=excluded.state",
-                   [(s.record.id, s.record.entity, s.version, s.model_dump_json()) for s in states])
+    db.executemany("INSERT INTO rm_entities (id, entity, name, version, state) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state",
+                   [(s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json()) for s in states])
     rowids = _rowids(db, "rm_entities", [state.record.id for state in states])
     db.executemany("DELETE FROM rm_entity_search WHERE rowid=?", [(rowids[i],) for (i,) in replaced])
     aliases, search = [], []

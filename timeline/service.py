@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from events.domain import EntityRecord
+from events.inputs import Fact
 from events.text import fold, match_key
 from projections.facts import EntityState
 from projections.diff import knowledge_diff
@@ -117,19 +118,24 @@ class Timeline:
         except Unresolved as error:
             raise NotFound(str(error)) from None
 
-    def names(self) -> dict[str, str]:
-        return {record.id: record.name for record in self.read_models.entities()}
+    def names(self, facts: Iterable[Fact] = (), *ids: str) -> dict[str, str]:
+        """The names of the entities these facts (in any statement) and ids refer to."""
+        wanted = set(ids)
+        for fact in facts:
+            wanted.update(*mentions(fact).values())
+        return self.read_models.names(wanted)
 
     def project(self, ref: str, as_of: date | None = None, window: Window = Window()) -> ProjectTimeline:
         project = self.entity(ref, "project")
         facts = self.read_models.facts_mentioning(project.id, "project", as_of)
         entries = timeline(facts, lambda fact: project.id in fact.projects, as_of, window)
-        return ProjectTimeline(project, as_of, window, entries, self.names())
+        return ProjectTimeline(project, as_of, window, entries, self.names(facts))
 
     def partner(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PartnerView:
         partner = self.entity(ref, "organisation")
         facts = self.read_models.facts_mentioning(partner.id, "partner", as_of)
-        return PartnerView(partner, as_of, window, partner_history(facts, partner.id, as_of, window), self.names())
+        history = partner_history(facts, partner.id, as_of, window)
+        return PartnerView(partner, as_of, window, history, self.names(facts))
 
     def targets(self, project: str | None = None, as_of: date | None = None,
                 today: date | None = None) -> TargetsView:
@@ -151,15 +157,15 @@ class Timeline:
                  else self.read_models.facts_mentioning(office.id, "office", as_of))
         found = [a for a in attestations(facts, as_of) if a.office == office.id]
         if on:
-            return OfficeView(office, as_of, who(found, office.id, on), [], self.names())
-        return OfficeView(office, as_of, None, tenures(found), self.names())
+            return OfficeView(office, as_of, who(found, office.id, on), [], self.names(facts, office.id))
+        return OfficeView(office, as_of, None, tenures(found), self.names(facts, office.id))
 
     def person(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PersonView:
         person = self.entity(ref, "person")
         facts = self.read_models.facts_mentioning(person.id, "person", as_of)
         held = [t for t in tenures(attestations(facts, as_of)) if t.person == person.id]
         entries = timeline(facts, lambda fact: any(p.person == person.id for p in fact.people), as_of, window)
-        return PersonView(person, as_of, held, entries, self.names())
+        return PersonView(person, as_of, held, entries, self.names(facts, person.id))
 
     def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names

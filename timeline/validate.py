@@ -81,7 +81,12 @@ def _problems(error: ValidationError, record: Record, model: type[BaseModel], pr
     for item in error.errors(include_url=False):
         if item["type"] == "too_short" and len(item.get("input") or ()) >= item["ctx"]["min_length"]:
             continue  # pydantic adds this when items of a long enough list fail; those are reported themselves
-        path = prefix + field_path(item["loc"])
+        loc = item["loc"]
+        if item["type"] in ("extra_forbidden", "invalid_key"):  # the last part is a key as written (even 'list')
+            parent = field_path(loc[:-1])
+            path = prefix + (parent + "." if parent else "") + _key(loc[-1])
+        else:
+            path = prefix + field_path(loc)
         if path not in found:
             found[path] = record.problem(_message(item, model), path or None)
     return list(found.values())
@@ -98,6 +103,12 @@ def field_path(loc: tuple[Any, ...]) -> str:
         else:
             path += ("." if path else "") + part
     return path
+
+
+def _key(key: Any) -> str:
+    """A key of the input as a field path shows it: as written if short and printable, else quoted and clipped."""
+    text = str(key)
+    return text if text and len(text) <= 60 and text.isprintable() else quoted(text, 40)
 
 
 def _message(item: dict[str, Any], model: type[BaseModel]) -> str:
@@ -176,7 +187,7 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
         where = f"sources[{number}].differs"
         unknown = sorted(set(source.differs) - set(STATED_FIELDS))
         if unknown:
-            problems.append(record.problem(f"cannot differ in {', '.join(unknown)}; a source may state "
+            problems.append(record.problem(f"cannot differ in {', '.join(map(_key, unknown))}; a source may state "
                                            f"differently: {', '.join(STATED_FIELDS)}", where))
             continue
         if not source.differs:
