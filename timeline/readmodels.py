@@ -58,6 +58,7 @@ TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_day
           "rm_fact_search", "rm_entity_search")
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
 READ_MODEL_VERSION = 6
+FLUSH = 5000  # fact and entity states held in memory while catching up
 
 
 class ReadModels:
@@ -126,11 +127,23 @@ class ReadModels:
                     entities[key] = evolve(entities[key], event)
                 applied += 1
                 position = logged.position
-            _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
-            _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
+                if len(facts) + len(entities) >= FLUSH:  # bound memory; later look-ups find them in the table
+                    self._flush(db, facts, entities, stored)
+                    empty = False
+            self._flush(db, facts, entities, stored)
             db.execute("INSERT INTO rm_position (name, position) VALUES ('log', ?) "
                        "ON CONFLICT (name) DO UPDATE SET position=excluded.position", (position,))
         return applied
+
+    @staticmethod
+    def _flush(db: sqlite3.Connection, facts: dict[str, FactState | None], entities: dict[str, EntityState | None],
+               stored: set[str]) -> None:
+        """Write the states folded so far (within the open transaction) and forget them."""
+        _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
+        _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
+        stored.update(facts, entities)
+        facts.clear()
+        entities.clear()
 
     def rebuild(self, log: EventLog) -> int:
         """Forget every read model and apply the whole log again."""
