@@ -129,7 +129,7 @@ class ReadModels:
                 position = logged.position
                 if len(facts) + len(entities) >= FLUSH:  # bound memory; later look-ups find them in the table
                     self._flush(db, facts, entities, stored)
-                    empty = False
+                    empty = False  # what was flushed must be looked up
             self._flush(db, facts, entities, stored)
             db.execute("INSERT INTO rm_position (name, position) VALUES ('log', ?) "
                        "ON CONFLICT (name) DO UPDATE SET position=excluded.position", (position,))
@@ -138,10 +138,10 @@ class ReadModels:
     @staticmethod
     def _flush(db: sqlite3.Connection, facts: dict[str, FactState | None], entities: dict[str, EntityState | None],
                stored: set[str]) -> None:
-        """Write the states folded so far (within the open transaction) and forget them."""
+        """Write the states folded so far (within the open transaction) and forget them: a later event of the
+        same stream loads its state back from the table, as in any catch-up."""
         _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
         _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
-        stored.update(facts, entities)
         facts.clear()
         entities.clear()
 
