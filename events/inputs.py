@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints,
-                      field_validator)
+from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict,
+                      StringConstraints, ValidationInfo, field_validator)
 
 from events.dates import parse_edtf
 from events.text import match_key, quoted
@@ -39,7 +39,18 @@ def _canonical_edtf(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0 but tab and line ends, DEL, C1
 
 
-def _no_control_characters(text: str) -> str:
+INPUT = {"input": True}  # validation context for what people write: the house rules below apply to it
+
+
+def _is_input(info: ValidationInfo) -> bool:
+    """House rules (no control characters, nameable names, ranges low to high) judge new input only: events
+    already in the log stay readable when a rule is added later."""
+    return bool(info.context and info.context.get("input"))
+
+
+def _no_control_characters(text: str, info: ValidationInfo) -> str:
+    if not _is_input(info):
+        return text
     found = _CONTROL.search(text)
     if found:
         raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
@@ -47,8 +58,8 @@ def _no_control_characters(text: str) -> str:
     return text
 
 
-def _nameable(text: str) -> str:
-    if not match_key(text):
+def _nameable(text: str, info: ValidationInfo) -> str:
+    if _is_input(info) and not match_key(text):
         raise ValueError(f"{quoted(text)} has no letter or digit, so nothing could refer to it")
     return text
 
@@ -75,8 +86,8 @@ class Figure(Frozen):
 
     @field_validator("value")
     @classmethod
-    def _range_in_order(cls, value: Any) -> Any:
-        if isinstance(value, tuple) and value[0] > value[1]:
+    def _range_in_order(cls, value: Any, info: ValidationInfo) -> Any:
+        if _is_input(info) and isinstance(value, tuple) and value[0] > value[1]:
             raise ValueError(f"the range [{value[0]:g}, {value[1]:g}] runs backwards; write the lower value first")
         return value
 

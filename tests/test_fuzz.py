@@ -982,7 +982,6 @@ def bad_references(draw: st.DrawFn) -> Case:
         ref = spell(random.Random(draw(st.integers(0, 99), label="s2")), known.aliases[0])
         words = ("ambiguous",)
     put(fact, path, ref)
-    event(f"reference: {how}")
     return fact_case(f"reference {how}: {path} = {ref!r}", doc, fact, path, *words)
 
 
@@ -993,7 +992,6 @@ def duplicate_ids(draw: st.DrawFn) -> Case:
     doc = draw(docs(entities=None))
     how = draw(st.sampled_from(("fact, same file", "fact, two files") + (
         ("entity, same file", "entity, two files", "entity, another kind") if doc.entities else ())), label="how")
-    event(f"duplicate: {how}")
     if how.startswith("fact"):
         fact = pick_fact(draw, doc)
         twin = dict(fact, title=fact["title"] + " (bản khác)")

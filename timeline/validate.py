@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from events.domain import EntityRecord
-from events.inputs import ENTITY_MODELS, STATED_FIELDS, Fact
+from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.loader import Record
@@ -70,7 +70,7 @@ def _parse(model: type[BaseModel], record: Record, problems: list[Problem]) -> A
         problems.append(record.problem(f"expected a mapping of fields, found {type(record.data).__name__}"))
         return None
     try:
-        return model.model_validate(record.data)
+        return model.model_validate(record.data, context=INPUT)
     except ValidationError as error:
         problems.extend(_problems(error, record, model))
         return None
@@ -194,7 +194,7 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
             sources.append(source)
             continue
         try:
-            stated = Fact.model_validate({**fact.model_dump(), **source.differs})
+            stated = Fact.model_validate({**fact.model_dump(), **source.differs}, context=INPUT)
         except ValidationError as error:
             problems.extend(_problems(error, record, Fact, prefix=where + "."))
             continue
