@@ -59,6 +59,7 @@ TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_day
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
 READ_MODEL_VERSION = 6
 FLUSH = 5000  # fact and entity states held in memory while catching up
+RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
 
 
 class ReadModels:
@@ -218,16 +219,19 @@ class ReadModels:
         return found
 
     def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
-        """Candidates: the `cap` facts best matching every term in their text (any source's, by FTS5 rank),
+        """Candidates: the `cap` facts best matching every term in their text (any source's, by FTS5 rank among
+        the RANKED most recently recorded matches),
         and up to `cap` facts naming an entity whose names match; plus the ids of those entities. Callers
         rank and check what was visible when."""
         match = " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
         entity_ids = {row[0] for row in self.connection.execute(
             "SELECT e.id FROM rm_entity_search JOIN rm_entities e ON e.rowid = rm_entity_search.rowid "
             "WHERE rm_entity_search MATCH ? ORDER BY rank LIMIT ?", (match, cap))}
+        recent = f"SELECT rowid, rank AS r FROM rm_fact_search WHERE rm_fact_search MATCH ? ORDER BY rowid DESC " \
+                 f"LIMIT {RANKED}"  # a common word matches most facts: rank only the latest RANKED of them
         ids = {row[0] for row in self.connection.execute(
-            "SELECT f.id FROM rm_fact_search JOIN rm_facts f ON f.rowid = rm_fact_search.rowid "
-            "WHERE rm_fact_search MATCH ? ORDER BY rank LIMIT ?", (match, cap))}
+            f"SELECT f.id FROM ({recent}) hits JOIN rm_facts f ON f.rowid = hits.rowid ORDER BY hits.r LIMIT ?",
+            (match, cap))}
         for batch in chunks(sorted(entity_ids), 500):
             marks = ",".join("?" * len(batch))
             ids.update(row[0] for row in self.connection.execute(
