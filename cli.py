@@ -204,6 +204,34 @@ def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> Non
     answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
 
 
+EXPORT_FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs")  # timeline.exports.FORMATS (imported lazily)
+
+
+@main.command(name="export")
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS),
+              help="jsonl (input format, ingestible), csv, ics (iCalendar), md (Markdown), timelinejs (JSON).")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
+@click.option("--project", "project_ref", help="Only facts of this project.")
+@click.option("--partner", "partner_ref", help="Only facts naming this partner.")
+@date_options
+@db_option("timeline.db")
+def export_command(fmt: str, out: str | None, project_ref: str | None, partner_ref: str | None, as_of: str | None,
+                   since: str | None, until: str | None, db: str) -> None:
+    """Export the selected facts (and the entities they name) for other tools."""
+    from timeline.exports import export
+    from timeline.service import Timeline
+
+    with Timeline(db) as store:
+        selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
+    text = export(fmt, selected)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        from pathlib import Path
+
+        Path(out).write_bytes(text.encode("utf-8"))
+
+
 @main.command()
 @db_option("timeline.db")
 @json_option

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from events.domain import EntityRecord
+from events.inputs import Fact
 from projections.diff import KnowledgeDiff
 from projections.knowledge import FactView
 from projections.offices import Answer, Tenure
@@ -212,3 +213,19 @@ class VerifyReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "position": self.position, "differences": self.differences}
+
+
+@dataclass(frozen=True)
+class ExportSet:
+    """What an export holds: facts as the record held them on `as_of` (raw: every main value and each visible
+    source with its `differs`, so that they can be ingested again), in timeline order, and the entities they need."""
+
+    as_of: date | None
+    window: Window
+    scope: tuple[EntityRecord, ...]  # the --project and --partner entities, if given
+    facts: tuple[Fact, ...]
+    entities: tuple[EntityRecord, ...]
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {entity.id: entity.name for entity in self.entities}
