@@ -178,6 +178,9 @@ def test_csv_export_keeps_vietnamese_text_and_commas_in_titles(cli, sample_store
     assert reception["partners"] == "Japan; Sumitomo Corporation; BRG Group"
     assert reception["sources"] == "Thời Đại (VUFO) (vi, 2022-03); VNA (en, 2022-03-24)"
     assert reception["people"].startswith("Dinh Tien Dung (Secretary of the Hanoi Party Committee, Bí thư Thành ủy)")
+    # A role that only repeats the office's name is not written twice.
+    assert rows["hanoi-chairman-meets-japan-ambassador-2024-07-02"]["people"].startswith(
+        "Tran Sy Thanh (Chairman of the Hanoi People's Committee); ")
 
 
 def test_csv_export_has_the_header_and_the_values_as_stated_on_the_knowledge_date(cli, sample_store):

@@ -120,7 +120,7 @@ def figure_text(figure: Figure) -> str:
 
 def person_text(person: Any, names: dict[str, str]) -> str:
     details = [names.get(person.office, person.office)] if person.office else []
-    details += [person.role] if person.role else []
+    details += [person.role] if person.role and person.role not in details else []
     name = names.get(person.person, person.person)
     return f"{name} ({', '.join(details)})" if details else name
 
