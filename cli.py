@@ -204,12 +204,12 @@ def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> Non
     answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
 
 
-EXPORT_FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs")  # timeline.exports.FORMATS (imported lazily)
+EXPORT_FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs", "html")  # timeline.exports.FORMATS (imported lazily)
 
 
 @main.command(name="export")
 @click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS),
-              help="jsonl (input format, ingestible), csv, ics (iCalendar), md (Markdown), timelinejs (JSON).")
+              help="jsonl (input format, ingestible), csv, ics (iCalendar), md (Markdown), timelinejs (JSON), html (one self-contained page).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
 @click.option("--project", "project_ref", help="Only facts of this project.")
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")

@@ -10,6 +10,9 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -350,3 +353,97 @@ def test_timelinejs_interval_has_an_end_date(cli):
     (event,) = timelinejs_events(export(cli, "--format", "timelinejs")).values()
     assert event["start_date"] == {"year": 2045} and event["end_date"] == {"year": 2065}
     assert event["display_date"] == "2045–2065"
+
+
+# HTML --------------------------------------------------------------------------------------------------------
+
+class PageParser(HTMLParser):
+    """The facts (li.fact attributes), lanes, tags and inline scripts of an exported page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.facts: dict[str, dict[str, str | None]] = {}
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.lanes: list[str] = []
+        self.scripts: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append((tag, found))
+        if tag == "li" and "fact" in (found.get("class") or "").split():
+            self.facts[found["id"]] = found  # type: ignore[index]
+        self._in = tag if tag in ("h2", "script") else None
+        if tag == "script":
+            self.scripts.append("")
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "h2":
+            self.lanes.append(data)
+        elif self._in == "script":
+            self.scripts[-1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+
+def page(text: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def test_html_export_is_one_page_with_every_fact_and_no_network(cli, sample_store):
+    parsed = page(export(cli, "--format", "html"))
+    assert len(parsed.facts) == SAMPLE_FACTS
+    assert not [tag for tag, attrs in parsed.tags if tag in ("link", "img", "iframe") or attrs.get("src")]
+    assert {"North Hanoi Smart City", "Guangzhou"} <= set(parsed.lanes)
+    # Seen first in VNA on 2022-03-24 (the Vietnamese page counts only from 2022-03-31).
+    assert parsed.facts["nhsc-reception-2022-03-23"]["data-visible-from"] == "2022-03-24"
+    days = json.loads(parsed.scripts[0])
+    assert days == sorted({f["data-visible-from"] for f in parsed.facts.values()})
+    assert "kind-meeting" in parsed.facts["nhsc-reception-2022-03-23"]["class"]  # type: ignore[operator]
+
+
+def test_html_export_escapes_user_text(cli, sample_store):
+    with_test_facts(cli)
+    text = export(cli, "--format", "html", "--as-of", "2026-01-09")
+    assert DIFFICULT_TITLE.replace('"', "&quot;") in text
+    assert 'href="https://example.org/a?x=1&amp;y=&lt;2&gt;"' in text
+    assert "status-scheduled" in page(text).facts["test-scheduled-then-postponed"]["class"]  # type: ignore[operator]
+
+
+FAKE_DOM = """
+const fs = require('fs');
+const facts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const [days, script, asofIndex, words] = [facts.days, facts.script, Number(process.argv[3]), process.argv[4]];
+const listeners = {};
+const element = (name, extra) => Object.assign({ textContent: '', value: '', addEventListener:
+  (kind, fn) => { listeners[name] = fn; } }, extra || {});
+const items = facts.facts.map(f => ({ hidden: false, id: f.id, getAttribute: a => f[a] }));
+const elements = { days: element('days', { textContent: JSON.stringify(days) }), filter: element('filter'),
+  asof: element('asof', { value: String(days.length - 1) }), 'asof-day': element('asof-day'), count: element('count') };
+global.document = { querySelectorAll: () => items, getElementById: id => elements[id] };
+eval(script);
+elements.asof.value = String(asofIndex); elements.filter.value = words; listeners.asof();
+console.log(JSON.stringify(items.filter(i => !i.hidden).map(i => i.id).sort()));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed, so the page's script cannot run")
+@pytest.mark.parametrize("day, words, expected", [
+    ("2022-03-24", "", {"nhsc-reception-2022-03-23", "nhsc-land-clearance-basically-met-2022-03"}),
+    ("2022-03-24", "clearance", {"nhsc-land-clearance-basically-met-2022-03"}),
+    ("2025-12-31", "GUANGZHOU gdp", {"guangzhou-gdp-2024"}),
+])
+def test_html_script_hides_facts_not_yet_reported_and_filters_by_text(cli, sample_store, day, words, expected):
+    """The page's own script, run by node against a minimal stand-in for the DOM."""
+    parsed = page(export(cli, "--format", "html"))
+    days = json.loads(parsed.scripts[0])
+    facts = [{"id": key, **attrs} for key, attrs in parsed.facts.items()]
+    Path("page.json").write_text(json.dumps({"days": days, "script": parsed.scripts[1], "facts": facts}))
+    Path("dom.js").write_text(FAKE_DOM)
+    run = subprocess.run(["node", "dom.js", "page.json", str(days.index(day)), words],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert set(json.loads(run.stdout)) == expected

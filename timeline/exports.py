@@ -24,7 +24,7 @@ from events.inputs import Fact, Figure, Source
 from projections.knowledge import FactView, reported_by, view
 from timeline.views import ExportSet
 
-FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs")
+FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs", "html")
 
 
 def export(fmt: str, data: ExportSet) -> str:
@@ -335,6 +335,95 @@ def to_timelinejs(data: ExportSet) -> str:
     return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
+# HTML: one self-contained page ----------------------------------------------------------------------------------
+
+KIND_COLOURS = {"meeting": "#1f77b4", "target": "#9467bd", "milestone": "#2ca02c", "statistic": "#17becf",
+                "appointment": "#bcbd22", "agreement": "#ff7f0e", "announcement": "#7f7f7f"}
+
+_HTML_SCRIPT = """
+(function () {
+  var facts = Array.prototype.slice.call(document.querySelectorAll('li.fact'));
+  var days = JSON.parse(document.getElementById('days').textContent);
+  var filter = document.getElementById('filter'), asof = document.getElementById('asof');
+  var shown = document.getElementById('asof-day'), count = document.getElementById('count');
+  function update() {
+    var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var day = days[Number(asof.value)] || '9999-12-31', n = 0;
+    shown.textContent = Number(asof.value) === days.length - 1 ? 'as exported' : day;
+    facts.forEach(function (li) {
+      var text = li.getAttribute('data-text');
+      var ok = li.getAttribute('data-visible-from') <= day &&
+               words.every(function (w) { return text.indexOf(w) >= 0; });
+      li.hidden = !ok; if (ok) { n += 1; }
+    });
+    count.textContent = n + ' of ' + facts.length + ' facts';
+  }
+  filter.addEventListener('input', update); asof.addEventListener('input', update); update();
+})();
+"""
+
+
+def visible_from(fact: Fact) -> date:
+    """The first knowledge date on which the record held the fact (its earliest source's)."""
+    return min(reported_by(source) for source in fact.sources)
+
+
+def to_html(data: ExportSet) -> str:
+    """One self-contained page (inline CSS and JS, no network): a vertical timeline coloured by kind, in lanes by
+    first project (else first partner), each fact opening to its summary and sources; a text filter; and an
+    "as of" slider over the days facts were first reported, hiding facts not yet reported on the chosen day."""
+    names = data.names
+    esc = html.escape
+    lanes: dict[str, list[str]] = {}
+    days: set[str] = set()
+    for _, seen in _views(data):
+        fact = seen.fact
+        lane_id = next(iter(fact.projects), None) or next(iter(fact.partners), None)
+        lane = names.get(lane_id, lane_id) if lane_id else "Other"
+        first = visible_from(fact).isoformat()
+        days.add(first)
+        words = " ".join([fact.title, fact.summary or "", fact.kind, seen.occurred.display(),
+                          *(names.get(i, i) for i in (*fact.projects, *fact.partners)),
+                          *(source_label(s) for s in fact.sources)]).lower()
+        status = f" <span class=status>{esc(fact.status)}</span>" if fact.status != "happened" else ""
+        sources = "".join(f"<li>{source_html(s)}" + (f"<blockquote>{esc(s.quote)}</blockquote>" if s.quote else "")
+                          + "</li>" for s in fact.sources)
+        partners = (f"<p>Partners: {esc(', '.join(names.get(p, p) for p in fact.partners))}</p>"
+                    if fact.partners else "")
+        lanes.setdefault(lane, []).append(
+            f'<li class="fact kind-{esc(fact.kind)} status-{esc(fact.status)}" id="{esc(fact.id)}" '
+            f'data-visible-from="{first}" data-text="{esc(words, quote=True)}">'
+            f'<details><summary><time>{esc(seen.occurred.display())}</time> '
+            f'<span class=kind>{esc(fact.kind)}</span>{status} {esc(fact.title)}</summary>'
+            f'{f"<p>{esc(fact.summary)}</p>" if fact.summary else ""}{partners}'
+            f'<ol class=sources>{sources}</ol></details></li>')
+    ordered = sorted(days)
+    title = f"{subject(data)} — {known(data)}"
+    style = "".join(f".kind-{kind}{{border-left-color:{colour}}}.kind-{kind} .kind{{color:{colour}}}"
+                    for kind, colour in KIND_COLOURS.items())
+    body = "".join(f'<section class=lane><h2>{esc(lane)}</h2><ol class=facts>{"".join(items)}</ol></section>'
+                   for lane, items in lanes.items())
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
+        f"<title>{esc(title)}</title><style>"
+        "body{font:15px/1.4 system-ui,sans-serif;margin:1em 2em}main{display:flex;gap:1.5em;align-items:flex-start}"
+        ".lane{flex:1;min-width:16em}ol.facts{list-style:none;padding:0;border-left:3px solid #ddd}"
+        ".fact{border-left:6px solid #999;margin:.6em 0 .6em -4px;padding:.2em .6em;background:#fafafa}"
+        ".status-scheduled{border-left-style:dashed;background:#fff}.kind{font-weight:600}"
+        "time{font-variant-numeric:tabular-nums;color:#555}.status{font-style:italic}"
+        f"blockquote{{margin:.2em 1em;color:#444}}{style}"
+        "</style></head><body>"
+        f"<h1>{esc(title)}</h1>"
+        '<p><label>Filter <input type=search id=filter></label> '
+        f'<label>As of <input type=range id=asof min=0 max={max(len(ordered) - 1, 0)} '
+        f'value={max(len(ordered) - 1, 0)}></label> <output id=asof-day></output> '
+        '<span id=count></span></p>'
+        f'<script type="application/json" id=days>{json.dumps(ordered)}</script>'
+        f"<main>{body or '<p>No facts.</p>'}</main>"
+        f"<script>{_HTML_SCRIPT}</script></body></html>\n"
+    )
+
+
 _WRITERS: dict[str, Callable[[ExportSet], str]] = {
-    "jsonl": to_jsonl, "csv": to_csv, "ics": to_ics, "md": to_md, "timelinejs": to_timelinejs,
+    "jsonl": to_jsonl, "csv": to_csv, "ics": to_ics, "md": to_md, "timelinejs": to_timelinejs, "html": to_html,
 }
