@@ -395,7 +395,7 @@ def find_numbers(text: str, lang: str, dates: Iterable[Found] = ()) -> list[Numb
         if not (unit_word or scale or cur or m.group("pct")):
             continue
         before = text[:m.start()].rstrip().rsplit(" ", 1)[-1] if text[:m.start()].strip() else ""
-        if before[:1].isupper() and not (scale or cur or m.group("pct")) and not m.group("hedge"):
+        if before[:1].isupper() and len(text[:m.start()].split()) > 1 and not (scale or cur or m.group("pct")) and not m.group("hedge"):
             continue  # part of a name: 'Tân Vũ 2', 'Line No. 2'
         if re.fullmatch(r"(19|20)\d\d", num) and not (scale or cur):
             continue
@@ -697,6 +697,9 @@ def _occurred(kind: str, found: list[Found], statement_day: str, statement_how: 
         if event is not None:
             return event.edtf, f"{event.how} ({event.written!r})", event.sure
         return statement_day, statement_how + "; the horizon is in figures", statement_sure
+    if bound is not None and kind in ("appointment", "milestone", "statistic") and event is not None:
+        return (f"../{event.edtf}", f"{bound.written!r}: bounded as true by the day named, {event.how} "
+                f"({event.written!r})", event.sure)
     if event is not None:
         return event.edtf, f"{event.how} ({event.written!r})", event.sure
     relyear = next((f for f in found if f.role == "relyear"), None)
