@@ -617,9 +617,9 @@ def _slug(text: str, limit: int = 6) -> str:
 def draft(text: str, records: Iterable[EntityRecord], published: str | None = None, lang: str | None = None) -> Draft:
     """Candidate facts from an article's own text, with how each date was resolved."""
     records = list(records)
-    lang = lang or guess_language(text)
-    pub = publication(text, published)
     page = split_page(text)
+    lang = lang or guess_language(text[:page.body_end])  # the page furniture may be in another language
+    pub = publication(text, published)
     matcher = Matcher(records)
     facts: list[DraftFact] = []
     anchor: date | None = pub.day
