@@ -290,6 +290,21 @@ def log(fact: str | None, db: str, as_json: bool) -> None:
 
 
 @main.command()
+@click.argument("article", type=click.Path(dir_okay=False))
+@click.option("--published", help="Publication date (EDTF); else a stamp on the page; else none.")
+@click.option("--url", help="The article's address.")
+@click.option("--outlet", help="The outlet's name.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), help="The article's language (guessed when absent).")
+@db_option()
+def draft(article: str, published: str | None, url: str | None, outlet: str | None, lang: str | None,
+          db: str | None) -> None:
+    """Draft candidate facts from an article (rules only) as YAML to review, fill in and ingest."""
+    from timeline import service
+
+    click.echo(service.draft_article(article, published, url, outlet, lang, db), nl=False)
+
+
+@main.command()
 @db_option(DEMO_DB)
 @click.option("--project", "ref", default="north-hanoi-smart-city", show_default=True)
 def demo(db: str, ref: str) -> None:

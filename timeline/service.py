@@ -336,3 +336,30 @@ def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
     else:
         valid = validate_files(paths)
     return CheckReport(entities=len(valid.entities), facts=len(valid.facts))
+
+
+def draft_article(path: str | Path, published: str | None = None, url: str | None = None,
+                  outlet: str | None = None, lang: str | None = None, db: str | None = None) -> str:
+    """Draft facts from an article file as reviewable YAML: entities (and twins) from the store when there is
+    one, else from the bundled sample's entities."""
+    from events.dates import InvalidDate
+    from timeline.draft import draft, find_twins, to_yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidOption(f"{path}: cannot read the article: {error.strerror}") from None
+    known_facts: dict[str, Fact] = {}
+    db_path = sqlite_path(db) if db else None
+    if db_path is not None and db_path.exists():
+        with Timeline(db) as store:  # type: ignore[arg-type]
+            records = store.read_models.entities()
+            known_facts = {i: s.fact for i, s in store.read_models.fact_states(store.read_models.fact_ids()).items()}
+    else:
+        records = list(validate_files(sample_paths()[:1]).entities)
+    try:
+        result = draft(text, records, published=published, lang=lang)
+    except InvalidDate as error:
+        raise InvalidOption(f"--published: {error}") from None
+    find_twins(result.facts, known_facts.values())
+    return to_yaml(result, outlet or "REVIEW: outlet", url, known_facts)
