@@ -119,9 +119,13 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
 @json_option
 def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
+    from rich.console import Console
+
     from timeline import render, service
 
-    plan = service.ingest(paths, db)
+    progress = Console(stderr=True)
+    steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
+    plan = service.ingest(paths, db, steps)
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
 
 

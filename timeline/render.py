@@ -326,3 +326,24 @@ def bench_report(figures: dict[str, Any]) -> RenderableType:
                          figures["cli_project_json"]}.items():
         latency.add_row(name, f"{figure['p50_ms']:.1f}", f"{figure['p95_ms']:.1f}")
     return Group(summary, latency)
+
+
+class ProgressSteps:
+    """Draws ingest progress on a terminal: a bar while validating more than `threshold` records, then a line
+    per step. Used only when stderr is a terminal, so piped output stays clean."""
+
+    def __init__(self, console: Any, threshold: int = 2000):
+        self.console, self.threshold = console, threshold
+        self.shown = False
+
+    def track(self, items: list[Any], description: str) -> Iterable[Any]:
+        if len(items) <= self.threshold:
+            return items
+        from rich.progress import track
+
+        self.shown = True
+        return track(items, description=description, console=self.console, transient=True)
+
+    def step(self, description: str) -> None:
+        if self.shown:
+            self.console.print(Text(f"… {description}", style="dim"))

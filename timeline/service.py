@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Protocol, TypeVar
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
@@ -45,6 +45,25 @@ from timeline.views import (
     TargetsView,
     VerifyReport,
 )
+
+
+T = TypeVar("T")
+
+
+class Steps(Protocol):
+    """How a long run tells its progress (the CLI draws a bar on a terminal); the default says nothing."""
+
+    def track(self, items: list[T], description: str) -> Iterable[T]: ...
+
+    def step(self, description: str) -> None: ...
+
+
+class Quiet:
+    def track(self, items: list[T], description: str) -> Iterable[T]:
+        return items
+
+    def step(self, description: str) -> None:
+        pass
 
 
 def sample_paths() -> list[Path]:
@@ -88,20 +107,22 @@ class Timeline:
 
     # Writing --------------------------------------------------------------------------------------
 
-    def validate(self, paths: Iterable[str | Path]) -> ValidInput:
-        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys())
+    def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet()) -> ValidInput:
+        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps)
 
-    def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None) -> Plan:
+    def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None, steps: Steps = Quiet()) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
         transaction and bring the read models up to date."""
         with without_gc():
-            return self._ingest(paths, valid)
+            return self._ingest(paths, valid, steps)
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None) -> Plan:
-        valid = valid or self.validate(paths)
+    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps) -> Plan:
+        valid = valid or self.validate(paths, steps)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
         decided = plan(valid, facts, self.read_models.entity_states(), self.read_models.fact_ids())
+        steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
+        steps.step("updating the read models")
         self.read_models.catch_up(self.log, known=appended)
         return decided
 
@@ -306,11 +327,11 @@ def _row(row: tuple[object, ...]) -> str:
 
 
 def validate_files(paths: Iterable[str | Path], known: Iterable[EntityRecord] = (),
-                   known_targets: Iterable[str] = ()) -> ValidInput:
+                   known_targets: Iterable[str] = (), steps: Steps = Quiet()) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
     records, problems = load(paths)
     try:
-        valid = validate(records, known, known_targets)
+        valid = validate(steps.track(records, "validating"), known, known_targets)
     except InvalidInput as error:
         raise InvalidInput(problems + error.problems) from None
     if problems:
@@ -318,13 +339,14 @@ def validate_files(paths: Iterable[str | Path], known: Iterable[EntityRecord] = 
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str) -> Plan:
+def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
     """Ingest into a store, creating it only once the input is known to be valid."""
     paths = list(paths)
     with without_gc():
-        valid = None if sqlite_path(db).exists() else validate_files(paths)  # a new store knows nothing yet
+        # A new store knows nothing yet: validate before creating it.
+        valid = None if sqlite_path(db).exists() else validate_files(paths, steps=steps)
         with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid)
+            return store.ingest(paths, valid, steps)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
