@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-postgres bench clean
 
 FACTS ?= 10000
 
@@ -17,8 +17,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/timeline demo --db demo.db
 
+# The suite on SQLite; then, when TIMELINE_TEST_POSTGRES names a PostgreSQL server
+# (postgresql://user[:password]@host:port/db, a database the tests may create schemas in), again on it.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	env -u TIMELINE_TEST_POSTGRES $(BIN)/python -m pytest
+	if [ -n "$$TIMELINE_TEST_POSTGRES" ]; then $(BIN)/python -m pytest; fi
+
+# The PostgreSQL half alone, on a throwaway local server (needs Debian's postgresql package installed).
+test-postgres: $(STAMP)
+	url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
+	TIMELINE_TEST_POSTGRES=$$url $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/timeline bench --facts $(FACTS)

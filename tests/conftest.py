@@ -4,6 +4,12 @@ Every CLI test runs in its own temporary working directory holding a copy of the
 `sample/` (so that paths and the default store `timeline.db` print the same on every machine), with
 colour off and a fixed width. Set UPDATE_GOLDEN=1 to rewrite tests/golden/ from the current output;
 otherwise goldens are compared exactly.
+
+With TIMELINE_TEST_POSTGRES=postgresql://user@host:port/db (`make test` sets it when it is given one), the
+whole suite runs again with every store on that PostgreSQL server: each SQLite path a test names becomes
+a schema of its own (named from the path, dropped after the test) while messages keep showing the path, so
+goldens hold on both. Tests of what only a file can do (bytes, permissions, foreign files) are marked
+`sqlite_only` and skipped there; tests/test_postgres.py covers PostgreSQL's own faults.
 """
 
 from __future__ import annotations
@@ -12,13 +18,17 @@ import hashlib
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 from click.testing import CliRunner, Result
 
+import timeline.database
+import timeline.service
 from cli import main
+from timeline.database import POSTGRES_SCHEMES, Database, Location
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "timeline" / "sample"
@@ -28,6 +38,56 @@ SAMPLE_FACTS = 15
 
 # Colour off, fixed width, and no store or debug setting leaking in from the developer's shell.
 CLI_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "TIMELINE_DB": None, "TIMELINE_DEBUG": None}
+
+POSTGRES = os.environ.get("TIMELINE_TEST_POSTGRES", "")  # run every store on this server instead of SQLite
+_locate = timeline.database.locate
+_schemas: set[str] = set()
+
+
+def on_postgres(db: str) -> Location:
+    """Where a store named by an SQLite path lives when the suite runs on PostgreSQL: a schema of its own."""
+    if db.startswith(POSTGRES_SCHEMES) or db == ":memory:":
+        return _locate(db)
+    path = Path(db.removeprefix("sqlite:///")).resolve()
+    schema = "t_" + hashlib.sha1(str(path).encode()).hexdigest()[:20]
+    _schemas.add(schema)
+    server = _locate(POSTGRES).postgres or {}
+    return Location(label=db.removeprefix("sqlite:///"), postgres={**server, "schema": schema})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): tests what only an SQLite file can do")
+    if POSTGRES:
+        timeline.database.locate = on_postgres  # type: ignore[assignment]
+        timeline.service.locate = on_postgres  # type: ignore[assignment]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("sqlite_only")
+    if POSTGRES and marker is not None:
+        pytest.skip(f"SQLite only: {marker.args[0] if marker.args else 'a file store'}")
+
+
+@pytest.fixture(autouse=POSTGRES != "")
+def _drop_postgres_schemas() -> Iterator[None]:
+    """On PostgreSQL, the schemas a test's stores made are dropped after it (templates at the session's end)."""
+    before = set(_schemas)
+    yield
+    _drop(_schemas - before)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _drop(set(_schemas))
+
+
+def _drop(schemas: set[str]) -> None:
+    _schemas.difference_update(schemas)
+    if schemas:
+        import psycopg
+
+        with psycopg.connect(POSTGRES, autocommit=True) as connection:
+            for schema in sorted(schemas):
+                connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 class Cli:
@@ -94,17 +154,53 @@ def _sample_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def sample_store(cli: Cli, _sample_store_template: Path) -> Path:
     """./timeline.db holding the ingested sample (the default store of every command)."""
-    target = cli.root / "timeline.db"
-    shutil.copyfile(_sample_store_template, target)
+    return copy_store(_sample_store_template, cli.root / "timeline.db")
+
+
+def copy_store(template: Path, target: Path) -> Path:
+    """A store at `target` holding what the sample store `template` holds: a copy of the file, or on PostgreSQL
+    the sample ingested again (a schema cannot be copied as simply)."""
+    if not POSTGRES:
+        shutil.copyfile(template, target)
+        return target
+    from timeline.service import ingest, sample_paths
+
+    ingest(sample_paths(), str(target))
     return target
 
 
 def store_digest(db: Path) -> dict[str, str | None]:
-    """sha256 of the store file and of its write-ahead log and shared-memory files (None: absent)."""
+    """sha256 of the store file and of its write-ahead log and shared-memory files (None: absent); on
+    PostgreSQL, of every row of every table of the store's schema (row-identical instead of byte-identical)."""
+    if POSTGRES:
+        return postgres_digest(on_postgres(str(db)))
     digest: dict[str, str | None] = {}
     for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         digest[path.name] = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
     return digest
+
+
+@contextmanager
+def raw_sql(db: Path) -> Iterator[Database]:
+    """A plain SQL connection to a store's database (autocommit, `?` placeholders), to break it by hand."""
+    database = timeline.database.locate(str(db)).connect()
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+def postgres_digest(location: Location) -> dict[str, str | None]:
+    """sha256 of the sorted rows of each table in the location's schema."""
+    import psycopg
+
+    settings = dict(location.postgres or {})
+    schema = settings.pop("schema")
+    with psycopg.connect(**settings) as connection:
+        tables = [row[0] for row in connection.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", (schema,))]
+        return {table: hashlib.sha256(repr(sorted(map(repr, connection.execute(
+            f'SELECT * FROM "{schema}"."{table}"')))).encode()).hexdigest() for table in tables}
 
 
 @pytest.fixture

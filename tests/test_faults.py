@@ -29,6 +29,9 @@ ENTITIES = REPO / "timeline" / "sample" / "entities.yaml"
 ENTITY_COUNT = sum(len(group) for group in yaml.safe_load(ENTITIES.read_text(encoding="utf-8")).values())
 PROJECT = "north-hanoi-smart-city"
 
+# These processes open the SQLite files they are given; tests/test_postgres.py does the same faults on a server.
+pytestmark = pytest.mark.sqlite_only("real processes on store files; see tests/test_postgres.py")
+
 
 # Helpers ------------------------------------------------------------------------------------------------------
 

@@ -363,6 +363,7 @@ def test_same_day_sources_the_later_in_the_file_wins_and_differs_references_reso
 # ---------------------------------------------------------------- choosing and guarding the store
 
 
+@pytest.mark.sqlite_only("the store is a file in the working directory")
 def test_default_store_is_timeline_db_in_the_working_directory(cli):
     result = cli.ok("ingest", *SAMPLE_ARGS)
     assert result.stdout.startswith("timeline.db: appended 51 events")
@@ -370,6 +371,7 @@ def test_default_store_is_timeline_db_in_the_working_directory(cli):
     assert len(cli.json("project", PROJECT)["entries"]) == 4
 
 
+@pytest.mark.sqlite_only("the store is a file in the working directory")
 def test_timeline_db_environment_variable_chooses_the_store(cli):
     env = {"TIMELINE_DB": "from-env.db"}
     assert cli.ok("ingest", *SAMPLE_ARGS, env=env).stdout.startswith("from-env.db: appended 51 events")
@@ -407,6 +409,7 @@ def test_check_without_a_store_validates_alone_and_creates_nothing(cli):
 COMMANDS_ON_A_STORE = [("project", PROJECT), ("log",), ("ingest", *SAMPLE_ARGS), ("check", *SAMPLE_ARGS)]
 
 
+@pytest.mark.sqlite_only("a foreign file; tests/test_postgres.py refuses a foreign schema")
 @pytest.mark.parametrize("args", COMMANDS_ON_A_STORE, ids=[args[0] for args in COMMANDS_ON_A_STORE])
 def test_a_file_that_is_not_sqlite_is_refused_and_left_unchanged(cli, args):
     path = cli.write("notes.db", "SQLite is mentioned here, but this is a text file.\n")
@@ -418,6 +421,7 @@ def test_a_file_that_is_not_sqlite_is_refused_and_left_unchanged(cli, args):
     assert store_digest(path) == before
 
 
+@pytest.mark.sqlite_only("a foreign file; tests/test_postgres.py refuses a foreign schema")
 @pytest.mark.parametrize("args", COMMANDS_ON_A_STORE, ids=[args[0] for args in COMMANDS_ON_A_STORE])
 def test_another_programs_sqlite_database_is_refused_and_left_unchanged(cli, args):
     path = cli.root / "contacts.db"

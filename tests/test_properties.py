@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from events.dates import parse_edtf
 from events.domain import FactCorrected
 from strategies import STATUSES, Input, facts_text, inputs, write_input
+from timeline import database
 from timeline.errors import InvalidInput
 from timeline.readmodels import ReadModels
 from timeline.render import canonical_json
@@ -83,7 +84,7 @@ def test_replaying_the_same_log_twice_gives_identical_projections(data: Input) -
             store.read_models.rebuild(store.log)
             second = projections(store, data)
         with Timeline(str(db)) as store:  # a second process replaying into its own read models
-            replica = ReadModels(Path(tmp) / "replica.db")
+            replica = ReadModels(database.locate(str(Path(tmp) / "replica.db")))
             try:
                 replica.rebuild(store.log)
                 third = replica.dump()

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,9 +24,11 @@ from click.testing import CliRunner, Result
 
 import timeline
 from cli import main
+from conftest import copy_store, raw_sql
 from events.text import fold
 from projections.knowledge import reported_by
 from projections.search import fact_texts
+from timeline.database import locate
 from timeline.readmodels import ReadModels
 from timeline.service import validate_files
 
@@ -105,7 +106,7 @@ def _sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _sample_db: Path) -> Path:
     """./t.db: a copy of the ingested sample, in a scratch working directory."""
-    shutil.copyfile(_sample_db, tmp_path / DB)
+    copy_store(_sample_db, tmp_path / DB)
     monkeypatch.chdir(tmp_path)
     return tmp_path / DB
 
@@ -338,9 +339,8 @@ def test_restatement_with_another_value_marks_target_revised_from_to(store):
 def test_verify_detects_a_hand_edited_read_model_row_and_rebuild_repairs_it(store):
     result = ok("verify")
     assert result.stdout.startswith("OK: the read models equal a rebuild from the log")
-    with sqlite3.connect(store) as connection:
+    with raw_sql(store) as connection:
         changed = connection.execute("UPDATE rm_facts SET version=99 WHERE id='guangzhou-gdp-2024'").rowcount
-    connection.close()
     assert changed == 1
     broken = invoke("verify")
     assert broken.exit_code == 1, broken.output
@@ -424,13 +424,14 @@ def test_search_as_of_with_a_limit_returns_the_best_facts_known_then(store):
 
 # Indexes ------------------------------------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("reads SQLite's query plan")
 def test_as_of_query_reads_rm_knowledge_through_an_index(store):
-    read_models = ReadModels(store)
+    read_models = ReadModels(locate(str(store)))
     try:
         statements: list[str] = []
-        read_models.connection.set_trace_callback(statements.append)
+        read_models.connection.connection.set_trace_callback(statements.append)
         facts = read_models.facts_mentioning("japan", "partner", date(2024, 1, 1))
-        read_models.connection.set_trace_callback(None)
+        read_models.connection.connection.set_trace_callback(None)
         assert [fact.id for fact in facts] == ["nhsc-reception-2022-03-23"]
         (query,) = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
         assert "rm_knowledge" in query
@@ -463,10 +464,10 @@ def test_partner_history_lists_a_cancelled_meeting_but_does_not_count_it(store):
 # Read-model versions --------------------------------------------------------------------------------------------
 
 def test_read_models_of_an_older_version_are_rebuilt_on_open(store):
-    with sqlite3.connect(store) as connection:
+    with raw_sql(store) as connection:
         connection.execute("UPDATE rm_position SET position=1 WHERE name='schema'")
         connection.execute("DELETE FROM rm_knowledge")
     assert as_json("project", "north-hanoi-smart-city", "--as-of", "2022-03-24")["entries"]  # needs rm_knowledge
     assert ok("verify").stdout.startswith("OK")
-    with sqlite3.connect(store) as connection:
+    with raw_sql(store) as connection:
         assert connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()[0] > 1

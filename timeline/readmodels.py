@@ -6,13 +6,10 @@ up is idempotent and `rebuild` (from position 0) must give exactly what incremen
 
 from __future__ import annotations
 
-import sqlite3
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Iterable, Iterator
-
-from eventsourcing.persistence import OperationalError
 
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
 from events.inputs import Fact, Figure
@@ -22,8 +19,8 @@ from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from projections.timeline import mentions
-from timeline.errors import StoreError
-from timeline.store import LOCK_TIMEOUT_SECONDS, EventLog, LoggedEvent, _operational_message, chunks
+from timeline.database import Database, Location, store_errors
+from timeline.store import EventLog, LoggedEvent, chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -49,10 +46,38 @@ CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, las
 CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
 CREATE INDEX IF NOT EXISTS rm_targets_by_fact ON rm_targets (fact_id);
 CREATE INDEX IF NOT EXISTS rm_fulfils_by_fact ON rm_fulfils (fact_id);
--- Full-text search over folded text (no case, no diacritics); rowids are those of rm_facts / rm_entities.
+"""
+# Full-text search over folded text (no case, no diacritics); rowids are those of rm_facts / rm_entities.
+SEARCH_SCHEMA = {
+    "sqlite": """
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, tokenize='unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='unicode61');
-"""
+""",
+    # The text is folded before it is stored (diacritics removed, as `unaccent` would) and split into words
+    # here as FTS5's unicode61 splits it, so the 'simple' configuration (lower case, no stemming, no stop
+    # words) finds what SQLite finds.
+    "postgresql": """
+CREATE TABLE IF NOT EXISTS rm_fact_search (rowid BIGINT PRIMARY KEY, body TEXT NOT NULL, words TSVECTOR NOT NULL);
+CREATE TABLE IF NOT EXISTS rm_entity_search (rowid BIGINT PRIMARY KEY, body TEXT NOT NULL, words TSVECTOR NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_fact_search_words ON rm_fact_search USING GIN (words);
+CREATE INDEX IF NOT EXISTS rm_entity_search_words ON rm_entity_search USING GIN (words);
+""",
+}
+
+
+def schema(dialect: str) -> str:
+    """The read-model tables in a dialect: PostgreSQL has no implicit rowid (an identity column stands in for
+    it) and wants wide integers for log positions."""
+    if dialect == "sqlite":
+        return SCHEMA + SEARCH_SCHEMA["sqlite"]
+    table = SCHEMA.replace("position INTEGER", "position BIGINT")
+    for name in ("rm_facts", "rm_entities"):
+        table = table.replace(f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
+                              f"CREATE TABLE IF NOT EXISTS {name} (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, "
+                              "id TEXT PRIMARY KEY,")
+    return table + SEARCH_SCHEMA["postgresql"]
+
+
 TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets",
           "rm_fulfils",
           "rm_fact_search", "rm_entity_search")
@@ -60,21 +85,47 @@ TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_day
 READ_MODEL_VERSION = 6
 FLUSH = 5000  # fact and entity states held in memory while catching up
 RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
+WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
+
+# Rows of a search table matching a query, with a rank that sorts best first.
+MATCHING = {
+    "sqlite": "SELECT rowid, rank AS r FROM {table} WHERE {table} MATCH ?",
+    "postgresql": "SELECT rowid, -ts_rank(words, q) AS r FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q",
+}
+
+
+def _match_query(dialect: str, terms: list[str]) -> str:
+    """Every term, the last as a prefix (FTS5 phrases; PostgreSQL words joined by &)."""
+    if dialect == "sqlite":
+        return " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
+    words = [word for term in terms for word in WORD.findall(term)]
+    return " & ".join(words[:-1] + [f"{words[-1]}:*"]) if words else ""
+
+
+def _insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
+    if db.dialect == "sqlite":
+        db.executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", rows)
+    else:
+        db.executemany(f"INSERT INTO {table} (rowid, body, words) VALUES (?, ?, to_tsvector('simple', ?))",
+                       [(rowid, body, " ".join(WORD.findall(body))) for rowid, body in rows])
 
 
 class ReadModels:
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-        self.connection = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+    def __init__(self, location: Location):
+        self.location = location
+        with store_errors(location):
+            self.connection = location.connect()
         try:
-            with _store_errors(self.path):
-                self.connection.executescript(SCHEMA)
+            tables = schema(self.connection.dialect)
+            with store_errors(location):
+                if not set(TABLES) <= self.connection.tables():  # only then: a reader may not create tables
+                    with self.connection.preparing() as db:
+                        db.script(tables)
                 row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
-                if row is None or row[0] != READ_MODEL_VERSION:  # new, or built by other code: start again
-                    drops = "".join(f"DROP TABLE IF EXISTS {table};" for table in TABLES)
-                    self.connection.executescript(f"BEGIN IMMEDIATE;{drops}{SCHEMA}COMMIT;")
-                    with self._writing() as db:
-                        _forget(db)
+            if row is None or row[0] != READ_MODEL_VERSION:  # new, or built by other code: start again
+                with self._writing() as db:
+                    db.script("".join(f"DROP TABLE IF EXISTS {table};" for table in TABLES) + tables)
+                    _forget(db)
         except BaseException:
             self.connection.close()
             raise
@@ -83,15 +134,9 @@ class ReadModels:
         self.connection.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        with _store_errors(self.path):  # busy or read-only: the StoreError the event log gives too
-            self.connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.connection
-            except BaseException:
-                self.connection.execute("ROLLBACK")
-                raise
-            self.connection.execute("COMMIT")
+    def _writing(self) -> Iterator[Database]:
+        with store_errors(self.location), self.connection.writing() as db:  # busy or read-only: a StoreError
+            yield db
 
     def position(self) -> int:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
@@ -137,7 +182,7 @@ class ReadModels:
         return applied
 
     @staticmethod
-    def _flush(db: sqlite3.Connection, facts: dict[str, FactState | None], entities: dict[str, EntityState | None],
+    def _flush(db: Database, facts: dict[str, FactState | None], entities: dict[str, EntityState | None],
                stored: set[str]) -> None:
         """Write the states folded so far (within the open transaction) and forget them: a later event of the
         same stream loads its state back from the table, as in any catch-up."""
@@ -189,9 +234,9 @@ class ReadModels:
         rows = self.connection.execute(
             "SELECT fact_id FROM rm_office_days WHERE office=? AND first<=? AND last>=? "
             "UNION SELECT fact_id FROM (SELECT fact_id FROM rm_office_days WHERE office=? AND last<? "
-            "ORDER BY last DESC LIMIT ?) "
+            "ORDER BY last DESC LIMIT ?) AS before "
             "UNION SELECT fact_id FROM (SELECT fact_id FROM rm_office_days WHERE office=? AND first>? "
-            "ORDER BY first LIMIT ?)", (office, day, day, office, day, nearest, office, day, nearest))
+            "ORDER BY first LIMIT ?) AS after", (office, day, day, office, day, nearest, office, day, nearest))
         return [state.fact for state in self.fact_states(sorted(row[0] for row in rows)).values()]
 
     def facts_changing_between(self, since: date, until: date) -> list[Fact]:
@@ -223,12 +268,16 @@ class ReadModels:
         the RANKED most recently recorded matches),
         and up to `cap` facts naming an entity whose names match; plus the ids of those entities. Callers
         rank and check what was visible when."""
-        match = " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
+        dialect = self.connection.dialect
+        match = _match_query(dialect, terms)
+        if not match:
+            return [], set()
+        entities = MATCHING[dialect].format(table="rm_entity_search")
         entity_ids = {row[0] for row in self.connection.execute(
-            "SELECT e.id FROM rm_entity_search JOIN rm_entities e ON e.rowid = rm_entity_search.rowid "
-            "WHERE rm_entity_search MATCH ? ORDER BY rank LIMIT ?", (match, cap))}
-        recent = f"SELECT rowid, rank AS r FROM rm_fact_search WHERE rm_fact_search MATCH ? ORDER BY rowid DESC " \
-                 f"LIMIT {RANKED}"  # a common word matches most facts: rank only the latest RANKED of them
+            f"SELECT e.id FROM ({entities}) hits JOIN rm_entities e ON e.rowid = hits.rowid ORDER BY hits.r LIMIT ?",
+            (match, cap))}
+        recent = MATCHING[dialect].format(table="rm_fact_search") + \
+            f" ORDER BY rowid DESC LIMIT {RANKED}"  # a common word matches most facts: rank only the latest ones
         ids = {row[0] for row in self.connection.execute(
             f"SELECT f.id FROM ({recent}) hits JOIN rm_facts f ON f.rowid = hits.rowid ORDER BY hits.r LIMIT ?",
             (match, cap))}
@@ -237,6 +286,12 @@ class ReadModels:
             ids.update(row[0] for row in self.connection.execute(
                 f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks}) LIMIT ?", (*batch, cap)))
         return [state.fact for state in self.fact_states(sorted(ids)).values()], entity_ids
+
+    def entities_named(self, key: str, kind: str) -> list[EntityRecord]:
+        """The entities of a kind that have this match key (of their id, name or an alias)."""
+        rows = self.connection.execute("SELECT e.state FROM rm_aliases a JOIN rm_entities e ON e.id = a.entity_id "
+                                       "WHERE a.key=? AND e.entity=? ORDER BY e.id", (key, kind))
+        return [EntityState.model_validate_json(state).record for (state,) in rows]
 
     def entity_states(self) -> dict[str, EntityState]:
         rows = self.connection.execute("SELECT state FROM rm_entities ORDER BY id")
@@ -261,7 +316,9 @@ class ReadModels:
 
     def dump(self) -> dict[str, list[tuple[object, ...]]]:
         """Every read-model row, in a stable order: what `verify` compares."""
-        queries = {table: f"SELECT * FROM {table}" for table in TABLES}
+        queries = {table: f"SELECT * FROM {table}" for table in TABLES}  # (PostgreSQL's rowids differ by history)
+        queries["rm_facts"] = "SELECT id, version, state FROM rm_facts"
+        queries["rm_entities"] = "SELECT id, entity, name, version, state FROM rm_entities"
         queries["rm_fact_search"] = ("SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f "
                                      "ON f.rowid = s.rowid ORDER BY 1")
         queries["rm_entity_search"] = ("SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e "
@@ -270,16 +327,7 @@ class ReadModels:
                 for table, query in queries.items()}
 
 
-@contextmanager
-def _store_errors(path: Path) -> Iterator[None]:
-    """sqlite3's and eventsourcing's operational errors (locked, read-only, I/O) as a StoreError."""
-    try:
-        yield
-    except (sqlite3.OperationalError, OperationalError) as error:
-        raise StoreError(_operational_message(path, error)) from None
-
-
-def _forget(db: sqlite3.Connection) -> None:
+def _forget(db: Database) -> None:
     """Empty every read model and start again from log position 0, at this code's read-model version."""
     for table in TABLES:
         db.execute(f"DELETE FROM {table}")
@@ -287,7 +335,7 @@ def _forget(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO rm_position (name, position) VALUES ('schema', ?)", (READ_MODEL_VERSION,))
 
 
-def _rowids(db: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, int]:
+def _rowids(db: Database, table: str, ids: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for batch in chunks(ids, 500):
         marks = ",".join("?" * len(batch))
@@ -295,7 +343,7 @@ def _rowids(db: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, int
     return found
 
 
-def _write_facts(db: sqlite3.Connection, states: list[FactState], stored: set[str]) -> None:
+def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> None:
     """Upsert fact states and replace their index rows, a statement per table for the whole batch."""
     replaced = [(state.fact.id,) for state in states if state.fact.id in stored]
     for table in ("rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets", "rm_fulfils"):
@@ -321,7 +369,7 @@ def _write_facts(db: sqlite3.Connection, states: list[FactState], stored: set[st
     db.executemany("INSERT INTO rm_office_days (office, fact_id, first, last) VALUES (?, ?, ?, ?)", office_days)
     for table, rows in keyed.items():
         db.executemany(f"INSERT INTO {table} (key, fact_id) VALUES (?, ?)", rows)
-    db.executemany("INSERT INTO rm_fact_search (rowid, body) VALUES (?, ?)", search)
+    _insert_search(db, "rm_fact_search", search)
 
 
 def _office_days(fact: Fact) -> dict[str, tuple[str, str]]:
@@ -351,7 +399,7 @@ def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
     return days
 
 
-def _write_entities(db: sqlite3.Connection, states: list[EntityState], stored: set[str]) -> None:
+def _write_entities(db: Database, states: list[EntityState], stored: set[str]) -> None:
     """Upsert entity states and replace their alias and search rows."""
     replaced = [(state.record.id,) for state in states if state.record.id in stored]
     db.executemany("DELETE FROM rm_aliases WHERE entity_id=?", replaced)
@@ -367,4 +415,4 @@ def _write_entities(db: sqlite3.Connection, states: list[EntityState], stored: s
         aliases += [(key, record.id) for key in {match_key(name) for name in names}]
         search.append((rowids[record.id], fold(" ".join((record.id.replace("-", " "), *names[1:])))))
     db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", aliases)
-    db.executemany("INSERT INTO rm_entity_search (rowid, body) VALUES (?, ?)", search)
+    _insert_search(db, "rm_entity_search", search)

@@ -18,7 +18,6 @@ from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact
 from events.text import fold, match_key
-from projections.facts import EntityState
 from projections.diff import knowledge_diff
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
@@ -31,7 +30,8 @@ from timeline.ingest import Plan, plan
 from timeline.loader import load
 from timeline.readmodels import ReadModels
 from timeline.resolve import EntityIndex, Unresolved
-from timeline.store import EventLog, LoggedEvent, check_is_timeline_store, sqlite_path
+from timeline.database import locate
+from timeline.store import EventLog, LoggedEvent, check_is_timeline_store
 from timeline.validate import ValidInput, validate
 from timeline.views import (
     DiffView,
@@ -85,13 +85,18 @@ class Timeline:
     """A timeline store: the event log and its read models, kept current on open."""
 
     def __init__(self, db: str, *, create: bool = False, catch_up: bool = True):
-        self.path = sqlite_path(db)
-        if not create and not self.path.exists():
-            raise StoreError(f"{self.path}: no timeline store here; create one with `timeline ingest FILES` "
+        self.location = locate(db)
+        exists = check_is_timeline_store(self.location)
+        if not exists and not create:
+            raise StoreError(f"{self.location}: no timeline store here; create one with `timeline ingest FILES` "
                              "or `timeline demo`")
-        check_is_timeline_store(self.path)
-        self.log = EventLog(self.path)
-        self.read_models = ReadModels(self.path)
+        self.read_models = ReadModels(self.location)
+        try:
+            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+                self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
+        except BaseException:
+            self.read_models.close()
+            raise
         if catch_up:
             self.read_models.catch_up(self.log)
 
@@ -130,11 +135,9 @@ class Timeline:
 
     def entity(self, ref: str, kind: str) -> EntityRecord:
         """The entity of `kind` that `ref` names (id or alias); NotFound with suggestions otherwise."""
-        rows = self.read_models.connection.execute(
-            "SELECT e.state FROM rm_aliases a JOIN rm_entities e ON e.id = a.entity_id "
-            "WHERE a.key=? AND e.entity=?", (match_key(ref), kind)).fetchall()
-        if len(rows) == 1:
-            return EntityState.model_validate_json(rows[0][0]).record
+        named = self.read_models.entities_named(match_key(ref), kind)
+        if len(named) == 1:
+            return named[0]
         index = EntityIndex(self.read_models.entities())
         try:
             return index.by_id[index.resolve(ref, kind)]
@@ -269,7 +272,7 @@ class Timeline:
         """Rebuild into memory and compare with the stored read models, row by row. Read models that are merely
         behind the log (a run killed after its append) are first caught up, as every other command does."""
         self.read_models.catch_up(self.log)
-        scratch = ReadModels(":memory:")
+        scratch = ReadModels(locate(":memory:"))
         try:
             scratch.catch_up(self.log)
             expected, actual = scratch.dump(), self.read_models.dump()
@@ -287,7 +290,7 @@ class Timeline:
             return list(self.log.read())
         found = self.log.stream(fact)
         if not found:
-            raise NotFound(f"no fact '{fact}' in {self.path}")
+            raise NotFound(f"no fact '{fact}' in {self.location}")
         return found
 
 
@@ -344,15 +347,14 @@ def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan
     paths = list(paths)
     with without_gc():
         # A new store knows nothing yet: validate before creating it.
-        valid = None if sqlite_path(db).exists() else validate_files(paths, steps=steps)
+        valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
         with Timeline(db, create=True) as store:
             return store.ingest(paths, valid, steps)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
     """Validate files against the store's entities when there is a store; write nothing."""
-    path = sqlite_path(db) if db else None
-    if path is not None and path.exists():
+    if db and check_is_timeline_store(locate(db)):
         with Timeline(db, catch_up=False) as store:  # type: ignore[arg-type]
             valid = store.validate(paths)
     else:
@@ -372,8 +374,7 @@ def draft_article(path: str | Path, published: str | None = None, url: str | Non
     except OSError as error:
         raise InvalidOption(f"{path}: cannot read the article: {error.strerror}") from None
     known_facts: dict[str, Fact] = {}
-    db_path = sqlite_path(db) if db else None
-    if db_path is not None and db_path.exists():
+    if db and check_is_timeline_store(locate(db)):
         with Timeline(db) as store:  # type: ignore[arg-type]
             records = store.read_models.entities()
             known_facts = {i: s.fact for i, s in store.read_models.fact_states(store.read_models.fact_ids()).items()}

@@ -1,4 +1,4 @@
-"""The event log: an `eventsourcing` application on SQLite, with one stream per fact and per entity.
+"""The event log: an `eventsourcing` application on SQLite or PostgreSQL, with one stream per fact and per entity.
 
 Stream ids are uuid5 of the input ids, so re-ingesting and re-ordering give the same streams. Domain events
 (pydantic, in `events.domain`) travel as the JSON `payload` of one stored event class each; that class's
@@ -7,12 +7,10 @@ Stream ids are uuid5 of the input ids, so re-ingesting and re-ordering give the 
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from eventsourcing.application import Application
@@ -21,13 +19,11 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Persiste
 from eventsourcing.utils import get_topic
 
 from events import domain
+from timeline.database import APP_NAME, LOCK_TIMEOUT_SECONDS, Location, failure_message, store_errors
 from timeline.errors import Conflict, StoreError
 from timeline.ingest import Change
 
 NAMESPACE = uuid.UUID("6f1c2a7e-3b8d-5e4f-9a10-7c2d4e6f8a9b")
-LOCK_TIMEOUT_SECONDS = 5
-if os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip().isdigit() and int(os.environ["TIMELINE_LOCK_TIMEOUT"]) > 0:
-    LOCK_TIMEOUT_SECONDS = int(os.environ["TIMELINE_LOCK_TIMEOUT"])  # whole seconds, as eventsourcing wants
 
 
 def fact_stream_id(fact_id: str) -> uuid.UUID:
@@ -92,24 +88,22 @@ class LoggedEvent:
 
 
 class TimelineApplication(Application[uuid.UUID]):
-    name = "timeline"
+    name = APP_NAME
 
 
-def sqlite_path(db: str) -> Path:
-    if db.startswith(("postgresql://", "postgres://")):
-        raise StoreError(f"{db.split('@')[-1]}: PostgreSQL stores are not supported by this version; "
-                         "use an SQLite file path")
-    return Path(db.removeprefix("sqlite:///"))
-
-
-def check_is_timeline_store(path: Path) -> None:
-    """Refuse to touch a file that is not an SQLite database, or that belongs to another program."""
+def check_is_timeline_store(location: Location) -> bool:
+    """Whether there is a store to open at the location (a file, or the log's table); refuse to open one that
+    belongs to another program."""
+    if location.is_postgres:
+        return _check_postgres(location)
+    path = location.path
+    assert path is not None
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file")
     if not path.parent.is_dir():
         raise StoreError(f"{path}: cannot create a store there: no directory {path.parent}")
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return path.exists()
     with path.open("rb") as handle:
         if handle.read(16) != b"SQLite format 3\x00":
             raise StoreError(f"{path}: not a timeline store (not an SQLite database)")
@@ -122,30 +116,43 @@ def check_is_timeline_store(path: Path) -> None:
         finally:
             connection.close()
     except sqlite3.OperationalError as error:
-        raise StoreError(_operational_message(path, error)) from None
+        raise StoreError(failure_message(location, error)) from None
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot read the store: {error}") from None
     if not tables and claimed:
         raise StoreError(f"{path}: an SQLite database of another program (application id or user version set); "
                          "refusing to add timeline tables to it")
-    if tables and "stored_events" not in tables:
-        raise StoreError(f"{path}: an SQLite database of another program (tables: {', '.join(sorted(tables))}); "
+    foreign = sorted(t for t in tables if not t.startswith("rm_"))  # read models come first in a new store
+    if foreign and "stored_events" not in tables:
+        raise StoreError(f"{path}: an SQLite database of another program (tables: {', '.join(foreign)}); "
                          "refusing to add timeline tables to it")
+    return True
+
+
+def _check_postgres(location: Location) -> bool:
+    with store_errors(location):
+        database = location.connect()
+        try:
+            tables = database.tables()
+        finally:
+            database.close()
+    log_table = f"{APP_NAME}_events"
+    foreign = sorted(t for t in tables if t != log_table and not t.startswith("rm_"))
+    if foreign and log_table not in tables:
+        raise StoreError(f"{location}: schema holds tables of another program ({', '.join(foreign[:5])}); "
+                         "refusing to add timeline tables to it; give another schema with ?schema=NAME")
+    return log_table in tables
 
 
 class EventLog:
     """Appending to and reading from the log. Every append is one transaction: all or nothing."""
 
-    def __init__(self, path: Path):
-        self.path = path
+    def __init__(self, location: Location, create: bool = True):
+        self.location = location
         try:
-            self.app = TimelineApplication(env={
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                "SQLITE_DBNAME": str(path),
-                "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-            })
-        except (PersistenceError, sqlite3.Error) as error:
-            raise StoreError(_operational_message(path, error)) from None
+            self.app = TimelineApplication(env={**location.eventsourcing_env(), "CREATE_TABLE": "y" if create else "n"})
+        except (PersistenceError, sqlite3.Error, OSError) as error:
+            raise StoreError(failure_message(location, error)) from None
 
     def close(self) -> None:
         self.app.close()
@@ -167,12 +174,12 @@ class EventLog:
         except IntegrityError:
             moved = self._moved(changes)
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
-            raise Conflict(f"{self.path}: conflict: another writer changed {ids} first; "
+            raise Conflict(f"{self.location}: conflict: another writer changed {ids} first; "
                            "nothing was written; run the command again") from None
         except OperationalError as error:
-            raise StoreError(_operational_message(self.path, error)) from None
+            raise StoreError(failure_message(self.location, error)) from None
         except PersistenceError as error:
-            raise StoreError(f"{self.path}: cannot write: {error}") from None
+            raise StoreError(f"{self.location}: cannot write: {error}") from None
         return {
             recording.notification.id: LoggedEvent(recording.notification.id, made.originator_version, made.timestamp,
                                                    event)
@@ -233,15 +240,6 @@ _CREATED_TOPICS = {FactStream.Reported: get_topic(FactStream), EntityStream.Regi
 def _logged(position: int, stored: Any) -> LoggedEvent:
     event = DOMAIN[type(stored)].model_validate(stored.payload)
     return LoggedEvent(position, stored.originator_version, stored.timestamp, event)
-
-
-def _operational_message(path: Path, error: Exception) -> str:
-    text = str(error)
-    if "locked" in text or "busy" in text:
-        return f"{path}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
-    if "readonly" in text or "read-only" in text:
-        return f"{path}: the store is read-only; nothing was written"
-    return f"{path}: {text}"
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
