@@ -445,7 +445,7 @@ h1{font-size:1.35em;margin:.2em 0 .5em}
 .legend{display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.85em;color:#444;margin-bottom:.8em}
 .legend .fact{position:static;cursor:default}
 .layout{display:flex;gap:1em;align-items:flex-start}#chart{flex:1;min-width:0}
-#detail{flex:0 0 24em;max-height:85vh;overflow:auto;border:1px solid #ddd;border-radius:6px;padding:.6em .9em;
+#detail{flex:0 0 24em;border:1px solid #ddd;border-radius:6px;padding:.6em .9em;
   background:#fcfcfc}
 #detail h3{margin:.2em 0;font-size:1.1em}#detail h4{margin:.8em 0 .2em;font-size:.95em}
 #detail ul,#detail ol{margin:.2em 0;padding-left:1.3em}.meta{color:#555}
