@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 from events.dates import EdtfDate, parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact, Figure, Retraction, Source
-from projections.knowledge import FactView, reported_by, view
+from projections.knowledge import FactView, knowledge_days, reported_by, retracted_from, view
 from timeline.views import ExportSet
 
 FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs", "html")
@@ -348,19 +348,6 @@ KIND_COLOURS = {"meeting": "#1f77b4", "target": "#9467bd", "milestone": "#2ca02c
 def visible_from(fact: Fact) -> date:
     """The first knowledge date on which the record held the fact (its earliest source's)."""
     return min(reported_by(source) for source in fact.sources)
-
-
-def retracted_from(fact: Fact) -> date | None:
-    """The knowledge date from which the fact is withdrawn (as projections.knowledge.view counts it)."""
-    return parse_edtf(fact.retracted.on).lower_or_min if fact.retracted else None
-
-
-def knowledge_days(fact: Fact) -> list[date]:
-    """The days on which what the record says about the fact can change: each source's first day and the day of
-    its retraction."""
-    days = {reported_by(source) for source in fact.sources}
-    withdrawn = retracted_from(fact)
-    return sorted(days | {withdrawn} if withdrawn else days)
 
 
 def stated_text(value: Any, names: dict[str, str]) -> str:
