@@ -252,8 +252,9 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
         by_partner.add_row(Text(names.get(partner, partner)), *map(_cell, row), str(sum(row)))
     lines: list[RenderableType] = [heading, Text("By kind:"), by_kind,
                                    Text("By partner (a fact counts once for each partner it names):"), by_partner,
-                                   Text(f"{counts.facts} facts counted in the year they occurred (the start; the end "
-                                        f"for an open start); {retracted}.")]
+                                   Text(f"{counts.facts} fact{'s' if counts.facts != 1 else ''} counted; {retracted}."),
+                                   Text("A fact counts in the year it occurred (its start, or its end when the start "
+                                        "is open).")]
     if plot:
         lines.append(Text(f"Plot written to {plot}."))
     return Group(*lines)
