@@ -5,7 +5,8 @@ the CLI writes the text. Every format is deterministic (the same store and optio
 
 * `jsonl` is the engine's own input format (ingestible again, lossless); the others show each fact as the
   record stated it on the knowledge date (see projections.knowledge.view) and skip retracted facts, except
-  `csv`, which lists them with their retraction.
+  `csv`, which lists them with their retraction, and `html`, which replays each fact over the knowledge days
+  on which it changed and marks a retraction from its day.
 """
 
 from __future__ import annotations
@@ -343,11 +344,6 @@ def to_timelinejs(data: ExportSet) -> str:
 
 KIND_COLOURS = {"meeting": "#1f77b4", "target": "#9467bd", "milestone": "#2ca02c", "statistic": "#17becf",
                 "appointment": "#bcbd22", "agreement": "#ff7f0e", "announcement": "#7f7f7f"}
-
-
-def visible_from(fact: Fact) -> date:
-    """The first knowledge date on which the record held the fact (its earliest source's)."""
-    return min(reported_by(source) for source in fact.sources)
 
 
 def stated_text(value: Any, names: dict[str, str]) -> str:
