@@ -237,6 +237,30 @@ def export_command(fmt: str, out: str | None, project_ref: str | None, partner_r
 
 
 @main.command()
+@click.option("--project", "project_ref", help="Only facts of this project.")
+@click.option("--partner", "partner_ref", help="Only facts naming this partner.")
+@click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
+@as_of_option
+@db_option("timeline.db")
+@json_option
+def stats(project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str,
+          as_json: bool) -> None:
+    """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
+    from timeline import render
+    from timeline.service import Timeline
+
+    if plot_path:
+        from timeline.plots import plot, plot_format
+
+        plot_format(plot_path)  # a wrong extension fails before any work
+    with Timeline(db) as store:
+        view = store.stats(_as_of(as_of), project_ref, partner_ref)
+    if plot_path:
+        plot(view, plot_path)
+    emit(as_json, view.to_json, lambda: render.stats(view, plot_path))
+
+
+@main.command()
 @db_option("timeline.db")
 @json_option
 def rebuild(db: str, as_json: bool) -> None:

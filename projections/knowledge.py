@@ -25,6 +25,19 @@ def is_visible(source: Source, as_of: date | None) -> bool:
     return as_of is None or reported_by(source) <= as_of
 
 
+def retracted_from(fact: Fact) -> date | None:
+    """The knowledge date from which the fact is withdrawn (None: never)."""
+    return parse_edtf(fact.retracted.on).lower_or_min if fact.retracted else None
+
+
+def knowledge_days(fact: Fact) -> list[date]:
+    """The days on which what the record says about the fact can change, oldest first: each source's first day
+    and the day of its retraction."""
+    days = {reported_by(source) for source in fact.sources}
+    withdrawn = retracted_from(fact)
+    return sorted(days | {withdrawn} if withdrawn else days)
+
+
 @dataclass(frozen=True, slots=True)
 class Disagreement:
     field: str
@@ -64,7 +77,8 @@ def statement(fact: Fact, source: Source) -> dict[str, Any]:
 
 def view(fact: Fact, as_of: date | None = None) -> FactView | None:
     """The fact as known on `as_of` (None: everything known), or None if not yet reported or retracted."""
-    if fact.retracted is not None and (as_of is None or parse_edtf(fact.retracted.on).lower_or_min <= as_of):
+    withdrawn = retracted_from(fact)
+    if withdrawn is not None and (as_of is None or withdrawn <= as_of):
         return None
     visible = tuple(source for source in fact.sources if is_visible(source, as_of))
     if not visible:

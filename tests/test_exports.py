@@ -10,8 +10,6 @@ import csv
 import io
 import json
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from datetime import date, timedelta
 from pathlib import Path
@@ -358,33 +356,27 @@ def test_timelinejs_interval_has_an_end_date(cli):
 # HTML --------------------------------------------------------------------------------------------------------
 
 class PageParser(HTMLParser):
-    """The facts (li.fact attributes), lanes, tags and inline scripts of an exported page."""
+    """The tags and the scripts (raw text, with their attributes) of an exported page."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.facts: dict[str, dict[str, str | None]] = {}
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.lanes: list[str] = []
-        self.scripts: list[str] = []
-        self._in: str | None = None
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        self.tags.append((tag, found))
-        if tag == "li" and "fact" in (found.get("class") or "").split():
-            self.facts[found["id"]] = found  # type: ignore[index]
-        self._in = tag if tag in ("h2", "script") else None
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
         if tag == "script":
-            self.scripts.append("")
+            self.scripts.append((dict(attrs), ""))
 
     def handle_data(self, data: str) -> None:
-        if self._in == "h2":
-            self.lanes.append(data)
-        elif self._in == "script":
-            self.scripts[-1] += data
+        if self._in_script:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
     def handle_endtag(self, tag: str) -> None:
-        self._in = None
+        self._in_script = False
 
 
 def page(text: str) -> PageParser:
@@ -394,56 +386,85 @@ def page(text: str) -> PageParser:
     return parser
 
 
+def page_data(text: str) -> dict[str, Any]:
+    """The JSON the page's script draws, read back as a browser's JSON.parse would."""
+    (data,) = [body for attrs, body in page(text).scripts if attrs.get("type") == "application/json"]
+    return json.loads(data)
+
+
+def page_facts(text: str) -> dict[str, list[dict[str, Any]]]:
+    """Each fact's states in the page, by fact id."""
+    return {fact["id"]: fact["states"] for lane in page_data(text)["lanes"] for fact in lane["facts"]}
+
+
 def test_html_export_is_one_page_with_every_fact_and_no_network(cli, sample_store):
-    parsed = page(export(cli, "--format", "html"))
-    assert len(parsed.facts) == SAMPLE_FACTS
+    text = export(cli, "--format", "html")
+    parsed = page(text)
+    assert len(page_facts(text)) == SAMPLE_FACTS
     assert not [tag for tag, attrs in parsed.tags if tag in ("link", "img", "iframe") or attrs.get("src")]
-    assert {"North Hanoi Smart City", "Guangzhou"} <= set(parsed.lanes)
-    # Seen first in VNA on 2022-03-24 (the Vietnamese page counts only from 2022-03-31).
-    assert parsed.facts["nhsc-reception-2022-03-23"]["data-visible-from"] == "2022-03-24"
-    days = json.loads(parsed.scripts[0])
-    assert days == sorted({f["data-visible-from"] for f in parsed.facts.values()})
-    assert "kind-meeting" in parsed.facts["nhsc-reception-2022-03-23"]["class"]  # type: ignore[operator]
+    assert not re.search(r"https?://", parsed.scripts[-1][1]) and "<style>" in text
+    lanes = [lane["name"] for lane in page_data(text)["lanes"]]
+    assert {"North Hanoi Smart City", "Guangzhou"} <= set(lanes) and len(lanes) == len(set(lanes))
+
+
+def test_html_page_replays_each_fact_from_each_knowledge_day_it_changed(cli, sample_store):
+    text = export(cli, "--format", "html")
+    reception = page_facts(text)["nhsc-reception-2022-03-23"]
+    # Seen first in VNA on 2022-03-24; the undated Vietnamese page counts from the end of March.
+    assert [state["from"] for state in reception] == ["2022-03-24", "2022-03-31"]
+    assert [s["label"] for s in reception[0]["sources"]] == ["VNA (en, 2022-03-24)"]
+    assert [s["label"] for s in reception[1]["sources"]] == ["Thời Đại (VUFO) (vi, 2022-03)", "VNA (en, 2022-03-24)"]
+    assert reception[1]["sources"][0]["quote"].startswith("Ngày 23/3, Ủy viên Bộ Chính trị")
+    days = page_data(text)["days"]
+    assert days == sorted({s["from"] for states in page_facts(text).values() for s in states})
+    assert days[0] == "2022-03-24" and days[-1] == "2025-12-31"  # "2025?" counts from its last day
+
+
+def test_html_page_draws_partial_dates_at_their_precision(cli, sample_store):
+    facts = page_facts(export(cli, "--format", "html"))
+    assert facts["hanoi-delegation-visits-japan-2023-11"][-1]["when"] == {
+        "text": "2023-11", "precision": "month", "lo": "2023-11-01", "hi": "2023-11-30",
+        "approximate": False, "uncertain": False}
+    guangzhou = facts["hanoi-guangzhou-working-session-2025"][-1]["when"]
+    assert (guangzhou["text"], guangzhou["uncertain"], guangzhou["lo"], guangzhou["hi"]) == (
+        "2025?", True, "2025-01-01", "2025-12-31")
+    by_day = facts["nhsc-land-clearance-basically-met-2022-03"][-1]["when"]
+    assert (by_day["text"], by_day["lo"], by_day["hi"]) == ("by 2022-03-23", None, "2022-03-23")
+    figures = facts["japan-investment-in-hanoi-2024-07"][-1]["figures"]
+    assert figures[0] == 'Japanese investment projects in Hanoi: 1500 projects (as written "1,500 projects")'
+
+
+def test_html_page_shows_a_changed_status_and_a_retraction_from_their_days(cli, sample_store):
+    with_test_facts(cli)
+    facts = page_facts(export(cli, "--format", "html"))
+    scheduled = facts["test-scheduled-then-postponed"]
+    assert [(s["from"], s["status"]) for s in scheduled] == [("2025-12-20", "scheduled"), ("2026-01-10", "postponed")]
+    assert scheduled[1]["disagreements"] == [
+        {"field": "status", "value": "scheduled", "sources": ["Example News (vi, 2025-12-20)"]}]
+    withdrawn = facts["test-retracted-announcement"]
+    assert [(s["from"], s["retracted"]) for s in withdrawn] == [
+        ("2024-01-10", None),
+        ("2024-02-01", {"on": "2024-02-01", "reason": "the outlet withdrew the report (test data)"})]
+
+
+def test_html_page_as_of_holds_only_what_was_known_then(cli, sample_store):
+    with_test_facts(cli)
+    facts = page_facts(export(cli, "--format", "html", "--as-of", "2026-01-09"))
+    assert [s["status"] for s in facts["test-scheduled-then-postponed"]] == ["scheduled"]
+    # Only VNA was out by then: the target it did not report (the Vietnamese page counts from 2022-03-31) is absent.
+    early = page_facts(export(cli, "--format", "html", "--as-of", "2022-03-30"))
+    assert set(early) == {"nhsc-reception-2022-03-23", "nhsc-land-clearance-basically-met-2022-03"}
 
 
 def test_html_export_escapes_user_text(cli, sample_store):
-    with_test_facts(cli)
-    text = export(cli, "--format", "html", "--as-of", "2026-01-09")
-    assert DIFFICULT_TITLE.replace('"', "&quot;") in text
-    assert 'href="https://example.org/a?x=1&amp;y=&lt;2&gt;"' in text
-    assert "status-scheduled" in page(text).facts["test-scheduled-then-postponed"]["class"]  # type: ignore[operator]
-
-
-FAKE_DOM = """
-const fs = require('fs');
-const facts = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const [days, script, asofIndex, words] = [facts.days, facts.script, Number(process.argv[3]), process.argv[4]];
-const listeners = {};
-const element = (name, extra) => Object.assign({ textContent: '', value: '', addEventListener:
-  (kind, fn) => { listeners[name] = fn; } }, extra || {});
-const items = facts.facts.map(f => ({ hidden: false, id: f.id, getAttribute: a => f[a] }));
-const elements = { days: element('days', { textContent: JSON.stringify(days) }), filter: element('filter'),
-  asof: element('asof', { value: String(days.length - 1) }), 'asof-day': element('asof-day'), count: element('count') };
-global.document = { querySelectorAll: () => items, getElementById: id => elements[id] };
-eval(script);
-elements.asof.value = String(asofIndex); elements.filter.value = words; listeners.asof();
-console.log(JSON.stringify(items.filter(i => !i.hidden).map(i => i.id).sort()));
-"""
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed, so the page's script cannot run")
-@pytest.mark.parametrize("day, words, expected", [
-    ("2022-03-24", "", {"nhsc-reception-2022-03-23", "nhsc-land-clearance-basically-met-2022-03"}),
-    ("2022-03-24", "clearance", {"nhsc-land-clearance-basically-met-2022-03"}),
-    ("2025-12-31", "GUANGZHOU gdp", {"guangzhou-gdp-2024"}),
-])
-def test_html_script_hides_facts_not_yet_reported_and_filters_by_text(cli, sample_store, day, words, expected):
-    """The page's own script, run by node against a minimal stand-in for the DOM."""
-    parsed = page(export(cli, "--format", "html"))
-    days = json.loads(parsed.scripts[0])
-    facts = [{"id": key, **attrs} for key, attrs in parsed.facts.items()]
-    Path("page.json").write_text(json.dumps({"days": days, "script": parsed.scripts[1], "facts": facts}))
-    Path("dom.js").write_text(FAKE_DOM)
-    run = subprocess.run(["node", "dom.js", "page.json", str(days.index(day)), words],
-                         capture_output=True, text=True, check=True, timeout=60)
-    assert set(json.loads(run.stdout)) == expected
+    hostile = 'Broken </script><script>alert(1)</script> <!--<script> & "quotes" (test data)'
+    facts = [{**TEST_FACTS[0], "title": hostile}]
+    cli.write("extra/hostile.yaml", yaml.safe_dump(facts, allow_unicode=True, sort_keys=False))
+    cli.ok("ingest", "extra/hostile.yaml")
+    text = export(cli, "--format", "html", "--project", "north-hanoi-smart-city")
+    assert "</script><script>alert" not in text and "<!--<script>" not in text
+    assert [attrs.get("type") for attrs, _ in page(text).scripts] == ["application/json", None]
+    states = page_facts(text)["test-scheduled-then-postponed"]
+    assert states[0]["title"] == hostile
+    assert states[0]["sources"][0]["url"] == "https://example.org/a?x=1&y=<2>"
+    assert "<title>North Hanoi Smart City — as known now</title>" in text

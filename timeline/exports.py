@@ -5,7 +5,8 @@ the CLI writes the text. Every format is deterministic (the same store and optio
 
 * `jsonl` is the engine's own input format (ingestible again, lossless); the others show each fact as the
   record stated it on the knowledge date (see projections.knowledge.view) and skip retracted facts, except
-  `csv`, which lists them with their retraction.
+  `csv`, which lists them with their retraction, and `html`, which replays each fact over the knowledge days
+  on which it changed and marks a retraction from its day.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from typing import Any, Callable, Iterator
 
 from events.dates import EdtfDate, parse_edtf
 from events.domain import EntityRecord
-from events.inputs import Fact, Figure, Source
-from projections.knowledge import FactView, reported_by, view
+from events.inputs import Fact, Figure, Retraction, Source
+from projections.knowledge import FactView, knowledge_days, reported_by, retracted_from, view
 from timeline.views import ExportSet
 
 FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs", "html")
@@ -336,90 +337,363 @@ def to_timelinejs(data: ExportSet) -> str:
 
 
 # HTML: one self-contained page ----------------------------------------------------------------------------------
+#
+# The page holds every fact's states — what the record said from each knowledge day on which that changed — as
+# JSON, and one script draws them: a horizontal timeline in lanes, which the "as of" slider replays to any of
+# those days. User text reaches the page only as escaped HTML or as JSON read by the script into textContent.
 
 KIND_COLOURS = {"meeting": "#1f77b4", "target": "#9467bd", "milestone": "#2ca02c", "statistic": "#17becf",
                 "appointment": "#bcbd22", "agreement": "#ff7f0e", "announcement": "#7f7f7f"}
 
+
+def stated_text(value: Any, names: dict[str, str]) -> str:
+    """A value a source states differently, for people: entity ids as names, lists joined."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(stated_text(item, names) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {stated_text(item, names)}" for key, item in value.items() if item is not None)
+    if isinstance(value, float):
+        return number(value)
+    return names.get(value, value) if isinstance(value, str) else str(value)
+
+
+def span_json(occurred: EdtfDate) -> dict[str, Any]:
+    """When it occurred, as the page draws it: the span of days [lo, hi] (None = open), precision, qualifiers."""
+    return {"text": occurred.display(), "precision": occurred.precision,
+            "lo": occurred.lower.isoformat() if occurred.lower else None,
+            "hi": occurred.upper.isoformat() if occurred.upper else None,
+            "approximate": occurred.approximate, "uncertain": occurred.uncertain}
+
+
+def state_json(seen: FactView, names: dict[str, str], retraction: Retraction | None) -> dict[str, Any]:
+    """One state of a fact for the page: the view's values, figures, disagreements and visible sources, and the
+    retraction if it applies."""
+    fact = seen.fact
+    return {
+        "kind": fact.kind, "status": fact.status, "title": fact.title, "summary": fact.summary,
+        "place": fact.place, "when": span_json(seen.occurred),
+        "projects": [names.get(p, p) for p in fact.projects],
+        "partners": [names.get(p, p) for p in fact.partners],
+        "figures": [figure_text(figure) for figure in fact.figures],
+        "disagreements": [{"field": d.field, "value": stated_text(d.value, names),
+                           "sources": [source_label(s) for s in d.sources]} for d in seen.disagreements],
+        "sources": [{"label": source_label(s), "url": s.url, "title": s.title, "quote": s.quote, "note": s.note}
+                    for s in fact.sources],
+        "retracted": {"on": retraction.on, "reason": retraction.reason} if retraction else None,
+    }
+
+
+def replay(fact: Fact, names: dict[str, str]) -> list[dict[str, Any]]:
+    """What the record said about the fact, oldest first: a state (with the day it holds `from`) for each
+    knowledge day on which it changed. From its retraction day on, the fact is shown as it last stood, marked
+    retracted."""
+    states: list[dict[str, Any]] = []
+    withdrawn = retracted_from(fact)
+    for day in knowledge_days(fact):
+        seen = shown(fact, day)
+        if seen is None:  # a retraction dated before the first report
+            continue
+        applies = withdrawn is not None and withdrawn <= day
+        state = state_json(seen, names, fact.retracted if applies else None)
+        if not states or {**states[-1], "from": None} != {**state, "from": None}:
+            states.append({**state, "from": day.isoformat()})
+    return states
+
+
+def script_json(value: Any) -> str:
+    """JSON to embed in <script type="application/json">: '</' written '<\\/' and '<!--' written '\\u003c!--',
+    so that no user text can end the element or change how the parser reads it; JSON.parse reads both back."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+
+
+def page_json(data: ExportSet) -> dict[str, Any]:
+    """What the page's script draws: lanes (first project, else first partner, else Other; in timeline order),
+    each fact's states, and the knowledge days the slider offers."""
+    names = data.names
+    lanes: dict[str, list[dict[str, Any]]] = {}
+    for raw, seen in _views(data, retracted=True):
+        lane_id = next(iter(seen.fact.projects), None) or next(iter(seen.fact.partners), None)
+        lane = names.get(lane_id, lane_id) if lane_id else "Other"
+        lanes.setdefault(lane, []).append({"id": raw.id, "states": replay(raw, names)})
+    days = sorted({state["from"] for facts in lanes.values() for fact in facts for state in fact["states"]})
+    return {"lanes": [{"name": lane, "facts": facts} for lane, facts in lanes.items()], "days": days}
+
+
+_HTML_STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:1em 1.5em;color:#222}
+h1{font-size:1.35em;margin:.2em 0 .5em}
+.controls{display:flex;flex-wrap:wrap;gap:.4em 1.2em;align-items:center;margin-bottom:.6em}
+#asof{width:18em}#asof-day{font-variant-numeric:tabular-nums;font-weight:600}#count{color:#555}
+.legend{display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.85em;color:#444;margin-bottom:.8em}
+.legend .fact{position:static;cursor:default}
+.layout{display:flex;gap:1em;align-items:flex-start}#chart{flex:1;min-width:0}
+#detail{flex:0 0 24em;border:1px solid #ddd;border-radius:6px;padding:.6em .9em;
+  background:#fcfcfc}
+#detail h3{margin:.2em 0;font-size:1.1em}#detail h4{margin:.8em 0 .2em;font-size:.95em}
+#detail ul,#detail ol{margin:.2em 0;padding-left:1.3em}.meta{color:#555}
+blockquote{margin:.2em 0 .3em .4em;padding-left:.6em;border-left:3px solid #ccc;color:#333}
+.note{color:#666;font-size:.9em;margin:.1em 0}.retracted-notice{color:#a00;font-weight:600}
+.lane{display:flex;border-top:1px solid #e4e4e4}.lane h2{flex:0 0 11em;font-size:.85em;margin:0;padding:.4em .5em 0 0}
+.track{position:relative;flex:1;min-height:28px}
+.axis .track{height:22px;min-height:22px}.tick{position:absolute;top:2px;font-size:.8em;color:#666;
+  border-left:1px solid #bbb;padding-left:3px}
+.gridline{position:absolute;top:0;bottom:0;border-left:1px dotted #ddd}
+.fact{position:absolute;display:flex;align-items:center;gap:4px;border:0;background:none;padding:0;margin:0;
+  font:inherit;font-size:.85em;cursor:pointer;white-space:nowrap;color:#222}
+.fact.flip{flex-direction:row-reverse}
+.fact .mark{display:inline-block;height:12px;min-width:8px;border:2px solid var(--c);background:var(--c);
+  border-radius:3px;box-sizing:border-box}
+.fact.precision-day .mark{width:12px;min-width:12px;border-radius:50%}
+.fact .label{max-width:22em;overflow:hidden;text-overflow:ellipsis}
+.fact.status-scheduled .mark,.fact.status-postponed .mark,.fact.status-cancelled .mark{background:#fff}
+.fact.status-cancelled .label{text-decoration:line-through}
+.fact.uncertain .mark,.fact.approximate .mark{border-style:dashed;
+  background:repeating-linear-gradient(135deg,var(--c) 0 3px,#fff 3px 6px)}
+.fact.uncertain .when::after{content:" (uncertain)"}.fact.approximate .when::after{content:" (approx.)"}
+.fact.open-start .mark{background:linear-gradient(to right,#fff,var(--c));border-left-style:dotted}
+.fact.open-end .mark{background:linear-gradient(to left,#fff,var(--c));border-right-style:dotted}
+.fact.retracted .mark{--c:#999}.fact.retracted .label{text-decoration:line-through;color:#888}
+.fact.selected .label{outline:2px solid #333;outline-offset:1px}
+.when{color:#555;font-variant-numeric:tabular-nums}
+[hidden]{display:none!important}
+"""
+
 _HTML_SCRIPT = """
 (function () {
-  var facts = Array.prototype.slice.call(document.querySelectorAll('li.fact'));
-  var days = JSON.parse(document.getElementById('days').textContent);
-  var filter = document.getElementById('filter'), asof = document.getElementById('asof');
-  var shown = document.getElementById('asof-day'), count = document.getElementById('count');
-  function update() {
-    var words = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var day = days[Number(asof.value)] || '9999-12-31', n = 0;
-    shown.textContent = Number(asof.value) === days.length - 1 ? 'as exported' : day;
-    facts.forEach(function (li) {
-      var text = li.getAttribute('data-text');
-      var ok = li.getAttribute('data-visible-from') <= day &&
-               words.every(function (w) { return text.indexOf(w) >= 0; });
-      li.hidden = !ok; if (ok) { n += 1; }
-    });
-    count.textContent = n + ' of ' + facts.length + ' facts';
+  'use strict';
+  const page = JSON.parse(document.getElementById('timeline-data').textContent);
+  const chart = document.getElementById('chart'), detail = document.getElementById('detail');
+  const filter = document.getElementById('filter'), asof = document.getElementById('asof');
+  const dayOut = document.getElementById('asof-day'), count = document.getElementById('count');
+  const DAY = 86400000, ROW = 24, GAP = 8, OPEN = 36;
+  const items = [];  // one per fact: {fact, track, button}
+  let selected = null;
+
+  function node(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text !== undefined && text !== null) made.textContent = text;
+    return made;
   }
-  filter.addEventListener('input', update); asof.addEventListener('input', update); update();
+  function time(iso) { return Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)); }
+
+  // The state a fact was in on a knowledge day (ISO), or null before it was first reported.
+  function stateOn(fact, day) {
+    let found = null;
+    fact.states.forEach(function (state) { if (state.from <= day) found = state; });
+    return found;
+  }
+  function currentDay() { return page.days[Number(asof.value)] || ''; }
+
+  // The axis: whole years around every known start and end.
+  const ends = [];
+  page.lanes.forEach(function (lane) { lane.facts.forEach(function (fact) { fact.states.forEach(function (s) {
+    if (s.when.lo) ends.push(s.when.lo);
+    if (s.when.hi) ends.push(s.when.hi);
+  }); }); });
+  ends.sort();
+  const firstYear = ends.length ? +ends[0].slice(0, 4) : 2000;
+  const lastYear = ends.length ? +ends[ends.length - 1].slice(0, 4) : firstYear;
+  const t0 = Date.UTC(firstYear, 0, 1), t1 = Date.UTC(lastYear + 1, 0, 1);
+
+  function row(name) {
+    const lane = node('section', 'lane'), track = node('div', 'track');
+    lane.append(node('h2', null, name), track);
+    chart.append(lane);
+    return track;
+  }
+  const axis = row('');
+  axis.parentNode.classList.add('axis');
+  page.lanes.forEach(function (lane) {
+    const track = row(lane.name);
+    lane.facts.forEach(function (fact) {
+      const button = node('button', 'fact');
+      button.type = 'button';
+      button.dataset.id = fact.id;
+      button.addEventListener('click', function () { selected = fact; update(); });
+      track.append(button);
+      items.push({ fact: fact, track: track, button: button });
+    });
+  });
+
+  function drawAxis(width) {
+    axis.textContent = '';
+    chart.querySelectorAll('.gridline').forEach(function (line) { line.remove(); });
+    const step = Math.max(1, Math.ceil((lastYear + 1 - firstYear) / 12));
+    for (let year = firstYear; year <= lastYear; year += step) {
+      const x = (Date.UTC(year, 0, 1) - t0) / (t1 - t0) * width;
+      const tick = node('span', 'tick', String(year));
+      tick.style.left = x + 'px';
+      axis.append(tick);
+      chart.querySelectorAll('.lane:not(.axis) .track').forEach(function (track) {
+        const line = node('span', 'gridline');
+        line.style.left = x + 'px';
+        track.prepend(line);
+      });
+    }
+  }
+
+  // A fact's marker as it stood: a dot for a day, a bar over the span of a month, year or interval (an open
+  // end fades out), dashed when uncertain or approximate, hollow when not (yet) happened, struck when retracted.
+  function draw(item, state, width) {
+    const button = item.button, when = state.when;
+    const x = function (t) { return (t - t0) / (t1 - t0) * width; };
+    let start = when.lo ? x(time(when.lo)) : null, end = when.hi ? x(time(when.hi) + DAY) : null;
+    if (start === null) start = end - OPEN;
+    if (end === null) end = start + OPEN;
+    const classes = ['fact', 'kind-' + state.kind, 'status-' + state.status, 'precision-' + when.precision];
+    if (when.uncertain) classes.push('uncertain');
+    if (when.approximate) classes.push('approximate');
+    if (!when.lo) classes.push('open-start');
+    if (!when.hi) classes.push('open-end');
+    if (state.retracted) classes.push('retracted');
+    if (selected === item.fact) classes.push('selected');
+    button.className = classes.join(' ');
+    const mark = node('span', 'mark'), label = node('span', 'label');
+    if (when.precision !== 'day') mark.style.width = Math.max(end - start, 8) + 'px';
+    label.append(node('span', 'when', when.text), ' ' + state.title);
+    if (state.status !== 'happened') label.append(' (' + state.status + ')');
+    if (state.retracted) label.append(' (retracted)');
+    button.replaceChildren(mark, label);
+    button.title = when.text + ' ' + state.title;
+    button.style.left = start + 'px';
+    if (start + button.offsetWidth > width) {  // no room on the right: the label goes left of its mark
+      button.classList.add('flip');
+      button.style.left = Math.max(start + mark.offsetWidth - button.offsetWidth, 0) + 'px';
+    }
+  }
+
+  // Stack the shown facts of each lane into rows so that no two overlap.
+  function stack() {
+    const tracks = new Map();
+    items.forEach(function (item) {
+      if (item.button.hidden) return;
+      if (!tracks.has(item.track)) tracks.set(item.track, []);
+      tracks.get(item.track).push(item.button);
+    });
+    chart.querySelectorAll('.lane:not(.axis) .track').forEach(function (track) {
+      const buttons = (tracks.get(track) || []).sort(function (a, b) { return a.offsetLeft - b.offsetLeft; });
+      const rows = [];
+      buttons.forEach(function (button) {
+        let r = rows.findIndex(function (right) { return right + GAP <= button.offsetLeft; });
+        if (r < 0) { r = rows.length; rows.push(0); }
+        rows[r] = button.offsetLeft + button.offsetWidth;
+        button.style.top = (r * ROW + 4) + 'px';
+      });
+      track.style.height = (Math.max(rows.length, 1) * ROW + 4) + 'px';
+    });
+  }
+
+  function words(state) {
+    return [state.title, state.summary || '', state.kind, state.status, state.when.text, state.place || '',
+      state.projects.join(' '), state.partners.join(' '), state.figures.join(' '),
+      state.sources.map(function (s) { return s.label + ' ' + (s.quote || ''); }).join(' ')].join(' ').toLowerCase();
+  }
+
+  function list(title, values) {
+    const part = document.createDocumentFragment(), listed = node('ul');
+    values.forEach(function (value) { listed.append(value instanceof Node ? value : node('li', null, value)); });
+    part.append(node('h4', null, title), listed);
+    return part;
+  }
+
+  // The clicked fact as it stood on the chosen day: summary, figures, disagreements and every source.
+  function showDetail(day) {
+    detail.textContent = '';
+    if (!selected) { detail.append(node('p', 'meta', 'Click a fact to see its summary, figures and sources.')); return; }
+    const state = stateOn(selected, day);
+    if (!state) { detail.append(node('p', 'meta', 'Not yet reported on ' + day + '.')); return; }
+    detail.append(node('h3', null, state.title));
+    detail.append(node('p', 'meta', [state.when.text, state.kind, state.status].join(' · ') +
+                                     ' — as the record stood on ' + day));
+    if (state.retracted) {
+      detail.append(node('p', 'retracted-notice', 'Retracted on ' + state.retracted.on + ': ' + state.retracted.reason));
+    }
+    if (state.summary) detail.append(node('p', 'summary', state.summary));
+    const about = [];
+    if (state.projects.length) about.push('Projects: ' + state.projects.join(', '));
+    if (state.partners.length) about.push('Partners: ' + state.partners.join(', '));
+    if (state.place) about.push('Place: ' + state.place);
+    about.forEach(function (line) { detail.append(node('p', 'meta', line)); });
+    if (state.figures.length) detail.append(list('Figures', state.figures));
+    if (state.disagreements.length) {
+      detail.append(list('Disagreements', state.disagreements.map(function (d) {
+        return node('li', 'disagreement', d.field + ': ' + d.value + ' — per ' + d.sources.join(', '));
+      })));
+    }
+    detail.append(list('Sources', state.sources.map(function (s) {
+      const item = node('li', 'source');
+      if (s.url && /^https?:/i.test(s.url)) {
+        const link = node('a', 'outlet', s.label);
+        link.href = s.url;
+        item.append(link);
+      } else {
+        item.append(node('span', 'outlet', s.label));
+      }
+      if (s.title) item.append(' “', node('cite', null, s.title), '”');
+      if (s.quote) item.append(node('blockquote', 'quote', s.quote));
+      if (s.note) item.append(node('p', 'note', s.note));
+      return item;
+    })));
+  }
+
+  function update() {
+    const day = currentDay(), wanted = filter.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    const width = axis.clientWidth;
+    let shown = 0;
+    drawAxis(width);
+    items.forEach(function (item) {
+      const state = stateOn(item.fact, day);
+      const text = state ? words(state) : '';
+      item.button.hidden = !state || !wanted.every(function (w) { return text.indexOf(w) >= 0; });
+      if (!item.button.hidden) { shown += 1; draw(item, state, width); }
+    });
+    stack();
+    dayOut.textContent = day + (Number(asof.value) === page.days.length - 1 ? ' (latest)' : '');
+    count.textContent = shown + ' of ' + items.length + ' facts';
+    showDetail(day);
+  }
+
+  filter.addEventListener('input', update);
+  asof.addEventListener('input', update);
+  window.addEventListener('resize', update);
+  update();
 })();
 """
 
 
-def visible_from(fact: Fact) -> date:
-    """The first knowledge date on which the record held the fact (its earliest source's)."""
-    return min(reported_by(source) for source in fact.sources)
-
-
 def to_html(data: ExportSet) -> str:
-    """One self-contained page (inline CSS and JS, no network): a vertical timeline coloured by kind, in lanes by
-    first project (else first partner), each fact opening to its summary and sources; a text filter; and an
-    "as of" slider over the days facts were first reported, hiding facts not yet reported on the chosen day."""
-    names = data.names
+    """One self-contained page (inline CSS and JS, no network): a horizontal timeline in lanes by first project
+    (else first partner), coloured by kind, partial dates drawn as spans; a fact opens to its summary, figures,
+    disagreements and sources; a text filter; and an "as of" slider that replays the record to any knowledge day
+    on which it changed (facts not yet reported hidden, values as they stood, retractions marked)."""
     esc = html.escape
-    lanes: dict[str, list[str]] = {}
-    days: set[str] = set()
-    for _, seen in _views(data):
-        fact = seen.fact
-        lane_id = next(iter(fact.projects), None) or next(iter(fact.partners), None)
-        lane = names.get(lane_id, lane_id) if lane_id else "Other"
-        first = visible_from(fact).isoformat()
-        days.add(first)
-        words = " ".join([fact.title, fact.summary or "", fact.kind, seen.occurred.display(),
-                          *(names.get(i, i) for i in (*fact.projects, *fact.partners)),
-                          *(source_label(s) for s in fact.sources)]).lower()
-        status = f" <span class=status>{esc(fact.status)}</span>" if fact.status != "happened" else ""
-        sources = "".join(f"<li>{source_html(s)}" + (f"<blockquote>{esc(s.quote)}</blockquote>" if s.quote else "")
-                          + "</li>" for s in fact.sources)
-        partners = (f"<p>Partners: {esc(', '.join(names.get(p, p) for p in fact.partners))}</p>"
-                    if fact.partners else "")
-        lanes.setdefault(lane, []).append(
-            f'<li class="fact kind-{esc(fact.kind)} status-{esc(fact.status)}" id="{esc(fact.id)}" '
-            f'data-visible-from="{first}" data-text="{esc(words, quote=True)}">'
-            f'<details><summary><time>{esc(seen.occurred.display())}</time> '
-            f'<span class=kind>{esc(fact.kind)}</span>{status} {esc(fact.title)}</summary>'
-            f'{f"<p>{esc(fact.summary)}</p>" if fact.summary else ""}{partners}'
-            f'<ol class=sources>{sources}</ol></details></li>')
-    ordered = sorted(days)
     title = f"{subject(data)} — {known(data)}"
-    style = "".join(f".kind-{kind}{{border-left-color:{colour}}}.kind-{kind} .kind{{color:{colour}}}"
-                    for kind, colour in KIND_COLOURS.items())
-    body = "".join(f'<section class=lane><h2>{esc(lane)}</h2><ol class=facts>{"".join(items)}</ol></section>'
-                   for lane, items in lanes.items())
+    content = page_json(data)
+    last = max(len(content["days"]) - 1, 0)
+    colours = "".join(f".kind-{kind}{{--c:{colour}}}" for kind, colour in KIND_COLOURS.items())
+    legend = "".join(f'<span class="fact kind-{kind} precision-year"><span class=mark style="width:18px"></span>'
+                     f"{kind}</span>" for kind in KIND_COLOURS)
+    legend += ('<span class="fact kind-meeting precision-day"><span class=mark></span>a day</span>'
+               '<span class="fact kind-meeting status-scheduled precision-year"><span class=mark style="width:18px">'
+               '</span>scheduled</span>'
+               '<span class="fact kind-meeting uncertain precision-year"><span class=mark style="width:18px"></span>'
+               'uncertain or approximate</span>'
+               '<span class="fact kind-meeting retracted precision-year"><span class=mark style="width:18px"></span>'
+               '<span class=label>retracted</span></span>')
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
-        f"<title>{esc(title)}</title><style>"
-        "body{font:15px/1.4 system-ui,sans-serif;margin:1em 2em}main{display:flex;gap:1.5em;align-items:flex-start}"
-        ".lane{flex:1;min-width:16em}ol.facts{list-style:none;padding:0;border-left:3px solid #ddd}"
-        ".fact{border-left:6px solid #999;margin:.6em 0 .6em -4px;padding:.2em .6em;background:#fafafa}"
-        ".status-scheduled{border-left-style:dashed;background:#fff}.kind{font-weight:600}"
-        "time{font-variant-numeric:tabular-nums;color:#555}.status{font-style:italic}"
-        f"blockquote{{margin:.2em 1em;color:#444}}{style}"
-        "</style></head><body>"
+        f"<meta name=viewport content='width=device-width'><title>{esc(title)}</title>"
+        f"<style>{_HTML_STYLE}{colours}</style></head><body>"
         f"<h1>{esc(title)}</h1>"
-        '<p><label>Filter <input type=search id=filter></label> '
-        f'<label>As of <input type=range id=asof min=0 max={max(len(ordered) - 1, 0)} '
-        f'value={max(len(ordered) - 1, 0)}></label> <output id=asof-day></output> '
-        '<span id=count></span></p>'
-        f'<script type="application/json" id=days>{json.dumps(ordered)}</script>'
-        f"<main>{body or '<p>No facts.</p>'}</main>"
+        "<div class=controls><label>Filter <input type=search id=filter placeholder='words'></label>"
+        f"<label>As of <input type=range id=asof min=0 max={last} value={last}></label>"
+        "<output id=asof-day></output><span id=count></span></div>"
+        f"<div class=legend>{legend}</div>"
+        "<noscript><p>This page draws the timeline with JavaScript; turn it on to see the facts.</p></noscript>"
+        f'<script type="application/json" id=timeline-data>{script_json(content)}</script>'
+        "<div class=layout><div id=chart></div><aside id=detail></aside></div>"
         f"<script>{_HTML_SCRIPT}</script></body></html>\n"
     )
 

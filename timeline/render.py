@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from events.inputs import Source
+from events.inputs import FACT_KINDS, Source
 from events.text import clip
 from timeline.ingest import Plan
 from projections.timeline import TimelineEntry, Window
@@ -25,6 +25,7 @@ from timeline.views import (
     PersonView,
     ProjectTimeline,
     SearchView,
+    StatsView,
     TargetsView,
     VerifyReport,
 )
@@ -218,6 +219,45 @@ def diff(view: DiffView) -> RenderableType:
         lines.append(Text("No change."))
     return Group(*lines)
 
+
+def _cell(count: int) -> str:
+    return str(count) if count else "·"
+
+
+def stats(view: StatsView, plot: str | None = None) -> RenderableType:
+    """Two tables: facts per year by kind, and per partner per year; then what was counted and left out."""
+    counts, names = view.stats, view.names
+    scope = "".join(f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner))
+                    if entity)
+    heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
+    retracted = f"{counts.retracted} retracted fact{'s' if counts.retracted != 1 else ''} excluded"
+    if not counts.facts:
+        return Group(heading, Text(f"No facts had been reported; {retracted}."))
+    years = list(counts.by_kind)
+    kinds = [kind for kind in FACT_KINDS if any(kind in row for row in counts.by_kind.values())]
+    by_kind = Table(show_header=True, header_style="bold", pad_edge=False)
+    for name in ("Year", *kinds, "Total"):
+        by_kind.add_column(name, justify="left" if name == "Year" else "right", no_wrap=True)
+    for year, row in counts.by_kind.items():
+        by_kind.add_row(str(year), *(_cell(row.get(kind, 0)) for kind in kinds), str(sum(row.values())),
+                        end_section=year == years[-1])
+    by_kind.add_row("Total", *(str(sum(row.get(kind, 0) for row in counts.by_kind.values())) for kind in kinds),
+                    str(counts.facts))
+    by_partner = Table(show_header=True, header_style="bold", pad_edge=False)
+    by_partner.add_column("Partner")
+    for name in (*map(str, years), "Total"):
+        by_partner.add_column(name, justify="right", no_wrap=True)
+    for partner in counts.partners:
+        row = [counts.by_partner.get(year, {}).get(partner, 0) for year in years]
+        by_partner.add_row(Text(names.get(partner, partner)), *map(_cell, row), str(sum(row)))
+    lines: list[RenderableType] = [heading, Text("By kind:"), by_kind,
+                                   Text("By partner (a fact counts once for each partner it names):"), by_partner,
+                                   Text(f"{counts.facts} fact{'s' if counts.facts != 1 else ''} counted; {retracted}."),
+                                   Text("A fact counts in the year it occurred (its start, or its end when the start "
+                                        "is open).")]
+    if plot:
+        lines.append(Text(f"Plot written to {plot}."))
+    return Group(*lines)
 
 def verify_report(report: VerifyReport) -> RenderableType:
     if report.ok:

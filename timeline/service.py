@@ -23,6 +23,7 @@ from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
 from projections.partners import partner_history
 from projections.search import snippet, text_score
+from projections.stats import fact_stats
 from projections.targets import target_tracker
 from projections.timeline import Window, mentions, timeline
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
@@ -42,6 +43,7 @@ from timeline.views import (
     ProjectTimeline,
     SearchHit,
     SearchView,
+    StatsView,
     TargetsView,
     VerifyReport,
 )
@@ -292,6 +294,21 @@ class Timeline:
         if not found:
             raise NotFound(f"no fact '{fact}' in {self.location}")
         return found
+
+    # Statistics ------------------------------------------------------------------------------------
+
+    def stats(self, as_of: date | None = None, project: str | None = None, partner: str | None = None) -> StatsView:
+        """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
+        only facts naming the project and the partner when given (as stated then); retracted facts excluded."""
+        scope = self.entity(project, "project") if project else None
+        with_partner = self.entity(partner, "organisation") if partner else None
+        if scope or with_partner:
+            ref, role = (scope, "project") if scope else (with_partner, "partner")
+            facts = self.read_models.facts_mentioning(ref.id, role, as_of)  # type: ignore[union-attr]
+        else:
+            facts = [state.fact for state in self.read_models.fact_states(sorted(self.read_models.fact_ids())).values()]
+        stats = fact_stats(facts, as_of, scope.id if scope else None, with_partner.id if with_partner else None)
+        return StatsView(as_of, scope, with_partner, stats, self.names(facts))
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from projections.diff import KnowledgeDiff
 from projections.knowledge import FactView
 from projections.offices import Answer, Tenure
 from projections.partners import PartnerHistory
+from projections.stats import Stats
 from projections.targets import Statement, TargetTrack
 from projections.timeline import TimelineEntry, Window, entry_json, source_json
 
@@ -229,3 +230,29 @@ class ExportSet:
     @property
     def names(self) -> dict[str, str]:
         return {entity.id: entity.name for entity in self.entities}
+
+
+@dataclass(frozen=True)
+class StatsView:
+    """Counts of facts per year by kind and per partner (retracted facts left out), and target values."""
+
+    as_of: date | None
+    project: EntityRecord | None
+    partner: EntityRecord | None
+    stats: Stats
+    names: dict[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        stats = self.stats
+        return {
+            "as_of": _day(self.as_of),
+            "project": _ref(self.project) if self.project else None,
+            "partner": _ref(self.partner) if self.partner else None,
+            "facts": stats.facts,
+            "retracted_excluded": stats.retracted,
+            "per_year_by_kind": {str(year): counts for year, counts in stats.by_kind.items()},
+            "per_year_by_partner": {str(year): counts for year, counts in stats.by_partner.items()},
+            "partners": {partner: self.names.get(partner, partner) for partner in stats.partners},
+            "targets": {key: [{"known": _day(v.known), "value": v.value, "unit": v.unit, "fact": v.fact}
+                              for v in values] for key, values in stats.targets.items()},
+        }
