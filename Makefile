@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres bench clean
+.PHONY: demo test test-postgres bench screenshot clean
 
 FACTS ?= 10000
 
@@ -27,6 +27,10 @@ test: $(STAMP)
 test-postgres: $(STAMP)
 	url=$$(scripts/postgres.sh start) && trap 'scripts/postgres.sh stop' EXIT && \
 	TIMELINE_TEST_POSTGRES=$$url $(BIN)/python -m pytest
+
+# docs/timeline.png: the sample's HTML timeline in headless Chromium (Debian's chromium and chromium-driver).
+screenshot: $(STAMP)
+	$(BIN)/python scripts/screenshot.py
 
 bench: $(STAMP)
 	$(BIN)/timeline bench --facts $(FACTS)
