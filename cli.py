@@ -55,7 +55,8 @@ def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> 
 
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option("--db", envvar="TIMELINE_DB", default=default, show_default=bool(default),
-                        help="Store: an SQLite file path (env TIMELINE_DB; default ./timeline.db).")
+                        help="Store: an SQLite file path or postgresql://user[:password]@host[:port]/db[?schema=name] "
+                             "(env TIMELINE_DB; default ./timeline.db).")
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")

@@ -29,10 +29,17 @@ class SourceAdded(DomainEvent):
 
 
 class FactCorrected(DomainEvent):
-    """An edit of the input: changed main values (the diff) and sources whose details were fixed."""
+    """An edit of the input: changed main values (the diff), the values they replaced, and sources whose details
+    were fixed.
+
+    Schema 2 added `previous`; events of schema 1 did not keep the replaced values and are upcast with
+    `previous=None` ("not recorded"), never with invented values."""
+
+    schema_version: ClassVar[int] = 2
 
     fact_id: str
     changes: dict[str, Any] = {}
+    previous: dict[str, Any] | None
     sources: tuple[Source, ...] = ()
 
 

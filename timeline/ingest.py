@@ -117,7 +117,8 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
     known = {source.key(): source for source in old.sources}
     fixed = tuple(s for s in fact.sources if s.key() in known and known[s.key()] != s)
     if changes or fixed:
-        events.append(FactCorrected(fact_id=fact.id, changes=fact.model_dump(include=set(changes)), sources=fixed))
+        events.append(FactCorrected(fact_id=fact.id, changes=fact.model_dump(include=set(changes)),
+                                    previous=old.model_dump(include=set(changes)), sources=fixed))
         result.corrections += 1
     added = [SourceAdded(fact_id=fact.id, source=s) for s in fact.sources if s.key() not in known]
     events += added

@@ -46,6 +46,11 @@ class FactStream(Aggregate):
     class Corrected(Aggregate.Event):
         payload: dict[str, Any]
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Schema 1 did not keep the values a correction replaced: say so (None), invent nothing."""
+            state["payload"] = {**state["payload"], "previous": None}
+
     class Retracted(Aggregate.Event):
         payload: dict[str, Any]
 
