@@ -122,8 +122,8 @@ def test_conflicting_edits_of_one_fact_on_postgresql_name_the_fact_and_lose_noth
             time.sleep(0.02)
         before = stored_count(schema)
         gate.rollback()
-    results = [(p.returncode, p.communicate(timeout=60)[1]) for p in processes]
-    results = [(p.returncode, stderr) for p, (_, stderr) in zip(processes, results)]
+    errors = [p.communicate(timeout=60)[1] for p in processes]
+    results = [(p.returncode, stderr) for p, stderr in zip(processes, errors)]
     assert sorted(code == 0 for code, _ in results) == [False, True], results
     (loser,) = [(path, stderr) for path, (code, stderr) in zip(inputs, results) if code != 0]
     line = assert_retryable(1, loser[1])

@@ -94,7 +94,8 @@ def failure_message(location: Location, error: Exception) -> str:
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return f"{location}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
     if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
-        return f"{location}: the store is read-only (for this user); nothing was written"
+        who = " for this user" if location.is_postgres else ""
+        return f"{location}: the store is read-only{who}; nothing was written"
     if location.is_postgres and ("connection" in lowered or "could not translate host" in lowered):
         return f"{location}: cannot connect to the PostgreSQL server: {text}"
     return f"{location}: {text}"

@@ -26,12 +26,12 @@ from projections.search import snippet, text_score
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from projections.timeline import Window, mentions, timeline
+from timeline.database import locate
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.ingest import Plan, plan
 from timeline.loader import load
 from timeline.readmodels import ReadModels
 from timeline.resolve import EntityIndex, Unresolved
-from timeline.database import locate
 from timeline.store import EventLog, LoggedEvent, check_is_timeline_store
 from timeline.validate import ValidInput, validate
 from timeline.views import (
@@ -95,6 +95,7 @@ class Timeline:
         self.read_models = ReadModels(self.location)
         try:
             with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+                # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
                 self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
         except BaseException:
             self.read_models.close()
