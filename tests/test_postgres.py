@@ -227,3 +227,23 @@ def test_a_user_who_may_only_read_can_query_but_not_ingest(tmp_path, url, schema
         assert stored_count(schema) == before
     finally:
         sql(f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')
+
+
+def test_a_log_locked_past_the_timeout_refuses_to_ingest_clearly_and_answers_queries(tmp_path, url, schema):
+    """Another session holds the event table's write lock: ingest gives up after TIMELINE_LOCK_TIMEOUT with one
+    "busy, try again" line and writes nothing; queries (readers) still answer."""
+    import psycopg
+
+    ok("ingest", ENTITIES.parent, "--db", url, cwd=tmp_path)
+    before = stored_count(schema)
+    extra = write_facts(tmp_path / "extra.json", [fact("extra-meeting")])
+    with psycopg.connect(POSTGRES) as holder:
+        holder.execute(f'LOCK TABLE "{schema}".timeline_events IN EXCLUSIVE MODE')
+        result = run("ingest", extra, "--db", url, cwd=tmp_path, env=environment(TIMELINE_LOCK_TIMEOUT="1"))
+        assert "4 facts" in ok("project", PROJECT, "--db", url, cwd=tmp_path).stdout
+        holder.rollback()
+    line = assert_clean_failure(result.returncode, result.stderr, "busy")
+    assert "try again" in line
+    assert stored_count(schema) == before
+    ok("ingest", extra, "--db", url, cwd=tmp_path)
+    assert stored_count(schema) == before + 1
