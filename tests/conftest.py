@@ -55,8 +55,13 @@ def on_postgres(db: str) -> Location:
     return Location(label=db.removeprefix("sqlite:///"), postgres={**server, "schema": schema})
 
 
+# Tests that never open a store: the PostgreSQL pass skips them (the SQLite pass ran them).
+STORE_FREE = pytest.mark.store_free
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): tests what only an SQLite file can do")
+    config.addinivalue_line("markers", "store_free: never opens a store (run once, in the SQLite pass)")
     if POSTGRES:
         timeline.database.locate = on_postgres  # type: ignore[assignment]
         timeline.service.locate = on_postgres  # type: ignore[assignment]
@@ -66,6 +71,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     marker = item.get_closest_marker("sqlite_only")
     if POSTGRES and marker is not None:
         pytest.skip(f"SQLite only: {marker.args[0] if marker.args else 'a file store'}")
+    if POSTGRES and item.get_closest_marker("store_free") is not None:
+        pytest.skip("opens no store: it ran in the SQLite pass")
 
 
 @pytest.fixture(autouse=POSTGRES != "")

@@ -10,6 +10,10 @@ from events.inputs import FACT_KINDS
 from timeline.corpus import generate
 from timeline.service import validate_files
 
+from conftest import STORE_FREE
+
+pytestmark = STORE_FREE
+
 
 def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

@@ -11,6 +11,10 @@ from hypothesis import given, settings, strategies as st
 
 from events.dates import EdtfDate, InvalidDate, as_of_bound, parse_day, parse_edtf
 
+from conftest import STORE_FREE
+
+pytestmark = STORE_FREE
+
 D = date
 
 # ---------------------------------------------------------------- examples

@@ -47,7 +47,7 @@ from events.inputs import ORGANISATION_KINDS, STATED_FIELDS, Fact, Figure, Offic
 from events.text import match_key
 from strategies import FACT_KINDS, LANGUAGES, OFFICES, ORGANISATIONS, OUTLETS, PEOPLE, PROJECTS, STATUSES, \
     VIETNAMESE_LETTERS, strip_diacritics
-from conftest import POSTGRES, store_digest
+from conftest import POSTGRES, STORE_FREE, store_digest
 from timeline import service
 from timeline.errors import InvalidInput, Problem
 
@@ -1301,7 +1301,7 @@ def fuzz(strategy: st.SearchStrategy[Case]) -> Callable[[Callable[..., None]], C
 
         test.__name__ = test.__qualname__ = name  # before @given: each test keeps its own examples database key
         test.__doc__ = func.__doc__
-        return settings(FUZZ, max_examples=BUDGET[name])(given(case=strategy)(test))
+        return STORE_FREE(settings(FUZZ, max_examples=BUDGET[name])(given(case=strategy)(test)))
 
     return decorate
 
@@ -1430,6 +1430,7 @@ def test_nfc_and_nfd_names_resolve_to_the_same_entity(name: str, kind: str, stor
     assert resolved == ["viet-entity"] * 3, (spellings, resolved)
 
 
+@STORE_FREE
 def test_generated_base_inputs_are_valid(workdir: Path) -> None:
     """The unbroken inputs the cases start from validate: a problem a case finds comes from its mutation."""
     @settings(FUZZ, max_examples=100)

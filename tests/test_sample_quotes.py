@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import STORE_FREE
+
+pytestmark = STORE_FREE
+
 REPO = Path(__file__).resolve().parents[1]
 FACTS_DIR = REPO / "timeline" / "sample" / "facts"
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
