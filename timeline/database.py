@@ -47,7 +47,10 @@ class Location:
         return {"PERSISTENCE_MODULE": "eventsourcing.postgres",
                 **{f"POSTGRES_{key.upper()}": value for key, value in self.postgres.items()},
                 "POSTGRES_CONNECT_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-                "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS)}
+                "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+                # One INSERT of an array of events through a database function, not psycopg's pipeline: a pipeline
+                # of ~10,000 inserts deadlocked (client and server both waiting to read) in one big ingest.
+                "POSTGRES_ENABLE_DB_FUNCTIONS": "y"}
 
     def connect(self) -> Database:
         if self.postgres is None:
@@ -87,7 +90,7 @@ def _redacted(url: str) -> str:
     return f"{head.split(':')[0]}://***@{tail}" if at else url
 
 
-def failure_message(location: Location, error: Exception) -> str:
+def failure_message(location: Location, error: Exception, doing: str = "") -> str:
     """What a user is told when the database refuses (sqlite3, psycopg or eventsourcing errors alike)."""
     text = (str(error).strip() or type(error).__name__).splitlines()[0]
     lowered = text.lower()
@@ -98,7 +101,7 @@ def failure_message(location: Location, error: Exception) -> str:
         return f"{location}: the store is read-only{who}; nothing was written"
     if location.is_postgres and ("connection" in lowered or "could not translate host" in lowered):
         return f"{location}: cannot connect to the PostgreSQL server: {text}"
-    return f"{location}: {text}"
+    return f"{location}: {doing + ': ' if doing else ''}{text}"
 
 
 @contextmanager

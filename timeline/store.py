@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, OperationalError, PersistenceError
+from eventsourcing.persistence import IntegrityError, PersistenceError
 from eventsourcing.utils import get_topic
 
 from events import domain
@@ -181,10 +181,8 @@ class EventLog:
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
             raise Conflict(f"{self.location}: conflict: another writer changed {ids} first; "
                            "nothing was written; run the command again") from None
-        except OperationalError as error:
-            raise StoreError(failure_message(self.location, error)) from None
-        except PersistenceError as error:
-            raise StoreError(f"{self.location}: cannot write: {error}") from None
+        except PersistenceError as error:  # busy, read-only, unreachable, or another refusal of the database
+            raise StoreError(failure_message(self.location, error, doing="cannot write")) from None
         return {
             recording.notification.id: LoggedEvent(recording.notification.id, made.originator_version, made.timestamp,
                                                    event)
