@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import unicodedata
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -1485,6 +1486,21 @@ def store_template(workdir: Path) -> Path:
     return db
 
 
+@contextmanager
+def untouched_store(case: Case, workdir: Path, template: Path) -> Iterator[tuple[list[Path], Path, Path]]:
+    """The case's files in a fresh directory and a store to feed them to: (paths, broken file, store). The store
+    must be unchanged afterwards; the directory is removed."""
+    directory = workdir / f"case-{next(_numbers)}"
+    try:
+        paths, broken = write(case, directory)
+        db = fuzz_store(template, directory)
+        before = store_digest(db)
+        yield paths, broken, db
+        assert store_digest(db) == before
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def fuzz_store(template: Path, directory: Path) -> Path:
     """A copy of the template store for one case; on PostgreSQL the template itself (every case must leave it
     row-identical, so the next case starts from the same rows)."""
@@ -1501,17 +1517,10 @@ def test_store_is_untouched(case: Case, workdir: Path, store_template: Path) -> 
     same problems' guarantees, and the SQLite file and its -wal/-shm files byte-identical afterwards."""
     STARTED.add("test_store_is_untouched")
     event(case.kind.split(":")[0])
-    directory = workdir / f"case-{next(_numbers)}"
-    try:
-        paths, broken = write(case, directory)
-        db = fuzz_store(store_template, directory)
-        before = store_digest(db)
+    with untouched_store(case, workdir, store_template) as (paths, broken, db):
         with pytest.raises(InvalidInput) as raised:
             service.ingest(paths, str(db))
         check(raised.value.problems, paths, broken, case)
-        assert store_digest(db) == before
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
     COUNTS["test_store_is_untouched"] += 1
 
 
@@ -1524,11 +1533,7 @@ def test_cli_exits_1_without_traceback(case: Case, workdir: Path, store_template
 
     STARTED.add("test_cli_exits_1_without_traceback")
     event(case.kind.split(":")[0])
-    directory = workdir / f"case-{next(_numbers)}"
-    try:
-        paths, broken = write(case, directory)
-        db = fuzz_store(store_template, directory)
-        before = store_digest(db)
+    with untouched_store(case, workdir, store_template) as (paths, broken, db):
         result = CliRunner().invoke(main, ["ingest", *map(str, paths), "--db", str(db)], env=CLI_ENV)
         output = result.output
         assert result.exit_code == 1, (case.kind, output[-2000:], repr(result.exception))
@@ -1540,9 +1545,6 @@ def test_cli_exits_1_without_traceback(case: Case, workdir: Path, store_template
             not (isinstance(want, str) and want) or f"{label} '{want}'" in line
             for label, want in (("fact", expect.fact), ("field", expect.field)))
             for line in errors for expect in case.expect), (case.kind, case.expect, errors[:10])
-        assert store_digest(db) == before
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
     COUNTS["test_cli_exits_1_without_traceback"] += 1
 
 
