@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
@@ -47,13 +47,70 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 
 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
-    """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
+    """Open the store (as recorded before --recorded-before, if given), ask it one question, print the view it
+    returns (canonical JSON or rich)."""
     from timeline.present import render
     from timeline.service import Timeline
 
-    with Timeline(db) as store:
+    before = recorded_before()
+    with Timeline(db, recorded_before=before) as store:
         view = ask(store)
-    emit(as_json, view.to_json, lambda: getattr(render, renderer)(view))
+    emit(
+        as_json,
+        lambda: system_time_json(view.to_json(), before),
+        lambda: system_time_note(before, getattr(render, renderer)(view)),
+    )
+
+
+def recorded_before() -> datetime | None:
+    """The --recorded-before time of the running command (parsed by its option), if any."""
+    return click.get_current_context().meta.get("recorded_before")
+
+
+def system_time_json(data: Any, before: datetime | None) -> Any:
+    if before is None or not isinstance(data, dict):
+        return data
+    from timeline.storage.log import recorded_key
+
+    return {**data, "recorded_before": recorded_key(before)}
+
+
+def system_time_note(before: datetime | None, renderable: Any) -> Any:
+    """A printout answered from an earlier state of the store says so first."""
+    if before is None:
+        return renderable
+    from rich.console import Group
+    from rich.text import Text
+
+    from timeline.storage.log import recorded_key
+
+    return Group(Text(f"As this store held it before {recorded_key(before)} (system time)", style="bold"), renderable)
+
+
+def parse_recorded(option: str, text: str) -> datetime:
+    """A recorded (system) time: an ISO date (its midnight, UTC) or date-time; without an offset it is UTC."""
+    from timeline.errors import InvalidOption
+
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("z", "Z"))
+    except ValueError:
+        raise InvalidOption(
+            f"{option}: {text!r} is not a date or time; write e.g. 2025-06-01 or 2025-06-01T14:30:00Z"
+        ) from None
+    return parsed.replace(tzinfo=parsed.tzinfo or UTC).astimezone(UTC)
+
+
+def _recorded_callback(ctx: click.Context, param: click.Parameter, text: str | None) -> None:
+    if text is not None:
+        ctx.meta["recorded_before"] = parse_recorded("--recorded-before", text)
+
+
+recorded_option = click.option(
+    "--recorded-before",
+    callback=_recorded_callback,
+    expose_value=False,
+    help="System time: answer as this store held it before this time (ISO date = its midnight UTC, or date-time).",
+)
 
 
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -68,7 +125,12 @@ def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Call
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")
-as_of_option = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+_as_of_only = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+
+
+def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of (knowledge time) and --recorded-before (system time): together, a bitemporal query."""
+    return recorded_option(_as_of_only(func))
 
 
 def _bound(option: str, text: str | None, upper: bool) -> date | None:
@@ -199,6 +261,7 @@ def person(ref: str, as_of: str | None, since: str | None, until: str | None, db
 @main.command()
 @click.argument("words", nargs=-1, required=True)
 @click.option("--as-of", "as_of", help="Only facts the record held on this day (EDTF).")
+@recorded_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @db_option("timeline.db")
 @json_option
@@ -208,13 +271,44 @@ def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_js
 
 
 @main.command()
-@click.option("--from", "since", required=True, help="The earlier knowledge date (EDTF; its last day).")
-@click.option("--to", "until", required=True, help="The later knowledge date (EDTF; its last day).")
+@click.option("--from", "since", help="The earlier knowledge date (EDTF; its last day).")
+@click.option("--to", "until", help="The later knowledge date (EDTF; its last day).")
+@click.option("--recorded-from", help="Audit: from this recorded (system) time, inclusive (ISO date or date-time).")
+@click.option("--recorded-to", help="Audit: to this recorded (system) time, exclusive (default: now).")
 @click.option("--project", "ref", help="Only facts of this project.")
+@recorded_option
 @db_option("timeline.db")
 @json_option
-def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> None:
-    """What the public record gained, changed or lost between two knowledge dates."""
+def diff(
+    since: str | None,
+    until: str | None,
+    recorded_from: str | None,
+    recorded_to: str | None,
+    ref: str | None,
+    db: str,
+    as_json: bool,
+) -> None:
+    """What the public record gained, changed or lost between two knowledge dates (--from/--to), or what this
+    store itself gained between two recorded times (--recorded-from/--recorded-to: the audit, corrections
+    included)."""
+    from timeline.errors import InvalidOption
+
+    if recorded_from is not None or recorded_to is not None:
+        if since or until or ref:
+            raise InvalidOption("diff: give either --from/--to (knowledge dates) or --recorded-from/--recorded-to")
+        if recorded_from is None:
+            raise InvalidOption("diff: --recorded-to needs --recorded-from")
+        low = parse_recorded("--recorded-from", recorded_from)
+        high = parse_recorded("--recorded-to", recorded_to) if recorded_to else datetime.now(UTC)
+        from timeline.present.audit import render as render_audit
+        from timeline.service import Timeline
+
+        with Timeline(db) as store:
+            audit = store.audit(low, high)
+        emit(as_json, audit.to_json, lambda: render_audit(audit))
+        return
+    if since is None or until is None:
+        raise InvalidOption("diff: give --from and --to (knowledge dates), or --recorded-from (recorded times)")
     since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
     answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
 
@@ -247,7 +341,7 @@ def export_command(
     from timeline.exports import export
     from timeline.service import Timeline
 
-    with Timeline(db) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:
         selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
     text = export(fmt, selected)
     if out is None:
@@ -276,11 +370,16 @@ def stats(
         from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
-    with Timeline(db) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:
         view = store.stats(_as_of(as_of), project_ref, partner_ref)
     if plot_path:
         plot(view, plot_path)
-    emit(as_json, view.to_json, lambda: render.stats(view, plot_path))
+    before = recorded_before()
+    emit(
+        as_json,
+        lambda: system_time_json(view.to_json(), before),
+        lambda: system_time_note(before, render.stats(view, plot_path)),
+    )
 
 
 @main.command()
@@ -333,6 +432,7 @@ def bench(facts: int, seed: int, as_json: bool) -> None:
 
 @main.command()
 @click.option("--fact", help="Only this fact's events.")
+@recorded_option
 @db_option("timeline.db")
 @json_option
 def log(fact: str | None, db: str, as_json: bool) -> None:
@@ -340,7 +440,7 @@ def log(fact: str | None, db: str, as_json: bool) -> None:
     from timeline.present import render
     from timeline.service import Timeline
 
-    with Timeline(db) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:
         events = store.events(fact)
     emit(as_json, lambda: [render.event_json(e) for e in events], lambda: render.event_log(events))
 

@@ -10,7 +10,7 @@ import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -32,6 +32,7 @@ from timeline.intake.loader import load
 from timeline.intake.plan import Plan, plan
 from timeline.intake.resolve import EntityIndex, Unresolved
 from timeline.intake.validate import ValidInput, validate
+from timeline.present.audit import AuditView
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -46,8 +47,9 @@ from timeline.present.views import (
     VerifyReport,
 )
 from timeline.storage.database import locate
-from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
+from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store, recorded_key
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.system_time import RecordedBefore
 
 T = TypeVar("T")
 
@@ -86,7 +88,10 @@ class CheckReport:
 class Timeline:
     """A timeline store: the event log and its read models, kept current on open."""
 
-    def __init__(self, db: str, *, create: bool = False, catch_up: bool = True):
+    def __init__(
+        self, db: str, *, create: bool = False, catch_up: bool = True, recorded_before: datetime | None = None
+    ):
+        """`recorded_before` (system time) makes every query answer as this store held it before that time."""
         self.location = locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
@@ -103,6 +108,9 @@ class Timeline:
             raise
         if catch_up:
             self.read_models.catch_up(self.log)
+        self.recorded_before = recorded_before
+        if recorded_before is not None:
+            self.read_models = RecordedBefore(self.read_models, self.log, recorded_before)  # type: ignore[assignment]
 
     def close(self) -> None:
         self.read_models.close()
@@ -304,12 +312,25 @@ class Timeline:
         return VerifyReport(differences, self.read_models.position())
 
     def events(self, fact: str | None = None) -> list[LoggedEvent]:
-        if fact is None:
-            return list(self.log.read())
-        found = self.log.stream(fact)
-        if not found:
+        found = list(self.log.read()) if fact is None else self.log.stream(fact)
+        if fact is not None and not found:
             raise NotFound(f"no fact '{fact}' in {self.location}")
-        return found
+        if self.recorded_before is None:
+            return found
+        before = recorded_key(self.recorded_before)
+        return [logged for logged in found if recorded_key(logged.recorded) < before]
+
+    def audit(self, since: datetime, until: datetime) -> AuditView:
+        """What this store itself gained (events, corrections included) recorded since <= t < until."""
+        if until < since:
+            raise InvalidOption(
+                f"diff: --recorded-to {recorded_key(until)} is before --recorded-from {recorded_key(since)}"
+            )
+        low, high = recorded_key(since), recorded_key(until)
+        found: list[LoggedEvent] = []
+        for _, first, last in self.read_models.recorded_between(low, high):
+            found += [e for e in self.log.between(first, last) if low <= recorded_key(e.recorded) < high]
+        return AuditView(since, until, tuple(found))
 
     # Statistics ------------------------------------------------------------------------------------
 

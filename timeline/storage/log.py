@@ -11,7 +11,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.application import Application
@@ -181,10 +181,11 @@ class EventLog:
 
         Returns the appended events by log position, so that read models need not decode them again."""
         stored, events = [], []
+        recorded = Aggregate.Event.create_timestamp()  # one recorded time per append: it is one transaction
         for change in changes:
             originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
             for offset, event in enumerate(change.events, start=1):
-                stored.append(_stored_event(originator_id, change.version + offset, event))
+                stored.append(_stored_event(originator_id, change.version + offset, event, recorded))
                 events.append(event)
         if not stored:
             return {}
@@ -239,15 +240,29 @@ class EventLog:
 
     def stream(self, fact_id: str) -> list[LoggedEvent]:
         """One fact's events, oldest first (positions are not kept per stream: 0)."""
-        return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
+        return self.history("fact", fact_id)
+
+    def history(self, stream: str, stream_id: str) -> list[LoggedEvent]:
+        """One fact's or entity's events, oldest first (positions are not kept per stream: 0)."""
+        originator_id = (fact_stream_id if stream == "fact" else entity_stream_id)(stream_id)
+        return [_logged(0, event) for event in self.app.events.get(originator_id)]
+
+    def between(self, first: int, last: int) -> Iterator[LoggedEvent]:
+        """The events at log positions first..last, oldest first."""
+        for logged in self.read(after=first - 1):
+            if logged.position > last:
+                return
+            yield logged
 
 
-def _stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent) -> Aggregate.Event:
+def _stored_event(
+    originator_id: uuid.UUID, version: int, event: domain.DomainEvent, recorded: datetime
+) -> Aggregate.Event:
     cls = STORED[type(event)]
     fields: dict[str, Any] = {
         "originator_id": originator_id,
         "originator_version": version,
-        "timestamp": cls.create_timestamp(),
+        "timestamp": recorded,
         "payload": event.model_dump(mode="json"),
     }
     if cls in _CREATED_TOPICS:
@@ -261,6 +276,11 @@ _CREATED_TOPICS = {FactStream.Reported: get_topic(FactStream), EntityStream.Regi
 def _logged(position: int, stored: Any) -> LoggedEvent:
     event = DOMAIN[type(stored)].model_validate(stored.payload)
     return LoggedEvent(position, stored.originator_version, stored.timestamp, event)
+
+
+def recorded_key(recorded: datetime) -> str:
+    """A recorded time as the read models store it: UTC, to the microsecond, so that text order is time order."""
+    return recorded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -20,13 +20,20 @@ from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from timeline.storage.database import Database, Location, store_errors
-from timeline.storage.log import EventLog, LoggedEvent, chunks
+from timeline.storage.log import EventLog, LoggedEvent, chunks, recorded_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
+-- first/last: the recorded (system) time of the stream's first and latest event, for --recorded-before.
+CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL,
+                                     first TEXT NOT NULL, last TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NULL, name TEXT NOT NULL,
-                                        version INTEGER NOT NULL, state TEXT NOT NULL);
+                                        version INTEGER NOT NULL, state TEXT NOT NULL,
+                                        first TEXT NOT NULL, last TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_facts_by_last ON rm_facts (last);
+CREATE INDEX IF NOT EXISTS rm_entities_by_last ON rm_entities (last);
+-- The log positions appended at each recorded time (one row per ingest), for the audit diff.
+CREATE TABLE IF NOT EXISTS rm_recorded (recorded TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id));
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (entity_id, role, fact_id));
@@ -70,7 +77,8 @@ def schema(dialect: str) -> str:
     it) and wants wide integers for log positions."""
     if dialect == "sqlite":
         return SCHEMA + SEARCH_SCHEMA["sqlite"]
-    table = SCHEMA.replace("position INTEGER", "position BIGINT")
+    table = SCHEMA.replace("position INTEGER", "position BIGINT").replace("first INTEGER", "first BIGINT")
+    table = table.replace("last INTEGER", "last BIGINT")
     for name in ("rm_facts", "rm_entities"):
         table = table.replace(
             f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
@@ -91,9 +99,10 @@ TABLES = (
     "rm_fulfils",
     "rm_fact_search",
     "rm_entity_search",
+    "rm_recorded",
 )
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 6
+READ_MODEL_VERSION = 7
 FLUSH = 5000  # fact and entity states held in memory while catching up
 RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
 WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
@@ -131,8 +140,12 @@ class ReadModels:
         try:
             tables = schema(self.connection.dialect)
             with store_errors(location):
-                if not set(TABLES) <= self.connection.tables():  # only then: a reader may not create tables
+                present = self.connection.tables()
+                if not set(TABLES) <= present:  # only then: a reader may not create tables
                     with self.connection.preparing() as db:
+                        if "rm_position" in present:  # built by older code: its tables may lack new columns
+                            db.script("".join(f"DROP TABLE IF EXISTS {table};" for table in TABLES))
+                            db.execute("DELETE FROM rm_position")
                         db.script(tables)
                 row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
             if row is None or row[0] != READ_MODEL_VERSION:  # new, or built by other code: start again
@@ -167,9 +180,12 @@ class ReadModels:
             facts: dict[str, FactState | None] = {}
             entities: dict[str, EntityState | None] = {}
             stored: set[str] = set()  # ids already in the read models: their index rows are replaced
+            spans = Spans()
             applied, position = 0, start  # another process may have applied everything meanwhile
             for logged in log.read(after=start, known=known):
                 event = logged.event
+                recorded = recorded_key(logged.recorded)
+                spans.note(recorded, logged.position)
                 if isinstance(event, FACT_EVENTS):
                     key = fact_id_of(event)
                     if key not in facts:
@@ -177,6 +193,7 @@ class ReadModels:
                         if facts[key] is not None:
                             stored.add(key)
                     facts[key] = evolve(facts[key], event)
+                    spans.touch(spans.facts, key, recorded)
                 else:
                     key = entity_id_of(event)
                     if key not in entities:
@@ -184,12 +201,14 @@ class ReadModels:
                         if entities[key] is not None:
                             stored.add(key)
                     entities[key] = evolve(entities[key], event)
+                    spans.touch(spans.entities, key, recorded)
                 applied += 1
                 position = logged.position
                 if len(facts) + len(entities) >= FLUSH:  # bound memory; later look-ups find them in the table
-                    self._flush(db, facts, entities, stored)
+                    self._flush(db, facts, entities, stored, spans)
                     empty = False  # what was flushed must be looked up
-            self._flush(db, facts, entities, stored)
+            self._flush(db, facts, entities, stored, spans)
+            _write_recorded(db, spans.positions)
             db.execute(
                 "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
                 "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
@@ -199,14 +218,20 @@ class ReadModels:
 
     @staticmethod
     def _flush(
-        db: Database, facts: dict[str, FactState | None], entities: dict[str, EntityState | None], stored: set[str]
+        db: Database,
+        facts: dict[str, FactState | None],
+        entities: dict[str, EntityState | None],
+        stored: set[str],
+        spans: Spans,
     ) -> None:
         """Write the states folded so far (within the open transaction) and forget them: a later event of the
         same stream loads its state back from the table, as in any catch-up."""
-        _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
-        _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
+        _write_facts(db, list(facts.values()), stored, spans.facts)  # type: ignore[arg-type]
+        _write_entities(db, list(entities.values()), stored, spans.entities)  # type: ignore[arg-type]
         facts.clear()
         entities.clear()
+        spans.facts.clear()
+        spans.entities.clear()
 
     def rebuild(self, log: EventLog) -> int:
         """Forget every read model and apply the whole log again."""
@@ -353,14 +378,31 @@ class ReadModels:
     def fact_ids(self) -> frozenset[str]:
         return frozenset(row[0] for row in self.connection.execute("SELECT id FROM rm_facts"))
 
+    def target_rows(self) -> list[tuple[str, str]]:
+        """Every (target key, fact id)."""
+        return self.connection.execute("SELECT key, fact_id FROM rm_targets").fetchall()
+
+    def recorded_late(self, table: str, key: str) -> tuple[set[str], set[str]]:
+        """The streams (of rm_facts or rm_entities) with an event recorded at or after `key`: those that began
+        then (hidden before it), and those that began before it (to be folded again from their own events)."""
+        rows = self.connection.execute(f"SELECT id, first FROM {table} WHERE last >= ?", (key,)).fetchall()
+        return {i for i, first in rows if first >= key}, {i for i, first in rows if first < key}
+
+    def recorded_between(self, since: str, until: str) -> list[tuple[str, int, int]]:
+        """The log positions appended at recorded times since <= recorded < until, oldest first."""
+        return self.connection.execute(
+            "SELECT recorded, first, last FROM rm_recorded WHERE recorded >= ? AND recorded < ? ORDER BY first",
+            (since, until),
+        ).fetchall()
+
     def target_keys(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")}
 
     def dump(self) -> dict[str, list[tuple[object, ...]]]:
         """Every read-model row, in a stable order: what `verify` compares."""
         queries = {table: f"SELECT * FROM {table}" for table in TABLES}  # (PostgreSQL's rowids differ by history)
-        queries["rm_facts"] = "SELECT id, version, state FROM rm_facts"
-        queries["rm_entities"] = "SELECT id, entity, name, version, state FROM rm_entities"
+        queries["rm_facts"] = "SELECT id, version, state, first, last FROM rm_facts"
+        queries["rm_entities"] = "SELECT id, entity, name, version, state, first, last FROM rm_entities"
         queries["rm_fact_search"] = (
             "SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f ON f.rowid = s.rowid ORDER BY 1"
         )
@@ -368,6 +410,43 @@ class ReadModels:
             "SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e ON e.rowid = s.rowid ORDER BY 1"
         )
         return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
+
+
+class Spans:
+    """What a catch-up learns of recorded (system) time: per stream the first and latest recorded time of the
+    events applied, and per recorded time the log positions appended then."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, tuple[str, str]] = {}
+        self.entities: dict[str, tuple[str, str]] = {}
+        self.positions: dict[str, tuple[int, int]] = {}
+
+    @staticmethod
+    def touch(spans: dict[str, tuple[str, str]], key: str, recorded: str) -> None:
+        first, last = spans.get(key, (recorded, recorded))
+        spans[key] = (min(first, recorded), max(last, recorded))
+
+    def note(self, recorded: str, position: int) -> None:
+        first, last = self.positions.get(recorded, (position, position))
+        self.positions[recorded] = (min(first, position), max(last, position))
+
+
+def _write_recorded(db: Database, positions: dict[str, tuple[int, int]]) -> None:
+    """One row per recorded time; an ingest is caught up whole, so its rows are written once, but a row met
+    again keeps its widest span."""
+    known = dict(
+        (row[0], (row[1], row[2]))
+        for batch in chunks(sorted(positions), 500)
+        for row in db.execute(
+            f"SELECT recorded, first, last FROM rm_recorded WHERE recorded IN ({','.join('?' * len(batch))})", batch
+        ).fetchall()
+    )
+    rows = []
+    for recorded, (first, last) in positions.items():
+        old_first, old_last = known.get(recorded, (first, last))
+        rows.append((recorded, min(first, old_first), max(last, old_last)))
+    db.executemany("DELETE FROM rm_recorded WHERE recorded=?", [(recorded,) for recorded in known])
+    db.executemany("INSERT INTO rm_recorded (recorded, first, last) VALUES (?, ?, ?)", rows)
 
 
 def _forget(db: Database) -> None:
@@ -386,15 +465,15 @@ def _rowids(db: Database, table: str, ids: list[str]) -> dict[str, int]:
     return found
 
 
-def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> None:
+def _write_facts(db: Database, states: list[FactState], stored: set[str], spans: dict[str, tuple[str, str]]) -> None:
     """Upsert fact states and replace their index rows, a statement per table for the whole batch."""
     replaced = [(state.fact.id,) for state in states if state.fact.id in stored]
     for table in ("rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets", "rm_fulfils"):
         db.executemany(f"DELETE FROM {table} WHERE fact_id=?", replaced)
     db.executemany(
-        "INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-        "SET version=excluded.version, state=excluded.state",
-        [(state.fact.id, state.version, state.model_dump_json()) for state in states],
+        "INSERT INTO rm_facts (id, version, state, first, last) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET version=excluded.version, state=excluded.state, last=excluded.last",
+        [(state.fact.id, state.version, state.model_dump_json(), *spans[state.fact.id]) for state in states],
     )
     rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
     db.executemany("DELETE FROM rm_fact_search WHERE rowid=?", [(rowids[fact_id],) for (fact_id,) in replaced])
@@ -403,7 +482,7 @@ def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> Non
     for state in states:
         fact = state.fact
         mentioned += [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids]
-        days += [(fact.id, day, what) for day, what in _knowledge_days(fact)]
+        days += [(fact.id, day, what) for day, what in knowledge_days_of(fact)]
         office_days += [(office, fact.id, first, last) for office, (first, last) in _office_days(fact).items()]
         for table, field in (("rm_targets", "target"), ("rm_fulfils", "fulfils")):
             keys = {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
@@ -432,7 +511,7 @@ def _office_days(fact: Fact) -> dict[str, tuple[str, str]]:
     return spans
 
 
-def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
+def knowledge_days_of(fact: Fact) -> set[tuple[str, str]]:
     """The days on which what the record says about the fact can change (see rm_knowledge)."""
     days = {(reported_by(source).isoformat(), "source") for source in fact.sources}
     if fact.retracted is not None:
@@ -447,14 +526,20 @@ def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
     return days
 
 
-def _write_entities(db: Database, states: list[EntityState], stored: set[str]) -> None:
+def _write_entities(
+    db: Database, states: list[EntityState], stored: set[str], spans: dict[str, tuple[str, str]]
+) -> None:
     """Upsert entity states and replace their alias and search rows."""
     replaced = [(state.record.id,) for state in states if state.record.id in stored]
     db.executemany("DELETE FROM rm_aliases WHERE entity_id=?", replaced)
     db.executemany(
-        "INSERT INTO rm_entities (id, entity, name, version, state) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state",
-        [(s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json()) for s in states],
+        "INSERT INTO rm_entities (id, entity, name, version, state, first, last) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state, "
+        "last=excluded.last",
+        [
+            (s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json(), *spans[s.record.id])
+            for s in states
+        ],
     )
     rowids = _rowids(db, "rm_entities", [state.record.id for state in states])
     db.executemany("DELETE FROM rm_entity_search WHERE rowid=?", [(rowids[i],) for (i,) in replaced])

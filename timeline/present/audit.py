@@ -1,0 +1,105 @@
+"""The audit view: what this store itself gained between two recorded (system) times, event by event.
+
+Unlike the knowledge diff (what the public record said on two days), corrections of transcriptions show here:
+they apply at every knowledge date, so only system time tells before from after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from events import domain
+from timeline.present.labels import source_label
+from timeline.storage.log import LoggedEvent, recorded_key
+
+SIGNS = {
+    domain.FactReported: ("+", "green"),
+    domain.SourceAdded: ("+", ""),
+    domain.FactCorrected: ("~", "yellow"),
+    domain.FactRetracted: ("-", "red"),
+    domain.EntityRegistered: ("+", "green"),
+    domain.AliasAdded: ("+", ""),
+    domain.EntityCorrected: ("~", "yellow"),
+}
+
+
+@dataclass(frozen=True)
+class AuditView:
+    since: datetime
+    until: datetime
+    events: tuple[LoggedEvent, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "recorded_from": recorded_key(self.since),
+            "recorded_to": recorded_key(self.until),
+            "events": [
+                {
+                    "position": e.position,
+                    "recorded": recorded_key(e.recorded),
+                    "type": type(e.event).__name__,
+                    "subject": subject_of(e.event),
+                    "change": describe(e.event),
+                    "payload": e.event.model_dump(mode="json"),
+                }
+                for e in self.events
+            ],
+        }
+
+
+def subject_of(event: domain.DomainEvent) -> str:
+    kind = "fact" if isinstance(event, domain.FACT_EVENTS) else "entity"
+    ident = domain.fact_id_of(event) if kind == "fact" else domain.entity_id_of(event)
+    return f"{kind} {ident}"
+
+
+def describe(event: domain.DomainEvent) -> str:
+    """One line saying what the event changed."""
+    if isinstance(event, domain.FactReported):
+        return f"reported: {event.fact.occurred} {event.fact.title}"
+    if isinstance(event, domain.SourceAdded):
+        return f"source added: {source_label(event.source)}"
+    if isinstance(event, domain.FactCorrected):
+        previous = event.previous or {}
+        fields = [
+            f"{name}: {_short(previous.get(name, '(not recorded)'))} → {_short(value)}"
+            for name, value in sorted(event.changes.items())
+        ]
+        fields += [f"source fixed: {source_label(source)}" for source in event.sources]
+        return "corrected: " + "; ".join(fields)
+    if isinstance(event, domain.FactRetracted):
+        return f"retracted on {event.retraction.on}: {event.retraction.reason}"
+    if isinstance(event, domain.EntityRegistered):
+        return f"registered ({event.record.entity}): {event.record.name}"
+    if isinstance(event, domain.AliasAdded):
+        return f"alias added: {event.alias}"
+    if isinstance(event, domain.EntityCorrected):
+        return "corrected: " + "; ".join(f"{k}: → {_short(v)}" for k, v in sorted(event.changes.items()))
+    return type(event).__name__
+
+
+def _short(value: Any, width: int = 200) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render(view: AuditView) -> RenderableType:
+    lines: list[RenderableType] = [
+        Text.assemble(("Store diff", "bold"), f" (recorded {recorded_key(view.since)} → {recorded_key(view.until)})")
+    ]
+    for logged in view.events:
+        sign, style = SIGNS.get(type(logged.event), ("?", ""))
+        lines.append(
+            Text(
+                f"{sign} {recorded_key(logged.recorded)} {subject_of(logged.event)} {describe(logged.event)}",
+                style=style,
+            )
+        )
+    if len(lines) == 1:
+        lines.append(Text("Nothing was recorded in that time."))
+    return Group(*lines)
