@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from events.dates import parse_edtf
-from timeline.draft import Published, draft, find_dates, find_numbers, publication, split_page
+from timeline.drafting import Published, draft, find_dates, find_numbers, publication, split_page
 from timeline.service import draft_article, sample_paths, validate_files
 
 SEEDS = Path("/work/shared/seeds")
