@@ -17,7 +17,7 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
                   "agreement", "agreements", "memorandum", "upgraded", "nâng cấp quan hệ", "letter of intent",
                   "sister city", "twinning", "inked", "agreed to provide"),
     "milestone": ("khởi công", "khánh thành", "động thổ", "thông xe", "vận hành", "hoàn thành", "giải phóng mặt bằng",
-                  "khai thác", "bắt đầu hoạt động", "broke ground", "groundbreaking", "inaugurated", "opened",
+                  "chính thức khai thác", "đưa vào khai thác", "khai thác thương mại", "bắt đầu hoạt động", "broke ground", "groundbreaking", "inaugurated", "opened",
                   "completed", "land clearance", "began operation", "began operating", "became operational",
                   "put into operation", "initiated", "launched"),
     "target": ("mục tiêu", "phấn đấu", "đến năm", "kế hoạch", "target", "targets", "aims", "aim to", "goal",

@@ -80,9 +80,13 @@ class Dating:
 
 
 Dated = tuple[str, str, str, bool]  # occurred, how, sure, inherited
-_AT_EVENT = re.compile(r"\b(speaking at|at the (?:forum|meeting|event|ceremony|talks|reception|session|conference)|"
-                       r"on the occasion|phát biểu tại|tại buổi|tại (?:diễn đàn|hội nghị|hội thảo|lễ|sự kiện)|"
-                       r"nhân dịp|dịp này)\b", re.IGNORECASE)
+# A sentence that speaks at, or of, the event named before it ("Speaking at the forum", "Tại buổi tiếp",
+# "This agreement ...") is that event's day, not a new fact.
+_AT_EVENT = re.compile(r"\b(speaking at|(?:at|during) the (?:forum|meeting|event|ceremony|talks|reception|session|"
+                       r"conference|visit)|on the occasion|this (?:agreement|visit|meeting|event)|the agreement had|"
+                       r"phát biểu tại|tại buổi|trong buổi|tại (?:diễn đàn|hội nghị|hội thảo|lễ|sự kiện)|"
+                       r"trong (?:diễn đàn|hội nghị|hội thảo)|nhân dịp|dịp này|nhân đây|đây là chuyến thăm)\b",
+                       re.IGNORECASE)
 _HAPPENINGS = ("meeting", "agreement", "milestone", "announcement", "appointment")
 
 
@@ -118,6 +122,8 @@ def _statistic_year(d: Dating) -> Dated | None:
 def _at_event(d: Dating) -> Dated | None:
     if d.at_event is None or d.first("year") or d.kind == "statistic":
         return None
+    if not d.at_event[0]:  # the event it speaks at is the article's own, undated: the day it speaks from
+        return d.stated[0], "a statement at the article's event; " + d.stated[1], d.stated[2], True
     return d.at_event[0], d.at_event[1], "inferred", True
 
 
@@ -127,7 +133,9 @@ def _as_of(d: Dating) -> Dated | None:
         return None
     day, how, sure = d.stated
     bound = d.first("bound")
-    if bound is not None or d.kind == "appointment":
+    if bound is not None:
+        return bound.edtf, f"{bound.how} ({bound.written!r})", bound.sure, False
+    if d.kind == "appointment":
         day = f"../{day}" if day != UNKNOWN_YEAR else day
     return day, "no date of its own: as of the day it was reported; " + how, sure, False
 
@@ -137,15 +145,22 @@ def _year_only(d: Dating) -> Dated | None:
     return (year.edtf, f"only a year is given ({year.written!r})", "stated", False) if year else None
 
 
+def _undated_meeting(d: Dating) -> Dated | None:
+    """A meeting the text gives no day for is background or a restatement: propose nothing rather than guess."""
+    return ("", "", "", False) if d.kind == "meeting" else None
+
+
 def _happened_by(d: Dating) -> Dated | None:
     day, how, sure = d.stated
     if day == UNKNOWN_YEAR:
         return day, "no date in the sentence or on the page", "unresolved", False
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):  # a month or a year: the happening is within it
+        return day, "no date of its own: within the publication date; " + how, sure, False
     return f"../{day}", "no date of its own: happened by the day it was reported; " + how, sure, False
 
 
 OCCURRED: tuple[Callable[[Dating], Dated | None], ...] = (
-    _target, _bounded_event, _event, _statistic_year, _at_event, _as_of, _year_only, _happened_by)
+    _target, _bounded_event, _event, _statistic_year, _at_event, _as_of, _year_only, _undated_meeting, _happened_by)
 
 
 def _occurred(dating: Dating) -> Dated:
@@ -195,7 +210,8 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
     facts: list[DraftFact] = []
     used_ids: set[str] = set()
     for sentence, found, before in prepared:
-        at_event = before if _AT_EVENT.search(sentence.text) and not any(f.role == "event" for f in found) else None
+        at_event = (before or ("", "")) if _AT_EVENT.search(sentence.text) and \
+            not any(f.role == "event" for f in found) else None
         facts.extend(_facts_of(sentence, found, lang, matcher, stated, at_event, used_ids))
     unknown: list[str] = []
     for sentence in page.sentences:
@@ -215,11 +231,13 @@ def _facts_of(sentence: Sentence, found: list[Found], lang: str, matcher: Matche
     names = frozenset({m.entity.id for m in mentions} | {fold(n) for n in unknown_names(sentence.text, matcher)})
     future = is_future(sentence.text)
     out: list[DraftFact] = []
+    relyear = next((f for f in found if f.role == "relyear"), None)
     for kind, cue in kinds:
+        if kind == "target" and not (numbers or horizon or vision or relyear):
+            continue  # a goal with no figure and no horizon is not a target to record
         occurred, how, sure, inherited = _occurred(Dating(kind, found, stated, at_event))
-        if any(f.occurred == occurred for f in out):
-            continue  # one event, one fact: the sentence's strongest kind on this date
-        relyear = next((f for f in found if f.role == "relyear"), None)
+        if not occurred or any(f.occurred.removeprefix("../") == occurred.removeprefix("../") for f in out):
+            continue  # nothing to propose, or one event, one fact: the sentence's strongest kind on this date
         status = "scheduled" if future and kind in _HAPPENINGS else "happened"
         out.append(DraftFact(
             _fresh_id(f"{_slug(sentence.text, 5)}-{kind}", used_ids), kind, cue, occurred, how, sure, status,
@@ -251,9 +269,9 @@ def _merge_same_event(facts: list[DraftFact]) -> list[DraftFact]:
     people) is that fact, not a new one; separate meetings on one day stay separate."""
     kept: list[DraftFact] = []
     for fact in facts:
-        same = [k for k in kept if k.kind == fact.kind and k.occurred == fact.occurred
-                and not fact.occurred.startswith("../")]
-        if any(fact.inherited or (fact.names & k.names) or not fact.names for k in same):
+        same = [k for k in kept if k.kind == fact.kind and k.occurred == fact.occurred]
+        if any(fact.inherited or (fact.kind == "meeting" and (fact.names & k.names or not fact.names))
+               for k in same):
             continue
         kept.append(fact)
     return kept

@@ -42,6 +42,9 @@ _COUNT_NOUNS = {"plants", "stations", "projects", "lines", "gates", "provinces",
                 "toa", "dự", "nhà", "tuyến", "trạm", "of"}
 
 
+_PLACE = re.compile(r"\s*(?:\w+\s+)?(?:north|south|east|west|away|from|bắc|nam|đông|tây|cách)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Number:
     value: float | tuple[float, float]
@@ -83,7 +86,8 @@ def find_numbers(text: str, lang: str, dates: Iterable[Found] = ()) -> list[Numb
             found.append((m.start(), number))
     for m in _COUNT_WORD.finditer(text.lower()):
         noun = m["word"].split()[-1]
-        if noun in _COUNT_NOUNS or m["word"].startswith("of "):
+        definite = re.search(r"\bthe\s*$", text[:m.start()], re.IGNORECASE)  # 'the four projects': a reference
+        if not definite and (noun in _COUNT_NOUNS or m["word"].startswith("of ")):
             found.append((m.start(), Number(float(_WORDS[m["num"]]), None, text[m.start():m.end()])))
     return [n for _, n in sorted(found, key=lambda item: item[0])]
 
@@ -106,6 +110,8 @@ def _read(m: re.Match[str], text: str, lang: str) -> Number | None:
         return None
     if re.fullmatch(r"(19|20)\d\d", num) and not (scale or currency):
         return None
+    if _PLACE.match(text, m.end()):
+        return None  # a distance that places something ('100km north of Hanoi', '1,100 kilometers away')
     try:
         value: float | tuple[float, float] = parse_number(num, lang)
         if m["num2"]:
