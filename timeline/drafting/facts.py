@@ -236,7 +236,9 @@ def _facts_of(sentence: Sentence, found: list[Found], lang: str, matcher: Matche
         if kind == "target" and not (numbers or horizon or vision or relyear):
             continue  # a goal with no figure and no horizon is not a target to record
         occurred, how, sure, inherited = _occurred(Dating(kind, found, stated, at_event))
-        if not occurred or any(f.occurred.removeprefix("../") == occurred.removeprefix("../") for f in out):
+        undated = how.startswith("no date of its own")
+        if not occurred or any(f.occurred == occurred or undated and f.occurred.removeprefix("../") ==
+                               occurred.removeprefix("../") for f in out):
             continue  # nothing to propose, or one event, one fact: the sentence's strongest kind on this date
         status = "scheduled" if future and kind in _HAPPENINGS else "happened"
         out.append(DraftFact(
