@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-postgres bench screenshot draft-eval clean
+.PHONY: demo test lint test-postgres bench screenshot draft-eval clean
 
 FACTS ?= 10000
 
@@ -16,6 +16,12 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/timeline demo --db demo.db
+
+# Style and types: ruff (lint and format) and mypy, configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The suite on SQLite; then, when TIMELINE_TEST_POSTGRES names a PostgreSQL server
 # (postgresql://user[:password]@host:port/db, a database the tests may create schemas in), again on it,

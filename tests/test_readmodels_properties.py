@@ -16,10 +16,11 @@ import copy
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -29,7 +30,7 @@ from hypothesis import strategies as st
 from events.dates import parse_edtf
 from events.inputs import Source
 from projections.knowledge import reported_by
-from timeline.render import canonical_json
+from timeline.present.canonical import canonical_json
 from timeline.service import Timeline
 
 EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "25"))
@@ -57,17 +58,35 @@ OFFICES = [
     ("hanoi-pc-chairman", "Chairman of the Hanoi People's Committee", "Chủ tịch UBND thành phố Hà Nội"),
     ("japan-ambassador-vietnam", "Ambassador of Japan to Vietnam", "Đại sứ Nhật Bản tại Việt Nam"),
 ]
-KINDS = ("meeting", "meeting", "target", "target", "target", "milestone", "milestone", "statistic", "appointment",
-         "agreement", "announcement")
+KINDS = (
+    "meeting",
+    "meeting",
+    "target",
+    "target",
+    "target",
+    "milestone",
+    "milestone",
+    "statistic",
+    "appointment",
+    "agreement",
+    "announcement",
+)
 TARGET_KINDS = ("target", "target", "target", "milestone", "milestone", "statistic")
 STATUSES = ("happened", "scheduled", "postponed", "cancelled")
 TARGET_KEYS = ("rail-km-2030", "smart-city-phase-1")
-TITLES = ("Hà Nội tiếp Đại sứ Nhật Bản", "Khởi công tuyến đường sắt đô thị", "Hanoi restates its urban rail target",
-          "Hội thảo thành phố thông minh", "Sumitomo signs a cooperation agreement")
-QUOTES = ("Ngày 23/3, Bí thư Thành ủy tiếp Đại sứ Nhật Bản tại Hà Nội.",
-          "phấn đấu hoàn thành 96,8 km đường sắt đô thị",
-          "hợp tác phát triển thành phố thông minh",
-          "the two sides discussed cooperation on the smart city")
+TITLES = (
+    "Hà Nội tiếp Đại sứ Nhật Bản",
+    "Khởi công tuyến đường sắt đô thị",
+    "Hanoi restates its urban rail target",
+    "Hội thảo thành phố thông minh",
+    "Sumitomo signs a cooperation agreement",
+)
+QUOTES = (
+    "Ngày 23/3, Bí thư Thành ủy tiếp Đại sứ Nhật Bản tại Hà Nội.",
+    "phấn đấu hoàn thành 96,8 km đường sắt đô thị",
+    "hợp tác phát triển thành phố thông minh",
+    "the two sides discussed cooperation on the smart city",
+)
 OUTLETS = ("VNA", "The Hanoi Times", "Thời Đại", "Kinh tế & Đô thị")
 # Folded words (no diacritics) that the titles, quotes and aliases above contain.
 SEARCHES = ("ha noi", "thong minh", "duong sat do thi", "hop tac", "nhat ban", "sumitomo")
@@ -75,8 +94,11 @@ SEARCHES = ("ha noi", "thong minh", "duong sat do thi", "hop tac", "nhat ban", "
 # Knowledge and occurred days at which the queries are asked.
 PROBE_DAYS = (None, date(2021, 6, 30), date(2023, 1, 1), date(2024, 7, 2), date(2025, 12, 31))
 ON_DAYS = (date(2021, 1, 1), date(2023, 1, 1), date(2024, 7, 2), date(2026, 1, 1))
-DIFFS = ((date(2019, 12, 31), date(2022, 6, 30)), (date(2021, 1, 1), date(2025, 12, 31)),
-         (date(2023, 3, 31), date(2023, 4, 1)))
+DIFFS = (
+    (date(2019, 12, 31), date(2022, 6, 30)),
+    (date(2021, 1, 1), date(2025, 12, 31)),
+    (date(2023, 3, 31), date(2023, 4, 1)),
+)
 TODAY = date(2026, 1, 1)  # "today" for the targets' overdue judgement when no --as-of is given
 
 
@@ -114,23 +136,25 @@ def names_of(row: tuple[str, ...]) -> list[str]:
 def refs(rows: list[tuple[str, ...]], min_size: int = 0) -> st.SearchStrategy[list[str]]:
     """References to some of the entities, each by id, name, alias or alias without diacritics."""
     return st.lists(st.sampled_from(rows), min_size=min_size, max_size=len(rows), unique=True).flatmap(
-        lambda chosen: st.tuples(*(st.sampled_from(names_of(row)) for row in chosen)).map(list))
+        lambda chosen: st.tuples(*(st.sampled_from(names_of(row)) for row in chosen)).map(list)
+    )
 
 
 @st.composite
 def edtf(draw: st.DrawFn) -> str:
     """An occurred date: a day, month or year, approximate or uncertain, an interval, open start or end."""
     day = draw(st.dates(date(2019, 1, 1), date(2026, 12, 31)))
-    text = day.isoformat()[:draw(st.sampled_from((10, 10, 7, 4)))]
-    form = draw(st.sampled_from(("plain", "plain", "plain", "approx", "uncertain", "interval", "open-start",
-                                 "open-end")))
+    text = day.isoformat()[: draw(st.sampled_from((10, 10, 7, 4)))]
+    form = draw(
+        st.sampled_from(("plain", "plain", "plain", "approx", "uncertain", "interval", "open-start", "open-end"))
+    )
     if form == "approx":
         return text + "~"
     if form == "uncertain":
         return text + "?"
     if form == "interval":
         end = day + timedelta(days=draw(st.integers(0, 3 * 365)))
-        return f"{text}/{end.isoformat()[:draw(st.sampled_from((4, 7, 10)))]}"
+        return f"{text}/{end.isoformat()[: draw(st.sampled_from((4, 7, 10)))]}"
     if form == "open-start":
         return f"../{day.isoformat()}"
     if form == "open-end":
@@ -158,8 +182,12 @@ def people(draw: st.DrawFn, persons: list[tuple[str, ...]], offices: list[tuple[
 
 
 def figures(value: float, deadline: str | None) -> list[dict[str, Any]]:
-    figure: dict[str, Any] = {"metric": "urban railway completed", "value": value, "unit": "km",
-                              "as_written": f"{value:g} km".replace(".", ",")}
+    figure: dict[str, Any] = {
+        "metric": "urban railway completed",
+        "value": value,
+        "unit": "km",
+        "as_written": f"{value:g} km".replace(".", ","),
+    }
     if deadline:
         figure["deadline"] = deadline
     return [figure]
@@ -178,16 +206,26 @@ def cases(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Case:
         "projects": [{"id": i, "name": n, "aliases": [a]} for i, n, a in projects],
         "organisations": [{"id": i, "name": n, "kind": k, "aliases": [a]} for i, n, a, k in organisations],
         "people": [{"id": i, "name": n, "aliases": [a]} for i, n, a in persons],
-        "offices": [{"id": i, "name": n, "aliases": [a],
-                     "organisation": draw(st.sampled_from(names_of(draw(st.sampled_from(organisations)))))}
-                    for i, n, a in offices],
+        "offices": [
+            {
+                "id": i,
+                "name": n,
+                "aliases": [a],
+                "organisation": draw(st.sampled_from(names_of(draw(st.sampled_from(organisations))))),
+            }
+            for i, n, a in offices
+        ],
     }
     deadlines = st.sampled_from((None, "2023", "2025-06", "2030", "2032-10/2032-12"))
     facts = []
     for number in range(draw(st.integers(min_facts, max_facts))):
         kind = draw(st.sampled_from(kinds))
-        fact: dict[str, Any] = {"id": f"fact-{number}", "kind": kind, "occurred": draw(edtf()),
-                                "title": f"{draw(st.sampled_from(TITLES))} #{number}"}
+        fact: dict[str, Any] = {
+            "id": f"fact-{number}",
+            "kind": kind,
+            "occurred": draw(edtf()),
+            "title": f"{draw(st.sampled_from(TITLES))} #{number}",
+        }
         if draw(st.integers(0, 3)) == 0:
             fact["status"] = draw(st.sampled_from(STATUSES))
         if draw(st.booleans()):
@@ -202,24 +240,31 @@ def cases(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Case:
             fact["target"] = draw(st.sampled_from(TARGET_KEYS))
         sources = []
         for index in range(draw(st.integers(1, 3))):
-            source: dict[str, Any] = {"outlet": draw(st.sampled_from(OUTLETS)),
-                                      "language": draw(st.sampled_from(("vi", "en"))),
-                                      "reported": draw(reported()),
-                                      "url": f"https://bao.example.vn/{number}/{index}"}
+            source: dict[str, Any] = {
+                "outlet": draw(st.sampled_from(OUTLETS)),
+                "language": draw(st.sampled_from(("vi", "en"))),
+                "reported": draw(reported()),
+                "url": f"https://bao.example.vn/{number}/{index}",
+            }
             if draw(st.booleans()):
                 source["quote"] = draw(st.sampled_from(QUOTES))
             if draw(st.integers(0, 3)) == 0:
-                field = draw(st.sampled_from(("status", "title", "occurred", "partners", "projects", "people",
-                                              "figures")))
-                source["differs"] = {field: draw({
-                    "status": st.sampled_from(STATUSES),
-                    "title": st.sampled_from(TITLES),
-                    "occurred": edtf(),
-                    "partners": refs(organisations),
-                    "projects": refs(projects),
-                    "people": people(persons, offices),
-                    "figures": st.builds(figures, st.sampled_from((96.8, 100.0)), deadlines),
-                }[field])}
+                field = draw(
+                    st.sampled_from(("status", "title", "occurred", "partners", "projects", "people", "figures"))
+                )
+                source["differs"] = {
+                    field: draw(
+                        {
+                            "status": st.sampled_from(STATUSES),
+                            "title": st.sampled_from(TITLES),
+                            "occurred": edtf(),
+                            "partners": refs(organisations),
+                            "projects": refs(projects),
+                            "people": people(persons, offices),
+                            "figures": st.builds(figures, st.sampled_from((96.8, 100.0)), deadlines),
+                        }[field]
+                    )
+                }
             sources.append(source)
         fact["sources"] = sources
         if draw(st.integers(0, 4)) == 0:
@@ -231,14 +276,16 @@ def cases(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Case:
     for fact in facts:
         if fact["kind"] != "milestone":
             continue
-        keys = sorted({other["target"] for other in facts
-                       if other.get("target") and first_known(other) <= first_known(fact)})
+        keys = sorted(
+            {other["target"] for other in facts if other.get("target") and first_known(other) <= first_known(fact)}
+        )
         if keys and draw(st.integers(0, 2)) > 0:
             fact["fulfils"] = draw(st.sampled_from(keys))
     return Case(entities, facts)
 
 
 # Stores and queries --------------------------------------------------------------------------------------------
+
 
 def write_yaml(path: Path, data: Any) -> Path:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
@@ -282,16 +329,20 @@ def partner_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str
     return {ref: store.partner(ref, as_of).to_json() for ref in case.ids("organisations")}
 
 
-def targets_answers(store: Timeline, case: Case, as_of: date | None, today: date = TODAY,
-                    scoped: bool | None = None) -> dict[str, Any]:
+def targets_answers(
+    store: Timeline, case: Case, as_of: date | None, today: date = TODAY, scoped: bool | None = None
+) -> dict[str, Any]:
     """Every target (scoped False), every project's targets (scoped True), or both (None)."""
     scopes: list[str | None] = ([] if scoped else [None]) + ([] if scoped is False else case.ids("projects"))
     return {str(scope): store.targets(scope, as_of, today).to_json() for scope in scopes}
 
 
 def who_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str, Any]:
-    return {f"{ref} on {on}": store.office(ref, on, as_of).to_json()
-            for ref in case.ids("offices") for on in (None, *ON_DAYS)}
+    return {
+        f"{ref} on {on}": store.office(ref, on, as_of).to_json()
+        for ref in case.ids("offices")
+        for on in (None, *ON_DAYS)
+    }
 
 
 def search_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str, Any]:
@@ -316,6 +367,7 @@ def every_query(store: Timeline, case: Case) -> dict[str, Any]:
 
 
 # Invariant 2 ---------------------------------------------------------------------------------------------------
+
 
 @st.composite
 def case_in_batches(draw: st.DrawFn) -> tuple[Case, list[list[dict[str, Any]]]]:
@@ -343,7 +395,8 @@ def case_in_batches(draw: st.DrawFn) -> tuple[Case, list[list[dict[str, Any]]]]:
 @SETTINGS
 @given(case_in_batches())
 def test_rebuild_from_scratch_equals_incrementally_maintained_read_models(
-        case_and_batches: tuple[Case, list[list[dict[str, Any]]]]) -> None:
+    case_and_batches: tuple[Case, list[list[dict[str, Any]]]],
+) -> None:
     """Invariant 2: read models kept current over several ingest calls (new facts, sources added to known
     facts, retractions) hold exactly the rows of a rebuild from the log; verify() agrees, and every query
     answers the same before and after the rebuild."""
@@ -370,6 +423,7 @@ def test_rebuild_from_scratch_equals_incrementally_maintained_read_models(
 
 # Invariant 3 ---------------------------------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(cases(min_facts=2), st.data())
 def test_reordering_ingestion_of_independent_facts_changes_no_projection(case: Case, draws: st.DataObject) -> None:
@@ -378,8 +432,7 @@ def test_reordering_ingestion_of_independent_facts_changes_no_projection(case: C
     targets, who, search (each now and as of several days) and diff. (A milestone is not independent of the
     statement of the target it fulfils, so it always follows one.)"""
     count = len(case.facts)
-    orders = [dependency_order(case, draws.draw(st.permutations(range(count)), label=f"order {k}"))
-              for k in (1, 2)]
+    orders = [dependency_order(case, draws.draw(st.permutations(range(count)), label=f"order {k}")) for k in (1, 2)]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for k, order in enumerate(orders):
@@ -394,6 +447,7 @@ def test_reordering_ingestion_of_independent_facts_changes_no_projection(case: C
 
 
 # Invariant 4 ---------------------------------------------------------------------------------------------------
+
 
 def known_by(case: Case, day: date) -> Case:
     """The input as it stood on `day`: only the sources reported by then (a source counts from the last day of
@@ -417,52 +471,96 @@ def case_and_knowledge_date(draw: st.DrawFn) -> tuple[Case, date]:
     edges = [known_from(s) for f in case.facts for s in f["sources"]]
     edges += [parse_edtf(f["retracted"]["on"]).lower_or_min for f in case.facts if "retracted" in f]
     around_an_edge = st.sampled_from(edges).flatmap(lambda d: st.sampled_from((d, d - timedelta(days=1))))
-    day = draw(st.one_of(st.dates(date(2019, 6, 1), date(2026, 6, 30)), around_an_edge, around_an_edge),
-               label="as of")
+    day = draw(st.one_of(st.dates(date(2019, 6, 1), date(2026, 6, 30)), around_an_edge, around_an_edge), label="as of")
     return case, day
 
 
 # (query, the answers on the full store --as-of D, the answers on the store replayed from what was known by D)
 AS_OF_QUERIES: dict[str, tuple[Callable[..., dict[str, Any]], Callable[..., dict[str, Any]]]] = {
     "partner": (lambda s, c, d: partner_answers(s, c, d), lambda s, c, d: partner_answers(s, c, None)),
-    "targets": (lambda s, c, d: targets_answers(s, c, d, scoped=False),
-                lambda s, c, d: targets_answers(s, c, None, today=d, scoped=False)),
-    "targets --project": (lambda s, c, d: targets_answers(s, c, d, scoped=True),
-                          lambda s, c, d: targets_answers(s, c, None, today=d, scoped=True)),
+    "targets": (
+        lambda s, c, d: targets_answers(s, c, d, scoped=False),
+        lambda s, c, d: targets_answers(s, c, None, today=d, scoped=False),
+    ),
+    "targets --project": (
+        lambda s, c, d: targets_answers(s, c, d, scoped=True),
+        lambda s, c, d: targets_answers(s, c, None, today=d, scoped=True),
+    ),
     "who": (lambda s, c, d: who_answers(s, c, d), lambda s, c, d: who_answers(s, c, None)),
     "search": (lambda s, c, d: search_answers(s, c, d), lambda s, c, d: search_answers(s, c, None)),
 }
 
 
 def _source(fact: int, number: int, reported: str, **more: Any) -> dict[str, Any]:
-    return {"outlet": "VNA", "language": "vi", "reported": reported, "url": f"https://bao.example.vn/{fact}/{number}",
-            **more}
+    return {
+        "outlet": "VNA",
+        "language": "vi",
+        "reported": reported,
+        "url": f"https://bao.example.vn/{fact}/{number}",
+        **more,
+    }
 
 
 # Regressions this test found, kept as explicit examples (each a case and its knowledge date D).
 # One fact's later source adds a quote: as of a day before it was reported, that text must neither find the fact
 # nor weigh in its rank (the search once matched and ranked, with bm25, over every source's text).
 LATER_QUOTE_CASE = (
-    Case({"projects": [{"id": "metro-line-2", "name": "Hanoi Metro Line 2"}], "organisations": [], "people": [],
-          "offices": []},
-         [{"id": "fact-1", "kind": "meeting", "occurred": "2019-01-01", "title": "Hà Nội tiếp Đại sứ Nhật Bản #1",
-           "sources": [_source(1, 0, "2020-01-01"),
-                       _source(1, 1, "2021-01-01", quote=QUOTES[0])]},
-          {"id": "fact-2", "kind": "meeting", "occurred": "2019-01-01", "title": "Hà Nội tiếp Đại sứ Nhật Bản #2",
-           "sources": [_source(2, 0, "2020-01-01")]}]),
+    Case(
+        {
+            "projects": [{"id": "metro-line-2", "name": "Hanoi Metro Line 2"}],
+            "organisations": [],
+            "people": [],
+            "offices": [],
+        },
+        [
+            {
+                "id": "fact-1",
+                "kind": "meeting",
+                "occurred": "2019-01-01",
+                "title": "Hà Nội tiếp Đại sứ Nhật Bản #1",
+                "sources": [_source(1, 0, "2020-01-01"), _source(1, 1, "2021-01-01", quote=QUOTES[0])],
+            },
+            {
+                "id": "fact-2",
+                "kind": "meeting",
+                "occurred": "2019-01-01",
+                "title": "Hà Nội tiếp Đại sứ Nhật Bản #2",
+                "sources": [_source(2, 0, "2020-01-01")],
+            },
+        ],
+    ),
     date(2020, 1, 1),
 )
 # A target fact of one project that a later source places in another project: as of a day before that source,
 # the other project's targets must not include it (they once did: the project's target keys were taken from
 # every source's mentions).
 LATER_PROJECT_CASE = (
-    Case({"projects": [{"id": "metro-line-2", "name": "Hanoi Metro Line 2"},
-                       {"id": "yen-xa-wastewater", "name": "Yen Xa Wastewater Treatment"}],
-          "organisations": [], "people": [], "offices": []},
-         [{"id": "fact-0", "kind": "target", "occurred": "2019-05", "title": "Hanoi restates its urban rail target #0",
-           "projects": ["metro-line-2"], "figures": figures(96.8, "2030"), "target": "rail-km-2030",
-           "sources": [_source(0, 0, "2020-01-01"),
-                       _source(0, 1, "2022-01-01", differs={"projects": ["yen-xa-wastewater"]})]}]),
+    Case(
+        {
+            "projects": [
+                {"id": "metro-line-2", "name": "Hanoi Metro Line 2"},
+                {"id": "yen-xa-wastewater", "name": "Yen Xa Wastewater Treatment"},
+            ],
+            "organisations": [],
+            "people": [],
+            "offices": [],
+        },
+        [
+            {
+                "id": "fact-0",
+                "kind": "target",
+                "occurred": "2019-05",
+                "title": "Hanoi restates its urban rail target #0",
+                "projects": ["metro-line-2"],
+                "figures": figures(96.8, "2030"),
+                "target": "rail-km-2030",
+                "sources": [
+                    _source(0, 0, "2020-01-01"),
+                    _source(0, 1, "2022-01-01", differs={"projects": ["yen-xa-wastewater"]}),
+                ],
+            }
+        ],
+    ),
     date(2021, 1, 1),
 )
 

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, PersistenceError
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import get_topic, register_topic
 
 from events import domain
-from timeline.database import APP_NAME, LOCK_TIMEOUT_SECONDS, Location, failure_message, store_errors
 from timeline.errors import Conflict, StoreError
-from timeline.ingest import Change
+from timeline.intake.plan import Change
+from timeline.storage.database import APP_NAME, LOCK_TIMEOUT_SECONDS, Location, failure_message, store_errors
 
 NAMESPACE = uuid.UUID("6f1c2a7e-3b8d-5e4f-9a10-7c2d4e6f8a9b")
 
@@ -81,6 +82,11 @@ DOMAIN = {stored: model for model, stored in STORED.items()}
 for _model, _stored in STORED.items():
     _stored.class_version = _model.schema_version  # type: ignore[attr-defined]
 
+# Stores written before the layout of issue 14 name this module `timeline.store` in their topics.
+LEGACY_MODULE = "timeline.store"
+for _cls in (FactStream, EntityStream, *DOMAIN):
+    register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
+
 
 @dataclass(frozen=True, slots=True)
 class LoggedEvent:
@@ -116,8 +122,10 @@ def check_is_timeline_store(location: Location) -> bool:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            claimed = connection.execute("PRAGMA application_id").fetchone()[0] or \
-                connection.execute("PRAGMA user_version").fetchone()[0]
+            claimed = (
+                connection.execute("PRAGMA application_id").fetchone()[0]
+                or connection.execute("PRAGMA user_version").fetchone()[0]
+            )
         finally:
             connection.close()
     except sqlite3.OperationalError as error:
@@ -125,12 +133,16 @@ def check_is_timeline_store(location: Location) -> bool:
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: cannot read the store: {error}") from None
     if not tables and claimed:
-        raise StoreError(f"{path}: an SQLite database of another program (application id or user version set); "
-                         "refusing to add timeline tables to it")
+        raise StoreError(
+            f"{path}: an SQLite database of another program (application id or user version set); "
+            "refusing to add timeline tables to it"
+        )
     foreign = sorted(t for t in tables if not t.startswith("rm_"))  # read models come first in a new store
     if foreign and "stored_events" not in tables:
-        raise StoreError(f"{path}: an SQLite database of another program (tables: {', '.join(foreign)}); "
-                         "refusing to add timeline tables to it")
+        raise StoreError(
+            f"{path}: an SQLite database of another program (tables: {', '.join(foreign)}); "
+            "refusing to add timeline tables to it"
+        )
     return True
 
 
@@ -144,8 +156,10 @@ def _check_postgres(location: Location) -> bool:
     log_table = f"{APP_NAME}_events"
     foreign = sorted(t for t in tables if t != log_table and not t.startswith("rm_"))
     if foreign and log_table not in tables:
-        raise StoreError(f"{location}: schema holds tables of another program ({', '.join(foreign[:5])}); "
-                         "refusing to add timeline tables to it; give another schema with ?schema=NAME")
+        raise StoreError(
+            f"{location}: schema holds tables of another program ({', '.join(foreign[:5])}); "
+            "refusing to add timeline tables to it; give another schema with ?schema=NAME"
+        )
     return log_table in tables
 
 
@@ -179,13 +193,16 @@ class EventLog:
         except IntegrityError:
             moved = self._moved(changes)
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
-            raise Conflict(f"{self.location}: conflict: another writer changed {ids} first; "
-                           "nothing was written; run the command again") from None
+            raise Conflict(
+                f"{self.location}: conflict: another writer changed {ids} first; "
+                "nothing was written; run the command again"
+            ) from None
         except PersistenceError as error:  # busy, read-only, unreachable, or another refusal of the database
             raise StoreError(failure_message(self.location, error, doing="cannot write")) from None
         return {
-            recording.notification.id: LoggedEvent(recording.notification.id, made.originator_version, made.timestamp,
-                                                   event)
+            recording.notification.id: LoggedEvent(
+                recording.notification.id, made.originator_version, made.timestamp, event
+            )
             for recording, made, event in zip(recordings, stored, events)
         }
 
@@ -206,8 +223,9 @@ class EventLog:
     def max_position(self) -> int:
         return self.app.recorder.max_notification_id() or 0
 
-    def read(self, after: int = 0, batch: int = 1000, known: dict[int, LoggedEvent] | None = None
-             ) -> Iterator[LoggedEvent]:
+    def read(
+        self, after: int = 0, batch: int = 1000, known: dict[int, LoggedEvent] | None = None
+    ) -> Iterator[LoggedEvent]:
         """Every event after a position, oldest first; events in `known` (by position) are not decoded again."""
         known = known or {}
         while True:

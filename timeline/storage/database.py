@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from eventsourcing.persistence import OperationalError
@@ -42,15 +43,20 @@ class Location:
 
     def eventsourcing_env(self) -> dict[str, str]:
         if self.postgres is None:
-            return {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(self.path),
-                    "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS)}
-        return {"PERSISTENCE_MODULE": "eventsourcing.postgres",
-                **{f"POSTGRES_{key.upper()}": value for key, value in self.postgres.items()},
-                "POSTGRES_CONNECT_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-                "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-                # One INSERT of an array of events through a database function, not psycopg's pipeline: a pipeline
-                # of ~10,000 inserts deadlocked (client and server both waiting to read) in one big ingest.
-                "POSTGRES_ENABLE_DB_FUNCTIONS": "y"}
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.path),
+                "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+            }
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            **{f"POSTGRES_{key.upper()}": value for key, value in self.postgres.items()},
+            "POSTGRES_CONNECT_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+            "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+            # One INSERT of an array of events through a database function, not psycopg's pipeline: a pipeline
+            # of ~10,000 inserts deadlocked (client and server both waiting to read) in one big ingest.
+            "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+        }
 
     def connect(self) -> Database:
         if self.postgres is None:
@@ -80,9 +86,17 @@ def locate(db: str) -> Location:
     host = url.hostname or "localhost"
     user = unquote(url.username)
     label = f"postgresql://{user}@{host}:{port}/{dbname}" + (f"?schema={schema}" if schema else "")
-    return Location(label=label, postgres={"host": host, "port": port, "user": user,
-                                           "password": unquote(url.password or ""), "dbname": dbname,
-                                           "schema": schema or "public"})
+    return Location(
+        label=label,
+        postgres={
+            "host": host,
+            "port": port,
+            "user": user,
+            "password": unquote(url.password or ""),
+            "dbname": dbname,
+            "schema": schema or "public",
+        },
+    )
 
 
 def _redacted(url: str) -> str:
@@ -241,8 +255,12 @@ class PostgresDatabase(Database):
             self.connection.execute("SELECT pg_advisory_unlock(%s, hashtext(current_schema()))", (self.WRITE_LOCK,))
 
     def tables(self) -> set[str]:
-        return {row[0] for row in self.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+        return {
+            row[0]
+            for row in self.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        }
 
     def close(self) -> None:
         self.connection.close()

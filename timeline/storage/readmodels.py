@@ -7,20 +7,20 @@ up is idempotent and `rebuild` (from position 0) must give exactly what incremen
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from typing import Iterable, Iterator
 
+from events.dates import parse_edtf
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
 from events.inputs import Fact, Figure
-from events.dates import parse_edtf
 from events.text import fold, match_key
+from projections.chronology import mentions
 from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
-from projections.timeline import mentions
-from timeline.database import Database, Location, store_errors
-from timeline.store import EventLog, LoggedEvent, chunks
+from timeline.storage.database import Database, Location, store_errors
+from timeline.storage.log import EventLog, LoggedEvent, chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -72,15 +72,26 @@ def schema(dialect: str) -> str:
         return SCHEMA + SEARCH_SCHEMA["sqlite"]
     table = SCHEMA.replace("position INTEGER", "position BIGINT")
     for name in ("rm_facts", "rm_entities"):
-        table = table.replace(f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
-                              f"CREATE TABLE IF NOT EXISTS {name} (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, "
-                              "id TEXT PRIMARY KEY,")
+        table = table.replace(
+            f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
+            f"CREATE TABLE IF NOT EXISTS {name} (rowid BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, "
+            "id TEXT PRIMARY KEY,",
+        )
     return table + SEARCH_SCHEMA["postgresql"]
 
 
-TABLES = ("rm_facts", "rm_entities", "rm_aliases", "rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets",
-          "rm_fulfils",
-          "rm_fact_search", "rm_entity_search")
+TABLES = (
+    "rm_facts",
+    "rm_entities",
+    "rm_aliases",
+    "rm_mentions",
+    "rm_office_days",
+    "rm_knowledge",
+    "rm_targets",
+    "rm_fulfils",
+    "rm_fact_search",
+    "rm_entity_search",
+)
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
 READ_MODEL_VERSION = 6
 FLUSH = 5000  # fact and entity states held in memory while catching up
@@ -106,8 +117,10 @@ def _insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> Non
     if db.dialect == "sqlite":
         db.executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", rows)
     else:
-        db.executemany(f"INSERT INTO {table} (rowid, body, words) VALUES (?, ?, to_tsvector('simple', ?))",
-                       [(rowid, body, " ".join(WORD.findall(body))) for rowid, body in rows])
+        db.executemany(
+            f"INSERT INTO {table} (rowid, body, words) VALUES (?, ?, to_tsvector('simple', ?))",
+            [(rowid, body, " ".join(WORD.findall(body))) for rowid, body in rows],
+        )
 
 
 class ReadModels:
@@ -177,13 +190,17 @@ class ReadModels:
                     self._flush(db, facts, entities, stored)
                     empty = False  # what was flushed must be looked up
             self._flush(db, facts, entities, stored)
-            db.execute("INSERT INTO rm_position (name, position) VALUES ('log', ?) "
-                       "ON CONFLICT (name) DO UPDATE SET position=excluded.position", (position,))
+            db.execute(
+                "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
+                "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
+                (position,),
+            )
         return applied
 
     @staticmethod
-    def _flush(db: Database, facts: dict[str, FactState | None], entities: dict[str, EntityState | None],
-               stored: set[str]) -> None:
+    def _flush(
+        db: Database, facts: dict[str, FactState | None], entities: dict[str, EntityState | None], stored: set[str]
+    ) -> None:
         """Write the states folded so far (within the open transaction) and forget them: a later event of the
         same stream loads its state back from the table, as in any catch-up."""
         _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
@@ -218,12 +235,13 @@ class ReadModels:
 
     def facts_mentioning(self, entity_id: str, role: str, as_of: date | None = None) -> list[Fact]:
         """Facts naming the entity in that role; with `as_of`, only those with a source reported by then."""
-        query = ("SELECT f.state FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
-                 "WHERE m.entity_id=? AND m.role=?")
+        query = "SELECT f.state FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id WHERE m.entity_id=? AND m.role=?"
         params: list[object] = [entity_id, role]
         if as_of is not None:
-            query += (" AND EXISTS (SELECT 1 FROM rm_knowledge k WHERE k.fact_id = m.fact_id AND k.what='source' "
-                      "AND k.day <= ?)")
+            query += (
+                " AND EXISTS (SELECT 1 FROM rm_knowledge k WHERE k.fact_id = m.fact_id AND k.what='source' "
+                "AND k.day <= ?)"
+            )
             params.append(as_of.isoformat())
         rows = self.connection.execute(query + " ORDER BY f.id", params)
         return [FactState.model_validate_json(state).fact for (state,) in rows]
@@ -236,14 +254,18 @@ class ReadModels:
             "UNION SELECT fact_id FROM (SELECT fact_id FROM rm_office_days WHERE office=? AND last<? "
             "ORDER BY last DESC LIMIT ?) AS before "
             "UNION SELECT fact_id FROM (SELECT fact_id FROM rm_office_days WHERE office=? AND first>? "
-            "ORDER BY first LIMIT ?) AS after", (office, day, day, office, day, nearest, office, day, nearest))
+            "ORDER BY first LIMIT ?) AS after",
+            (office, day, day, office, day, nearest, office, day, nearest),
+        )
         return [state.fact for state in self.fact_states(sorted(row[0] for row in rows)).values()]
 
     def facts_changing_between(self, since: date, until: date) -> list[Fact]:
         """Facts whose knowledge view may differ between two knowledge dates (indexed by day)."""
         rows = self.connection.execute(
             "SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM rm_knowledge WHERE day > ? AND day <= ?) "
-            "ORDER BY id", (since.isoformat(), until.isoformat()))
+            "ORDER BY id",
+            (since.isoformat(), until.isoformat()),
+        )
         return [FactState.model_validate_json(state).fact for (state,) in rows]
 
     def facts_with_target(self, keys: set[str]) -> list[Fact]:
@@ -258,8 +280,11 @@ class ReadModels:
         found: list[Fact] = []
         for batch in chunks(sorted(keys), 500):
             marks = ",".join("?" * len(batch))
-            rows = self.connection.execute(f"SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM {table} "
-                                           f"WHERE key IN ({marks})) ORDER BY id", batch)
+            rows = self.connection.execute(
+                f"SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM {table} "
+                f"WHERE key IN ({marks})) ORDER BY id",
+                batch,
+            )
             found += [FactState.model_validate_json(state).fact for (state,) in rows]
         return found
 
@@ -273,24 +298,41 @@ class ReadModels:
         if not match:
             return [], set()
         entities = MATCHING[dialect].format(table="rm_entity_search")
-        entity_ids = {row[0] for row in self.connection.execute(
-            f"SELECT e.id FROM ({entities}) hits JOIN rm_entities e ON e.rowid = hits.rowid ORDER BY hits.r LIMIT ?",
-            (match, cap))}
-        recent = MATCHING[dialect].format(table="rm_fact_search") + \
-            f" ORDER BY rowid DESC LIMIT {RANKED}"  # a common word matches most facts: rank only the latest ones
-        ids = {row[0] for row in self.connection.execute(
-            f"SELECT f.id FROM ({recent}) hits JOIN rm_facts f ON f.rowid = hits.rowid ORDER BY hits.r LIMIT ?",
-            (match, cap))}
+        entity_ids = {
+            row[0]
+            for row in self.connection.execute(
+                f"SELECT e.id FROM ({entities}) hits JOIN rm_entities e ON e.rowid = hits.rowid "
+                "ORDER BY hits.r LIMIT ?",
+                (match, cap),
+            )
+        }
+        recent = (
+            MATCHING[dialect].format(table="rm_fact_search") + f" ORDER BY rowid DESC LIMIT {RANKED}"
+        )  # a common word matches most facts: rank only the latest ones
+        ids = {
+            row[0]
+            for row in self.connection.execute(
+                f"SELECT f.id FROM ({recent}) hits JOIN rm_facts f ON f.rowid = hits.rowid ORDER BY hits.r LIMIT ?",
+                (match, cap),
+            )
+        }
         for batch in chunks(sorted(entity_ids), 500):
             marks = ",".join("?" * len(batch))
-            ids.update(row[0] for row in self.connection.execute(
-                f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks}) LIMIT ?", (*batch, cap)))
+            ids.update(
+                row[0]
+                for row in self.connection.execute(
+                    f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks}) LIMIT ?", (*batch, cap)
+                )
+            )
         return [state.fact for state in self.fact_states(sorted(ids)).values()], entity_ids
 
     def entities_named(self, key: str, kind: str) -> list[EntityRecord]:
         """The entities of a kind that have this match key (of their id, name or an alias)."""
-        rows = self.connection.execute("SELECT e.state FROM rm_aliases a JOIN rm_entities e ON e.id = a.entity_id "
-                                       "WHERE a.key=? AND e.entity=? ORDER BY e.id", (key, kind))
+        rows = self.connection.execute(
+            "SELECT e.state FROM rm_aliases a JOIN rm_entities e ON e.id = a.entity_id "
+            "WHERE a.key=? AND e.entity=? ORDER BY e.id",
+            (key, kind),
+        )
         return [EntityState.model_validate_json(state).record for (state,) in rows]
 
     def entity_states(self) -> dict[str, EntityState]:
@@ -319,12 +361,13 @@ class ReadModels:
         queries = {table: f"SELECT * FROM {table}" for table in TABLES}  # (PostgreSQL's rowids differ by history)
         queries["rm_facts"] = "SELECT id, version, state FROM rm_facts"
         queries["rm_entities"] = "SELECT id, entity, name, version, state FROM rm_entities"
-        queries["rm_fact_search"] = ("SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f "
-                                     "ON f.rowid = s.rowid ORDER BY 1")
-        queries["rm_entity_search"] = ("SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e "
-                                       "ON e.rowid = s.rowid ORDER BY 1")
-        return {table: sorted(self.connection.execute(query).fetchall(), key=repr)
-                for table, query in queries.items()}
+        queries["rm_fact_search"] = (
+            "SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f ON f.rowid = s.rowid ORDER BY 1"
+        )
+        queries["rm_entity_search"] = (
+            "SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e ON e.rowid = s.rowid ORDER BY 1"
+        )
+        return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
 
 
 def _forget(db: Database) -> None:
@@ -348,9 +391,11 @@ def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> Non
     replaced = [(state.fact.id,) for state in states if state.fact.id in stored]
     for table in ("rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets", "rm_fulfils"):
         db.executemany(f"DELETE FROM {table} WHERE fact_id=?", replaced)
-    db.executemany("INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-                   "SET version=excluded.version, state=excluded.state",
-                   [(state.fact.id, state.version, state.model_dump_json()) for state in states])
+    db.executemany(
+        "INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET version=excluded.version, state=excluded.state",
+        [(state.fact.id, state.version, state.model_dump_json()) for state in states],
+    )
     rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
     db.executemany("DELETE FROM rm_fact_search WHERE rowid=?", [(rowids[fact_id],) for (fact_id,) in replaced])
     mentioned, office_days, days, search = [], [], [], []  # type: ignore[var-annotated]
@@ -393,7 +438,10 @@ def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
     if fact.retracted is not None:
         days.add((parse_edtf(fact.retracted.on).lower_or_min.isoformat(), "retraction"))
     if fact.kind == "target":
-        figures = [*fact.figures, *(Figure.model_validate(f) for s in fact.sources for f in s.differs.get("figures", ()))]
+        figures = [
+            *fact.figures,
+            *(Figure.model_validate(f) for s in fact.sources for f in s.differs.get("figures", ())),
+        ]
         deadlines = [parse_edtf(f.deadline).upper_or_max for f in figures if f.deadline]
         days.update(((day + timedelta(days=1)).isoformat(), "deadline") for day in deadlines if day < date.max)
     return days
@@ -403,9 +451,11 @@ def _write_entities(db: Database, states: list[EntityState], stored: set[str]) -
     """Upsert entity states and replace their alias and search rows."""
     replaced = [(state.record.id,) for state in states if state.record.id in stored]
     db.executemany("DELETE FROM rm_aliases WHERE entity_id=?", replaced)
-    db.executemany("INSERT INTO rm_entities (id, entity, name, version, state) VALUES (?, ?, ?, ?, ?) "
-                   "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state",
-                   [(s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json()) for s in states])
+    db.executemany(
+        "INSERT INTO rm_entities (id, entity, name, version, state) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state",
+        [(s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json()) for s in states],
+    )
     rowids = _rowids(db, "rm_entities", [state.record.id for state in states])
     db.executemany("DELETE FROM rm_entity_search WHERE rowid=?", [(rowids[i],) for (i,) in replaced])
     aliases, search = [], []

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from events.domain import EntityRecord
 from events.text import fold, match_key, quoted
+
 
 class Unresolved(Exception):
     """A reference that names no entity, or more than one; the message says which and suggests."""

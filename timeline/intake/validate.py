@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -12,8 +13,8 @@ from events.domain import EntityRecord
 from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
-from timeline.loader import Record
-from timeline.resolve import EntityIndex, Unresolved
+from timeline.intake.loader import Record
+from timeline.intake.resolve import EntityIndex, Unresolved
 
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "tuple", "literal", "constrained-str"}
 _REFERENCE_FIELDS = {"projects": "project", "partners": "organisation"}
@@ -25,8 +26,9 @@ class ValidInput:
     facts: tuple[Fact, ...]
 
 
-def validate(records: Iterable[Record], known: Iterable[EntityRecord] = (), known_targets: Iterable[str] = ()
-             ) -> ValidInput:
+def validate(
+    records: Iterable[Record], known: Iterable[EntityRecord] = (), known_targets: Iterable[str] = ()
+) -> ValidInput:
     """Resolved entities and facts, or InvalidInput listing every problem found."""
     problems: list[Problem] = []
     entity_inputs: list[tuple[Record, Any]] = []
@@ -126,8 +128,10 @@ def _message(item: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "value_error":
         return str(item["ctx"]["error"])
     if kind in {"float_type", "float_parsing"} and isinstance(value, str):
-        return (f"{quoted(value)} is text, not a number; write it as a number (e.g. 96.8 for '96,8', 3100 for '3.100') "
-                "and keep the source's spelling in as_written")
+        return (
+            f"{quoted(value)} is text, not a number; write it as a number (e.g. 96.8 for '96,8', 3100 for '3.100') "
+            "and keep the source's spelling in as_written"
+        )
     if kind == "string_pattern_mismatch" and item["loc"][-1] in {"id", "target", "fulfils"}:
         return f"{quoted(value)} is not a valid id; use lowercase letters, digits and '-' (e.g. north-hanoi-smart-city)"
     if isinstance(value, str):
@@ -168,8 +172,9 @@ def _resolve_entity(record: Record, entity: Any, index: EntityIndex, problems: l
     return EntityRecord(entity=kind, **values)
 
 
-def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[str],
-                  problems: list[Problem]) -> Fact | None:
+def _resolve_fact(
+    record: Record, fact: Fact, index: EntityIndex, targets: set[str], problems: list[Problem]
+) -> Fact | None:
     before = len(problems)
     values = _resolve_refs(record, fact.model_dump(include={"projects", "partners", "people"}), "", index, problems)
     if fact.fulfils and fact.fulfils not in targets:
@@ -181,14 +186,24 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
     for number, source in enumerate(fact.sources):
         same = first_of.setdefault(source.key(), number)
         if same != number:
-            problems.append(record.problem(f"the same source as sources[{same}] (outlet, language, reported and "
-                                           "url); merge them or give each its url", f"sources[{number}]"))
+            problems.append(
+                record.problem(
+                    f"the same source as sources[{same}] (outlet, language, reported and "
+                    "url); merge them or give each its url",
+                    f"sources[{number}]",
+                )
+            )
             continue
         where = f"sources[{number}].differs"
         unknown = sorted(set(source.differs) - set(STATED_FIELDS))
         if unknown:
-            problems.append(record.problem(f"cannot differ in {', '.join(map(_key, unknown))}; a source may state "
-                                           f"differently: {', '.join(STATED_FIELDS)}", where))
+            problems.append(
+                record.problem(
+                    f"cannot differ in {', '.join(map(_key, unknown))}; a source may state "
+                    f"differently: {', '.join(STATED_FIELDS)}",
+                    where,
+                )
+            )
             continue
         if not source.differs:
             sources.append(source)
@@ -203,8 +218,14 @@ def _resolve_fact(record: Record, fact: Fact, index: EntityIndex, targets: set[s
     if len(problems) > before:
         return None
     people = tuple(role.model_copy(update=resolved) for role, resolved in zip(fact.people, values["people"]))
-    return fact.model_copy(update={"projects": tuple(values["projects"]), "partners": tuple(values["partners"]),
-                                   "people": people, "sources": tuple(sources)})
+    return fact.model_copy(
+        update={
+            "projects": tuple(values["projects"]),
+            "partners": tuple(values["partners"]),
+            "people": people,
+            "sources": tuple(sources),
+        }
+    )
 
 
 def _reference_shaped(data: dict[str, Any]) -> dict[str, Any]:
@@ -215,14 +236,17 @@ def _reference_shaped(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(refs, list) and all(isinstance(ref, str) for ref in refs):
             shaped[field] = refs
     people = data.get("people")
-    if isinstance(people, list) and all(isinstance(p, dict) and isinstance(p.get("person"), str)
-                                        and isinstance(p.get("office", ""), (str, type(None))) for p in people):
+    if isinstance(people, list) and all(
+        isinstance(p, dict) and isinstance(p.get("person"), str) and isinstance(p.get("office", ""), (str, type(None)))
+        for p in people
+    ):
         shaped["people"] = [dict(p) for p in people]
     return shaped
 
 
-def _resolve_refs(record: Record, values: dict[str, Any], prefix: str, index: EntityIndex,
-                  problems: list[Problem]) -> dict[str, Any]:
+def _resolve_refs(
+    record: Record, values: dict[str, Any], prefix: str, index: EntityIndex, problems: list[Problem]
+) -> dict[str, Any]:
     def resolve(ref: str, kind: str, field: str) -> str:
         try:
             return index.resolve(ref, kind, "partner" if field.startswith("partners") else None)

@@ -5,8 +5,8 @@ Pure decisions, no IO: `plan(input, facts, entities)` returns the events per str
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from events.domain import (
     AliasAdded,
@@ -21,7 +21,7 @@ from events.domain import (
 )
 from events.inputs import CORRECTABLE_FIELDS, Fact
 from projections.facts import EntityState, FactState
-from timeline.validate import ValidInput
+from timeline.intake.validate import ValidInput
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,12 @@ class Plan:
         }
 
 
-def plan(valid: ValidInput, facts: Mapping[str, FactState], entities: Mapping[str, EntityState],
-         all_fact_ids: frozenset[str] | None = None) -> Plan:
+def plan(
+    valid: ValidInput,
+    facts: Mapping[str, FactState],
+    entities: Mapping[str, EntityState],
+    all_fact_ids: frozenset[str] | None = None,
+) -> Plan:
     """The events that bring the store in line with the input. Nothing is ever removed."""
     result = Plan()
     for record in valid.entities:
@@ -117,8 +121,14 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
     known = {source.key(): source for source in old.sources}
     fixed = tuple(s for s in fact.sources if s.key() in known and known[s.key()] != s)
     if changes or fixed:
-        events.append(FactCorrected(fact_id=fact.id, changes=fact.model_dump(include=set(changes)),
-                                    previous=old.model_dump(include=set(changes)), sources=fixed))
+        events.append(
+            FactCorrected(
+                fact_id=fact.id,
+                changes=fact.model_dump(include=set(changes)),
+                previous=old.model_dump(include=set(changes)),
+                sources=fixed,
+            )
+        )
         result.corrections += 1
     added = [SourceAdded(fact_id=fact.id, source=s) for s in fact.sources if s.key() not in known]
     events += added
@@ -126,14 +136,17 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
     keys = {source.key() for source in fact.sources}
     for source in old.sources:
         if source.key() not in keys:
-            result.warnings.append(f"fact '{fact.id}': source {source.outlet} ({source.reported}) is no longer in "
-                                   "the input; it is kept")
+            result.warnings.append(
+                f"fact '{fact.id}': source {source.outlet} ({source.reported}) is no longer in the input; it is kept"
+            )
     if fact.retracted is not None and fact.retracted != old.retracted:
         events.append(FactRetracted(fact_id=fact.id, retraction=fact.retracted))
         result.retractions += 1
     elif fact.retracted is None and old.retracted is not None:
-        result.warnings.append(f"fact '{fact.id}': retracted on {old.retracted.on}; a retraction is not undone by "
-                               "removing it from the input")
+        result.warnings.append(
+            f"fact '{fact.id}': retracted on {old.retracted.on}; a retraction is not undone by "
+            "removing it from the input"
+        )
     if events:
         result.changes.append(Change("fact", fact.id, state.version, tuple(events)))
     else:

@@ -9,16 +9,50 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from events.inputs import FACT_KINDS
 
-_SYLLABLES = ("Hà", "Nội", "Đông", "Anh", "Bắc", "Nam", "Thành", "Phố", "Cầu", "Đường", "Sắt", "Xanh", "Long",
-              "Biên", "Sông", "Hồng", "Yên", "Xá", "Quảng", "Châu", "Thủ", "Đô", "Việt", "Nhật", "Hàn", "Trung")
-_OUTLETS = (("VNA", "en"), ("Nhân Dân", "vi"), ("Tuổi Trẻ", "vi"), ("The Hanoi Times", "en"), ("VnExpress", "vi"),
-            ("Hà Nội Mới", "vi"), ("Vietnam News", "en"))
+_SYLLABLES = (
+    "Hà",
+    "Nội",
+    "Đông",
+    "Anh",
+    "Bắc",
+    "Nam",
+    "Thành",
+    "Phố",
+    "Cầu",
+    "Đường",
+    "Sắt",
+    "Xanh",
+    "Long",
+    "Biên",
+    "Sông",
+    "Hồng",
+    "Yên",
+    "Xá",
+    "Quảng",
+    "Châu",
+    "Thủ",
+    "Đô",
+    "Việt",
+    "Nhật",
+    "Hàn",
+    "Trung",
+)
+_OUTLETS = (
+    ("VNA", "en"),
+    ("Nhân Dân", "vi"),
+    ("Tuổi Trẻ", "vi"),
+    ("The Hanoi Times", "en"),
+    ("VnExpress", "vi"),
+    ("Hà Nội Mới", "vi"),
+    ("Vietnam News", "en"),
+)
 _KINDS = FACT_KINDS
 _KIND_WEIGHTS = (30, 12, 12, 12, 8, 12, 14)
 
@@ -59,16 +93,26 @@ def _entities(rng: random.Random, n: int) -> tuple[list[dict[str, Any]], dict[st
         for i in range(per_kind):
             entity_id = f"{kind[:3]}-{i:06d}"
             words = _name(rng, 3)
-            line: dict[str, Any] = {"entity": kind, "id": entity_id, "name": f"{words} {i}",
-                                    "aliases": [f"{kind} {words} {i}"]}
+            line: dict[str, Any] = {
+                "entity": kind,
+                "id": entity_id,
+                "name": f"{words} {i}",
+                "aliases": [f"{kind} {words} {i}"],
+            }
             if kind == "organisation":
                 line["kind"] = rng.choice(("company", "city", "country", "agency", "government"))
             lines.append(line)
             ids[kind].append(entity_id)
     for i in range(max(3, per_kind // 10)):
         office_id = f"off-{i:06d}"
-        lines.append({"entity": "office", "id": office_id, "name": f"Chủ tịch {_name(rng, 2)} {i}",
-                      "organisation": rng.choice(ids["organisation"])})
+        lines.append(
+            {
+                "entity": "office",
+                "id": office_id,
+                "name": f"Chủ tịch {_name(rng, 2)} {i}",
+                "organisation": rng.choice(ids["organisation"]),
+            }
+        )
         ids["office"].append(office_id)
     return lines, ids
 
@@ -79,7 +123,9 @@ def _facts(rng: random.Random, n: int, ids: dict[str, list[str]]) -> Iterator[di
         kind = rng.choices(_KINDS, _KIND_WEIGHTS)[0]
         year = rng.randint(1996, 2025)
         fact: dict[str, Any] = {
-            "id": f"fact-{i:07d}", "kind": kind, "occurred": _date(rng, year),
+            "id": f"fact-{i:07d}",
+            "kind": kind,
+            "occurred": _date(rng, year),
             "title": f"{kind.title()} {i} về {_name(rng, 4)}",
             "summary": f"Tóm tắt {i}: {_name(rng, 8)}.",
             "projects": rng.sample(ids["project"], rng.randint(1, 2)),
@@ -93,8 +139,14 @@ def _facts(rng: random.Random, n: int, ids: dict[str, list[str]]) -> Iterator[di
             if not restating:
                 targets.append(key)
             fact["target"] = key
-            fact["figures"] = [{"metric": "km", "value": float(rng.randint(10, 500)), "unit": "km",
-                                "deadline": f"{year + rng.randint(1, 10):04d}"}]
+            fact["figures"] = [
+                {
+                    "metric": "km",
+                    "value": float(rng.randint(10, 500)),
+                    "unit": "km",
+                    "deadline": f"{year + rng.randint(1, 10):04d}",
+                }
+            ]
         elif kind == "milestone" and targets and rng.random() < 0.3:
             fact["fulfils"] = rng.choice(targets)
         elif kind == "statistic":
@@ -102,10 +154,16 @@ def _facts(rng: random.Random, n: int, ids: dict[str, list[str]]) -> Iterator[di
         sources = []
         for k in range(rng.choices((1, 2, 3), (50, 35, 15))[0]):
             outlet, language = rng.choice(_OUTLETS)
-            sources.append({"outlet": outlet, "language": language,
-                            "reported": f"{min(year + rng.randint(0, 1), 2026):04d}-{rng.randint(1, 12):02d}-"
-                                        f"{rng.randint(1, 28):02d}",
-                            "url": f"https://news.example.vn/{i}/{k}", "quote": f"Trích dẫn {i}.{k}: {_name(rng, 6)}"})
+            sources.append(
+                {
+                    "outlet": outlet,
+                    "language": language,
+                    "reported": f"{min(year + rng.randint(0, 1), 2026):04d}-{rng.randint(1, 12):02d}-"
+                    f"{rng.randint(1, 28):02d}",
+                    "url": f"https://news.example.vn/{i}/{k}",
+                    "quote": f"Trích dẫn {i}.{k}: {_name(rng, 6)}",
+                }
+            )
         fact["sources"] = sources
         yield fact
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 
@@ -41,8 +42,12 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
             for key, _ in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
                     if key.value in seen:
-                        raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
-                                                                f"found duplicate key {key.value!r}", key.start_mark)
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping",
+                            node.start_mark,
+                            f"found duplicate key {key.value!r}",
+                            key.start_mark,
+                        )
                     seen.add(key.value)
         return super().construct_mapping(node, deep=deep)
 
@@ -50,8 +55,14 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 # libyaml's composer recurses in C: input nested ~20,000 levels deep overflows the C stack (a segfault). PyYAML's
 # composer (on libyaml's events) recurses in Python, where the depth is bounded and RecursionError is caught.
-for _name in ("get_single_node", "compose_document", "compose_node", "compose_scalar_node", "compose_sequence_node",
-              "compose_mapping_node"):
+for _name in (
+    "get_single_node",
+    "compose_document",
+    "compose_node",
+    "compose_scalar_node",
+    "compose_sequence_node",
+    "compose_mapping_node",
+):
     setattr(_Loader, _name, getattr(yaml.composer.Composer, _name))
 
 
@@ -174,16 +185,27 @@ def _jsonl(text: str, file: str) -> Iterator[Record]:
         try:
             data = _json(line)
         except (RecursionError, ValueError) as error:
-            message = (error.msg if isinstance(error, json.JSONDecodeError) else
-                       _value_message(error) if isinstance(error, ValueError) else "nested too deeply")
+            message = (
+                error.msg
+                if isinstance(error, json.JSONDecodeError)
+                else _value_message(error)
+                if isinstance(error, ValueError)
+                else "nested too deeply"
+            )
             bad.append(Problem(file, f"invalid JSON line: {message}", number))
             continue
         if isinstance(data, dict) and "entity" in data:
             kind = data["entity"]
             if kind not in ENTITY_KINDS:
                 shown = quoted(kind) if isinstance(kind, str) else clip(repr(kind), 60)
-                bad.append(Problem(file, f"unknown entity kind {shown}; expected one of "
-                                         f"{', '.join(ENTITY_KINDS)}", number, field="entity"))
+                bad.append(
+                    Problem(
+                        file,
+                        f"unknown entity kind {shown}; expected one of {', '.join(ENTITY_KINDS)}",
+                        number,
+                        field="entity",
+                    )
+                )
                 continue
             yield Record(kind, {k: v for k, v in data.items() if k != "entity"}, file, number)
         else:
@@ -230,8 +252,13 @@ def _document(data: Any, file: str, lines: Any) -> Iterator[Record]:
         yield from _section("fact", data, file, lines)
         return
     if not isinstance(data, dict):
-        raise _FileProblem(Problem(file, "expected a list of facts or a mapping of sections "
-                                         f"({', '.join(_SECTIONS)}), found {type(data).__name__}"))
+        raise _FileProblem(
+            Problem(
+                file,
+                "expected a list of facts or a mapping of sections "
+                f"({', '.join(_SECTIONS)}), found {type(data).__name__}",
+            )
+        )
     section_nodes = {}
     if isinstance(lines, yaml.MappingNode):
         section_nodes = {key.value: value for key, value in lines.value if isinstance(key, yaml.ScalarNode)}

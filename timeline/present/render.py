@@ -5,20 +5,20 @@ User text goes into `Text` objects, never into markup strings, so a title like "
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from events.inputs import FACT_KINDS, Source
+from events.inputs import FACT_KINDS
 from events.text import clip
-from timeline.ingest import Plan
-from projections.timeline import TimelineEntry, Window
-from timeline.service import CheckReport
-from timeline.views import (
+from projections.chronology import TimelineEntry, Window
+from timeline.intake.plan import Plan
+from timeline.present.labels import source_label
+from timeline.present.views import (
     DiffView,
     OfficeView,
     PartnerView,
@@ -29,21 +29,18 @@ from timeline.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.store import LoggedEvent
+from timeline.service import CheckReport
+from timeline.storage.log import LoggedEvent
 
 KIND_STYLES = {
-    "meeting": "cyan", "target": "magenta", "milestone": "green", "statistic": "blue",
-    "appointment": "yellow", "agreement": "bright_green", "announcement": "white",
+    "meeting": "cyan",
+    "target": "magenta",
+    "milestone": "green",
+    "statistic": "blue",
+    "appointment": "yellow",
+    "agreement": "bright_green",
+    "announcement": "white",
 }
-
-
-def canonical_json(value: Any) -> str:
-    """Sorted keys, two-space indent, UTF-8 text: the same data always gives the same bytes."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2)
-
-
-def source_label(source: Source) -> str:
-    return f"{source.outlet} ({source.language}, {source.reported})"
 
 
 def _known(as_of: date | None, window: Window = Window()) -> str:
@@ -101,8 +98,11 @@ def partner_history(view: PartnerView) -> RenderableType:
         return Group(heading, Text("No facts name this partner."))
     meetings = ", ".join(f"{year}: {n}" for year, n in history.meetings_per_year.items()) or "none"
     parts.append(Text(f"meetings per year: {meetings}"))
-    people = [f"{names.get(c.person, c.person)}" + (f" ({', '.join(names.get(o, o) for o in c.offices)})"
-                                                     if c.offices else "") for c in history.counterparts]
+    people = [
+        f"{names.get(c.person, c.person)}"
+        + (f" ({', '.join(names.get(o, o) for o in c.offices)})" if c.offices else "")
+        for c in history.counterparts
+    ]
     parts.append(Text("people: " + ("; ".join(people) or "none")))
     projects = ", ".join(f"{names.get(p, p)} ({n})" for p, n in history.projects.items()) or "none"
     parts.append(Text(f"projects: {projects}"))
@@ -113,8 +113,11 @@ def partner_history(view: PartnerView) -> RenderableType:
 def _figures(figures: Any) -> str:
     shown = []
     for f in figures:
-        value = "" if f.value is None else (f"{f.value[0]:g}–{f.value[1]:g}" if isinstance(f.value, tuple)
-                                            else f"{f.value:g}")
+        value = (
+            ""
+            if f.value is None
+            else (f"{f.value[0]:g}–{f.value[1]:g}" if isinstance(f.value, tuple) else f"{f.value:g}")
+        )
         text = " ".join(part for part in (f.metric + ":" if value else f.metric, value, f.unit or "") if part)
         if f.deadline:
             text += f" by {f.deadline}"
@@ -126,8 +129,9 @@ def _figures(figures: Any) -> str:
 
 def targets(view: TargetsView) -> RenderableType:
     scope = f" for {view.project.name}" if view.project else ""
-    heading = Text.assemble(("Targets", "bold"), f"{scope} — {_known(view.as_of)} (deadlines judged on "
-                                                  f"{view.judged_on.isoformat()})")
+    heading = Text.assemble(
+        ("Targets", "bold"), f"{scope} — {_known(view.as_of)} (deadlines judged on {view.judged_on.isoformat()})"
+    )
     if not view.tracks:
         return Group(heading, Text("No targets had been reported."))
     table = Table(show_header=True, header_style="bold", pad_edge=False, show_lines=True)
@@ -137,8 +141,12 @@ def targets(view: TargetsView) -> RenderableType:
     for track in view.tracks:
         lines = []
         for statement in track.statements:
-            lines.append(Text(f"{statement.stated}: {_figures(statement.figures)} — "
-                              f"{source_label(statement.source)} [{statement.fact}]"))
+            lines.append(
+                Text(
+                    f"{statement.stated}: {_figures(statement.figures)} — "
+                    f"{source_label(statement.source)} [{statement.fact}]"
+                )
+            )
         if track.revision:
             old, new = track.revision
             lines.append(Text(f"revised: {_figures(old.figures)} → {_figures(new.figures)}", style="yellow"))
@@ -168,8 +176,13 @@ def office(view: OfficeView) -> RenderableType:
         lines += [Text(f"On {day}: " + _tenure(t, names)) for t in answer.holders]
         return Group(*lines)
     if answer.before:
-        lines.append(Text(f"On {day} (inferred): {names.get(answer.before.person, answer.before.person)}, "
-                          f"the last holder attested before that date", style="yellow"))
+        lines.append(
+            Text(
+                f"On {day} (inferred): {names.get(answer.before.person, answer.before.person)}, "
+                f"the last holder attested before that date",
+                style="yellow",
+            )
+        )
         lines.append(Text("  last before: " + _tenure(answer.before, names)))
     else:
         lines.append(Text(f"On {day}: no holder attested on or before that date", style="yellow"))
@@ -180,9 +193,16 @@ def office(view: OfficeView) -> RenderableType:
 
 def person(view: PersonView) -> RenderableType:
     heading = Text.assemble((view.person.name, "bold"), f" — {_known(view.as_of)}")
-    offices = [Text("• " + view.names.get(t.office, t.office) + ": attested " +
-                    (str(t.first) if t.first == t.last else f"{t.first} … {t.last}") +
-                    f" (facts: {', '.join(t.facts)})") for t in view.offices]
+    offices = [
+        Text(
+            "• "
+            + view.names.get(t.office, t.office)
+            + ": attested "
+            + (str(t.first) if t.first == t.last else f"{t.first} … {t.last}")
+            + f" (facts: {', '.join(t.facts)})"
+        )
+        for t in view.offices
+    ]
     parts: list[RenderableType] = [heading, Text("offices:" if offices else "offices: none attested"), *offices]
     if view.entries:
         parts += [entries_table(view.entries, view.names), _count(view.entries)]
@@ -206,13 +226,25 @@ def search(view: SearchView) -> RenderableType:
 def diff(view: DiffView) -> RenderableType:
     d = view.diff
     scope = f" for {view.project.name}" if view.project else ""
-    lines: list[RenderableType] = [Text.assemble(("Knowledge diff", "bold"),
-                                                 f"{scope}: {d.since.isoformat()} → {d.until.isoformat()}")]
-    lines += [Text(f"+ reported: {v.fact.occurred} {v.fact.title} [{v.id}] — "
-                   + "; ".join(source_label(s) for s in v.fact.sources), style="green") for v in d.reported]
+    lines: list[RenderableType] = [
+        Text.assemble(("Knowledge diff", "bold"), f"{scope}: {d.since.isoformat()} → {d.until.isoformat()}")
+    ]
+    lines += [
+        Text(
+            f"+ reported: {v.fact.occurred} {v.fact.title} [{v.id}] — "
+            + "; ".join(source_label(s) for s in v.fact.sources),
+            style="green",
+        )
+        for v in d.reported
+    ]
     lines += [Text(f"+ source: [{fact}] {source_label(s)}") for fact, s in d.sources_added]
-    lines += [Text(f"~ changed: [{c.fact}] {c.field}: {_short(c.old)} → {_short(c.new)} per "
-                   f"{source_label(c.source)}", style="yellow") for c in d.changed]
+    lines += [
+        Text(
+            f"~ changed: [{c.fact}] {c.field}: {_short(c.old)} → {_short(c.new)} per {source_label(c.source)}",
+            style="yellow",
+        )
+        for c in d.changed
+    ]
     lines += [Text(f"- retracted: [{fact}] {reason}", style="red") for fact, reason in d.retracted]
     lines += [Text(f"= target {key}: {old or 'not yet stated'} → {new}") for key, old, new in d.targets]
     if len(lines) == 1:
@@ -227,8 +259,9 @@ def _cell(count: int) -> str:
 def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     """Two tables: facts per year by kind, and per partner per year; then what was counted and left out."""
     counts, names = view.stats, view.names
-    scope = "".join(f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner))
-                    if entity)
+    scope = "".join(
+        f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
+    )
     heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
     retracted = f"{counts.retracted} retracted fact{'s' if counts.retracted != 1 else ''} excluded"
     if not counts.facts:
@@ -239,10 +272,15 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     for name in ("Year", *kinds, "Total"):
         by_kind.add_column(name, justify="left" if name == "Year" else "right", no_wrap=True)
     for year, row in counts.by_kind.items():
-        by_kind.add_row(str(year), *(_cell(row.get(kind, 0)) for kind in kinds), str(sum(row.values())),
-                        end_section=year == years[-1])
-    by_kind.add_row("Total", *(str(sum(row.get(kind, 0) for row in counts.by_kind.values())) for kind in kinds),
-                    str(counts.facts))
+        by_kind.add_row(
+            str(year),
+            *(_cell(row.get(kind, 0)) for kind in kinds),
+            str(sum(row.values())),
+            end_section=year == years[-1],
+        )
+    by_kind.add_row(
+        "Total", *(str(sum(row.get(kind, 0) for row in counts.by_kind.values())) for kind in kinds), str(counts.facts)
+    )
     by_partner = Table(show_header=True, header_style="bold", pad_edge=False)
     by_partner.add_column("Partner")
     for name in (*map(str, years), "Total"):
@@ -250,23 +288,34 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     for partner in counts.partners:
         row = [counts.by_partner.get(year, {}).get(partner, 0) for year in years]
         by_partner.add_row(Text(names.get(partner, partner)), *map(_cell, row), str(sum(row)))
-    lines: list[RenderableType] = [heading, Text("By kind:"), by_kind,
-                                   Text("By partner (a fact counts once for each partner it names):"), by_partner,
-                                   Text(f"{counts.facts} fact{'s' if counts.facts != 1 else ''} counted; {retracted}."),
-                                   Text("A fact counts in the year it occurred (its start, or its end when the start "
-                                        "is open).")]
+    lines: list[RenderableType] = [
+        heading,
+        Text("By kind:"),
+        by_kind,
+        Text("By partner (a fact counts once for each partner it names):"),
+        by_partner,
+        Text(f"{counts.facts} fact{'s' if counts.facts != 1 else ''} counted; {retracted}."),
+        Text("A fact counts in the year it occurred (its start, or its end when the start is open)."),
+    ]
     if plot:
         lines.append(Text(f"Plot written to {plot}."))
     return Group(*lines)
+
 
 def verify_report(report: VerifyReport) -> RenderableType:
     if report.ok:
         return Text(f"OK: the read models equal a rebuild from the log (position {report.position}).")
     shown = report.differences[:50]
     more = len(report.differences) - len(shown)
-    return Group(Text(f"MISMATCH: {len(report.differences)} read-model rows differ from a rebuild "
-                      f"(position {report.position}); run `timeline rebuild`.", style="red"),
-                 *[Text("  " + line) for line in shown], *([Text(f"  … and {more} more")] if more else []))
+    return Group(
+        Text(
+            f"MISMATCH: {len(report.differences)} read-model rows differ from a rebuild "
+            f"(position {report.position}); run `timeline rebuild`.",
+            style="red",
+        ),
+        *[Text("  " + line) for line in shown],
+        *([Text(f"  … and {more} more")] if more else []),
+    )
 
 
 def _short(value: Any) -> str:
@@ -279,15 +328,24 @@ def _short(value: Any) -> str:
 
 def ingest_summary(plan: Plan, db: str) -> RenderableType:
     summary = plan.summary()
-    lines = [Text(f"{db}: appended {summary['appended']} events — {plan.new_facts} new facts, "
-                  f"{plan.sources_added} sources added, {plan.corrections} corrections, "
-                  f"{plan.retractions} retractions, {plan.unchanged} unchanged; "
-                  f"{plan.new_entities} new entities, {plan.entity_changes} entities changed.")]
+    lines = [
+        Text(
+            f"{db}: appended {summary['appended']} events — {plan.new_facts} new facts, "
+            f"{plan.sources_added} sources added, {plan.corrections} corrections, "
+            f"{plan.retractions} retractions, {plan.unchanged} unchanged; "
+            f"{plan.new_entities} new entities, {plan.entity_changes} entities changed."
+        )
+    ]
     lines += [Text(f"warning: {w}", style="yellow") for w in plan.warnings]
     if plan.missing:
         shown = ", ".join(plan.missing[:5]) + (" …" if len(plan.missing) > 5 else "")
-        lines.append(Text(f"warning: {len(plan.missing)} facts in the store are not in this input "
-                          f"(kept; retract with `retracted:`): {shown}", style="yellow"))
+        lines.append(
+            Text(
+                f"warning: {len(plan.missing)} facts in the store are not in this input "
+                f"(kept; retract with `retracted:`): {shown}",
+                style="yellow",
+            )
+        )
     return Group(*lines)
 
 
@@ -343,27 +401,49 @@ def event_json(logged: LoggedEvent) -> dict[str, Any]:
 def bench_report(figures: dict[str, Any]) -> RenderableType:
     """The benchmark's figures, with the three ratios first."""
     ingest, rebuild, startup = figures["ingest"], figures["rebuild"], figures["startup"]
-    summary = Table(show_header=True, header_style="bold", pad_edge=False,
-                    title=f"{figures['facts']:,} facts, {figures['events']:,} events, store "
-                          f"{figures['store_mib']:.1f} MiB")
+    summary = Table(
+        show_header=True,
+        header_style="bold",
+        pad_edge=False,
+        title=f"{figures['facts']:,} facts, {figures['events']:,} events, store {figures['store_mib']:.1f} MiB",
+    )
     for name in ("measure", "engine", "limit", "ratio", "target"):
         summary.add_column(name, justify="left" if name == "measure" else "right")
-    summary.add_row("ingest (events/s)", f"{ingest['events_per_s']:,.0f}",
-                    f"{figures['raw_insert']['rows_per_s']:,.0f}", f"{figures['ingest_ratio']:.3f}", "≥ 0.1")
-    summary.add_row("rebuild (s)", f"{rebuild['seconds']:.2f}", f"{figures['raw_read_decode']['seconds']:.2f}",
-                    f"{figures['rebuild_ratio']:.1f}", "≤ 4")
-    summary.add_row("start-up, --help (s)", f"{startup['timeline_help_s']:.3f}", f"{startup['python_pass_s']:.3f}",
-                    f"{startup['ratio']:.1f}", "≤ 4")
+    summary.add_row(
+        "ingest (events/s)",
+        f"{ingest['events_per_s']:,.0f}",
+        f"{figures['raw_insert']['rows_per_s']:,.0f}",
+        f"{figures['ingest_ratio']:.3f}",
+        "≥ 0.1",
+    )
+    summary.add_row(
+        "rebuild (s)",
+        f"{rebuild['seconds']:.2f}",
+        f"{figures['raw_read_decode']['seconds']:.2f}",
+        f"{figures['rebuild_ratio']:.1f}",
+        "≤ 4",
+    )
+    summary.add_row(
+        "start-up, --help (s)",
+        f"{startup['timeline_help_s']:.3f}",
+        f"{startup['python_pass_s']:.3f}",
+        f"{startup['ratio']:.1f}",
+        "≤ 4",
+    )
     summary.add_row("ingest facts/s", f"{ingest['facts_per_s']:,.0f}", "", "", "")
-    summary.add_row("re-ingest with corrections (s)", f"{figures['reingest_with_corrections']['seconds']:.2f}",
-                    "", "", "")
-    summary.add_row("peak memory ingest / rebuild (MiB)", f"{ingest['peak_mib']:.0f} / {rebuild['peak_mib']:.0f}",
-                    "", "", "< 2048")
+    summary.add_row(
+        "re-ingest with corrections (s)", f"{figures['reingest_with_corrections']['seconds']:.2f}", "", "", ""
+    )
+    summary.add_row(
+        "peak memory ingest / rebuild (MiB)", f"{ingest['peak_mib']:.0f} / {rebuild['peak_mib']:.0f}", "", "", "< 2048"
+    )
     latency = Table(show_header=True, header_style="bold", pad_edge=False, title="query latency (ms)")
     for name in ("query", "p50", "p95"):
         latency.add_column(name, justify="left" if name == "query" else "right")
-    for name, figure in {**figures["queries_warm"], "CLI project --json (end to end)":
-                         figures["cli_project_json"]}.items():
+    for name, figure in {
+        **figures["queries_warm"],
+        "CLI project --json (end to end)": figures["cli_project_json"],
+    }.items():
         latency.add_row(name, f"{figure['p50_ms']:.1f}", f"{figure['p95_ms']:.1f}")
     return Group(summary, latency)
 

@@ -19,7 +19,7 @@ from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from timeline.errors import InvalidOption  # noqa: E402
-from timeline.views import StatsView  # noqa: E402
+from timeline.present.views import StatsView  # noqa: E402
 
 FORMATS = {".svg": "svg", ".png": "png"}
 METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
@@ -45,8 +45,13 @@ def draw(view: StatsView) -> Figure:
     colours = matplotlib.colormaps["tab20"]
     for i, partner in enumerate(stats.partners):
         heights = [stats.by_partner[year].get(partner, 0) for year in years]
-        counts.bar([str(year) for year in years], heights, bottom=bottom, label=names.get(partner, partner),
-                   color=colours(i % 20))
+        counts.bar(
+            [str(year) for year in years],
+            heights,
+            bottom=bottom,
+            label=names.get(partner, partner),
+            color=colours(i % 20),
+        )
         bottom = [b + h for b, h in zip(bottom, heights)]
     counts.set_title(f"Facts per year per partner — {_known(view)}")
     counts.set_ylabel("facts naming the partner")
@@ -56,11 +61,18 @@ def draw(view: StatsView) -> Figure:
         counts.text(0.5, 0.5, "No facts name a partner", ha="center", va="center", transform=counts.transAxes)
     for key, values in stats.targets.items():
         unit = next((v.unit for v in values if v.unit), None)
-        line, = targets.plot([v.known for v in values], [v.value for v in values], marker="o",
-                             label=f"{key} ({unit})" if unit else key)
+        (line,) = targets.plot(
+            [v.known for v in values], [v.value for v in values], marker="o", label=f"{key} ({unit})" if unit else key
+        )
         for v in values:
-            targets.annotate(f"{v.value:g} {v.unit or ''}".strip(), (v.known, v.value), textcoords="offset points",
-                             xytext=(6, 4), fontsize=8, color=line.get_color())
+            targets.annotate(
+                f"{v.value:g} {v.unit or ''}".strip(),
+                (v.known, v.value),
+                textcoords="offset points",
+                xytext=(6, 4),
+                fontsize=8,
+                color=line.get_color(),
+            )
     targets.set_title(f"Target values over their restatements — {_known(view)}")
     targets.set_xlabel("knowledge date (from which the record stated the value)")
     targets.set_ylabel("value")

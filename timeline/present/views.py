@@ -8,13 +8,13 @@ from typing import Any
 
 from events.domain import EntityRecord
 from events.inputs import Fact
+from projections.chronology import TimelineEntry, Window, entry_json, source_json
 from projections.diff import KnowledgeDiff
 from projections.knowledge import FactView
 from projections.offices import Answer, Tenure
 from projections.partners import PartnerHistory
 from projections.stats import Stats
 from projections.targets import Statement, TargetTrack
-from projections.timeline import TimelineEntry, Window, entry_json, source_json
 
 
 def _day(value: date | None) -> str | None:
@@ -61,9 +61,11 @@ class PartnerView:
             "entries": [entry_json(entry, self.names) for entry in history.entries],
             "meetings_per_year": history.meetings_per_year,
             "counterparts": [
-                {"person": {"id": c.person, "name": self.names.get(c.person, c.person)},
-                 "offices": [{"id": o, "name": self.names.get(o, o)} for o in c.offices],
-                 "facts": list(c.facts)}
+                {
+                    "person": {"id": c.person, "name": self.names.get(c.person, c.person)},
+                    "offices": [{"id": o, "name": self.names.get(o, o)} for o in c.offices],
+                    "facts": list(c.facts),
+                }
                 for c in history.counterparts
             ],
             "projects": [{"id": p, "name": self.names.get(p, p), "facts": n} for p, n in history.projects.items()],
@@ -97,8 +99,11 @@ class TargetsView:
                     "state": track.state,
                     "deadline": track.deadline,
                     "set_by": statement_json(track.set_by),
-                    "revised": ({"from": statement_json(track.revision[0]), "to": statement_json(track.revision[1])}
-                                if track.revision else None),
+                    "revised": (
+                        {"from": statement_json(track.revision[0]), "to": statement_json(track.revision[1])}
+                        if track.revision
+                        else None
+                    ),
                     "met_by": {"fact": track.met_by[0], "occurred": track.met_by[1]} if track.met_by else None,
                     "statements": [statement_json(s) for s in track.statements],
                 }
@@ -131,13 +136,15 @@ class OfficeView:
             data["holders"] = [tenure_json(t, self.names) for t in self.holders]
             return data
         answer = self.answer
-        data.update({
-            "on": _day(answer.on),
-            "inferred": answer.inferred,
-            "holders": [tenure_json(t, self.names) for t in answer.holders],
-            "last_before": tenure_json(answer.before, self.names) if answer.before else None,
-            "first_after": tenure_json(answer.after, self.names) if answer.after else None,
-        })
+        data.update(
+            {
+                "on": _day(answer.on),
+                "inferred": answer.inferred,
+                "holders": [tenure_json(t, self.names) for t in answer.holders],
+                "last_before": tenure_json(answer.before, self.names) if answer.before else None,
+                "first_after": tenure_json(answer.after, self.names) if answer.after else None,
+            }
+        )
         return data
 
 
@@ -175,8 +182,14 @@ class SearchView:
             "query": self.query,
             "as_of": _day(self.as_of),
             "hits": [
-                {"rank": rank, "fact": hit.view.id, "title": hit.view.fact.title, "kind": hit.view.fact.kind,
-                 "occurred": hit.view.fact.occurred, "snippet": hit.snippet}
+                {
+                    "rank": rank,
+                    "fact": hit.view.id,
+                    "title": hit.view.fact.title,
+                    "kind": hit.view.fact.kind,
+                    "occurred": hit.view.fact.occurred,
+                    "snippet": hit.snippet,
+                }
                 for rank, hit in enumerate(self.hits, start=1)
             ],
         }
@@ -193,11 +206,20 @@ class DiffView:
             "from": _day(diff.since),
             "to": _day(diff.until),
             "project": _ref(self.project) if self.project else None,
-            "reported": [{"fact": v.id, "title": v.fact.title, "occurred": v.fact.occurred,
-                          "sources": [source_json(s) for s in v.fact.sources]} for v in diff.reported],
+            "reported": [
+                {
+                    "fact": v.id,
+                    "title": v.fact.title,
+                    "occurred": v.fact.occurred,
+                    "sources": [source_json(s) for s in v.fact.sources],
+                }
+                for v in diff.reported
+            ],
             "sources_added": [{"fact": fact, "source": source_json(s)} for fact, s in diff.sources_added],
-            "changed": [{"fact": c.fact, "field": c.field, "from": c.old, "to": c.new,
-                         "source": source_json(c.source)} for c in diff.changed],
+            "changed": [
+                {"fact": c.fact, "field": c.field, "from": c.old, "to": c.new, "source": source_json(c.source)}
+                for c in diff.changed
+            ],
             "retracted": [{"fact": fact, "reason": reason} for fact, reason in diff.retracted],
             "targets": [{"key": key, "from": old, "to": new} for key, old, new in diff.targets],
         }
@@ -253,6 +275,8 @@ class StatsView:
             "per_year_by_kind": {str(year): counts for year, counts in stats.by_kind.items()},
             "per_year_by_partner": {str(year): counts for year, counts in stats.by_partner.items()},
             "partners": {partner: self.names.get(partner, partner) for partner in stats.partners},
-            "targets": {key: [{"known": _day(v.known), "value": v.value, "unit": v.unit, "fact": v.fact}
-                              for v in values] for key, values in stats.targets.items()},
+            "targets": {
+                key: [{"known": _day(v.known), "value": v.value, "unit": v.unit, "fact": v.fact} for v in values]
+                for key, values in stats.targets.items()
+            },
         }

@@ -16,9 +16,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 QUERY_RUNS = 200
 CLI_RUNS = 20
@@ -27,8 +28,9 @@ STARTUP_RUNS = 10
 
 def _child(*args: str) -> dict[str, Any]:
     """Run one phase in a fresh interpreter; it prints its figures as JSON."""
-    done = subprocess.run([sys.executable, "-m", "timeline.bench", *args], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline.dev.bench", *args], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -59,12 +61,14 @@ def phase(name: str, db: str, extra: str) -> dict[str, Any]:
             count = store.rebuild()
     elif name == "raw-insert":
         with sqlite3.connect(db) as source:
-            rows = source.execute("SELECT originator_id, originator_version, topic, state FROM stored_events "
-                                  "ORDER BY rowid").fetchall()
+            rows = source.execute(
+                "SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
+            ).fetchall()
         start = time.perf_counter()
         raw = sqlite3.connect(extra)
-        raw.execute("CREATE TABLE events (stream TEXT, version INTEGER, topic TEXT, state BLOB, "
-                    "PRIMARY KEY (stream, version))")
+        raw.execute(
+            "CREATE TABLE events (stream TEXT, version INTEGER, topic TEXT, state BLOB, PRIMARY KEY (stream, version))"
+        )
         with raw:
             raw.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", rows)
         raw.close()
@@ -81,8 +85,10 @@ def phase(name: str, db: str, extra: str) -> dict[str, Any]:
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"p50_ms": statistics.median(ordered) * 1000,
-            "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000}
+    return {
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p95_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000,
+    }
 
 
 def _time(call: Callable[[], Any], runs: int) -> dict[str, float]:
@@ -129,7 +135,7 @@ def _command_seconds(command: list[str], runs: int) -> list[float]:
 
 def run(facts: int, seed: int = 7, keep: Path | None = None) -> dict[str, Any]:
     """Every figure for a corpus of `facts` facts, with the three ratios."""
-    from timeline.corpus import generate
+    from timeline.dev.corpus import generate
 
     work = Path(tempfile.mkdtemp(prefix="timeline-bench-")) if keep is None else keep
     try:
@@ -151,8 +157,12 @@ def run(facts: int, seed: int = 7, keep: Path | None = None) -> dict[str, Any]:
         return {
             "facts": facts,
             "events": raw_insert["rows"],
-            "ingest": {"seconds": ingest["seconds"], "facts_per_s": facts / ingest["seconds"],
-                       "events_per_s": engine_rate, "peak_mib": ingest["peak_mib"]},
+            "ingest": {
+                "seconds": ingest["seconds"],
+                "facts_per_s": facts / ingest["seconds"],
+                "events_per_s": engine_rate,
+                "peak_mib": ingest["peak_mib"],
+            },
             "reingest_with_corrections": {"seconds": reingest["seconds"], "events": reingest["rows"]},
             "raw_insert": {"seconds": raw_insert["seconds"], "rows_per_s": raw_rate},
             "ingest_ratio": engine_rate / raw_rate,
