@@ -3,8 +3,8 @@ and by `pytest tests/test_draft.py -s`).
 
 A drafted fact *matches* a recorded fact when its `occurred` is one the analyst accepts and its quote overlaps
 one of the recorded quotes (one contains the other: the same passage). `../P` counts as `P` when P is the real
-publication day (both say "as of the day it was reported"), and for a statistic `../X` counts as `X`. Each recorded fact absorbs one draft: a second draft
-of the same fact is noise (one event, one fact).
+publication day (both say "as of the day it was reported"), and for a statistic `../X` counts as `X`. Each
+recorded fact absorbs one draft: a second draft of the same fact is noise (one event, one fact).
 
 recall = matched recorded non-target facts / recorded non-target facts
 noise  = drafts matching no recorded fact (targets included) / drafts
@@ -46,6 +46,7 @@ def _list(value: Any) -> list[str]:
 
 def _same_day(drafted: str, accepted: list[str], reported: str | None, statistic: bool) -> bool:
     """`../P` is `P` for the publication day P; for a statistic, "true by X" is "as of X"."""
+
     def norm(value: str) -> str:
         return value[3:] if value.startswith("../") and (statistic or value == f"../{reported}") else value
 
@@ -73,9 +74,11 @@ def score(name: str, records: list[Any]) -> Score:
     for d in result.facts:
         hit = None
         for i, f in enumerate(facts):
-            if not taken[i] and _same_day(d.occurred, _list(f["occurred"]), reported,
-                                                               "statistic" in (f["kind"], d.kind)) and \
-                    _overlaps(d.quote, _list(f["quote"])):
+            if (
+                not taken[i]
+                and _same_day(d.occurred, _list(f["occurred"]), reported, "statistic" in (f["kind"], d.kind))
+                and _overlaps(d.quote, _list(f["quote"]))
+            ):
                 hit = i
                 break
         if hit is None:

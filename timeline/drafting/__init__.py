@@ -9,11 +9,28 @@ from timeline.drafting.facts import Draft, DraftFact, DraftFigure, draft
 from timeline.drafting.language import guess_language
 from timeline.drafting.numbers import Number, find_numbers
 from timeline.drafting.outlets import outlet_for
+from timeline.drafting.output import to_yaml
 from timeline.drafting.page import Page, Sentence, split_page
 from timeline.drafting.stamps import UNKNOWN_YEAR, Published, publication
 from timeline.drafting.twins import find_twins
-from timeline.drafting.output import to_yaml
 
-__all__ = ["UNKNOWN_YEAR", "Draft", "DraftFact", "DraftFigure", "Found", "Number", "Page", "Published", "Sentence",
-           "draft", "find_dates", "find_numbers", "find_twins", "guess_language", "outlet_for", "publication",
-           "split_page", "to_yaml"]
+__all__ = [
+    "UNKNOWN_YEAR",
+    "Draft",
+    "DraftFact",
+    "DraftFigure",
+    "Found",
+    "Number",
+    "Page",
+    "Published",
+    "Sentence",
+    "draft",
+    "find_dates",
+    "find_numbers",
+    "find_twins",
+    "guess_language",
+    "outlet_for",
+    "publication",
+    "split_page",
+    "to_yaml",
+]

@@ -5,9 +5,9 @@ not give stays XXXX."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from timeline.drafting.stamps import MONTH, MONTHS, UNKNOWN_YEAR, Published
 
@@ -94,8 +94,13 @@ def _quarter(m: re.Match[str], ctx: Context) -> Found | None:
     if not q:
         return None
     y, first = int(m["y"]), 3 * q - 2
-    return Found(f"{y:04d}-{first:02d}/{y:04d}-{first + 2:02d}", "horizon", m.group(0).strip(),
-                 "a quarter: its three months", "stated")
+    return Found(
+        f"{y:04d}-{first:02d}/{y:04d}-{first + 2:02d}",
+        "horizon",
+        m.group(0).strip(),
+        "a quarter: its three months",
+        "stated",
+    )
 
 
 def _vision(m: re.Match[str], ctx: Context) -> Found | None:
@@ -125,8 +130,11 @@ def _dm(m: re.Match[str], ctx: Context) -> Found | None:
 
 def _month_year(m: re.Match[str], ctx: Context) -> Found | None:
     month = int(m[1]) if m[1].isdigit() else MONTHS[m[1].lower()]
-    return Found(f"{int(m[2]):04d}-{month:02d}", "event", m.group(0).strip(), "month and year as written",
-                 "stated") if 1 <= month <= 12 else None
+    return (
+        Found(f"{int(m[2]):04d}-{month:02d}", "event", m.group(0).strip(), "month and year as written", "stated")
+        if 1 <= month <= 12
+        else None
+    )
 
 
 def _en_mdy(m: re.Match[str], ctx: Context) -> Found | None:
@@ -146,22 +154,40 @@ def _year(m: re.Match[str], ctx: Context) -> Found | None:
 
 def _span(m: re.Match[str], ctx: Context) -> Found | None:
     a, b = int(m[1]), int(m[2])
-    return Found(f"{a:04d}/{b:04d}", "year", m.group(0).strip(), "a span of years as written", "stated") \
-        if 1900 <= a < b <= 2100 else None
+    return (
+        Found(f"{a:04d}/{b:04d}", "year", m.group(0).strip(), "a span of years as written", "stated")
+        if 1900 <= a < b <= 2100
+        else None
+    )
 
 
 def _so_far(m: re.Match[str], ctx: Context) -> Found | None:
     day = ctx.anchor.isoformat() if ctx.anchor else ctx.pub.edtf or UNKNOWN_YEAR
-    return Found(f"../{day}", "bound", m.group(0).strip(), "no date of its own: bounded as true by the day it was "
-                 "stated", "inferred" if ctx.pub.edtf else "unresolved")
+    return Found(
+        f"../{day}",
+        "bound",
+        m.group(0).strip(),
+        "no date of its own: bounded as true by the day it was stated",
+        "inferred" if ctx.pub.edtf else "unresolved",
+    )
 
 
 def _relative_day(m: re.Match[str], ctx: Context, back: int, what: str) -> Found:
     if ctx.pub.day:
-        return Found((ctx.pub.day - timedelta(days=back)).isoformat(), "event", m.group(0).strip(),
-                     f"{what}, counted from the publication day", "inferred")
-    return Found(f"{_year_text(ctx.year)}-XX-XX" if ctx.year else UNKNOWN_YEAR, "event", m.group(0).strip(),
-                 f"{what} but the publication day is not known", "unresolved")
+        return Found(
+            (ctx.pub.day - timedelta(days=back)).isoformat(),
+            "event",
+            m.group(0).strip(),
+            f"{what}, counted from the publication day",
+            "inferred",
+        )
+    return Found(
+        f"{_year_text(ctx.year)}-XX-XX" if ctx.year else UNKNOWN_YEAR,
+        "event",
+        m.group(0).strip(),
+        f"{what} but the publication day is not known",
+        "unresolved",
+    )
 
 
 def _bracketed(m: re.Match[str], ctx: Context) -> Found | None:
@@ -176,8 +202,9 @@ def _bracketed(m: re.Match[str], ctx: Context) -> Found | None:
 def _today(m: re.Match[str], ctx: Context) -> Found | None:
     written = m.group(0).lower()
     if ("cùng ngày" in written or "same day" in written) and ctx.anchor:
-        return Found(ctx.anchor.isoformat(), "event", m.group(0).strip(), "the same day as the date named before it",
-                     "inferred")
+        return Found(
+            ctx.anchor.isoformat(), "event", m.group(0).strip(), "the same day as the date named before it", "inferred"
+        )
     return _relative_day(m, ctx, 0, "'today'")
 
 
@@ -187,36 +214,57 @@ def _yesterday(m: re.Match[str], ctx: Context) -> Found | None:
 
 def _weekday(m: re.Match[str], ctx: Context) -> Found | None:
     name = m[1].lower()
-    index = _WEEKDAYS.index(name) if name in _WEEKDAYS else 6 if "nhật" in name else \
-        _VI_WEEKDAYS[name.split()[-1]]
+    index = _WEEKDAYS.index(name) if name in _WEEKDAYS else 6 if "nhật" in name else _VI_WEEKDAYS[name.split()[-1]]
     if not ctx.pub.day:
-        return Found(UNKNOWN_YEAR, "event", m.group(0).strip(), "a weekday but the publication day is not known",
-                     "unresolved")
+        return Found(
+            UNKNOWN_YEAR, "event", m.group(0).strip(), "a weekday but the publication day is not known", "unresolved"
+        )
     back = (ctx.pub.day.weekday() - index) % 7
-    return Found((ctx.pub.day - timedelta(days=back)).isoformat(), "event", m.group(0).strip(),
-                 "the last such weekday on or before the publication day", "inferred")
+    return Found(
+        (ctx.pub.day - timedelta(days=back)).isoformat(),
+        "event",
+        m.group(0).strip(),
+        "the last such weekday on or before the publication day",
+        "inferred",
+    )
 
 
 def _rel_year(m: re.Match[str], ctx: Context) -> Found | None:
     delta = 1 if m[1] else 0 if m[2] else -1
     if ctx.year:
-        return Found(f"{ctx.year + delta:04d}", "relyear", m.group(0).strip(),
-                     f"relative year from the publication year {ctx.year}", "inferred")
-    return Found(UNKNOWN_YEAR, "relyear", m.group(0).strip(), "relative year but the publication year is not known",
-                 "unresolved")
+        return Found(
+            f"{ctx.year + delta:04d}",
+            "relyear",
+            m.group(0).strip(),
+            f"relative year from the publication year {ctx.year}",
+            "inferred",
+        )
+    return Found(
+        UNKNOWN_YEAR, "relyear", m.group(0).strip(), "relative year but the publication year is not known", "unresolved"
+    )
 
 
 _I = re.IGNORECASE
 _VI_DM_BARE = re.compile(r"(?<![\d,./\w-])(\d{1,2})/(\d{1,2})(?![\d/,])")
 _DAY_WORD = r"(?:\b[Nn]gày|\b[Ss]áng|\b[Cc]hiều|\b[Tt]ối|\b[Tt]rưa|\b[Đđ]êm|\b[Hh]ôm)"
 RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (re.compile(r"(?:\btừ\s+)?(?:ngày\s+)?(\d{1,2})\s*(?:[-–]|đến|tới)\s*(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})"
-                r"(?:[/.-](\d{4}))?(?![\d/])", _I), _vi_range),
+    (
+        re.compile(
+            r"(?:\btừ\s+)?(?:ngày\s+)?(\d{1,2})\s*(?:[-–]|đến|tới)\s*(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})"
+            r"(?:[/.-](\d{4}))?(?![\d/])",
+            _I,
+        ),
+        _vi_range,
+    ),
     (re.compile(MONTH + r"\s+(\d{1,2})\s*(?:[-–]|to|and)\s*(\d{1,2})(?:,?\s*(\d{4}))?\b"), _en_range),
     (re.compile(r"\b(?:hôm qua|hôm nay|yesterday|today)\s*[\(\[](?P<inner>[^\)\]]{3,20})[\)\]]", _I), _bracketed),
     (re.compile(r"\bquý\s+(?P<q>IV|III|II|I|[1-4])\s*(?:/|năm\s+)(?P<y>\d{4})(?P<qw>)", _I), _quarter),
-    (re.compile(r"\b(?:Q(?P<q>[1-4])\s*(?:of\s+)?|(?P<qw>first|second|third|fourth)\s+quarter\s+of\s+)(?P<y>\d{4})",
-                _I), _quarter),
+    (
+        re.compile(
+            r"\b(?:Q(?P<q>[1-4])\s*(?:of\s+)?|(?P<qw>first|second|third|fourth)\s+quarter\s+of\s+)(?P<y>\d{4})", _I
+        ),
+        _quarter,
+    ),
     (re.compile(r"\btầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(\d{4})", _I), _vision),
     (re.compile(r"\b(?:with\s+a\s+)?vision\s+(?:to|until|for)\s+(\d{4})", _I), _vision),
     (re.compile(r"\b(?:giai đoạn|thời kỳ|period|từ năm|from)\s+(\d{4})\s*(?:[-–]|đến|to)\s*(\d{4})\b", _I), _span),
@@ -232,15 +280,25 @@ RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"\bnăm\s+(\d{4})\b", _I), _year),
     (re.compile(r"\b(?:in|during|since|of)\s+(\d{4})\b", _I), _year),
     (re.compile(r"\b(?:đến nay|tới nay|hiện nay|hiện có|hiện đã)\b", _I), _so_far),
-    (re.compile(r"\b(?:so far|to date|currently|now has|now boasts|newly appointed|new(?:ly)? (?:appointed|elected))\b",
-                _I), _so_far),
+    (
+        re.compile(
+            r"\b(?:so far|to date|currently|now has|now boasts|newly appointed|new(?:ly)? (?:appointed|elected))\b", _I
+        ),
+        _so_far,
+    ),
     (re.compile(r"\b(?:ngày\s+)?hôm nay\b|\bcùng ngày\b", _I), _today),
     (re.compile(r"\btoday\b|\bon the same day\b|\bthe same day\b", _I), _today),
     (re.compile(r"\byesterday\b|\bhôm qua\b", _I), _yesterday),
     (re.compile(r"\b(?:on|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", _I), _weekday),
     (re.compile(r"\b(?:vào|hôm|sáng|chiều|tối|ngày)\s+(thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật)\b", _I), _weekday),
-    (re.compile(r"\b(?:(năm sau|năm tới|năm tiếp theo|next year)|(năm nay|this year)|"
-                r"(năm ngoái|năm trước|năm qua|last year))\b", _I), _rel_year),
+    (
+        re.compile(
+            r"\b(?:(năm sau|năm tới|năm tiếp theo|next year)|(năm nay|this year)|"
+            r"(năm ngoái|năm trước|năm qua|last year))\b",
+            _I,
+        ),
+        _rel_year,
+    ),
 )
 
 

@@ -4,8 +4,8 @@ people with their offices, and capitalised names no known entity covers (suggest
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from events.domain import EntityRecord
 from events.text import fold
@@ -46,10 +46,45 @@ class Matcher:
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _NAME_LINKS = {"of", "the", "and", "for", "de", "van", "von"}
-_NAME_STOP = {fold(w) for w in ("Tại", "Theo", "Trong", "The", "At", "In", "On", "During", "Ông", "Bà", "Ngài",
-                                 "Đồng", "Nhân", "Cũng", "Bên", "Quá", "Giới", "Chia", "Về", "Đối", "He", "She",
-                                 "It", "They", "This", "That", "With", "Despite", "Meanwhile", "Furthermore",
-                                 "Agreeing", "Thanh", "Naoki", "Dung")}
+_NAME_STOP = {
+    fold(w)
+    for w in (
+        "Tại",
+        "Theo",
+        "Trong",
+        "The",
+        "At",
+        "In",
+        "On",
+        "During",
+        "Ông",
+        "Bà",
+        "Ngài",
+        "Đồng",
+        "Nhân",
+        "Cũng",
+        "Bên",
+        "Quá",
+        "Giới",
+        "Chia",
+        "Về",
+        "Đối",
+        "He",
+        "She",
+        "It",
+        "They",
+        "This",
+        "That",
+        "With",
+        "Despite",
+        "Meanwhile",
+        "Furthermore",
+        "Agreeing",
+        "Thanh",
+        "Naoki",
+        "Dung",
+    )
+}
 
 
 def unknown_names(text: str, matcher: Matcher) -> list[str]:
@@ -58,7 +93,7 @@ def unknown_names(text: str, matcher: Matcher) -> list[str]:
     current: list[re.Match[str]] = []
     last_end = -1
     for m in _WORD.finditer(text):
-        gap = text[last_end:m.start()] if last_end >= 0 else ""
+        gap = text[last_end : m.start()] if last_end >= 0 else ""
         joined = last_end >= 0 and gap.strip() == ""
         if m.group()[0].isupper() and (joined or not current):
             current.append(m)
@@ -80,7 +115,7 @@ def unknown_names(text: str, matcher: Matcher) -> list[str]:
             run = run[1:]
         if len(run) < 2:
             continue
-        name = text[run[0].start():run[-1].end()]
+        name = text[run[0].start() : run[-1].end()]
         key = fold(name)
         if any(key in k or k in key for k in known):
             continue
@@ -99,6 +134,6 @@ def people_of(mentions: list[Mention]) -> list[tuple[str, str | None]]:
             continue
         before = [o for o in offices if o.end <= m.start and m.start - o.end <= 25]
         after = [o for o in offices if o.start >= m.end and o.start - m.end <= 4]
-        office = (before[-1] if before else after[0] if after else None)
+        office = before[-1] if before else after[0] if after else None
         people.append((m.entity.id, office.entity.id if office else None))
     return people

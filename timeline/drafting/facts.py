@@ -5,9 +5,9 @@ fact), dated by the first rule of OCCURRED that applies; a sentence with no date
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
 
 from events.domain import EntityRecord
 from events.text import fold
@@ -82,11 +82,13 @@ class Dating:
 Dated = tuple[str, str, str, bool]  # occurred, how, sure, inherited
 # A sentence that speaks at, or of, the event named before it ("Speaking at the forum", "Tại buổi tiếp",
 # "This agreement ...") is that event's day, not a new fact.
-_AT_EVENT = re.compile(r"\b(speaking at|(?:at|during) the (?:forum|meeting|event|ceremony|talks|reception|session|"
-                       r"conference|visit)|on the occasion|this (?:agreement|visit|meeting|event)|the agreement had|"
-                       r"phát biểu tại|tại buổi|trong buổi|tại (?:diễn đàn|hội nghị|hội thảo|lễ|sự kiện)|"
-                       r"trong (?:diễn đàn|hội nghị|hội thảo)|nhân dịp|dịp này|nhân đây|đây là chuyến thăm)\b",
-                       re.IGNORECASE)
+_AT_EVENT = re.compile(
+    r"\b(speaking at|(?:at|during) the (?:forum|meeting|event|ceremony|talks|reception|session|"
+    r"conference|visit)|on the occasion|this (?:agreement|visit|meeting|event)|the agreement had|"
+    r"phát biểu tại|tại buổi|trong buổi|tại (?:diễn đàn|hội nghị|hội thảo|lễ|sự kiện)|"
+    r"trong (?:diễn đàn|hội nghị|hội thảo)|nhân dịp|dịp này|nhân đây|đây là chuyến thăm)\b",
+    re.IGNORECASE,
+)
 _HAPPENINGS = ("meeting", "agreement", "milestone", "announcement", "appointment")
 
 
@@ -103,8 +105,12 @@ def _bounded_event(d: Dating) -> Dated | None:
     event, bound = d.first("event"), d.first("bound")
     if event is None or bound is None or d.kind not in ("appointment", "milestone", "statistic"):
         return None
-    return (f"../{event.edtf}", f"{bound.written!r}: bounded as true by the day named, {event.how} "
-            f"({event.written!r})", event.sure, False)
+    return (
+        f"../{event.edtf}",
+        f"{bound.written!r}: bounded as true by the day named, {event.how} ({event.written!r})",
+        event.sure,
+        False,
+    )
 
 
 def _event(d: Dating) -> Dated | None:
@@ -160,7 +166,16 @@ def _happened_by(d: Dating) -> Dated | None:
 
 
 OCCURRED: tuple[Callable[[Dating], Dated | None], ...] = (
-    _target, _bounded_event, _event, _statistic_year, _at_event, _as_of, _year_only, _undated_meeting, _happened_by)
+    _target,
+    _bounded_event,
+    _event,
+    _statistic_year,
+    _at_event,
+    _as_of,
+    _year_only,
+    _undated_meeting,
+    _happened_by,
+)
 
 
 def _occurred(dating: Dating) -> Dated:
@@ -189,7 +204,7 @@ def _stated_day(pub: Published, main: tuple[date, str] | None) -> tuple[str, str
 def draft(text: str, records: Iterable[EntityRecord], published: str | None = None, lang: str | None = None) -> Draft:
     """Candidate facts from an article's own text, with how each date was resolved."""
     page = split_page(text)
-    lang = lang or guess_language(" ".join(s.text for s in page.sentences) or text[:page.body_end])
+    lang = lang or guess_language(" ".join(s.text for s in page.sentences) or text[: page.body_end])
     pub = publication(text, published)
     matcher = Matcher(list(records))
     anchor: date | None = pub.day
@@ -210,8 +225,11 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
     facts: list[DraftFact] = []
     used_ids: set[str] = set()
     for sentence, found, before in prepared:
-        at_event = (before or ("", "")) if _AT_EVENT.search(sentence.text) and \
-            not any(f.role == "event" for f in found) else None
+        at_event = (
+            (before or ("", ""))
+            if _AT_EVENT.search(sentence.text) and not any(f.role == "event" for f in found)
+            else None
+        )
         facts.extend(_facts_of(sentence, found, lang, matcher, stated, at_event, used_ids))
     unknown: list[str] = []
     for sentence in page.sentences:
@@ -219,8 +237,15 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
     return Draft(pub, page.title, _merge_same_event(facts), unknown, page.skipped, page.body_end, lang)
 
 
-def _facts_of(sentence: Sentence, found: list[Found], lang: str, matcher: Matcher, stated: tuple[str, str, str],
-              at_event: tuple[str, str] | None, used_ids: set[str]) -> list[DraftFact]:
+def _facts_of(
+    sentence: Sentence,
+    found: list[Found],
+    lang: str,
+    matcher: Matcher,
+    stated: tuple[str, str, str],
+    at_event: tuple[str, str] | None,
+    used_ids: set[str],
+) -> list[DraftFact]:
     numbers = find_numbers(sentence.text, lang, found)
     horizon = next((f for f in found if f.role == "horizon"), None)
     vision = next((f for f in found if f.role == "vision"), None)
@@ -237,32 +262,57 @@ def _facts_of(sentence: Sentence, found: list[Found], lang: str, matcher: Matche
             continue  # a goal with no figure and no horizon is not a target to record
         occurred, how, sure, inherited = _occurred(Dating(kind, found, stated, at_event))
         undated = how.startswith("no date of its own")
-        if not occurred or any(f.occurred == occurred or undated and f.occurred.removeprefix("../") ==
-                               occurred.removeprefix("../") for f in out):
+        if not occurred or any(
+            f.occurred == occurred or undated and f.occurred.removeprefix("../") == occurred.removeprefix("../")
+            for f in out
+        ):
             continue  # nothing to propose, or one event, one fact: the sentence's strongest kind on this date
         status = "scheduled" if future and kind in _HAPPENINGS else "happened"
-        out.append(DraftFact(
-            _fresh_id(f"{_slug(sentence.text, 5)}-{kind}", used_ids), kind, cue, occurred, how, sure, status,
-            sentence.text, sentence.start,
-            _unique(m.entity.id for m in mentions if m.entity.entity == "project"),
-            _unique(m.entity.id for m in mentions if m.entity.entity == "organisation"), people_of(mentions),
-            _figures(kind, numbers, horizon, vision, relyear), inherited=inherited, names=names))
+        out.append(
+            DraftFact(
+                _fresh_id(f"{_slug(sentence.text, 5)}-{kind}", used_ids),
+                kind,
+                cue,
+                occurred,
+                how,
+                sure,
+                status,
+                sentence.text,
+                sentence.start,
+                _unique(m.entity.id for m in mentions if m.entity.entity == "project"),
+                _unique(m.entity.id for m in mentions if m.entity.entity == "organisation"),
+                people_of(mentions),
+                _figures(kind, numbers, horizon, vision, relyear),
+                inherited=inherited,
+                names=names,
+            )
+        )
     return out
 
 
-def _figures(kind: str, numbers: list[Number], horizon: Found | None, vision: Found | None,
-             relyear: Found | None) -> list[DraftFigure]:
+def _figures(
+    kind: str, numbers: list[Number], horizon: Found | None, vision: Found | None, relyear: Found | None
+) -> list[DraftFigure]:
     if kind not in ("target", "statistic", "milestone"):
         return []
     deadline = horizon.edtf if horizon else relyear.edtf if (relyear and kind == "target") else None
     target = kind == "target"
-    figures = [DraftFigure(n.unit or "REVIEW: name the metric", n.value, n.unit, n.as_written,
-                           deadline if target else None, vision.edtf if (vision and target) else None)
-               for n in numbers]
+    figures = [
+        DraftFigure(
+            n.unit or "REVIEW: name the metric",
+            n.value,
+            n.unit,
+            n.as_written,
+            deadline if target else None,
+            vision.edtf if (vision and target) else None,
+        )
+        for n in numbers
+    ]
     if target and not figures and (deadline or vision):
         written = (horizon or relyear or vision).written  # type: ignore[union-attr]
-        figures = [DraftFigure("REVIEW: name the metric", None, None, written, deadline,
-                               vision.edtf if vision else None)]
+        figures = [
+            DraftFigure("REVIEW: name the metric", None, None, written, deadline, vision.edtf if vision else None)
+        ]
     return figures
 
 
@@ -272,8 +322,7 @@ def _merge_same_event(facts: list[DraftFact]) -> list[DraftFact]:
     kept: list[DraftFact] = []
     for fact in facts:
         same = [k for k in kept if k.kind == fact.kind and k.occurred == fact.occurred]
-        if any(fact.inherited or (fact.kind == "meeting" and (fact.names & k.names or not fact.names))
-               for k in same):
+        if any(fact.inherited or (fact.kind == "meeting" and (fact.names & k.names or not fact.names)) for k in same):
             continue
         kept.append(fact)
     return kept

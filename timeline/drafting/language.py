@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
-_EN = frozenset("the of and to in a is was for on with that by has have will said from at as its are were be "
-                "this which an their it".split())
-_VI = frozenset("của và các là được trong cho với đã có những một này không người để theo tại về khi cũng "
-                "sẽ đến từ năm ngày thành phố tỉnh hợp tác".split())
+_EN = frozenset(
+    "the of and to in a is was for on with that by has have will said from at as its are were be "
+    "this which an their it".split()
+)
+_VI = frozenset(
+    "của và các là được trong cho với đã có những một này không người để theo tại về khi cũng "
+    "sẽ đến từ năm ngày thành phố tỉnh hợp tác".split()
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 

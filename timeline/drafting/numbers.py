@@ -6,20 +6,53 @@ quantities."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from timeline.drafting.dates import Found
 
-_SCALES = {"tỷ": "billion", "tỉ": "billion", "triệu": "million", "nghìn": "thousand", "ngàn": "thousand",
-           "billion": "billion", "bn": "billion", "million": "million", "trillion": "trillion",
-           "thousand": "thousand", "nghìn tỷ": "trillion", "ngàn tỷ": "trillion"}
-_CURRENCIES = {"usd": "USD", "us$": "USD", "$": "USD", "đô la mỹ": "USD", "đô la": "USD", "nhân dân tệ": "CNY",
-               "ndt": "CNY", "yuan": "CNY", "cny": "CNY", "đồng": "VND", "vnd": "VND", "vnđ": "VND", "₫": "VND",
-               "yên": "JPY", "yên nhật": "JPY", "yen": "JPY", "jpy": "JPY", "¥": "JPY", "won": "KRW", "euro": "EUR",
-               "eur": "EUR", "€": "EUR"}
-_UNITS = (r"km2|km²|km/h|km|kilometers|kilometres|m2|m²|m3|m³|cu\.?\s?m\.?|cubic metres|cubic meters|ha|hectares|"
-          r"MW|GW|kWh|tấn|tons?|tonnes?")
+_SCALES = {
+    "tỷ": "billion",
+    "tỉ": "billion",
+    "triệu": "million",
+    "nghìn": "thousand",
+    "ngàn": "thousand",
+    "billion": "billion",
+    "bn": "billion",
+    "million": "million",
+    "trillion": "trillion",
+    "thousand": "thousand",
+    "nghìn tỷ": "trillion",
+    "ngàn tỷ": "trillion",
+}
+_CURRENCIES = {
+    "usd": "USD",
+    "us$": "USD",
+    "$": "USD",
+    "đô la mỹ": "USD",
+    "đô la": "USD",
+    "nhân dân tệ": "CNY",
+    "ndt": "CNY",
+    "yuan": "CNY",
+    "cny": "CNY",
+    "đồng": "VND",
+    "vnd": "VND",
+    "vnđ": "VND",
+    "₫": "VND",
+    "yên": "JPY",
+    "yên nhật": "JPY",
+    "yen": "JPY",
+    "jpy": "JPY",
+    "¥": "JPY",
+    "won": "KRW",
+    "euro": "EUR",
+    "eur": "EUR",
+    "€": "EUR",
+}
+_UNITS = (
+    r"km2|km²|km/h|km|kilometers|kilometres|m2|m²|m3|m³|cu\.?\s?m\.?|cubic metres|cubic meters|ha|hectares|"
+    r"MW|GW|kWh|tấn|tons?|tonnes?"
+)
 _NUMBER = re.compile(
     r"(?P<hedge>\b(?:hơn|khoảng|gần|trên|dưới|đạt|more than|over|about|nearly|almost|around|some|up to)\s+)?"
     r"(?P<cur>US\$|\$|€|¥|₫|VNĐ|VND|USD|JPY)?\s?(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -28,18 +61,84 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<scale>nghìn tỷ|ngàn tỷ|tỷ|tỉ|triệu|nghìn|ngàn|billion|million|trillion|thousand|bn)\b)?"
     r"(?:\s?(?P<unit>" + _UNITS + r")(?![^\W\d_])|\s+(?P<word>nhân dân tệ|đô la Mỹ|đô la|yên Nhật|USD|NDT|CNY|VND|"
     r"VNĐ|đồng|yên|yen|JPY|won|euro|EUR|[^\W\d_]+(?:\s+(?!và\b|and\b|of\b|from\b|in\b|to\b)[^\W\d_]+)?))?",
-    re.IGNORECASE)
-_TIME_UNITS = {"năm", "tháng", "ngày", "giờ", "phút", "tuần", "year", "years", "month", "months", "day", "days",
-               "week", "weeks", "hours", "lần", "times", "th", "st", "nd", "rd", "thứ", "quý", "quarter", "fiscal",
-               "h", "giai", "phase", "am", "pm"}
-_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-          "eleven": 11, "twelve": 12, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8,
-          "chín": 9, "mười": 10}
+    re.IGNORECASE,
+)
+_TIME_UNITS = {
+    "năm",
+    "tháng",
+    "ngày",
+    "giờ",
+    "phút",
+    "tuần",
+    "year",
+    "years",
+    "month",
+    "months",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "hours",
+    "lần",
+    "times",
+    "th",
+    "st",
+    "nd",
+    "rd",
+    "thứ",
+    "quý",
+    "quarter",
+    "fiscal",
+    "h",
+    "giai",
+    "phase",
+    "am",
+    "pm",
+}
+_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}
 # A count in words needs a counted noun after it ("seven of 15 gates", "ba toa", "four projects").
-_COUNT_WORD = re.compile(r"\b(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hai|ba|bốn|sáu|bảy|"
-                         r"tám|chín|mười)\s+(?P<word>(?:of\s+\d+\s+)?(?:[a-zà-ỹđ]+))\b")
-_COUNT_NOUNS = {"plants", "stations", "projects", "lines", "gates", "provinces", "cities", "agreements", "ga",
-                "toa", "dự", "nhà", "tuyến", "trạm", "of"}
+_COUNT_WORD = re.compile(
+    r"\b(?P<num>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hai|ba|bốn|sáu|bảy|"
+    r"tám|chín|mười)\s+(?P<word>(?:of\s+\d+\s+)?(?:[a-zà-ỹđ]+))\b"
+)
+_COUNT_NOUNS = {
+    "plants",
+    "stations",
+    "projects",
+    "lines",
+    "gates",
+    "provinces",
+    "cities",
+    "agreements",
+    "ga",
+    "toa",
+    "dự",
+    "nhà",
+    "tuyến",
+    "trạm",
+    "of",
+}
 
 
 _PLACE = re.compile(r"\s*(?:\w+\s+)?(?:north|south|east|west|away|from|bắc|nam|đông|tây|cách)\b", re.IGNORECASE)
@@ -86,9 +185,9 @@ def find_numbers(text: str, lang: str, dates: Iterable[Found] = ()) -> list[Numb
             found.append((m.start(), number))
     for m in _COUNT_WORD.finditer(text.lower()):
         noun = m["word"].split()[-1]
-        definite = re.search(r"\bthe\s*$", text[:m.start()], re.IGNORECASE)  # 'the four projects': a reference
+        definite = re.search(r"\bthe\s*$", text[: m.start()], re.IGNORECASE)  # 'the four projects': a reference
         if not definite and (noun in _COUNT_NOUNS or m["word"].startswith("of ")):
-            found.append((m.start(), Number(float(_WORDS[m["num"]]), None, text[m.start():m.end()])))
+            found.append((m.start(), Number(float(_WORDS[m["num"]]), None, text[m.start() : m.end()])))
     return [n for _, n in sorted(found, key=lambda item: item[0])]
 
 
@@ -101,10 +200,14 @@ def _read(m: re.Match[str], text: str, lang: str) -> Number | None:
             return None
     if not (unit_word or scale or currency or pct):
         return None
-    head = text[:m.start()]
+    head = text[: m.start()]
     before = head.rstrip().rsplit(" ", 1)[-1] if head.strip() else ""
-    if before[:1].isupper() and len(head.split()) > 1 and not (scale or currency or pct or m["unit"]) \
-            and not m["hedge"]:
+    if (
+        before[:1].isupper()
+        and len(head.split()) > 1
+        and not (scale or currency or pct or m["unit"])
+        and not m["hedge"]
+    ):
         return None  # part of a name: 'Tân Vũ 2', 'Line No. 2'
     if re.search(r"(No\.?|số|Line|tuyến)\s*$", head, re.IGNORECASE) and not (scale or currency):
         return None

@@ -29,11 +29,16 @@ def clip_title(text: str, width: int = 100) -> str:
 
 def _header(result: Draft, outlet: str, outlet_how: str) -> list[str]:
     pub = result.published
-    out = [f"# Draft from an article ({result.lang}); review every fact before ingesting.",
-           f"# publication date: {pub.edtf or 'unknown'} — {pub.how}", f"# outlet: {outlet_how}"]
+    out = [
+        f"# Draft from an article ({result.lang}); review every fact before ingesting.",
+        f"# publication date: {pub.edtf or 'unknown'} — {pub.how}",
+        f"# outlet: {outlet_how}",
+    ]
     if not pub.edtf:
-        out.append(f"# review: replace every {UNKNOWN_YEAR} below (the publication date and any year the text "
-                   "leaves out); never guess.")
+        out.append(
+            f"# review: replace every {UNKNOWN_YEAR} below (the publication date and any year the text "
+            "leaves out); never guess."
+        )
     if result.skipped:
         out.append(f"# skipped {len(result.skipped)} caption/menu/byline/title line(s) in the body area")
     out.append(f"# page furniture (related news, most read, multimedia...) from offset {result.body_end} is ignored")
@@ -50,8 +55,11 @@ class _Writer:
     def source(self, fact: DraftFact, indent: str) -> list[str]:
         unknown = "" if self.result.published.edtf else "  # review: publication date unknown"
         flag = "  # review: the outlet" if self.outlet.startswith("REVIEW") else ""
-        lines = [f"{indent}- outlet: {_q(self.outlet)}{flag}", f"{indent}  language: {self.result.lang}",
-                 f"{indent}  reported: {_q(self.reported)}{unknown}"]
+        lines = [
+            f"{indent}- outlet: {_q(self.outlet)}{flag}",
+            f"{indent}  language: {self.result.lang}",
+            f"{indent}  reported: {_q(self.reported)}{unknown}",
+        ]
         if self.url:
             lines.append(f"{indent}  url: {_q(self.url)}")
         if self.result.title:
@@ -61,11 +69,17 @@ class _Writer:
     def twin(self, fact: DraftFact, stored: Any) -> list[str]:
         key = (self.outlet.casefold(), self.result.lang, self.reported, self.url or "")
         if any(s.key() == key for s in stored.sources):
-            return [f"# twin: {fact.twin_of} already has this article as a source ({fact.kind}, {fact.occurred}); "
-                    "nothing to add", ""]
-        out = [f"# twin: this {fact.kind} on {fact.occurred} matches stored fact {fact.twin_of}: proposed as a "
-               "new source of it (main values as stored)",
-               f"# review: date {fact.occurred}: {fact.date_how} [{fact.sure}]", f"- id: {fact.twin_of}"]
+            return [
+                f"# twin: {fact.twin_of} already has this article as a source ({fact.kind}, {fact.occurred}); "
+                "nothing to add",
+                "",
+            ]
+        out = [
+            f"# twin: this {fact.kind} on {fact.occurred} matches stored fact {fact.twin_of}: proposed as a "
+            "new source of it (main values as stored)",
+            f"# review: date {fact.occurred}: {fact.date_how} [{fact.sure}]",
+            f"- id: {fact.twin_of}",
+        ]
         data = stored.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
         sources = data.pop("sources")
         body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000).splitlines()
@@ -78,8 +92,12 @@ class _Writer:
 
     def fact(self, fact: DraftFact) -> list[str]:
         flag = "  # review: the text does not give this fully; fill it in" if fact.needs_review else ""
-        out = [f"# review: {fact.kind} (cue {fact.cue!r}); date: {fact.date_how} [{fact.sure}]",
-               f"- id: {fact.id}  # review: rename", f"  kind: {fact.kind}", f"  occurred: {_q(fact.occurred)}{flag}"]
+        out = [
+            f"# review: {fact.kind} (cue {fact.cue!r}); date: {fact.date_how} [{fact.sure}]",
+            f"- id: {fact.id}  # review: rename",
+            f"  kind: {fact.kind}",
+            f"  occurred: {_q(fact.occurred)}{flag}",
+        ]
         if fact.status != "happened":
             out.append(f"  status: {fact.status}  # future tense in the sentence")
         out.append(f"  title: {_q(clip_title(fact.quote))}  # review: write a title")
@@ -89,8 +107,10 @@ class _Writer:
             out.append(f"  partners: [{', '.join(fact.partners)}]")
         if fact.people:
             out.append("  people:")
-            out.extend(f"    - {{person: {person}" + (f", office: {office}" if office else "") + "}"
-                       for person, office in fact.people)
+            out.extend(
+                f"    - {{person: {person}" + (f", office: {office}" if office else "") + "}"
+                for person, office in fact.people
+            )
         if fact.figures:
             out.append("  figures:")
             for fig in fact.figures:
@@ -101,8 +121,9 @@ class _Writer:
 
 
 def _figure(fig: DraftFigure) -> list[str]:
-    out = [f"    - metric: {_q(fig.metric)}" + ("  # review: name the metric" if fig.metric.startswith("REVIEW")
-                                                else "")]
+    out = [
+        f"    - metric: {_q(fig.metric)}" + ("  # review: name the metric" if fig.metric.startswith("REVIEW") else "")
+    ]
     if fig.value is not None:
         value = fig.value
         out.append(f"      value: {f'[{_q(value[0])}, {_q(value[1])}]' if isinstance(value, tuple) else _q(value)}")
@@ -124,8 +145,13 @@ def to_yaml(result: Draft, outlet: str | None, url: str | None, known_facts: dic
     given = outlet if outlet and not outlet.startswith("REVIEW") else None
     found = None if given else outlet_for(url)
     name = given or found or REVIEW_OUTLET
-    how = "given with --outlet" if given else f"from the address's site ({url})" if found else \
-        "not given and not known from the address: fill it in"
+    how = (
+        "given with --outlet"
+        if given
+        else f"from the address's site ({url})"
+        if found
+        else "not given and not known from the address: fill it in"
+    )
     writer = _Writer(result, name, url)
     out = _header(result, name, how)
     for fact in result.facts:

@@ -9,17 +9,44 @@ from dataclasses import dataclass
 from events.text import fold
 
 # A line that is exactly one of these headings starts the page furniture: nothing after it is the article.
-BOILERPLATE_HEADINGS = frozenset(fold(h) for h in (
-    "Tin bài liên quan", "Các tin bài khác", "Đọc nhiều", "Tin cùng chuyên mục", "Tin đọc nhiều", "Tin khác",
-    "Tin liên quan", "Bài liên quan", "Xem thêm", "Có thể bạn quan tâm", "Tin mới", "Tin nổi bật",
-    "Related news", "Related articles", "Related", "Read more", "Trending", "Most Viewed", "Most read",
-    "Multimedia", "Reactions", "Share", "Tags", "Bờ cõi biển đảo", "Xem theo ngày", "For any enquiries"))
+BOILERPLATE_HEADINGS = frozenset(
+    fold(h)
+    for h in (
+        "Tin bài liên quan",
+        "Các tin bài khác",
+        "Đọc nhiều",
+        "Tin cùng chuyên mục",
+        "Tin đọc nhiều",
+        "Tin khác",
+        "Tin liên quan",
+        "Bài liên quan",
+        "Xem thêm",
+        "Có thể bạn quan tâm",
+        "Tin mới",
+        "Tin nổi bật",
+        "Related news",
+        "Related articles",
+        "Related",
+        "Read more",
+        "Trending",
+        "Most Viewed",
+        "Most read",
+        "Multimedia",
+        "Reactions",
+        "Share",
+        "Tags",
+        "Bờ cõi biển đảo",
+        "Xem theo ngày",
+        "For any enquiries",
+    )
+)
 # Lines that are never article text: captions, credits, footers, navigation, bylines.
 _FURNITURE = re.compile(
     r"(Ảnh\s*:|Ảnh\s+\d+\.?\s*$|\bPhotos?\s*(:|by\b)|\(Photo|\(Ảnh|^\s*[|!]|^\s*\[(Video|Infographic|Ảnh)\]"
     r"|^\s*(Source|Nguồn)\s*:|^\s*By\s+[A-ZĐ]|Copyright|©|All rights reserved|^\s*(Tel|Fax|Phone|Email)\s*:"
     r"|Mời quý độc giả|Current Position:|Print page|Sent to friends)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?…:;”\"'’)]\s*$")
 # "date 2022-03-24 " (VNA) and similar stamps glued to the first line of the text.
 _LEAD_STAMP = re.compile(r"^\s*date\s+\d{4}(?:-\d{2}){0,2}\s+")
@@ -55,8 +82,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
 def split_page(text: str) -> Page:
     """The article's headline, its body sentences, and where the page furniture starts."""
     lines = _lines(text)
-    body_end = next((start for start, line in lines if fold(line) in BOILERPLATE_HEADINGS and fold(line)),
-                    len(text))
+    body_end = next((start for start, line in lines if fold(line) in BOILERPLATE_HEADINGS and fold(line)), len(text))
     counts: dict[str, int] = {}
     for start, line in lines:
         if start < body_end and line.strip():
@@ -85,15 +111,17 @@ def split_page(text: str) -> Page:
 
 # A sentence ends at . ! ? … followed by a space, or glued to a capital after a date or number ("4-8/12.Cụ thể").
 _SPLIT = re.compile(r"(?<=[.!?…])[”\"’]?\s+(?=[“\"‘(]?[A-ZÀ-ỸĐ])|(?<=\d\.)(?=[A-ZÀ-ỸĐ][a-zà-ỹđ])")
-_ABBREVIATIONS = re.compile(r"(\bNo|\bMr|\bMrs|\bMs|\bDr|\bSt|\bCo|\bCorp|\bInc|\bLtd|\bVol|\bTS|\bThS|\bPGS|\bGS"
-                            r"|\bTP|\bTp|\bQ|\bP|\b[A-Z])\.$")
+_ABBREVIATIONS = re.compile(
+    r"(\bNo|\bMr|\bMrs|\bMs|\bDr|\bSt|\bCo|\bCorp|\bInc|\bLtd|\bVol|\bTS|\bThS|\bPGS|\bGS"
+    r"|\bTP|\bTp|\bQ|\bP|\b[A-Z])\.$"
+)
 
 
 def _sentences(line: str, offset: int) -> list[Sentence]:
     found: list[Sentence] = []
     begin = 0
     for match in _SPLIT.finditer(line):
-        if _ABBREVIATIONS.search(line[:match.start()].rstrip("”\"’")):
+        if _ABBREVIATIONS.search(line[: match.start()].rstrip('”"’')):
             continue
         found.append(_sentence(line, begin, match.start(), offset))
         begin = match.end()

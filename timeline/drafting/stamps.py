@@ -10,12 +10,31 @@ from events.dates import EdtfDate, InvalidDate, parse_edtf
 
 UNKNOWN_YEAR = "XXXX"  # stands for a year the text does not give: the reviewer must replace it
 
-MONTHS = {name: i for i, names in enumerate((
-    (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-    ("december", "dec"))) for name in names}
-MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
-        r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            (),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        )
+    )
+    for name in names
+}
+MONTH = (
+    r"(January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
 
 
 def _ymd(g: tuple[str, ...]) -> date:
@@ -36,8 +55,11 @@ def _d_m_y(g: tuple[str, ...]) -> date:
 
 _STAMPS = (
     (re.compile(r"\bdate\s+(\d{4})-(\d{2})-(\d{2})\b", re.IGNORECASE), _ymd, "the page's 'date' stamp"),
-    (re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?,?\s+(?:\w+,?\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\b"), _dmy,
-     "the time-and-date stamp"),
+    (
+        re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?,?\s+(?:\w+,?\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\b"),
+        _dmy,
+        "the time-and-date stamp",
+    ),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\s*[-,|]?\s*\d{1,2}:\d{2}\b"), _dmy, "the date-and-time stamp"),
     (re.compile(MONTH + r"\s+(\d{1,2}),\s+(\d{4})\b"), _mdy, "the dateline"),
     (re.compile(r"\b(\d{1,2})\s+" + MONTH + r",?\s+(\d{4})\b"), _d_m_y, "the dateline"),

@@ -3,8 +3,9 @@ as a new source of the stored fact rather than as a new fact."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from timeline.drafting.facts import DraftFact
 from timeline.drafting.stamps import parse_or_none
