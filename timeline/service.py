@@ -411,7 +411,7 @@ def draft_article(
     """Draft facts from an article file as reviewable YAML: entities (and twins) from the store when there is
     one, else from the bundled sample's entities."""
     from events.dates import InvalidDate
-    from timeline.draft import draft, find_twins, to_yaml
+    from timeline.drafting import draft, find_twins, to_yaml
 
     try:
         text = Path(path).read_text(encoding="utf-8")
