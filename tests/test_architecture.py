@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 import pytest
 
+pytestmark = pytest.mark.store_free
+
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("events", "projections", "timeline", "cli")  # each may import only the ones before it
 
