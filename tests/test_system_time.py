@@ -86,7 +86,7 @@ def answers(store: Timeline, data: Input, as_of: date | None) -> str:
     for partner in data.entities["organisations"]:
         found["partner " + partner["id"]] = store.partner(partner["id"], as_of).to_json()
     found["stats"] = store.stats(as_of).to_json()
-    found["targets"] = store.targets(as_of=as_of, today=date(2026, 1, 1)).to_json()
+    found["targets"] = store.targets(None, as_of, date(2026, 1, 1)).to_json()
     return canonical_json(found)
 
 
@@ -115,13 +115,13 @@ def test_recorded_before_and_as_of_equals_replay_of_only_the_events_recorded_bef
         with Timeline(str(whole), recorded_before=before) as then, Timeline(str(replay)) as past:
             assert [e.event for e in then.events()] == [e.event for e in past.events()]
             assert answers(then, steps[-1], as_of) == answers(past, steps[-1], as_of)
-            assert then.read_models.dump() == whole_dump_unchanged(whole)
+            assert then.read_models.dump(system_time=True) == whole_dump_unchanged(whole)
 
 
 def whole_dump_unchanged(db: Path) -> Any:
     """A query as of a recorded time writes nothing: the read models are those of the whole store."""
     with Timeline(str(db)) as store:
-        return store.read_models.dump()
+        return store.read_models.dump(system_time=True)
 
 
 # Examples -------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from events.inputs import Fact
 from events.text import fold, match_key
 from projections.chronology import Window, mentions, timeline
 from projections.diff import knowledge_diff
+from projections.entities import follow_merges, merge_map, one_with
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
 from projections.partners import partner_history
@@ -163,15 +164,26 @@ class Timeline:
             wanted.update(*mentions(fact).values())
         return self.read_models.names(wanted)
 
+    def one_entity(self, ref: str, kind: str, role: str, as_of: date | None) -> tuple[EntityRecord, list[Fact]]:
+        """The entity `ref` names, or the one it was merged into (by `as_of`), and the facts naming any record
+        of it in that role, with merged ids replaced by the surviving one."""
+        merges = merge_map(self.read_models.merged_records(), as_of)
+        record = self.entity(ref, kind)
+        if record.id in merges:
+            record = self.entity(merges[record.id], kind)
+        found: dict[str, Fact] = {}
+        for entity_id in sorted(one_with(record.id, merges)):
+            for fact in self.read_models.facts_mentioning(entity_id, role, as_of):
+                found.setdefault(fact.id, follow_merges(fact, merges))
+        return record, [found[i] for i in sorted(found)]
+
     def project(self, ref: str, as_of: date | None = None, window: Window = Window()) -> ProjectTimeline:
-        project = self.entity(ref, "project")
-        facts = self.read_models.facts_mentioning(project.id, "project", as_of)
+        project, facts = self.one_entity(ref, "project", "project", as_of)
         entries = timeline(facts, lambda fact: project.id in fact.projects, as_of, window)
         return ProjectTimeline(project, as_of, window, entries, self.names(facts))
 
     def partner(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PartnerView:
-        partner = self.entity(ref, "organisation")
-        facts = self.read_models.facts_mentioning(partner.id, "partner", as_of)
+        partner, facts = self.one_entity(ref, "organisation", "partner", as_of)
         history = partner_history(facts, partner.id, as_of, window)
         return PartnerView(partner, as_of, window, history, self.names(facts))
 
@@ -302,7 +314,7 @@ class Timeline:
         scratch = ReadModels(locate(":memory:"))
         try:
             scratch.catch_up(self.log)
-            expected, actual = scratch.dump(), self.read_models.dump()
+            expected, actual = scratch.dump(system_time=True), self.read_models.dump(system_time=True)
         finally:
             scratch.close()
         differences = []
@@ -338,13 +350,16 @@ class Timeline:
     def stats(self, as_of: date | None = None, project: str | None = None, partner: str | None = None) -> StatsView:
         """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
         only facts naming the project and the partner when given (as stated then); retracted facts excluded."""
-        scope = self.entity(project, "project") if project else None
-        with_partner = self.entity(partner, "organisation") if partner else None
-        if scope or with_partner:
-            ref, role = (scope, "project") if scope else (with_partner, "partner")
-            facts = self.read_models.facts_mentioning(ref.id, role, as_of)  # type: ignore[union-attr]
-        else:
-            facts = [state.fact for state in self.read_models.fact_states(sorted(self.read_models.fact_ids())).values()]
+        scope = with_partner = None
+        if project:
+            scope, facts = self.one_entity(project, "project", "project", as_of)
+        if partner:
+            with_partner, partner_facts = self.one_entity(partner, "organisation", "partner", as_of)
+            facts = facts if project else partner_facts
+        if not project and not partner:
+            merges = merge_map(self.read_models.merged_records(), as_of)
+            ids = sorted(self.read_models.fact_ids())
+            facts = [follow_merges(state.fact, merges) for state in self.read_models.fact_states(ids).values()]
         stats = fact_stats(facts, as_of, scope.id if scope else None, with_partner.id if with_partner else None)
         return StatsView(as_of, scope, with_partner, stats, self.names(facts))
 

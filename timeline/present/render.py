@@ -16,6 +16,7 @@ from rich.text import Text
 from events.inputs import FACT_KINDS
 from events.text import clip
 from projections.chronology import TimelineEntry, Window
+from projections.entities import name_at
 from timeline.intake.plan import Plan
 from timeline.present.labels import source_label
 from timeline.present.views import (
@@ -66,7 +67,7 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
             kind.append(f"\n{fact.status}", style="italic")
         lines = [Text(fact.title, style="bold")]
         if fact.partners:
-            lines.append(Text("partners: " + ", ".join(names.get(p, p) for p in fact.partners)))
+            lines.append(Text("partners: " + ", ".join(name_at(names, p, entry.view.occurred) for p in fact.partners)))
         lines.append(Text("sources: " + "; ".join(source_label(s) for s in fact.sources), style="dim"))
         lines += [Text(f"note, {s.outlet}: {clip(s.note, 90)}", style="dim") for s in fact.sources if s.note]
         for d in entry.view.disagreements:
@@ -170,8 +171,11 @@ def office(view: OfficeView) -> RenderableType:
         if not view.holders:
             return Group(heading, Text("No holder is attested."))
         return Group(heading, *[Text("• " + _tenure(t, names)) for t in view.holders])
-    lines: list[RenderableType] = [heading]
     day = answer.on.isoformat()
+    then = name_at(names, view.office.id, day)
+    lines: list[RenderableType] = [heading] + ([Text(f"(on {day} named: {then})")] if then != view.office.name else [])
+    if answer.disagreement:
+        lines.append(Text(f"disagreement: {answer.disagreement}", style="red"))
     if not answer.inferred:
         lines += [Text(f"On {day}: " + _tenure(t, names)) for t in answer.holders]
         return Group(*lines)

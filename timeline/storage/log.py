@@ -62,10 +62,19 @@ class EntityStream(Aggregate):
     class Registered(Aggregate.Created):
         payload: dict[str, Any]
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Schema 1 records had no dated names (and no merge: that is an event of its own)."""
+            record = state["payload"]["record"]
+            state["payload"] = {**state["payload"], "record": {**record, "names": [], "merged": None}}
+
     class AliasAdded(Aggregate.Event):
         payload: dict[str, Any]
 
     class Corrected(Aggregate.Event):
+        payload: dict[str, Any]
+
+    class Merged(Aggregate.Event):
         payload: dict[str, Any]
 
 
@@ -77,6 +86,7 @@ STORED: dict[type[domain.DomainEvent], type[Aggregate.Event]] = {
     domain.EntityRegistered: EntityStream.Registered,
     domain.AliasAdded: EntityStream.AliasAdded,
     domain.EntityCorrected: EntityStream.Corrected,
+    domain.EntityMerged: EntityStream.Merged,
 }
 DOMAIN = {stored: model for model, stored in STORED.items()}
 for _model, _stored in STORED.items():

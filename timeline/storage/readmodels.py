@@ -16,6 +16,7 @@ from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
 from events.inputs import Fact, Figure
 from events.text import fold, match_key
 from projections.chronology import mentions
+from projections.entities import Names
 from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
@@ -365,12 +366,24 @@ class ReadModels:
         states = (EntityState.model_validate_json(state) for (state,) in rows)
         return {state.record.id: state for state in states}
 
-    def names(self, ids: Iterable[str]) -> dict[str, str]:
+    def names(self, ids: Iterable[str]) -> Names:
+        """The entities' current names, and the dated names of those that have some."""
         found: dict[str, str] = {}
+        dated = {}
         for batch in chunks(sorted(ids), 500):
             marks = ",".join("?" * len(batch))
-            found.update(self.connection.execute(f"SELECT id, name FROM rm_entities WHERE id IN ({marks})", batch))
-        return found
+            for entity_id, name, state in self.connection.execute(
+                f"SELECT id, name, state FROM rm_entities WHERE id IN ({marks})", batch
+            ):
+                found[entity_id] = name
+                if '"names":[]' not in state:
+                    dated[entity_id] = EntityState.model_validate_json(state).record.names
+        return Names(found, dated)
+
+    def merged_records(self) -> list[EntityRecord]:
+        """The entity records merged into another."""
+        rows = self.connection.execute("SELECT state FROM rm_entities WHERE state NOT LIKE '%\"merged\":null%'")
+        return [EntityState.model_validate_json(state).record for (state,) in rows]
 
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
@@ -398,11 +411,15 @@ class ReadModels:
     def target_keys(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")}
 
-    def dump(self) -> dict[str, list[tuple[object, ...]]]:
-        """Every read-model row, in a stable order: what `verify` compares."""
+    def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
+        """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
+        `system_time`: two stores holding the same events recorded at other times otherwise dump the same."""
         queries = {table: f"SELECT * FROM {table}" for table in TABLES}  # (PostgreSQL's rowids differ by history)
-        queries["rm_facts"] = "SELECT id, version, state, first, last FROM rm_facts"
-        queries["rm_entities"] = "SELECT id, entity, name, version, state, first, last FROM rm_entities"
+        recorded = ", first, last" if system_time else ""
+        queries["rm_facts"] = f"SELECT id, version, state{recorded} FROM rm_facts"
+        queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
+        if not system_time:
+            del queries["rm_recorded"]
         queries["rm_fact_search"] = (
             "SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f ON f.rowid = s.rowid ORDER BY 1"
         )
@@ -546,7 +563,7 @@ def _write_entities(
     aliases, search = [], []
     for state in states:
         record = state.record
-        names = (record.id, record.name, *record.aliases)
+        names = (record.id, record.name, *record.aliases, *(dated.name for dated in record.names))
         aliases += [(key, record.id) for key in {match_key(name) for name in names}]
         search.append((rowids[record.id], fold(" ".join((record.id.replace("-", " "), *names[1:])))))
     db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", aliases)

@@ -18,6 +18,7 @@ from events.domain import EntityRecord
 from events.inputs import Fact
 from events.text import match_key
 from projections.chronology import mentions
+from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
 from timeline.storage.log import EventLog, recorded_key
 from timeline.storage.readmodels import ReadModels, knowledge_days_of
@@ -112,15 +113,19 @@ class RecordedBefore:
         }
         for entity_id, state in self.entity_states_then.items():
             record = state.record
-            if record.entity == kind and key in {match_key(n) for n in (record.id, record.name, *record.aliases)}:
+            names = (record.id, record.name, *record.aliases, *(n.name for n in record.names))
+            if record.entity == kind and key in {match_key(n) for n in names}:
                 found[entity_id] = record
         return [found[i] for i in sorted(found)]
 
-    def names(self, ids: Iterable[str]) -> dict[str, str]:
+    def names(self, ids: Iterable[str]) -> Names:
         wanted = set(ids) - self.hidden_entities
-        found = self.models.names(wanted - set(self.entity_states_then))
-        found.update({i: s.record.name for i, s in self.entity_states_then.items() if i in wanted})
-        return found
+        then = {i: s.record for i, s in self.entity_states_then.items() if i in wanted}
+        found = self.models.names(wanted - set(then))
+        return found.merged(Names({i: r.name for i, r in then.items()}, {i: r.names for i, r in then.items()}))
+
+    def merged_records(self) -> list[EntityRecord]:
+        return [state.record for state in self.entity_states().values() if state.record.merged is not None]
 
     def __getattr__(self, name: str) -> object:
         """Anything but a query (catching up, writing, rebuilding) is the current read models' business."""
@@ -139,6 +144,7 @@ def _keys(fact: Fact, field: str) -> set[str]:
 def _names_match(record: EntityRecord, terms: list[str]) -> bool:
     from events.text import fold as fold_text
 
-    text = fold_text(" ".join((record.id.replace("-", " "), record.name, *record.aliases)))
+    names = (record.id.replace("-", " "), record.name, *record.aliases, *(n.name for n in record.names))
+    text = fold_text(" ".join(names))
     words = text.split()
     return all(term in words for term in terms[:-1]) and any(word.startswith(terms[-1]) for word in words)
