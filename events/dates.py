@@ -247,7 +247,7 @@ def _single(part: str, text: str) -> tuple[date, date, str, str]:
         raise _invalid(text, "a component takes one qualifier, before or after it (e.g. 2004?-06-11)")
     unspecified = ys[-1] == "X" or ms == "XX"
     if unspecified and (ms not in (None, "XX") or ds not in (None, "XX")) or ms == "XX" and ds not in (None, "XX"):
-        raise _invalid(text, "unspecified digits (X) run from the right: 201X, 2004-XX, 1985-04-XX, 1985-XX-XX")
+        raise _invalid(text, "unspecified digits (X) run from the right, e.g. 201X, 2004-XX, 1985-04-XX or 1985-XX-XX")
     if ys[0] in "-Y":
         raise _unplaceable(text, f"year {ys.lstrip('Y')} is")
     lo_year, hi_year = int(ys.replace("X", "0")), int(ys.replace("X", "9"))
