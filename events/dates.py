@@ -252,7 +252,8 @@ def _single(part: str, text: str) -> tuple[date, date, str, str]:
         raise _unplaceable(text, f"year {ys.lstrip('Y')} is")
     lo_year, hi_year = int(ys.replace("X", "0")), int(ys.replace("X", "9"))
     if lo_year == 0:
-        raise _unplaceable(text, "year 0000 (1 BC) is" if hi_year == 0 else f"its years {lo_year:04d}..{hi_year:04d} reach")
+        years = "year 0000 (1 BC) is" if hi_year == 0 else f"its years {lo_year:04d}..{hi_year:04d} reach"
+        raise _unplaceable(text, years)
     quals = (yq or "") + (yq2 or "") + (mq or "") + (mq2 or "") + (dq or "") + (dq2 or "")
     if ys[-1] == "X":
         precision = "decade" if ys[-2] != "X" else "century"
@@ -319,5 +320,6 @@ def as_of_bound(text: str) -> date:
     """The last day covered by an EDTF date: '2023' -> 2023-12-31. Open and unknown ends are rejected."""
     d = parse_edtf(text)
     if d.upper is None:
-        raise InvalidDate(f"{quoted(d.text)} has an open end; give a date or interval with an end, e.g. 2023 or 2022/2023")
+        raise InvalidDate(f"{quoted(d.text)} has an open end; give a date or interval with an end, "
+                          "e.g. 2023 or 2022/2023")
     return d.upper
