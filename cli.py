@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import click
+
+from timeline.exports import FORMATS
 
 DEMO_DB = "timeline-demo.db"
 
@@ -35,7 +38,7 @@ def console():  # type: ignore[no-untyped-def]
 
 
 def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) -> None:
-    from timeline.render import canonical_json
+    from timeline.present.canonical import canonical_json
 
     if as_json:
         click.echo(canonical_json(data()))
@@ -45,7 +48,7 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
     """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
-    from timeline import render
+    from timeline.present import render
     from timeline.service import Timeline
 
     with Timeline(db) as store:
@@ -54,9 +57,14 @@ def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> 
 
 
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--db", envvar="TIMELINE_DB", default=default, show_default=bool(default),
-                        help="Store: an SQLite file path or postgresql://user[:password]@host[:port]/db[?schema=name] "
-                             "(env TIMELINE_DB; default ./timeline.db).")
+    return click.option(
+        "--db",
+        envvar="TIMELINE_DB",
+        default=default,
+        show_default=bool(default),
+        help="Store: an SQLite file path or postgresql://user[:password]@host[:port]/db[?schema=name] "
+        "(env TIMELINE_DB; default ./timeline.db).",
+    )
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")
@@ -84,7 +92,7 @@ def _as_of(text: str | None) -> date | None:
 
 
 def _window(since: str | None, until: str | None):  # type: ignore[no-untyped-def]
-    from projections.timeline import Window
+    from projections.chronology import Window
 
     return Window(_bound("--since", since, upper=False), _bound("--until", until, upper=True))
 
@@ -108,7 +116,8 @@ def main() -> None:
 @json_option
 def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     """Validate input files and directories without writing anything."""
-    from timeline import render, service
+    from timeline import service
+    from timeline.present import render
 
     report = service.check(paths, db)
     emit(as_json, report.to_json, lambda: render.check_report(report, paths))
@@ -122,7 +131,8 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
-    from timeline import render, service
+    from timeline import service
+    from timeline.present import render
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
@@ -157,7 +167,7 @@ def partner(ref: str, as_of: str | None, since: str | None, until: str | None, d
 @json_option
 def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue."""
-    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of)), "targets")
+    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of), date.today()), "targets")
 
 
 @main.command(name="who")
@@ -209,19 +219,30 @@ def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> Non
     answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
 
 
-EXPORT_FORMATS = ("jsonl", "csv", "ics", "md", "timelinejs", "html")  # timeline.exports.FORMATS (imported lazily)
-
-
 @main.command(name="export")
-@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS),
-              help="jsonl (input format, ingestible), csv, ics (iCalendar), md (Markdown), timelinejs (JSON), html (one self-contained page).")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(list(FORMATS)),
+    help="jsonl (input format, ingestible), csv, ics (iCalendar), md (Markdown), timelinejs (JSON), "
+    "html (one self-contained page).",
+)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
 @click.option("--project", "project_ref", help="Only facts of this project.")
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @date_options
 @db_option("timeline.db")
-def export_command(fmt: str, out: str | None, project_ref: str | None, partner_ref: str | None, as_of: str | None,
-                   since: str | None, until: str | None, db: str) -> None:
+def export_command(
+    fmt: str,
+    out: str | None,
+    project_ref: str | None,
+    partner_ref: str | None,
+    as_of: str | None,
+    since: str | None,
+    until: str | None,
+    db: str,
+) -> None:
     """Export the selected facts (and the entities they name) for other tools."""
     from timeline.exports import export
     from timeline.service import Timeline
@@ -244,14 +265,15 @@ def export_command(fmt: str, out: str | None, project_ref: str | None, partner_r
 @as_of_option
 @db_option("timeline.db")
 @json_option
-def stats(project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str,
-          as_json: bool) -> None:
+def stats(
+    project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
+) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
-    from timeline import render
+    from timeline.present import render
     from timeline.service import Timeline
 
     if plot_path:
-        from timeline.plots import plot, plot_format
+        from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
     with Timeline(db) as store:
@@ -280,7 +302,7 @@ def rebuild(db: str, as_json: bool) -> None:
 @json_option
 def verify(db: str, as_json: bool) -> None:
     """Rebuild in memory and compare with the stored read models; exit 1 on any difference."""
-    from timeline import render
+    from timeline.present import render
     from timeline.service import Timeline
 
     with Timeline(db, catch_up=False) as store:
@@ -291,14 +313,19 @@ def verify(db: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--facts", default=10_000, show_default=True, type=click.IntRange(100, 10_000_000),
-              help="Size of the synthetic corpus.")
+@click.option(
+    "--facts",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(100, 10_000_000),
+    help="Size of the synthetic corpus.",
+)
 @click.option("--seed", default=7, show_default=True, help="Seed of the corpus generator.")
 @json_option
 def bench(facts: int, seed: int, as_json: bool) -> None:
     """Benchmark ingest, rebuild, queries and start-up against raw SQLite on a fresh synthetic store."""
-    from timeline import render
-    from timeline.bench import run
+    from timeline.dev.bench import run
+    from timeline.present import render
 
     figures = run(facts, seed)
     emit(as_json, lambda: figures, lambda: render.bench_report(figures))
@@ -310,7 +337,7 @@ def bench(facts: int, seed: int, as_json: bool) -> None:
 @json_option
 def log(fact: str | None, db: str, as_json: bool) -> None:
     """The raw events, with their recorded time and, where they have one, reported dates."""
-    from timeline import render
+    from timeline.present import render
     from timeline.service import Timeline
 
     with Timeline(db) as store:
@@ -325,8 +352,9 @@ def log(fact: str | None, db: str, as_json: bool) -> None:
 @click.option("--outlet", help="The outlet's name.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), help="The article's language (guessed when absent).")
 @db_option()
-def draft(article: str, published: str | None, url: str | None, outlet: str | None, lang: str | None,
-          db: str | None) -> None:
+def draft(
+    article: str, published: str | None, url: str | None, outlet: str | None, lang: str | None, db: str | None
+) -> None:
     """Draft candidate facts from an article (rules only) as YAML to review, fill in and ingest."""
     from timeline import service
 
@@ -340,7 +368,7 @@ def demo(db: str, ref: str) -> None:
     """Load the bundled sample (built from the seed articles) and print a timeline now and as of 2022-03-22."""
     from rich.text import Text
 
-    from timeline import render
+    from timeline.present import render
     from timeline.service import Timeline, sample_paths
 
     out = console()
@@ -354,8 +382,12 @@ def demo(db: str, ref: str) -> None:
     out.print()
     out.print(render.project_timeline(before))
     out.print()
-    out.print(Text(f"Replay: on 2022-03-22 the public record held {len(before.entries)} of the "
-                   f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {db}"))
+    out.print(
+        Text(
+            f"Replay: on 2022-03-22 the public record held {len(before.entries)} of the "
+            f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {db}"
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Domain events: what the log says happened to facts and entities. Past tense, frozen, versioned.
 
 Each class's `schema_version` is stored with every event (as the eventsourcing `class_version`); when a
-payload's shape changes, bump it and add an upcaster in timeline.store so old logs stay readable.
+payload's shape changes, bump it and add an upcaster in timeline.storage.log so old logs stay readable.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What people write: entities and facts, as strict frozen pydantic models.
 
-A fact written by a person names entities by id or alias; once resolved (see timeline.resolve) the same
+A fact written by a person names entities by id or alias; once resolved (see timeline.intake.resolve) the same
 model carries ids only and becomes the payload of a `FactReported` event.
 """
 
@@ -9,8 +9,18 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, Strict,
-                      StringConstraints, ValidationInfo, field_validator)
+from pydantic import (
+    AfterValidator,
+    AllowInfNan,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from events.dates import parse_edtf
 from events.text import match_key, quoted
@@ -53,8 +63,9 @@ def _no_control_characters(text: str, info: ValidationInfo) -> str:
         return text
     found = _CONTROL.search(text)
     if found:
-        raise ValueError(f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
-                         "remove it")
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; remove it"
+        )
     return text
 
 
@@ -64,8 +75,9 @@ def _nameable(text: str, info: ValidationInfo) -> str:
     return text
 
 
-Text = Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1),
-                 AfterValidator(_no_control_characters)]
+Text = Annotated[
+    str, StringConstraints(strict=True, strip_whitespace=True, min_length=1), AfterValidator(_no_control_characters)
+]
 Verbatim = Annotated[str, StringConstraints(strict=True, min_length=1), AfterValidator(_no_control_characters)]
 Name = Annotated[Text, AfterValidator(_nameable)]  # an entity's name or alias: something a reference can match
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=200)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from events.inputs import STATED_FIELDS, Fact, Source
 from projections.knowledge import FactView, view
@@ -31,8 +32,7 @@ class KnowledgeDiff:
     targets: tuple[tuple[str, str | None, str], ...]  # (key, old state or None, new state)
 
 
-def knowledge_diff(facts: Iterable[Fact], since: date, until: date, changed: set[str] | None = None
-                   ) -> KnowledgeDiff:
+def knowledge_diff(facts: Iterable[Fact], since: date, until: date, changed: set[str] | None = None) -> KnowledgeDiff:
     """Compare views of the facts on two dates; `changed` limits fact-level entries (targets use all facts)."""
     facts = sorted(facts, key=lambda fact: fact.id)
     reported, added, values, retracted = [], [], [], []
@@ -52,12 +52,22 @@ def knowledge_diff(facts: Iterable[Fact], since: date, until: date, changed: set
                 before, after = getattr(old.fact, name), getattr(new.fact, name)
                 if before != after:
                     values.append(ValueChange(fact.id, name, _plain(before), _plain(after), new.latest_source))
-    old_targets = {t.key: t.state for t in target_tracker(facts, since)}
-    new_targets = {t.key: t.state for t in target_tracker(facts, until)}
-    targets = tuple((key, old_targets.get(key), state) for key, state in sorted(new_targets.items())
-                    if old_targets.get(key) != state)
-    return KnowledgeDiff(since, until, tuple(sorted(reported, key=lambda v: (v.occurred.sort_key, v.id))),
-                         tuple(added), tuple(values), tuple(retracted), targets)
+    old_targets = {t.key: t.state for t in target_tracker(facts, since, since)}
+    new_targets = {t.key: t.state for t in target_tracker(facts, until, until)}
+    targets = tuple(
+        (key, old_targets.get(key), state)
+        for key, state in sorted(new_targets.items())
+        if old_targets.get(key) != state
+    )
+    return KnowledgeDiff(
+        since,
+        until,
+        tuple(sorted(reported, key=lambda v: (v.occurred.sort_key, v.id))),
+        tuple(added),
+        tuple(values),
+        tuple(retracted),
+        targets,
+    )
 
 
 def _plain(value: Any) -> Any:

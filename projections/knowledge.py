@@ -1,4 +1,4 @@
-"""What the public record said about a fact on a knowledge date (DESIGN.md, "value at a knowledge date").
+"""What the public record said about a fact on a knowledge date (docs/design.md §3).
 
 As of D the visible sources are those reported by D (a source dated only to a month or a year counts from
 the last day it could have appeared). Each field shows the latest visible source's statement — the main
@@ -93,7 +93,9 @@ def view(fact: Fact, as_of: date | None = None) -> FactView | None:
             if stated != values[name]:
                 others.setdefault(repr(stated), (stated, []))[1].append(source)
         disagreements.extend(Disagreement(name, value, tuple(sources)) for value, sources in others.values())
-    shown = fact.model_validate({**fact.model_dump(), **values, "sources": visible}) if differing else (
-        fact if len(visible) == len(fact.sources) else fact.model_copy(update={"sources": visible})
+    shown = (
+        fact.model_validate({**fact.model_dump(), **values, "sources": visible})
+        if differing
+        else (fact if len(visible) == len(fact.sources) else fact.model_copy(update={"sources": visible}))
     )
     return FactView(fact=shown, disagreements=tuple(disagreements), occurred=parse_edtf(shown.occurred))

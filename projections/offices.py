@@ -6,9 +6,9 @@ inferred: the last holder attested before the date, with the first attested afte
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from events.dates import EdtfDate
 from events.inputs import Fact

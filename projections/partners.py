@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from events.inputs import Fact
-from projections.timeline import TimelineEntry, Window, timeline
+from projections.chronology import TimelineEntry, Window, timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +26,9 @@ class PartnerHistory:
     projects: dict[str, int]  # project id -> facts naming it
 
 
-def partner_history(facts: Iterable[Fact], partner: str, as_of: date | None = None,
-                    window: Window = Window()) -> PartnerHistory:
+def partner_history(
+    facts: Iterable[Fact], partner: str, as_of: date | None = None, window: Window = Window()
+) -> PartnerHistory:
     entries = timeline(facts, lambda fact: partner in fact.partners, as_of, window)
     meetings: Counter[str] = Counter()
     people: dict[str, tuple[set[str], list[str]]] = {}
@@ -37,8 +38,9 @@ def partner_history(facts: Iterable[Fact], partner: str, as_of: date | None = No
         if fact.status in ("cancelled", "postponed"):  # listed, but nobody met (as in offices over time)
             continue
         if fact.kind == "meeting" and fact.status == "happened":
-            same_year = occurred.lower is not None and occurred.upper is not None and \
-                occurred.lower.year == occurred.upper.year
+            same_year = (
+                occurred.lower is not None and occurred.upper is not None and occurred.lower.year == occurred.upper.year
+            )
             meetings[str(occurred.lower.year) if same_year else "undated"] += 1  # type: ignore[union-attr]
         projects.update(fact.projects)
         for role in fact.people:

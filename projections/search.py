@@ -54,7 +54,7 @@ def snippet(fact: Fact, terms: list[str], width: int = 100) -> str:
     start = max(0, best_at - width // 3)
     if start > 0:  # begin at a word
         start = best.rfind(" ", 0, start) + 1
-    piece = best[start:start + width].replace("\n", " ")
+    piece = best[start : start + width].replace("\n", " ")
     return ("…" if start > 0 else "") + piece + ("…" if start + width < len(best) else "")
 
 

@@ -13,9 +13,9 @@ restatements, as the record stood on a knowledge date.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from events.dates import EdtfDate
 from events.inputs import Fact
@@ -58,8 +58,9 @@ def _selected(seen: FactView, project: str | None, partner: str | None) -> bool:
     return (project is None or project in seen.fact.projects) and (partner is None or partner in seen.fact.partners)
 
 
-def fact_stats(facts: Iterable[Fact], as_of: date | None = None, project: str | None = None,
-               partner: str | None = None) -> Stats:
+def fact_stats(
+    facts: Iterable[Fact], as_of: date | None = None, project: str | None = None, partner: str | None = None
+) -> Stats:
     """Counts over the facts naming the project and the partner (when given), as stated on `as_of`."""
     by_kind: dict[int, Counter[str]] = {}
     by_partner: dict[int, Counter[str]] = {}

@@ -7,9 +7,10 @@ before D; else `revised` when a value or deadline changed since it was set; else
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from events.dates import parse_edtf
 from events.inputs import Fact, Figure, Source
@@ -45,9 +46,11 @@ class TargetTrack:
         return (first, last) if first.terms() != last.terms() else None
 
 
-def target_tracker(facts: Iterable[Fact], as_of: date | None = None, today: date | None = None,
-                   keys: set[str] | None = None) -> list[TargetTrack]:
-    """Every target (or those in `keys`) as the record stood on `as_of`; overdue is judged on as_of or today."""
+def target_tracker(
+    facts: Iterable[Fact], as_of: date | None, judged_on: date, keys: set[str] | None = None
+) -> list[TargetTrack]:
+    """Every target (or those in `keys`) as the record stood on `as_of`; a deadline before `judged_on` that no
+    milestone met is overdue. The caller chooses the day (a fold reads no clock)."""
     statements: dict[str, list[tuple[tuple[Any, ...], Statement]]] = {}
     milestones: dict[str, list[tuple[tuple[Any, ...], str, str]]] = {}
     for fact in facts:
@@ -59,9 +62,9 @@ def target_tracker(facts: Iterable[Fact], as_of: date | None = None, today: date
             statement = Statement(shown.id, shown.occurred, shown.figures, seen.latest_source)
             statements.setdefault(shown.target, []).append(((seen.occurred.sort_key, shown.id), statement))
         if shown.fulfils:
-            milestones.setdefault(shown.fulfils, []).append(((seen.occurred.sort_key, shown.id), shown.id,
-                                                              shown.occurred))
-    judged_on = as_of or today or date.today()
+            milestones.setdefault(shown.fulfils, []).append(
+                ((seen.occurred.sort_key, shown.id), shown.id, shown.occurred)
+            )
     tracks = []
     for key in sorted(statements):
         ordered = tuple(statement for _, statement in sorted(statements[key], key=lambda pair: pair[0]))

@@ -38,8 +38,10 @@ def main(out: Path) -> None:
             driver.get(page.as_uri())
             driver.find_element(By.CSS_SELECTOR, f'button.fact[data-id="{CLICKED}"]').click()
             height = driver.execute_script("return document.documentElement.scrollHeight")
-            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                   {"width": WIDTH, "height": height, "deviceScaleFactor": 1, "mobile": False})
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": WIDTH, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            )
             out.parent.mkdir(parents=True, exist_ok=True)
             driver.save_screenshot(str(out))
     print(f"{out}: {WIDTH}×{height} pixels, {out.stat().st_size:,} bytes")

@@ -9,15 +9,25 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--hide-scrollbars", "--force-device-scale-factor=1")
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+)
 
 
 def missing() -> str | None:
@@ -28,8 +38,12 @@ def missing() -> str | None:
     return None
 
 
+if TYPE_CHECKING:
+    from selenium import webdriver
+
+
 @contextmanager
-def chromium(width: int = 1200, height: int = 800) -> Iterator["webdriver.Chrome"]:  # type: ignore[name-defined]
+def chromium(width: int = 1200, height: int = 800) -> Iterator[webdriver.Chrome]:
     """A headless Chromium window of the given size, in a throw-away profile; closed on exit."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service

@@ -18,17 +18,18 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
-import timeline.database
 import timeline.service
+import timeline.storage.database
 from cli import main
-from timeline.database import POSTGRES_SCHEMES, Database, Location
+from timeline.storage.database import POSTGRES_SCHEMES, Database, Location
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "timeline" / "sample"
@@ -40,7 +41,7 @@ SAMPLE_FACTS = 15
 CLI_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "TIMELINE_DB": None, "TIMELINE_DEBUG": None}
 
 POSTGRES = os.environ.get("TIMELINE_TEST_POSTGRES", "")  # run every store on this server instead of SQLite
-_locate = timeline.database.locate
+_locate = timeline.storage.database.locate
 _schemas: set[str] = set()
 
 
@@ -63,7 +64,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): tests what only an SQLite file can do")
     config.addinivalue_line("markers", "store_free: never opens a store (run once, in the SQLite pass)")
     if POSTGRES:
-        timeline.database.locate = on_postgres  # type: ignore[assignment]
+        timeline.storage.database.locate = on_postgres  # type: ignore[assignment]
         timeline.service.locate = on_postgres  # type: ignore[assignment]
 
 
@@ -190,7 +191,7 @@ def store_digest(db: Path) -> dict[str, str | None]:
 @contextmanager
 def raw_sql(db: Path) -> Iterator[Database]:
     """A plain SQL connection to a store's database (autocommit, `?` placeholders), to break it by hand."""
-    database = timeline.database.locate(str(db)).connect()
+    database = timeline.storage.database.locate(str(db)).connect()
     try:
         yield database
     finally:
@@ -204,10 +205,18 @@ def postgres_digest(location: Location) -> dict[str, str | None]:
     settings = dict(location.postgres or {})
     schema = settings.pop("schema")
     with psycopg.connect(**settings) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", (schema,))]
-        return {table: hashlib.sha256(repr(sorted(map(repr, connection.execute(
-            f'SELECT * FROM "{schema}"."{table}"')))).encode()).hexdigest() for table in tables}
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1", (schema,)
+            )
+        ]
+        return {
+            table: hashlib.sha256(
+                repr(sorted(map(repr, connection.execute(f'SELECT * FROM "{schema}"."{table}"')))).encode()
+            ).hexdigest()
+            for table in tables
+        }
 
 
 @pytest.fixture

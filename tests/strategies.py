@@ -92,14 +92,21 @@ class Entity:
         return {"id": self.id, "name": self.name, "aliases": list(self.aliases), **self.extra}
 
 
-generated_alias = st.lists(st.sampled_from(VIETNAMESE_LETTERS), min_size=3, max_size=8).map("".join).flatmap(
-    lambda first: st.lists(st.sampled_from(VIETNAMESE_LETTERS), min_size=2, max_size=6).map(
-        lambda second: (first + " " + "".join(second)).capitalize()))
+generated_alias = (
+    st.lists(st.sampled_from(VIETNAMESE_LETTERS), min_size=3, max_size=8)
+    .map("".join)
+    .flatmap(
+        lambda first: st.lists(st.sampled_from(VIETNAMESE_LETTERS), min_size=2, max_size=6).map(
+            lambda second: (first + " " + "".join(second)).capitalize()
+        )
+    )
+)
 
 
 @st.composite
 def entity_pool(draw: st.DrawFn) -> dict[str, list[Entity]]:
     """2-4 projects, 2-4 organisations, 1-3 people, 1-2 offices, each with Vietnamese aliases."""
+
     def pick(table: list[tuple], low: int, high: int) -> list[tuple]:
         return draw(st.lists(st.sampled_from(table), min_size=low, max_size=high, unique=True))
 
@@ -113,8 +120,11 @@ def entity_pool(draw: st.DrawFn) -> dict[str, list[Entity]]:
         return found
 
     pool: dict[str, list[Entity]] = {}
-    for kind, table, low, high in (("project", PROJECTS, 2, 4), ("organisation", ORGANISATIONS, 2, 4),
-                                   ("person", PEOPLE, 1, 3)):
+    for kind, table, low, high in (
+        ("project", PROJECTS, 2, 4),
+        ("organisation", ORGANISATIONS, 2, 4),
+        ("person", PEOPLE, 1, 3),
+    ):
         taken = {match_key(name) for row in table for name in row[:3]}
         entities = []
         for row in pick(table, low, high):
@@ -130,8 +140,15 @@ def entity_pool(draw: st.DrawFn) -> dict[str, list[Entity]]:
     offices = []
     for row in pick(OFFICES, 1, 2):
         owner = draw(st.sampled_from(organisations))
-        offices.append(Entity("office", row[0], row[1], [row[2]],
-                              {"organisation": draw(st.sampled_from(owner.names()).flatmap(spelling))}))
+        offices.append(
+            Entity(
+                "office",
+                row[0],
+                row[1],
+                [row[2]],
+                {"organisation": draw(st.sampled_from(owner.names()).flatmap(spelling))},
+            )
+        )
     pool["office"] = offices
     return pool
 
@@ -150,8 +167,9 @@ def ref(entity: Entity) -> st.SearchStrategy[str]:
 
 
 def refs(entities: list[Entity], min_size: int = 0) -> st.SearchStrategy[list[str]]:
-    return st.lists(st.sampled_from(entities), min_size=min_size, max_size=len(entities), unique_by=lambda e: e.id
-                    ).flatmap(lambda chosen: st.tuples(*(ref(e) for e in chosen)).map(list))
+    return st.lists(
+        st.sampled_from(entities), min_size=min_size, max_size=len(entities), unique_by=lambda e: e.id
+    ).flatmap(lambda chosen: st.tuples(*(ref(e) for e in chosen)).map(list))
 
 
 days = st.dates(FIRST_DAY, LAST_DAY)
@@ -163,15 +181,18 @@ def edtf(draw: st.DrawFn, lo: date = date(2015, 1, 1), hi: date = date(2035, 12,
     day = draw(st.dates(lo, hi))
     single = draw(st.sampled_from(("day", "month", "year")))
     text = {"day": day.isoformat(), "month": day.isoformat()[:7], "year": day.isoformat()[:4]}[single]
-    form = draw(st.sampled_from(("plain", "plain", "approx", "uncertain", "interval", "open-start", "open-end"))
-                if intervals else st.just("plain"))
+    form = draw(
+        st.sampled_from(("plain", "plain", "approx", "uncertain", "interval", "open-start", "open-end"))
+        if intervals
+        else st.just("plain")
+    )
     if form == "approx":
         return text + "~"
     if form == "uncertain":
         return text + "?"
     if form == "interval":
         end = day + timedelta(days=draw(st.integers(0, 20 * 365)))
-        return f"{text}/{end.isoformat()[:draw(st.sampled_from((4, 7, 10)))]}"
+        return f"{text}/{end.isoformat()[: draw(st.sampled_from((4, 7, 10)))]}"
     if form == "open-start":
         return f"../{day.isoformat()}"
     if form == "open-end":
@@ -183,7 +204,7 @@ def edtf(draw: st.DrawFn, lo: date = date(2015, 1, 1), hi: date = date(2035, 12,
 def reported_date(draw: st.DrawFn) -> str:
     """A source's publication date in 2020-2025: mostly a day, sometimes only a month or a year."""
     day = draw(days)
-    return day.isoformat()[:draw(st.sampled_from((10, 10, 10, 7, 4)))]
+    return day.isoformat()[: draw(st.sampled_from((10, 10, 10, 7, 4)))]
 
 
 @st.composite
@@ -196,18 +217,24 @@ def source(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int, outlet: 
     if draw(st.booleans()):
         found["url"] = f"https://news.example/{number}"
     if draw(st.booleans()):
-        found["quote"] = draw(st.sampled_from(("Ngày 23/3, Bí thư Thành ủy tiếp Đại sứ Nhật Bản.",
-                                               "on March 23 hosted a reception", "96,8 km")))
+        found["quote"] = draw(
+            st.sampled_from(
+                ("Ngày 23/3, Bí thư Thành ủy tiếp Đại sứ Nhật Bản.", "on March 23 hosted a reception", "96,8 km")
+            )
+        )
     if draw(st.integers(0, 2)) == 0:
         differs: dict[str, Any] = {}
-        for name in draw(st.lists(st.sampled_from(("status", "title", "occurred", "partners")), min_size=1,
-                                  max_size=2, unique=True)):
-            differs[name] = draw({
-                "status": st.sampled_from(STATUSES),
-                "title": st.sampled_from(("Lễ ký kết", "Preview: a meeting is scheduled", "Hội nghị")),
-                "occurred": edtf(),
-                "partners": refs(pool["organisation"]),
-            }[name])
+        for name in draw(
+            st.lists(st.sampled_from(("status", "title", "occurred", "partners")), min_size=1, max_size=2, unique=True)
+        ):
+            differs[name] = draw(
+                {
+                    "status": st.sampled_from(STATUSES),
+                    "title": st.sampled_from(("Lễ ký kết", "Preview: a meeting is scheduled", "Hội nghị")),
+                    "occurred": edtf(),
+                    "partners": refs(pool["organisation"]),
+                }[name]
+            )
         found["differs"] = differs
     if draw(st.booleans()):
         found["note"] = "calls BRG 'of Japan'"
@@ -224,8 +251,19 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
     }
     if draw(st.booleans()):
         found["status"] = draw(st.sampled_from(STATUSES))
-    found["title"] = draw(st.sampled_from(("Hanoi receives the Japanese Ambassador", "Lễ khởi công tuyến số 2",
-                                           "Target restated", "Hội nghị Đô thị Seoul – Hà Nội"))) + f" #{number}"
+    found["title"] = (
+        draw(
+            st.sampled_from(
+                (
+                    "Hanoi receives the Japanese Ambassador",
+                    "Lễ khởi công tuyến số 2",
+                    "Target restated",
+                    "Hội nghị Đô thị Seoul – Hà Nội",
+                )
+            )
+        )
+        + f" #{number}"
+    )
     if draw(st.booleans()):
         found["summary"] = "Tóm tắt: hợp tác Việt – Nhật."
     found["projects"] = draw(refs(pool["project"], min_size=1))
@@ -234,9 +272,11 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
         found["partners"] = partners
     if draw(st.booleans()):
         found["people"] = [
-            {"person": draw(ref(person)),
-             **({"office": draw(ref(draw(st.sampled_from(pool["office"]))))} if draw(st.booleans()) else {}),
-             **({"role": "Chủ tịch"} if draw(st.booleans()) else {})}
+            {
+                "person": draw(ref(person)),
+                **({"office": draw(ref(draw(st.sampled_from(pool["office"]))))} if draw(st.booleans()) else {}),
+                **({"role": "Chủ tịch"} if draw(st.booleans()) else {}),
+            }
             for person in draw(st.lists(st.sampled_from(pool["person"]), min_size=1, unique_by=lambda p: p.id))
         ]
     if draw(st.booleans()):
@@ -283,6 +323,7 @@ def inputs(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Input:
 
 # Writing ------------------------------------------------------------------------------------------------
 
+
 def dump(data: Any, fmt: str) -> str:
     if fmt == "yaml":
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
@@ -294,8 +335,11 @@ def dump(data: Any, fmt: str) -> str:
 def entities_text(entities: dict[str, list[dict[str, Any]]], fmt: str) -> str:
     if fmt == "jsonl":
         kinds = {"projects": "project", "organisations": "organisation", "people": "person", "offices": "office"}
-        return "".join(json.dumps({"entity": kinds[section], **item}, ensure_ascii=False) + "\n"
-                       for section, items in entities.items() for item in items)
+        return "".join(
+            json.dumps({"entity": kinds[section], **item}, ensure_ascii=False) + "\n"
+            for section, items in entities.items()
+            for item in items
+        )
     return dump(entities, fmt)
 
 

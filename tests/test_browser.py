@@ -9,8 +9,8 @@ the invented test data of tests/test_exports.py, marked "(test data)".
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

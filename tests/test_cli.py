@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pytest
-
 from conftest import SAMPLE_ARGS, SAMPLE_FACTS, store_digest
 
 PROJECT = "north-hanoi-smart-city"
@@ -127,8 +126,10 @@ BAD_INPUTS = [
     BadInput(
         "unknown partner, with a suggestion",
         {"facts.yaml": fact(partners="  partners: [Sumitomo Corp]")},
-        ["facts.yaml:1: fact 'test-meeting': field 'partners[0]': unknown partner 'Sumitomo Corp'; "
-         "did you mean 'sumitomo' (Sumitomo Corporation)?"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'partners[0]': unknown partner 'Sumitomo Corp'; "
+            "did you mean 'sumitomo' (Sumitomo Corporation)?"
+        ],
     ),
     BadInput(
         "duplicate fact id across two files",
@@ -138,22 +139,32 @@ BAD_INPUTS = [
     BadInput(
         "duplicate of a sample fact id in another file",
         {"extra.yaml": fact("nhsc-reception-2022-03-23")},
-        ["sample/facts/2022-03-nhsc.yaml:6: fact 'nhsc-reception-2022-03-23': field 'id': duplicate fact id "
-         "'nhsc-reception-2022-03-23' (first defined at extra.yaml:1)"],
+        [
+            "sample/facts/2022-03-nhsc.yaml:6: fact 'nhsc-reception-2022-03-23': field 'id': duplicate fact id "
+            "'nhsc-reception-2022-03-23' (first defined at extra.yaml:1)"
+        ],
         ("extra.yaml", "sample/facts"),
     ),
     BadInput(
         "missing sources",
-        {"facts.yaml": fact(sources="  place: Hanoi").replace(
-            '    - {outlet: VNA, language: en, reported: "2023-03-02"}\n', "")},
+        {
+            "facts.yaml": fact(sources="  place: Hanoi").replace(
+                '    - {outlet: VNA, language: en, reported: "2023-03-02"}\n', ""
+            )
+        },
         ["facts.yaml:1: fact 'test-meeting': field 'sources': required field is missing"],
     ),
     BadInput(
         "empty sources",
-        {"facts.yaml": fact(sources="  sources: []").replace(
-            '    - {outlet: VNA, language: en, reported: "2023-03-02"}\n', "")},
-        ["facts.yaml:1: fact 'test-meeting': field 'sources': at least one source is required "
-         "(outlet, language, reported)"],
+        {
+            "facts.yaml": fact(sources="  sources: []").replace(
+                '    - {outlet: VNA, language: en, reported: "2023-03-02"}\n', ""
+            )
+        },
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'sources': at least one source is required "
+            "(outlet, language, reported)"
+        ],
     ),
     BadInput(
         "source without its reported date",
@@ -168,45 +179,56 @@ BAD_INPUTS = [
     BadInput(
         "unknown key, with a suggestion",
         {"facts.yaml": fact(title="  titel: A test meeting")},
-        ["facts.yaml:1: fact 'test-meeting': field 'titel': unknown field 'titel'; did you mean 'title'?",
-         "facts.yaml:1: fact 'test-meeting': field 'title': required field is missing"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'titel': unknown field 'titel'; did you mean 'title'?",
+            "facts.yaml:1: fact 'test-meeting': field 'title': required field is missing",
+        ],
     ),
     BadInput(
         "unknown key in a source",
         {"facts.yaml": fact().replace("language: en", "language: en, lang: en")},
-        ["facts.yaml:1: fact 'test-meeting': field 'sources[0].lang': unknown field 'lang'; "
-         "did you mean 'language'?"],
+        ["facts.yaml:1: fact 'test-meeting': field 'sources[0].lang': unknown field 'lang'; did you mean 'language'?"],
     ),
     BadInput(
         "day that does not exist",
         {"facts.yaml": fact(occurred='  occurred: "2023-02-30"')},
-        ["facts.yaml:1: fact 'test-meeting': field 'occurred': '2023-02-30' is not a valid date: "
-         "February 2023 has 28 days"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'occurred': '2023-02-30' is not a valid date: "
+            "February 2023 has 28 days"
+        ],
     ),
     BadInput(
         "month 13",
         {"facts.yaml": fact(occurred='  occurred: "2023-13"')},
-        ["facts.yaml:1: fact 'test-meeting': field 'occurred': '2023-13' is not a valid date: "
-         "month 13 does not exist (months run 01..12)"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'occurred': '2023-13' is not a valid date: "
+            "month 13 does not exist (months run 01..12)"
+        ],
     ),
     BadInput(
         "day/month as written in an article, as a source's reported date",
         {"facts.yaml": fact().replace('reported: "2023-03-02"', 'reported: "23/3"')},
-        ["facts.yaml:1: fact 'test-meeting': field 'sources[0].reported': '23/3' is not an EDTF date; write "
-         "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an interval "
-         "A/B, ../B, A/.."],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'sources[0].reported': '23/3' is not an EDTF date; write "
+            "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an interval "
+            "A/B, ../B, A/.."
+        ],
     ),
     BadInput(
         "number written as text with a decimal comma",
         {"facts.yaml": fact(kind="  kind: statistic") + '  figures:\n    - {metric: length, value: "96,8"}\n'},
-        ["facts.yaml:1: fact 'test-meeting': field 'figures[0].value': '96,8' is text, not a number; write it "
-         "as a number (e.g. 96.8 for '96,8', 3100 for '3.100') and keep the source's spelling in as_written"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'figures[0].value': '96,8' is text, not a number; write it "
+            "as a number (e.g. 96.8 for '96,8', 3100 for '3.100') and keep the source's spelling in as_written"
+        ],
     ),
     BadInput(
         "unknown target key in fulfils, with a suggestion",
         {"facts.yaml": fact(kind="  kind: milestone") + "  fulfils: hanoi-urban-rail-km-2031\n"},
-        ["facts.yaml:1: fact 'test-meeting': field 'fulfils': unknown target key 'hanoi-urban-rail-km-2031'; "
-         "did you mean 'hanoi-urban-rail-km-2030'?"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'fulfils': unknown target key 'hanoi-urban-rail-km-2031'; "
+            "did you mean 'hanoi-urban-rail-km-2030'?"
+        ],
     ),
     BadInput(
         "broken YAML",
@@ -220,49 +242,88 @@ BAD_INPUTS = [
     ),
     BadInput(
         "wrong type in a JSON file (no line numbers: file, fact and field)",
-        {"facts.json": json.dumps([{"id": "test-meeting", "kind": "meeting", "occurred": "2023", "title": 42,
-                                    "sources": [{"outlet": "VNA", "language": "en", "reported": "2023"}]}])},
+        {
+            "facts.json": json.dumps(
+                [
+                    {
+                        "id": "test-meeting",
+                        "kind": "meeting",
+                        "occurred": "2023",
+                        "title": 42,
+                        "sources": [{"outlet": "VNA", "language": "en", "reported": "2023"}],
+                    }
+                ]
+            )
+        },
         ["facts.json: fact 'test-meeting': field 'title': Input should be a valid string, got 42"],
     ),
     BadInput(
         "wrong type in a JSONL line",
-        {"facts.jsonl": "\n" + json.dumps({"id": "test-meeting", "kind": "meeting", "occurred": "2023",
-                                           "title": "T", "projects": "north-hanoi-smart-city",
-                                           "sources": [{"outlet": "VNA", "language": "en", "reported": "2023"}]})},
-        ["facts.jsonl:2: fact 'test-meeting': field 'projects': Input should be a valid tuple, "
-         "got 'north-hanoi-smart-city'"],
+        {
+            "facts.jsonl": "\n"
+            + json.dumps(
+                {
+                    "id": "test-meeting",
+                    "kind": "meeting",
+                    "occurred": "2023",
+                    "title": "T",
+                    "projects": "north-hanoi-smart-city",
+                    "sources": [{"outlet": "VNA", "language": "en", "reported": "2023"}],
+                }
+            )
+        },
+        [
+            "facts.jsonl:2: fact 'test-meeting': field 'projects': Input should be a valid tuple, "
+            "got 'north-hanoi-smart-city'"
+        ],
     ),
     BadInput(
         "bad JSONL lines, each reported",
-        {"facts.jsonl": json.dumps({"id": "good-line", "kind": "meeting", "occurred": "2023", "title": "Fine",
-                                    "sources": [{"outlet": "VNA", "language": "en", "reported": "2023"}]})
-         + "\n{not json\n\n[1, 2\n"},
-        ["facts.jsonl:2: invalid JSON line: Expecting property name enclosed in double quotes",
-         "facts.jsonl:4: invalid JSON line: Expecting ',' delimiter"],
+        {
+            "facts.jsonl": json.dumps(
+                {
+                    "id": "good-line",
+                    "kind": "meeting",
+                    "occurred": "2023",
+                    "title": "Fine",
+                    "sources": [{"outlet": "VNA", "language": "en", "reported": "2023"}],
+                }
+            )
+            + "\n{not json\n\n[1, 2\n"
+        },
+        [
+            "facts.jsonl:2: invalid JSON line: Expecting property name enclosed in double quotes",
+            "facts.jsonl:4: invalid JSON line: Expecting ',' delimiter",
+        ],
     ),
     BadInput(
         "unknown entity kind in JSONL",
         {"entities.jsonl": '{"entity": "building", "id": "opera-house", "name": "Hanoi Opera House"}\n'},
-        ["entities.jsonl:1: field 'entity': unknown entity kind 'building'; "
-         "expected one of project, organisation, office, person"],
+        [
+            "entities.jsonl:1: field 'entity': unknown entity kind 'building'; "
+            "expected one of project, organisation, office, person"
+        ],
     ),
     BadInput(
         "unknown entity section in YAML",
         {"entities.yaml": "buildings:\n  - {id: opera-house, name: Hanoi Opera House}\n"},
-        ["entities.yaml: unknown section 'buildings'; expected one of projects, organisations, offices, "
-         "people, facts"],
+        ["entities.yaml: unknown section 'buildings'; expected one of projects, organisations, offices, people, facts"],
     ),
     BadInput(
         "unknown organisation kind",
         {"entities.yaml": "organisations:\n  - {id: jica, name: JICA, kind: donor}\n"},
-        ["entities.yaml:2: field 'kind': Input should be 'country', 'city', 'company', 'agency', 'university', "
-         "'government', 'party' or 'other', got 'donor'"],
+        [
+            "entities.yaml:2: field 'kind': Input should be 'country', 'city', 'company', 'agency', 'university', "
+            "'government', 'party' or 'other', got 'donor'"
+        ],
     ),
     BadInput(
         "a control character written as an escape",
         {"facts.yaml": fact().replace("title: A test meeting", 'title: "A test\\emeeting"')},
-        ["facts.yaml:1: fact 'test-meeting': field 'title': contains the control character U+001B at position 6; "
-         "remove it"],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'title': contains the control character U+001B at position 6; "
+            "remove it"
+        ],
     ),
     BadInput(
         "an entity name with no letter or digit",
@@ -272,9 +333,11 @@ BAD_INPUTS = [
     BadInput(
         "a huge bad date is shown clipped, with its length",
         {"facts.yaml": fact(occurred='  occurred: "' + "2022" * 1000 + '"')},
-        ["facts.yaml:1: fact 'test-meeting': field 'occurred': '" + "2022" * 15 + "'… (4000 characters) is not "
-         "an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an "
-         "interval A/B, ../B, A/.."],
+        [
+            "facts.yaml:1: fact 'test-meeting': field 'occurred': '" + "2022" * 15 + "'… (4000 characters) is not "
+            "an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an "
+            "interval A/B, ../B, A/.."
+        ],
     ),
     BadInput(
         "a path that does not exist",
@@ -312,12 +375,26 @@ def test_check_reports_the_same_problems_as_ingest(cli, sample_store):
 
 
 def test_all_problems_of_a_run_are_reported_at_once(cli, sample_store):
-    cli.write("a.yaml", fact("first", title="  title: 42", partners="  partners: [Sumitomo Corp]")
-              + fact("second", occurred='  occurred: "2023-02-30"', kind="  kind: meating"))
+    cli.write(
+        "a.yaml",
+        fact("first", title="  title: 42", partners="  partners: [Sumitomo Corp]")
+        + fact("second", occurred='  occurred: "2023-02-30"', kind="  kind: meating"),
+    )
     cli.write("b.json", "[{]")
-    cli.write("c.jsonl", '{"entity": "building", "id": "x", "name": "X"}\n' + json.dumps(
-        {"id": "first", "kind": "meeting", "occurred": "2023", "title": "T",
-         "sources": [{"outlet": "VNA", "language": "en", "reported": "2023", "colour": "red"}]}) + "\n")
+    cli.write(
+        "c.jsonl",
+        '{"entity": "building", "id": "x", "name": "X"}\n'
+        + json.dumps(
+            {
+                "id": "first",
+                "kind": "meeting",
+                "occurred": "2023",
+                "title": "T",
+                "sources": [{"outlet": "VNA", "language": "en", "reported": "2023", "colour": "red"}],
+            }
+        )
+        + "\n",
+    )
     before = store_digest(sample_store)
 
     result = cli("ingest", "a.yaml", "b.json", "c.jsonl", "missing.yaml")
@@ -331,8 +408,7 @@ def test_all_problems_of_a_run_are_reported_at_once(cli, sample_store):
         "error: a.yaml:1: fact 'first': field 'title': Input should be a valid string, got 42",
         "error: a.yaml:9: fact 'second': field 'kind': Input should be 'meeting', 'target', 'milestone', "
         "'statistic', 'appointment', 'agreement' or 'announcement', got 'meating'",
-        "error: a.yaml:9: fact 'second': field 'occurred': '2023-02-30' is not a valid date: "
-        "February 2023 has 28 days",
+        "error: a.yaml:9: fact 'second': field 'occurred': '2023-02-30' is not a valid date: February 2023 has 28 days",
         "error: b.json:1: invalid JSON: Expecting property name enclosed in double quotes",
         "error: c.jsonl:1: field 'entity': unknown entity kind 'building'; "
         "expected one of project, organisation, office, person",
@@ -357,7 +433,8 @@ def test_unknown_reference_in_decomposed_unicode_still_gets_a_suggestion(cli, sa
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(
         "error: facts.yaml:1: fact 'test-meeting': field 'partners[0]': unknown partner "
-        f"{ref!r}; did you mean 'sumitomo' (Sumitomo Corporation)")
+        f"{ref!r}; did you mean 'sumitomo' (Sumitomo Corporation)"
+    )
 
 
 def test_failed_ingest_into_a_new_store_leaves_no_store_file(cli):
@@ -374,16 +451,20 @@ def test_failed_ingest_into_a_new_store_leaves_no_store_file(cli):
 def test_unknown_project_suggests_the_closest(cli, sample_store):
     result = cli("project", "north hanoi smart citty")
     assert result.exit_code == 1
-    assert result.stderr == ("error: unknown project 'north hanoi smart citty'; did you mean "
-                             "'north-hanoi-smart-city' (North Hanoi Smart City)?\n")
+    assert result.stderr == (
+        "error: unknown project 'north hanoi smart citty'; did you mean "
+        "'north-hanoi-smart-city' (North Hanoi Smart City)?\n"
+    )
 
 
 def test_bad_as_of_date_is_a_usage_error(cli, sample_store):
     result = cli("project", PROJECT, "--as-of", "23/3")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
-    assert result.stderr == ("error: --as-of: '23/3' is not an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD "
-                             "(e.g. 2022-03-23), optionally with ~, ? or %, or an interval A/B, ../B, A/..\n")
+    assert result.stderr == (
+        "error: --as-of: '23/3' is not an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD "
+        "(e.g. 2022-03-23), optionally with ~, ? or %, or an interval A/B, ../B, A/..\n"
+    )
 
 
 def test_log_of_an_unknown_fact_is_not_found(cli, sample_store):

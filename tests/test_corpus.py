@@ -6,11 +6,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from events.inputs import FACT_KINDS
-from timeline.corpus import generate
-from timeline.service import validate_files
-
 from conftest import STORE_FREE
+
+from events.inputs import FACT_KINDS
+from timeline.dev.corpus import generate
+from timeline.service import validate_files
 
 pytestmark = STORE_FREE
 

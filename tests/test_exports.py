@@ -10,8 +10,8 @@ import csv
 import io
 import json
 import re
-from html.parser import HTMLParser
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +20,8 @@ import pytest
 import yaml
 
 from events.dates import parse_edtf
-from tests.conftest import SAMPLE_ARGS, SAMPLE_FACTS
-from timeline.exports import fold_line, ics_text
+from tests.conftest import SAMPLE_FACTS
+from timeline.exports.calendar import fold_line, ics_text
 
 DIFFICULT_TITLE = 'Hà Nội, Nhật Bản: hội nghị "đối tác"; phiên 2 \\ Đường sắt (test data)'
 TEST_FACTS = [
@@ -36,10 +36,20 @@ TEST_FACTS = [
         "partners": ["japan"],
         "place": "Hà Nội",
         "sources": [
-            {"outlet": "Example News", "language": "vi", "reported": "2025-12-20",
-             "url": "https://example.org/a?x=1&y=<2>", "title": "Lịch hội nghị (test data)"},
-            {"outlet": "Example Daily", "language": "en", "reported": "2026-01-10",
-             "url": "https://example.org/b", "differs": {"status": "postponed"}},
+            {
+                "outlet": "Example News",
+                "language": "vi",
+                "reported": "2025-12-20",
+                "url": "https://example.org/a?x=1&y=<2>",
+                "title": "Lịch hội nghị (test data)",
+            },
+            {
+                "outlet": "Example Daily",
+                "language": "en",
+                "reported": "2026-01-10",
+                "url": "https://example.org/b",
+                "differs": {"status": "postponed"},
+            },
         ],
     },
     {
@@ -48,8 +58,9 @@ TEST_FACTS = [
         "occurred": "2024-01-10",
         "title": "An announcement later withdrawn (test data)",
         "projects": ["north-hanoi-smart-city"],
-        "sources": [{"outlet": "Example News", "language": "en", "reported": "2024-01-10",
-                     "url": "https://example.org/c"}],
+        "sources": [
+            {"outlet": "Example News", "language": "en", "reported": "2024-01-10", "url": "https://example.org/c"}
+        ],
         "retracted": {"on": "2024-02-01", "reason": "the outlet withdrew the report (test data)"},
     },
 ]
@@ -82,6 +93,7 @@ def facts_of(text: str) -> dict[str, dict[str, Any]]:
 
 # JSONL: the engine's input format ------------------------------------------------------------------------------
 
+
 def test_jsonl_export_ingested_into_empty_store_exports_identical_bytes(cli, sample_store):
     with_test_facts(cli)
     assert cli.ok("export", "--format", "jsonl", "--out", "first.jsonl").stdout == ""
@@ -97,7 +109,9 @@ def test_jsonl_export_keeps_retracted_facts_and_source_differences(cli, sample_s
     with_test_facts(cli)
     facts = facts_of(export(cli, "--format", "jsonl"))
     assert facts["test-retracted-announcement"]["retracted"] == {
-        "on": "2024-02-01", "reason": "the outlet withdrew the report (test data)"}
+        "on": "2024-02-01",
+        "reason": "the outlet withdrew the report (test data)",
+    }
     assert facts["test-scheduled-then-postponed"]["sources"][1]["differs"] == {"status": "postponed"}
     assert facts["test-scheduled-then-postponed"]["status"] == "scheduled"
 
@@ -130,8 +144,14 @@ def test_jsonl_export_of_a_project_ingests_alone_with_the_entities_it_names(cli,
     cli.ok("export", "--format", "jsonl", "--project", "Thành phố thông minh Bắc Hà Nội", "--out", "p.jsonl")
     records = jsonl_records(Path("p.jsonl").read_text(encoding="utf-8"))
     entities = {r["id"] for r in records if "entity" in r}
-    assert {"north-hanoi-smart-city", "sumitomo", "brg", "dinh-tien-dung", "hanoi-party-secretary",
-            "hanoi-party-committee"} <= entities
+    assert {
+        "north-hanoi-smart-city",
+        "sumitomo",
+        "brg",
+        "dinh-tien-dung",
+        "hanoi-party-secretary",
+        "hanoi-party-committee",
+    } <= entities
     assert "guangzhou" not in entities
     cli.ok("ingest", "p.jsonl", "--db", "p.db")
     cli.ok("export", "--format", "jsonl", "--db", "p.db", "--out", "again.jsonl")
@@ -140,10 +160,14 @@ def test_jsonl_export_of_a_project_ingests_alone_with_the_entities_it_names(cli,
 
 # Filters -----------------------------------------------------------------------------------------------------
 
+
 def test_export_filters_by_partner_and_occurred_window(cli, sample_store):
     facts = facts_of(export(cli, "--format", "jsonl", "--partner", "Nhật Bản", "--since", "2024"))
-    assert set(facts) == {"ito-naoki-appointed-japan-ambassador", "japan-investment-in-hanoi-2024-07",
-                          "hanoi-chairman-meets-japan-ambassador-2024-07-02"}
+    assert set(facts) == {
+        "ito-naoki-appointed-japan-ambassador",
+        "japan-investment-in-hanoi-2024-07",
+        "hanoi-chairman-meets-japan-ambassador-2024-07-02",
+    }
 
 
 def test_export_filters_by_project_and_partner_together(cli, sample_store):
@@ -160,6 +184,7 @@ def test_export_of_an_unknown_project_fails_with_one_line(cli, sample_store):
 
 # CSV ---------------------------------------------------------------------------------------------------------
 
+
 def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
@@ -174,31 +199,35 @@ def test_csv_export_keeps_vietnamese_text_and_commas_in_titles(cli, sample_store
     assert row["summary"] == "Dòng một, với dấu phẩy;\nDòng hai — Thành phố thông minh Bắc Hà Nội."
     assert row["place"] == "Hà Nội"
     reception = rows["nhsc-reception-2022-03-23"]
-    assert reception["title"] == ("Hanoi Party Secretary receives the Japanese Ambassador, Sumitomo and BRG on "
-                                  "North Hanoi Smart City")
+    assert reception["title"] == (
+        "Hanoi Party Secretary receives the Japanese Ambassador, Sumitomo and BRG on North Hanoi Smart City"
+    )
     assert reception["partners"] == "Japan; Sumitomo Corporation; BRG Group"
     assert reception["sources"] == "Thời Đại (VUFO) (vi, 2022-03); VNA (en, 2022-03-24)"
     assert reception["people"].startswith("Dinh Tien Dung (Secretary of the Hanoi Party Committee, Bí thư Thành ủy)")
     # A role that only repeats the office's name is not written twice.
     assert rows["hanoi-chairman-meets-japan-ambassador-2024-07-02"]["people"].startswith(
-        "Tran Sy Thanh (Chairman of the Hanoi People's Committee); ")
+        "Tran Sy Thanh (Chairman of the Hanoi People's Committee); "
+    )
 
 
 def test_csv_export_has_the_header_and_the_values_as_stated_on_the_knowledge_date(cli, sample_store):
     with_test_facts(cli)
     header = export(cli, "--format", "csv").split("\r\n")[0]
-    assert header == ("id,kind,occurred,status,title,summary,projects,partners,people,place,figures,target,fulfils,"
-                      "sources,retracted,notes")
+    assert header == (
+        "id,kind,occurred,status,title,summary,projects,partners,people,place,figures,target,fulfils,"
+        "sources,retracted,notes"
+    )
     now = {r["id"]: r for r in csv_rows(export(cli, "--format", "csv"))}
     then = {r["id"]: r for r in csv_rows(export(cli, "--format", "csv", "--as-of", "2026-01-09"))}
     assert now["test-scheduled-then-postponed"]["status"] == "postponed"
     assert then["test-scheduled-then-postponed"]["status"] == "scheduled"
-    assert now["test-retracted-announcement"]["retracted"] == (
-        "2024-02-01: the outlet withdrew the report (test data)")
+    assert now["test-retracted-announcement"]["retracted"] == ("2024-02-01: the outlet withdrew the report (test data)")
     assert now["hanoi-urban-rail-96-8-km-2030"]["figures"].startswith("urban railway completed: 96.8 km")
 
 
 # iCalendar ---------------------------------------------------------------------------------------------------
+
 
 def calendar_events(text: str) -> dict[str, Any]:
     calendar = icalendar.Calendar.from_ical(text)
@@ -209,15 +238,19 @@ def test_ics_export_parses_with_icalendar_with_day_facts_as_all_day_events(cli, 
     with_test_facts(cli)
     text = export(cli, "--format", "ics")
     events = calendar_events(text)
-    day_facts = {r["id"] for r in jsonl_records(export(cli, "--format", "jsonl"))
-                 if "entity" not in r and "retracted" not in r and parse_edtf(r["occurred"]).is_day}
+    day_facts = {
+        r["id"]
+        for r in jsonl_records(export(cli, "--format", "jsonl"))
+        if "entity" not in r and "retracted" not in r and parse_edtf(r["occurred"]).is_day
+    }
     assert set(events) == {f"{fact}@timeline" for fact in day_facts}
     assert "nhsc-land-clearance-basically-met-2022-03@timeline" not in events  # "by 2022-03-23": no day
     meeting = events["nhsc-reception-2022-03-23@timeline"]
     assert meeting.decoded("DTSTART") == date(2022, 3, 23)
     assert meeting.decoded("DTEND") == date(2022, 3, 23) + timedelta(days=1)
-    assert str(meeting["SUMMARY"]) == ("Hanoi Party Secretary receives the Japanese Ambassador, Sumitomo and BRG "
-                                       "on North Hanoi Smart City")
+    assert str(meeting["SUMMARY"]) == (
+        "Hanoi Party Secretary receives the Japanese Ambassador, Sumitomo and BRG on North Hanoi Smart City"
+    )
     assert str(meeting["STATUS"]) == "CONFIRMED"
 
 
@@ -248,12 +281,15 @@ def test_ics_dtstamp_is_the_latest_reported_day_so_exports_are_repeatable(cli, s
     assert stamps == {"20251205"}
 
 
-@pytest.mark.parametrize("line", [
-    "SUMMARY:" + "Thành phố thông minh Bắc Hà Nội " * 8,
-    "DESCRIPTION:" + "ế" * 100,
-    "X:" + "a" * 73,
-    "X:" + "a" * 74,
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SUMMARY:" + "Thành phố thông minh Bắc Hà Nội " * 8,
+        "DESCRIPTION:" + "ế" * 100,
+        "X:" + "a" * 73,
+        "X:" + "a" * 74,
+    ],
+)
 def test_folding_never_splits_a_character_and_unfolds_to_the_line(line):
     folded = fold_line(line)
     parts = folded[:-2].split("\r\n")
@@ -267,6 +303,7 @@ def test_ics_text_escapes_commas_semicolons_backslashes_and_line_ends():
 
 
 # Markdown ----------------------------------------------------------------------------------------------------
+
 
 def test_md_export_footnotes_every_source_once(cli, sample_store):
     text = export(cli, "--format", "md", "--project", "north-hanoi-smart-city")
@@ -300,6 +337,7 @@ def test_md_export_escapes_markup_in_user_text(cli, sample_store):
 
 
 # TimelineJS --------------------------------------------------------------------------------------------------
+
 
 def timelinejs_events(text: str) -> dict[str, dict[str, Any]]:
     data = json.loads(text)
@@ -337,16 +375,30 @@ def test_timelinejs_groups_by_project_and_links_escaped_sources(cli, sample_stor
     event = events["test-scheduled-then-postponed"]
     assert event["group"] == "North Hanoi Smart City"
     assert event["text"]["headline"] == DIFFICULT_TITLE.replace('"', "&quot;")
-    assert '<a href="https://example.org/a?x=1&amp;y=&lt;2&gt;">Example News (vi, 2025-12-20)</a>' in event["text"]["text"]
+    assert (
+        '<a href="https://example.org/a?x=1&amp;y=&lt;2&gt;">Example News (vi, 2025-12-20)</a>' in event["text"]["text"]
+    )
     assert '<a href="https://example.org/b">' in event["text"]["text"]
     assert events["guangzhou-gdp-2024"]["group"] == "Guangzhou"
 
 
 def test_timelinejs_interval_has_an_end_date(cli):
     cli.write("i/entities.yaml", "projects:\n  - {id: p, name: P}\n")
-    cli.write("i/facts.yaml", yaml.safe_dump([{
-        "id": "span", "kind": "target", "occurred": "2045/2065", "title": "A long vision (test data)",
-        "projects": ["p"], "sources": [{"outlet": "Example", "language": "en", "reported": "2025-01-02"}]}]))
+    cli.write(
+        "i/facts.yaml",
+        yaml.safe_dump(
+            [
+                {
+                    "id": "span",
+                    "kind": "target",
+                    "occurred": "2045/2065",
+                    "title": "A long vision (test data)",
+                    "projects": ["p"],
+                    "sources": [{"outlet": "Example", "language": "en", "reported": "2025-01-02"}],
+                }
+            ]
+        ),
+    )
     cli.ok("ingest", "i")
     (event,) = timelinejs_events(export(cli, "--format", "timelinejs")).values()
     assert event["start_date"] == {"year": 2045} and event["end_date"] == {"year": 2065}
@@ -354,6 +406,7 @@ def test_timelinejs_interval_has_an_end_date(cli):
 
 
 # HTML --------------------------------------------------------------------------------------------------------
+
 
 class PageParser(HTMLParser):
     """The tags and the scripts (raw text, with their attributes) of an exported page."""
@@ -423,11 +476,20 @@ def test_html_page_replays_each_fact_from_each_knowledge_day_it_changed(cli, sam
 def test_html_page_draws_partial_dates_at_their_precision(cli, sample_store):
     facts = page_facts(export(cli, "--format", "html"))
     assert facts["hanoi-delegation-visits-japan-2023-11"][-1]["when"] == {
-        "text": "2023-11", "precision": "month", "lo": "2023-11-01", "hi": "2023-11-30",
-        "approximate": False, "uncertain": False}
+        "text": "2023-11",
+        "precision": "month",
+        "lo": "2023-11-01",
+        "hi": "2023-11-30",
+        "approximate": False,
+        "uncertain": False,
+    }
     guangzhou = facts["hanoi-guangzhou-working-session-2025"][-1]["when"]
     assert (guangzhou["text"], guangzhou["uncertain"], guangzhou["lo"], guangzhou["hi"]) == (
-        "2025?", True, "2025-01-01", "2025-12-31")
+        "2025?",
+        True,
+        "2025-01-01",
+        "2025-12-31",
+    )
     by_day = facts["nhsc-land-clearance-basically-met-2022-03"][-1]["when"]
     assert (by_day["text"], by_day["lo"], by_day["hi"]) == ("by 2022-03-23", None, "2022-03-23")
     figures = facts["japan-investment-in-hanoi-2024-07"][-1]["figures"]
@@ -440,11 +502,13 @@ def test_html_page_shows_a_changed_status_and_a_retraction_from_their_days(cli, 
     scheduled = facts["test-scheduled-then-postponed"]
     assert [(s["from"], s["status"]) for s in scheduled] == [("2025-12-20", "scheduled"), ("2026-01-10", "postponed")]
     assert scheduled[1]["disagreements"] == [
-        {"field": "status", "value": "scheduled", "sources": ["Example News (vi, 2025-12-20)"]}]
+        {"field": "status", "value": "scheduled", "sources": ["Example News (vi, 2025-12-20)"]}
+    ]
     withdrawn = facts["test-retracted-announcement"]
     assert [(s["from"], s["retracted"]) for s in withdrawn] == [
         ("2024-01-10", None),
-        ("2024-02-01", {"on": "2024-02-01", "reason": "the outlet withdrew the report (test data)"})]
+        ("2024-02-01", {"on": "2024-02-01", "reason": "the outlet withdrew the report (test data)"}),
+    ]
 
 
 def test_html_page_as_of_holds_only_what_was_known_then(cli, sample_store):

@@ -17,8 +17,9 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.sqlite_only("real processes on store files; see tests/t
 
 # Helpers ------------------------------------------------------------------------------------------------------
 
+
 def environment(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TIMELINE_DB", "TIMELINE_DEBUG", "TIMELINE_LOCK_TIMEOUT")}
     env.update(COLUMNS="100", NO_COLOR="1", TERM="dumb", **extra)
@@ -45,15 +47,18 @@ def command(*args: str | Path) -> list[str]:
     return [TIMELINE, *map(str, args)]
 
 
-def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, **popen: Any
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(*args), cwd=cwd, env=env or environment(), capture_output=True, text=True,
-                          timeout=120, **popen)
+def run(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None, **popen: Any
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(*args), cwd=cwd, env=env or environment(), capture_output=True, text=True, timeout=120, **popen
+    )
 
 
 def start(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(command(*args), cwd=cwd, env=env or environment(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command(*args), cwd=cwd, env=env or environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def waiting_for_a_lock(process: subprocess.Popen[str]) -> bool:
@@ -124,8 +129,9 @@ def fact_streams(db: Path) -> Counter[int]:
     """How many fact streams hold how many events (direct, read-only: `log --json` of thousands of facts is slow)."""
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        rows = connection.execute("SELECT count(*) FROM stored_events GROUP BY originator_id "
-                                  "HAVING max(topic LIKE '%FactStream%')").fetchall()
+        rows = connection.execute(
+            "SELECT count(*) FROM stored_events GROUP BY originator_id HAVING max(topic LIKE '%FactStream%')"
+        ).fetchall()
     finally:
         connection.close()
     return Counter(n for (n,) in rows)
@@ -137,8 +143,10 @@ def sha256(path: Path) -> str:
 
 def sidecars(db: Path) -> dict[str, int | None]:
     """Sizes of the -wal and -shm files (None: absent)."""
-    return {suffix: (p.stat().st_size if (p := db.with_name(db.name + suffix)).exists() else None)
-            for suffix in ("-wal", "-shm")}
+    return {
+        suffix: (p.stat().st_size if (p := db.with_name(db.name + suffix)).exists() else None)
+        for suffix in ("-wal", "-shm")
+    }
 
 
 def verify_passes(db: Path, cwd: Path) -> None:
@@ -177,6 +185,7 @@ def assert_retryable(returncode: int, stderr: str) -> str:
 
 # 1. Two processes ingesting different files at once ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("fresh", [False, True], ids=["existing-store", "new-store-both-with-entities"])
 def test_two_processes_ingesting_different_files_at_once_lose_nothing_and_duplicate_nothing(tmp_path, fresh):
     """Both succeed, or the loser is told the store was busy / in conflict and a retry succeeds; then every event
@@ -194,7 +203,7 @@ def test_two_processes_ingesting_different_files_at_once_lose_nothing_and_duplic
     results = race(*[("ingest", *paths, "--db", db) for paths in inputs], cwd=tmp_path)
     assert any(code == 0 for code, _ in results), results
     losers = [paths for paths, (code, stderr) in zip(inputs, results) if code != 0]
-    for (code, stderr) in results:
+    for code, stderr in results:
         if code != 0:
             assert_retryable(code, stderr)
     # The loser wrote nothing: the log holds exactly the winners' events.
@@ -217,6 +226,7 @@ def test_two_processes_ingesting_different_files_at_once_lose_nothing_and_duplic
 
 # 2. Two processes ingesting conflicting edits of the same fact ---------------------------------------------------
 
+
 @pytest.mark.skipif(not Path("/proc/self/wchan").exists(), reason="needs Linux /proc to see a process wait on a lock")
 def test_conflicting_edits_of_one_fact_lose_nothing_and_the_loser_is_told_which_fact(tmp_path, entities_store):
     """Both processes read the fact at version 1 and plan a correction at version 2 while a gate (another
@@ -225,9 +235,12 @@ def test_conflicting_edits_of_one_fact_lose_nothing_and_the_loser_is_told_which_
     db, target = entities_store, "contested-meeting"
     ok("ingest", write_facts(tmp_path / "original.json", [fact(target, "Original title")]), "--db", db, cwd=tmp_path)
     padding = 100  # uncontested facts in each run: the loser must write none and name none
-    inputs = {who: write_facts(tmp_path / f"{who}.json",
-                               generated(f"pad-{who}", padding) + [fact(target, f"Edited by {who}")])
-              for who in ("alice", "bob")}
+    inputs = {
+        who: write_facts(
+            tmp_path / f"{who}.json", generated(f"pad-{who}", padding) + [fact(target, f"Edited by {who}")]
+        )
+        for who in ("alice", "bob")
+    }
     gate = sqlite3.connect(db, isolation_level=None)
     gate.execute("BEGIN IMMEDIATE")
     try:
@@ -244,7 +257,7 @@ def test_conflicting_edits_of_one_fact_lose_nothing_and_the_loser_is_told_which_
     errors = [p.communicate(timeout=60)[1] for p in processes]
     results = [(p.returncode, stderr) for p, stderr in zip(processes, errors)]
     assert sorted(code == 0 for code, _ in results) == [False, True], f"exactly one run should lose: {results}"
-    for (who, path), (code, stderr) in zip(inputs.items(), results):
+    for (_who, path), (code, stderr) in zip(inputs.items(), results):
         if code == 0:
             continue
         line = assert_retryable(code, stderr)
@@ -269,6 +282,7 @@ def test_conflicting_edits_of_one_fact_lose_nothing_and_the_loser_is_told_which_
 
 # 3. SIGKILL in the middle of a large ingest ------------------------------------------------------------------------
 
+
 def kill_when(process: subprocess.Popen[str], ready: Any, deadline: float = 60) -> bool:
     """SIGKILL the process as soon as `ready()` is true; False if it ended first."""
     end = time.monotonic() + deadline
@@ -284,7 +298,8 @@ def kill_when(process: subprocess.Popen[str], ready: Any, deadline: float = 60) 
 
 @pytest.mark.parametrize("moment", ["while-appending", "after-the-append-committed"])
 def test_sigkill_in_the_middle_of_a_large_ingest_leaves_all_or_nothing_and_a_rerun_completes(
-        tmp_path, entities_store, moment):
+    tmp_path, entities_store, moment
+):
     """Killed while the append transaction writes (its pages reach the WAL before the commit), the log holds none
     of the run's events; killed after the commit, while the read models catch up, it holds all of them. Either
     way the store verifies and re-running the ingest completes it."""
@@ -293,20 +308,24 @@ def test_sigkill_in_the_middle_of_a_large_ingest_leaves_all_or_nothing_and_a_rer
     before = stored_count(db)
     wal = db.with_name(db.name + "-wal")
     if moment == "while-appending":
+
         def ready() -> bool:  # the first pages of the append transaction spilled into the WAL
             return wal.exists() and wal.stat().st_size > 0
     else:
+
         def ready() -> bool:  # the append committed: its events are visible to another connection
             time.sleep(0.01)
             return wal.exists() and wal.stat().st_size > 0 and stored_count(db) > before
+
     process = start("ingest", big, "--db", db, cwd=tmp_path)
     assert kill_when(process, ready), "the ingest ended before it could be killed; make it bigger"
     assert process.returncode == -signal.SIGKILL
 
     after = stored_count(db)
     assert after in (before, before + count), f"a partial write survived: {after - before} of {count} events"
-    assert after == (before if moment == "while-appending" else before + count), \
+    assert after == (before if moment == "while-appending" else before + count), (
         f"killed {moment}, yet the log holds {after - before} of the run's events"
+    )
     verify_passes(db, tmp_path)
 
     summary = json.loads(ok("ingest", big, "--db", db, "--json", cwd=tmp_path).stdout)
@@ -358,8 +377,7 @@ def read_only_enforced(tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("directory_too", [False, True], ids=["file-0444", "file-and-directory-read-only"])
-def test_a_read_only_store_refuses_to_ingest_clearly_and_is_not_modified(tmp_path, read_only_enforced,
-                                                                         directory_too):
+def test_a_read_only_store_refuses_to_ingest_clearly_and_is_not_modified(tmp_path, read_only_enforced, directory_too):
     home = tmp_path / "store"
     home.mkdir()
     db = home / "timeline.db"
@@ -383,8 +401,9 @@ def test_a_read_only_store_refuses_to_ingest_clearly_and_is_not_modified(tmp_pat
         else:
             # Reading needs no write: queries on a current read-only store still answer.
             assert listed.returncode == 0 and verified.returncode == 0, listed.stderr + verified.stderr
-            assert {e["subject"] for e in json.loads(listed.stdout) if e["type"] == "FactReported"} == \
-                {f"first-{i}" for i in range(5)}
+            assert {e["subject"] for e in json.loads(listed.stdout) if e["type"] == "FactReported"} == {
+                f"first-{i}" for i in range(5)
+            }
     finally:
         home.chmod(0o755)
         db.chmod(0o644)

@@ -30,25 +30,47 @@ import shutil
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import POSTGRES, STORE_FREE, store_digest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from strategies import (
+    FACT_KINDS,
+    LANGUAGES,
+    OFFICES,
+    ORGANISATIONS,
+    OUTLETS,
+    PEOPLE,
+    PROJECTS,
+    STATUSES,
+    VIETNAMESE_LETTERS,
+    strip_diacritics,
+)
 
 from events.domain import EntityRecord
-from events.inputs import ORGANISATION_KINDS, STATED_FIELDS, Fact, Figure, Office, Organisation, Person, PersonRole, \
-    Project, Retraction, Source
+from events.inputs import (
+    ORGANISATION_KINDS,
+    STATED_FIELDS,
+    Fact,
+    Figure,
+    Office,
+    Organisation,
+    Person,
+    PersonRole,
+    Project,
+    Retraction,
+    Source,
+)
 from events.text import match_key
-from strategies import FACT_KINDS, LANGUAGES, OFFICES, ORGANISATIONS, OUTLETS, PEOPLE, PROJECTS, STATUSES, \
-    VIETNAMESE_LETTERS, strip_diacritics
-from conftest import POSTGRES, STORE_FREE, store_digest
 from timeline import service
 from timeline.errors import InvalidInput, Problem
 
@@ -74,9 +96,17 @@ SCALE = float(os.environ.get("TIMELINE_FUZZ_SCALE", "1"))
 BUDGET = {name: max(1, round(examples * SCALE)) for name, examples in BUDGET.items()}
 MINIMUM_CASES = round(10_000 * min(SCALE, 1.0))
 assert sum(BUDGET.values()) >= MINIMUM_CASES * 1.03  # a little room: hypothesis may stop a test early
-FUZZ = settings(deadline=None, derandomize=False, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
-                                       HealthCheck.large_base_example])
+FUZZ = settings(
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.large_base_example,
+    ],
+)
 COUNTS: Counter[str] = Counter()  # cases checked, per test function
 STARTED: set[str] = set()
 MAX_LINE = 1000  # characters in one rendered problem: huge values must be clipped
@@ -93,6 +123,7 @@ def nfc(text: str) -> str:
 
 # Known entities: the tables of tests/strategies.py, and pairs of one kind that share a name ------------------
 
+
 def _record(entity: str, id: str, name: str, aliases: list[str], **extra: Any) -> EntityRecord:
     return EntityRecord(entity=entity, id=id, name=name, aliases=tuple(aliases), **extra)
 
@@ -105,8 +136,12 @@ POOL: dict[str, list[EntityRecord]] = {  # what valid base facts refer to
     "office": [_record("office", r[0], r[1], [r[2]], organisation=OWNERS[r[0]]) for r in OFFICES],
 }
 # Two entities of each kind answer to the same name (written in other Unicode forms / accent placements).
-SHARED = {"project": "Vành đai 3", "organisation": "Tập đoàn Hòa Bình", "person": "Nguyễn Văn Hùng",
-          "office": "Bí thư Thành ủy"}
+SHARED = {
+    "project": "Vành đai 3",
+    "organisation": "Tập đoàn Hòa Bình",
+    "person": "Nguyễn Văn Hùng",
+    "office": "Bí thư Thành ủy",
+}
 AMBIGUOUS = [
     _record("project", "ring-road-3", "Ring Road 3", [SHARED["project"]]),
     _record("project", "ring-road-3-viaduct", "Ring Road 3 viaduct", [nfd(SHARED["project"])]),
@@ -114,41 +149,66 @@ AMBIGUOUS = [
     _record("organisation", "hoa-binh-group", "Hoa Binh Group", ["Tập Đoàn Hoà Bình"], kind="company"),
     _record("person", "nguyen-van-hung", "Nguyen Van Hung", [SHARED["person"]]),
     _record("person", "nguyen-van-hung-2", nfd("Nguyễn Văn Hùng"), []),
-    _record("office", "hanoi-party-secretary", "Secretary of the Hanoi Party Committee", [SHARED["office"]],
-            organisation="hanoi-pc"),
-    _record("office", "hcmc-party-secretary", "Secretary of the Ho Chi Minh City Party Committee",
-            [nfd(SHARED["office"])], organisation="hanoi-pc"),
+    _record(
+        "office",
+        "hanoi-party-secretary",
+        "Secretary of the Hanoi Party Committee",
+        [SHARED["office"]],
+        organisation="hanoi-pc",
+    ),
+    _record(
+        "office",
+        "hcmc-party-secretary",
+        "Secretary of the Ho Chi Minh City Party Committee",
+        [nfd(SHARED["office"])],
+        organisation="hanoi-pc",
+    ),
 ]
 KNOWN: list[EntityRecord] = [record for records in POOL.values() for record in records] + AMBIGUOUS
 KIND_OF_ID = {record.id: record.entity for record in KNOWN}
 KEYS: dict[str, set[str]] = {kind: set() for kind in POOL}
 for _r in KNOWN:
     KEYS[_r.entity] |= {match_key(name) for name in (_r.id, _r.name, *_r.aliases)}
-assert all(match_key(SHARED[k]) not in {match_key(n) for r in POOL[k] for n in (r.id, r.name, *r.aliases)}
-           for k in SHARED)
-REF_KIND = {"projects": "project", "partners": "organisation", "person": "person", "office": "office",
-            "organisation": "organisation"}
+assert all(
+    match_key(SHARED[k]) not in {match_key(n) for r in POOL[k] for n in (r.id, r.name, *r.aliases)} for k in SHARED
+)
+REF_KIND = {
+    "projects": "project",
+    "partners": "organisation",
+    "person": "person",
+    "office": "office",
+    "organisation": "organisation",
+}
 
-FIGURE = {"metric": "urban railway completed", "value": 96.8, "unit": "km", "as_written": "96,8 km",
-          "deadline": "2030"}
+FIGURE = {"metric": "urban railway completed", "value": 96.8, "unit": "km", "as_written": "96,8 km", "deadline": "2030"}
 PERSON = {"person": "tran-sy-thanh", "office": "hanoi-pc-chairman", "role": "Chủ tịch"}
 RETRACTION = {"on": "2024-01-05", "reason": "the outlet withdrew the report"}
 FORMATS = ("yaml", "json", "jsonl")
 SECTIONS = {"projects": "project", "organisations": "organisation", "people": "person", "offices": "office"}
-ENTITY_FIELDS = {"project": list(Project.model_fields), "organisation": list(Organisation.model_fields),
-                 "person": list(Person.model_fields), "office": list(Office.model_fields)}
+ENTITY_FIELDS = {
+    "project": list(Project.model_fields),
+    "organisation": list(Organisation.model_fields),
+    "person": list(Person.model_fields),
+    "office": list(Office.model_fields),
+}
 MARK = "MARK-7f3a"
 
 
 # A valid base input, built from one seed ---------------------------------------------------------------------
+
 
 def spell(rng: random.Random, text: str) -> str:
     """The same name as a person might write it: other case, no diacritics, NFD or mixed form."""
     how = rng.choice(("as-is", "upper", "lower", "bare", "nfd", "mixed"))
     if how == "mixed":
         return "".join(nfd(ch) if rng.random() < 0.5 else ch for ch in nfc(text))
-    return {"as-is": text, "upper": text.upper(), "lower": text.lower(), "bare": strip_diacritics(text),
-            "nfd": nfd(text)}[how]
+    return {
+        "as-is": text,
+        "upper": text.upper(),
+        "lower": text.lower(),
+        "bare": strip_diacritics(text),
+        "nfd": nfd(text),
+    }[how]
 
 
 def refer(rng: random.Random, kind: str, low: int) -> list[str]:
@@ -161,7 +221,7 @@ def day(rng: random.Random, low: int = 2015, high: int = 2035) -> str:
 
 
 def edtf(rng: random.Random) -> str:
-    text = day(rng)[:rng.choice((4, 7, 10))]
+    text = day(rng)[: rng.choice((4, 7, 10))]
     form = rng.choice(("plain", "plain", "~", "?", "%", "interval", "open-start", "open-end"))
     if form in ("~", "?", "%"):
         return text + form
@@ -172,12 +232,24 @@ def edtf(rng: random.Random) -> str:
 
 def base_fact(rng: random.Random, number: int) -> dict[str, Any]:
     kind = rng.choice(FACT_KINDS)
-    fact: dict[str, Any] = {"id": f"fuzz-{number}-{rng.choice(('hn', 'gz', 'seoul', 'tokyo'))}", "kind": kind,
-                            "occurred": edtf(rng)}
+    fact: dict[str, Any] = {
+        "id": f"fuzz-{number}-{rng.choice(('hn', 'gz', 'seoul', 'tokyo'))}",
+        "kind": kind,
+        "occurred": edtf(rng),
+    }
     if rng.random() < 0.5:
         fact["status"] = rng.choice(STATUSES)
-    fact["title"] = rng.choice(("Hanoi receives the Japanese Ambassador", "Lễ khởi công tuyến số 2",
-                                "Target restated", "Hội nghị Đô thị Seoul – Hà Nội")) + f" #{number}"
+    fact["title"] = (
+        rng.choice(
+            (
+                "Hanoi receives the Japanese Ambassador",
+                "Lễ khởi công tuyến số 2",
+                "Target restated",
+                "Hội nghị Đô thị Seoul – Hà Nội",
+            )
+        )
+        + f" #{number}"
+    )
     if rng.random() < 0.3:
         fact["summary"] = "Tóm tắt: hợp tác Việt – Nhật."
     fact["projects"] = refer(rng, "project", 1)
@@ -196,15 +268,24 @@ def base_fact(rng: random.Random, number: int) -> dict[str, Any]:
             fact["target"] = f"target-{number}"
     fact["sources"] = []
     for i, outlet in enumerate(rng.sample(OUTLETS, rng.randint(1, 3))):
-        source: dict[str, Any] = {"outlet": outlet, "language": rng.choice(LANGUAGES),
-                                  "reported": day(rng, 2020, 2025)[:rng.choice((10, 10, 7, 4))]}
+        source: dict[str, Any] = {
+            "outlet": outlet,
+            "language": rng.choice(LANGUAGES),
+            "reported": day(rng, 2020, 2025)[: rng.choice((10, 10, 7, 4))],
+        }
         if rng.random() < 0.4:
             source["url"] = f"https://news.example/{number}/{i}"
         if rng.random() < 0.3:
             source["quote"] = "Ngày 23/3, Bí thư Thành ủy tiếp Đại sứ Nhật Bản."
         if rng.random() < 0.3:
-            source["differs"] = rng.choice(({"status": "scheduled"}, {"title": "Hội nghị"}, {"occurred": edtf(rng)},
-                                            {"partners": refer(rng, "organisation", 1)}))
+            source["differs"] = rng.choice(
+                (
+                    {"status": "scheduled"},
+                    {"title": "Hội nghị"},
+                    {"occurred": edtf(rng)},
+                    {"partners": refer(rng, "organisation", 1)},
+                )
+            )
         if rng.random() < 0.3:
             source["note"] = "calls BRG 'of Japan'"
         fact["sources"].append(source)
@@ -216,19 +297,27 @@ def base_fact(rng: random.Random, number: int) -> dict[str, Any]:
 
 
 def words(rng: random.Random) -> str:
-    return " ".join("".join(rng.choice(VIETNAMESE_LETTERS) for _ in range(rng.randint(2, 6)))
-                    for _ in range(rng.randint(1, 3)))
+    return " ".join(
+        "".join(rng.choice(VIETNAMESE_LETTERS) for _ in range(rng.randint(2, 6))) for _ in range(rng.randint(1, 3))
+    )
 
 
 def new_entities(rng: random.Random, start: int) -> dict[str, list[dict[str, Any]]]:
     """1-2 new entities of each kind; names start with a label and a number, so no two share a match key."""
     found: dict[str, list[dict[str, Any]]] = {}
-    for section, kind, label in (("projects", "project", "Dự án mới"), ("organisations", "organisation", "Đối tác mới"),
-                                 ("people", "person", "Nhân vật mới"), ("offices", "office", "Chức vụ mới")):
+    for section, kind, label in (
+        ("projects", "project", "Dự án mới"),
+        ("organisations", "organisation", "Đối tác mới"),
+        ("people", "person", "Nhân vật mới"),
+        ("offices", "office", "Chức vụ mới"),
+    ):
         found[section] = []
         for n in range(start, start + rng.randint(1, 2)):
-            entity: dict[str, Any] = {"id": f"new-{kind}-{n}", "name": f"{label} {n}",
-                                      "aliases": [f"{label} {n} {words(rng)}"]}
+            entity: dict[str, Any] = {
+                "id": f"new-{kind}-{n}",
+                "name": f"{label} {n}",
+                "aliases": [f"{label} {n} {words(rng)}"],
+            }
             if rng.random() < 0.3:
                 entity["description"] = "Đối tác"
             if kind == "organisation":
@@ -246,8 +335,7 @@ DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def dump(data: Any, fmt: str, flow: bool = False) -> str:
     if fmt == "yaml":
-        return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=10**6,
-                         default_flow_style=flow)
+        return yaml.dump(data, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=10**6, default_flow_style=flow)
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
@@ -259,9 +347,12 @@ def facts_text(facts: list[Any], fmt: str) -> str:
 
 def entities_text(entities: dict[str, list[Any]], fmt: str) -> str:
     if fmt == "jsonl":
-        return "".join(json.dumps({"entity": SECTIONS[section], **item} if isinstance(item, dict) else item,
-                                  ensure_ascii=False) + "\n"
-                       for section, items in entities.items() for item in items)
+        return "".join(
+            json.dumps({"entity": SECTIONS[section], **item} if isinstance(item, dict) else item, ensure_ascii=False)
+            + "\n"
+            for section, items in entities.items()
+            for item in items
+        )
     return dump(entities, fmt)
 
 
@@ -288,16 +379,22 @@ class Doc:
             return entities_text(self.entities, self.efmt)
         return facts_text(self.facts, self.fmt)
 
-    def files(self, facts: str | bytes | None = None, entities: str | bytes | None = None,
-              extra: list[tuple[str, str | bytes]] = ()) -> list[tuple[str, bytes]]:
+    def files(
+        self,
+        facts: str | bytes | None = None,
+        entities: str | bytes | None = None,
+        extra: list[tuple[str, str | bytes]] = (),
+    ) -> list[tuple[str, bytes]]:
         """The files in load order: entities, facts, then any extra files."""
         found: list[tuple[str, str | bytes]] = []
         if self.entities is not None:
             found.append((self.entities_name, self.text("entities") if entities is None else entities))
         found.append((self.facts_name, self.text("facts") if facts is None else facts))
         found.extend(extra)
-        return [(name, content if isinstance(content, bytes) else content.encode("utf-8", "surrogateescape"))
-                for name, content in found]
+        return [
+            (name, content if isinstance(content, bytes) else content.encode("utf-8", "surrogateescape"))
+            for name, content in found
+        ]
 
 
 @st.composite
@@ -308,9 +405,12 @@ def docs(draw: st.DrawFn, entities: bool | None = False, max_facts: int = 2) -> 
     start = rng.randint(0, 10**6)
     facts = [base_fact(rng, start + i) for i in range(rng.randint(1, max_facts))]
     with_entities = draw(st.booleans(), label="with entities") if entities is None else entities
-    return Doc(facts, draw(st.sampled_from(FORMATS), label="facts format"),
-               new_entities(rng, start) if with_entities else None,
-               draw(st.sampled_from(FORMATS), label="entities format"))
+    return Doc(
+        facts,
+        draw(st.sampled_from(FORMATS), label="facts format"),
+        new_entities(rng, start) if with_entities else None,
+        draw(st.sampled_from(FORMATS), label="entities format"),
+    )
 
 
 # Cases and expectations ------------------------------------------------------------------------------------------
@@ -329,8 +429,12 @@ class Expect:
 
     def accepts(self, problem: Problem) -> bool:
         message = problem.message.lower()
-        return (_ok(self.fact, problem.fact) and _ok(self.field, problem.field) and _ok(self.line, problem.line)
-                and all(word in message for word in self.words))
+        return (
+            _ok(self.fact, problem.fact)
+            and _ok(self.field, problem.field)
+            and _ok(self.line, problem.line)
+            and all(word in message for word in self.words)
+        )
 
 
 def _ok(want: Any, got: Any) -> bool:
@@ -379,6 +483,7 @@ def join(parent: str, key: str) -> str:
 
 # Paths inside a fact: "sources[1].differs.title" ------------------------------------------------------------------
 
+
 def steps(path: str) -> list[Any]:
     return [int(index) if index else name for index, name in re.findall(r"\[(\d+)\]|([^.\[\]]+)", path)]
 
@@ -418,8 +523,12 @@ def prepare(fact: dict[str, Any], path: str) -> None:
         differs = source["differs"] = dict(source.get("differs") or {})
         name = match.group(2)
         if path != match.group(0):  # inside a stated list: give it an item to break
-            differs[name] = {"figures": [dict(FIGURE)], "people": [dict(PERSON)], "partners": ["japan"],
-                             "projects": ["metro-line-2"]}[name]
+            differs[name] = {
+                "figures": [dict(FIGURE)],
+                "people": [dict(PERSON)],
+                "partners": ["japan"],
+                "projects": ["metro-line-2"],
+            }[name]
 
 
 def fact_paths(draw: st.DrawFn, fact: dict[str, Any], table: dict[str, Any]) -> tuple[str, Any]:
@@ -441,20 +550,41 @@ def pick_entity(draw: st.DrawFn, doc: Doc) -> tuple[str, dict[str, Any]]:
     return SECTIONS[section], draw(st.sampled_from(doc.entities[section]), label="entity")
 
 
-def fact_case(kind: str, doc: Doc, fact: dict[str, Any], field: Any, *words: str, raw: Callable[[str], str] | None = None,
-              alternatives: tuple[Expect, ...] = ()) -> Case:
+def fact_case(
+    kind: str,
+    doc: Doc,
+    fact: dict[str, Any],
+    field: Any,
+    *words: str,
+    raw: Callable[[str], str] | None = None,
+    alternatives: tuple[Expect, ...] = (),
+) -> Case:
     """A case broken inside `fact` of the facts file: a problem must name the fact and `field`."""
     text = doc.text("facts")
-    return Case(kind, doc.files(facts=raw(text) if raw else text), doc.facts_name,
-                (Expect(shown_fact(fact.get("id")), field, words), *alternatives))
+    return Case(
+        kind,
+        doc.files(facts=raw(text) if raw else text),
+        doc.facts_name,
+        (Expect(shown_fact(fact.get("id")), field, words), *alternatives),
+    )
 
 
-def entity_case(kind: str, doc: Doc, field: Any, *words: str, raw: Callable[[str], str] | None = None,
-                alternatives: tuple[Expect, ...] = ()) -> Case:
+def entity_case(
+    kind: str,
+    doc: Doc,
+    field: Any,
+    *words: str,
+    raw: Callable[[str], str] | None = None,
+    alternatives: tuple[Expect, ...] = (),
+) -> Case:
     """A case broken inside an entity of the entities file: a problem must name `field` (and no fact)."""
     text = doc.text("entities")
-    return Case(kind, doc.files(entities=raw(text) if raw else text), doc.entities_name,
-                (Expect(None, field, words), *alternatives))
+    return Case(
+        kind,
+        doc.files(entities=raw(text) if raw else text),
+        doc.entities_name,
+        (Expect(None, field, words), *alternatives),
+    )
 
 
 def replace_mark(text: str, token: str) -> str:
@@ -466,6 +596,7 @@ FILE_LEVEL = Expect(None, None)
 
 
 # 1. Broken text ---------------------------------------------------------------------------------------------------
+
 
 def brackets(text: str, fmt: str) -> list[int]:
     """Positions of structural brackets (outside strings) in JSON or flow-style YAML."""
@@ -493,9 +624,9 @@ def unbalance(draw: st.DrawFn, text: str, fmt: str) -> str:
     how = draw(st.sampled_from(("drop closer", "drop opener", "extra closer", "extra opener")), label="unbalance")
     if how.endswith("closer"):
         i = draw(st.sampled_from(closers), label="closer")
-        return text[:i] + text[i + 1:] if how == "drop closer" else text[:i + 1] + text[i] + text[i + 1:]
+        return text[:i] + text[i + 1 :] if how == "drop closer" else text[: i + 1] + text[i] + text[i + 1 :]
     i = draw(st.sampled_from(openers), label="opener")
-    return text[:i] + text[i + 1:] if how == "drop opener" else text[:i] + text[i] + text[i:]
+    return text[:i] + text[i + 1 :] if how == "drop opener" else text[:i] + text[i] + text[i:]
 
 
 def yaml_parses(text: str) -> bool:
@@ -507,8 +638,18 @@ def yaml_parses(text: str) -> bool:
     return True
 
 
-YAML_BREAKERS = ("\t- tab: indented", '"unclosed quote', "[unclosed, flow", "*undefined_alias", "- : ]",
-                 "key: [1, 2", "{a: 1", "? ? ?", "  - ]", "%YAML 1.1")
+YAML_BREAKERS = (
+    "\t- tab: indented",
+    '"unclosed quote',
+    "[unclosed, flow",
+    "*undefined_alias",
+    "- : ]",
+    "key: [1, 2",
+    "{a: 1",
+    "? ? ?",
+    "  - ]",
+    "%YAML 1.1",
+)
 
 
 @st.composite
@@ -520,14 +661,48 @@ def broken_text(draw: st.DrawFn) -> Case:
     name = doc.entities_name if target == "entities" else doc.facts_name
     expect: tuple[Expect, ...] = (FILE_LEVEL,)
     common = ("not utf-8", "scalar document", "duplicate key")
-    how = draw(st.sampled_from({
-        "yaml": ("truncate", "unbalanced", "indentation", "stray line", "two documents", "python tag",
-                 "unknown section", "section not a list") + common,
-        "json": ("truncate", "unbalanced", "stray token", "two values", "trailing comma", "single quotes", "comment",
-                 "bare word", "unknown section", "section not a list") + common,
-        "jsonl": ("truncate", "unbalanced", "stray token", "two values", "yaml line", "scalar line",
-                  "unknown entity kind", "not utf-8", "duplicate key"),
-    }[fmt]), label="how")
+    how = draw(
+        st.sampled_from(
+            {
+                "yaml": (
+                    "truncate",
+                    "unbalanced",
+                    "indentation",
+                    "stray line",
+                    "two documents",
+                    "python tag",
+                    "unknown section",
+                    "section not a list",
+                )
+                + common,
+                "json": (
+                    "truncate",
+                    "unbalanced",
+                    "stray token",
+                    "two values",
+                    "trailing comma",
+                    "single quotes",
+                    "comment",
+                    "bare word",
+                    "unknown section",
+                    "section not a list",
+                )
+                + common,
+                "jsonl": (
+                    "truncate",
+                    "unbalanced",
+                    "stray token",
+                    "two values",
+                    "yaml line",
+                    "scalar line",
+                    "unknown entity kind",
+                    "not utf-8",
+                    "duplicate key",
+                ),
+            }[fmt]
+        ),
+        label="how",
+    )
     text = doc.text(target)
     if fmt == "jsonl" and how not in ("not utf-8", "duplicate key"):
         lines = text.rstrip("\n").split("\n")
@@ -535,7 +710,7 @@ def broken_text(draw: st.DrawFn) -> Case:
         line = lines[j]
         expect = (Expect(None, None, line=j + 1),)
         if how == "truncate":
-            line = line[:draw(st.integers(1, len(line) - 1), label="cut")]
+            line = line[: draw(st.integers(1, len(line) - 1), label="cut")]
         elif how == "unbalanced":
             line = unbalance(draw, line, "json")
         elif how == "stray token":
@@ -549,15 +724,20 @@ def broken_text(draw: st.DrawFn) -> Case:
             line = draw(st.sampled_from(("42", '"a fact"', "[]", "null", "true", "[1, 2]")), label="scalar")
             expect = (Expect(None, None, ("expected a mapping",), line=j + 1),)
         else:
-            line = json.dumps({"entity": draw(st.sampled_from(("city", "Project", "projects", "", "fact")),
-                                              label="entity kind"), "id": "x", "name": "X"})
+            line = json.dumps(
+                {
+                    "entity": draw(st.sampled_from(("city", "Project", "projects", "", "fact")), label="entity kind"),
+                    "id": "x",
+                    "name": "X",
+                }
+            )
             expect = (Expect(None, "entity", ("unknown entity kind",), line=j + 1),)
         lines[j] = line
         text = "\n".join(lines) + "\n"
     elif how == "truncate":
         text = dump(data, fmt, flow=True) if fmt == "yaml" else text
         last = max(text.rindex("]") if "]" in text else -1, text.rindex("}") if "}" in text else -1)
-        text = text[:draw(st.integers(1, last), label="cut")]
+        text = text[: draw(st.integers(1, last), label="cut")]
     elif how == "unbalanced":
         text = unbalance(draw, dump(data, fmt, flow=True) if fmt == "yaml" else text, fmt)
     elif how in ("indentation", "stray line"):
@@ -568,8 +748,9 @@ def broken_text(draw: st.DrawFn) -> Case:
             indent = len(lines[j]) - len(lines[j].lstrip(" "))
             lines[j] = " " * max(0, indent + shift) + lines[j].lstrip(" ")
         else:
-            lines.insert(j, " " * draw(st.integers(0, 4), label="indent")
-                         + draw(st.sampled_from(YAML_BREAKERS), label="breaker"))
+            lines.insert(
+                j, " " * draw(st.integers(0, 4), label="indent") + draw(st.sampled_from(YAML_BREAKERS), label="breaker")
+            )
         text = "\n".join(lines)
         if yaml_parses(text):  # still YAML after all (e.g. a list indented further): break it for sure
             event("broken yaml: still parsed, made invalid")
@@ -582,8 +763,11 @@ def broken_text(draw: st.DrawFn) -> Case:
     elif how == "two documents":
         text = text + "---\n" + text
     elif how == "python tag":
-        text = text.replace("title:", "title: !!python/object/apply:os.getcwd []", 1) if "title:" in text \
+        text = (
+            text.replace("title:", "title: !!python/object/apply:os.getcwd []", 1)
+            if "title:" in text
             else "!!python/object/apply:os.getcwd []\n"
+        )
     elif how == "trailing comma":
         last = text.rindex("]") if "]" in text else text.rindex("}")
         text = text[:last] + "," + text[last:]
@@ -592,8 +776,11 @@ def broken_text(draw: st.DrawFn) -> Case:
     elif how == "comment":
         text = "// the facts of 2022\n" + text
     elif how == "bare word":
-        text = re.sub(r'"(kind|language|name)": "([^"]*)"', r'"\1": \2', text, count=1) if re.search(
-            r'"(kind|language|name)": "', text) else text + "undefined"
+        text = (
+            re.sub(r'"(kind|language|name)": "([^"]*)"', r'"\1": \2', text, count=1)
+            if re.search(r'"(kind|language|name)": "', text)
+            else text + "undefined"
+        )
     elif how == "unknown section":
         section = draw(st.sampled_from(("chapters", "Facts", "project", "person", "events", "", "1")), label="section")
         mapping = {"facts": doc.facts} if target == "facts" else dict(data)
@@ -607,18 +794,26 @@ def broken_text(draw: st.DrawFn) -> Case:
         text = dump({section: draw(st.sampled_from(({"id": "x"}, "x", 42, True)), label="value")}, fmt)
         expect = (Expect(None, None, ("must be a list",)),)
     elif how == "scalar document":
-        text = draw(st.sampled_from(("42\n", '"a fact"\n', "true\n", "3.5\n", "'x'\n" if fmt == "yaml" else "1e5\n")),
-                    label="scalar")
+        text = draw(
+            st.sampled_from(("42\n", '"a fact"\n', "true\n", "3.5\n", "'x'\n" if fmt == "yaml" else "1e5\n")),
+            label="scalar",
+        )
         expect = (Expect(None, None, ("expected a list of facts",)),)
     if how == "not utf-8":
         raw = text.encode("utf-8")
         at = draw(st.integers(0, len(raw)), label="at")
-        content: str | bytes = raw[:at] + draw(st.sampled_from((b"\xff", b"\xfe\xff", b"\xc0\xaf", b"\xed\xa0\x80")),
-                                               label="bytes") + raw[at:]
+        content: str | bytes = (
+            raw[:at]
+            + draw(st.sampled_from((b"\xff", b"\xfe\xff", b"\xc0\xaf", b"\xed\xa0\x80")), label="bytes")
+            + raw[at:]
+        )
         expect = (Expect(None, None, ("utf-8",)),)
     elif how == "duplicate key":
-        item = data[draw(st.integers(0, len(data) - 1), label="item")] if isinstance(data, list) else \
-            data[draw(st.sampled_from(sorted(data)), label="section")][0]
+        item = (
+            data[draw(st.integers(0, len(data) - 1), label="item")]
+            if isinstance(data, list)
+            else data[draw(st.sampled_from(sorted(data)), label="section")][0]
+        )
         key = draw(st.sampled_from([k for k in ("id", "title", "name", "kind", "sources") if k in item]), label="key")
         item[MARK] = "another value"
         content = doc.text(target).replace(MARK, key)
@@ -652,44 +847,92 @@ CATEGORIES: dict[str, tuple[Any, ...]] = {
     "dict": ("x", 42, True, [], ["status"], None),
 }
 FACT_FIELDS = {
-    "id": "slug!", "kind": "literal", "occurred": "edtf!", "status": "literal", "title": "text!", "summary": "text",
-    "projects": "seq", "partners": "seq", "people": "seq", "place": "text", "figures": "seq", "target": "slug",
-    "fulfils": "slug", "sources": "seq!", "retracted": "model?", "notes": "text",
-    "projects[0]": "item", "partners[0]": "item", "people[0]": "model item", "people[0].person": "text!",
-    "people[0].office": "text", "people[0].role": "text",
-    "figures[0]": "model item", "figures[0].metric": "text!", "figures[0].value": "number", "figures[0].unit": "text",
-    "figures[0].as_written": "verbatim", "figures[0].deadline": "edtf", "figures[0].vision": "edtf",
+    "id": "slug!",
+    "kind": "literal",
+    "occurred": "edtf!",
+    "status": "literal",
+    "title": "text!",
+    "summary": "text",
+    "projects": "seq",
+    "partners": "seq",
+    "people": "seq",
+    "place": "text",
+    "figures": "seq",
+    "target": "slug",
+    "fulfils": "slug",
+    "sources": "seq!",
+    "retracted": "model?",
+    "notes": "text",
+    "projects[0]": "item",
+    "partners[0]": "item",
+    "people[0]": "model item",
+    "people[0].person": "text!",
+    "people[0].office": "text",
+    "people[0].role": "text",
+    "figures[0]": "model item",
+    "figures[0].metric": "text!",
+    "figures[0].value": "number",
+    "figures[0].unit": "text",
+    "figures[0].as_written": "verbatim",
+    "figures[0].deadline": "edtf",
+    "figures[0].vision": "edtf",
     "figures[0].note": "text",
-    "sources[S]": "model item", "sources[S].outlet": "text!", "sources[S].language": "language",
-    "sources[S].reported": "edtf!", "sources[S].url": "text", "sources[S].title": "text",
-    "sources[S].quote": "verbatim", "sources[S].differs": "dict", "sources[S].note": "text",
-    "retracted.on": "edtf!", "retracted.reason": "text!",
-    "sources[S].differs.kind": "literal", "sources[S].differs.occurred": "edtf!", "sources[S].differs.status": "literal",
-    "sources[S].differs.title": "text!", "sources[S].differs.summary": "text", "sources[S].differs.projects": "seq",
-    "sources[S].differs.partners": "seq", "sources[S].differs.partners[0]": "item",
-    "sources[S].differs.people[0].person": "text!", "sources[S].differs.figures[0].value": "number",
-    "sources[S].differs.place": "text", "sources[S].differs.target": "slug",
+    "sources[S]": "model item",
+    "sources[S].outlet": "text!",
+    "sources[S].language": "language",
+    "sources[S].reported": "edtf!",
+    "sources[S].url": "text",
+    "sources[S].title": "text",
+    "sources[S].quote": "verbatim",
+    "sources[S].differs": "dict",
+    "sources[S].note": "text",
+    "retracted.on": "edtf!",
+    "retracted.reason": "text!",
+    "sources[S].differs.kind": "literal",
+    "sources[S].differs.occurred": "edtf!",
+    "sources[S].differs.status": "literal",
+    "sources[S].differs.title": "text!",
+    "sources[S].differs.summary": "text",
+    "sources[S].differs.projects": "seq",
+    "sources[S].differs.partners": "seq",
+    "sources[S].differs.partners[0]": "item",
+    "sources[S].differs.people[0].person": "text!",
+    "sources[S].differs.figures[0].value": "number",
+    "sources[S].differs.place": "text",
+    "sources[S].differs.target": "slug",
 }
 ENTITY_FIELD_TYPES = {"id": "slug!", "name": "text!", "aliases": "seq", "aliases[0]": "item", "description": "text"}
 ENTITY_EXTRA_TYPES = {"organisation": {"kind": "literal"}, "office": {"organisation": "text!"}}
-YAML_TAGGED = {"text": ("!!binary aGVsbG8=", "!!timestamp 2022-03-23", "!!int 42"),
-               "seq": ("!!set {metro-line-2: null, ring-road-4: null}", "!!set {nhon-line: null}", "!!omap [{a: 1}]",
-                       "!!pairs [[a, b]]"),  # a set of known projects: a list in no stable order
-               "edtf": ("!!timestamp 2022-03-23", "!!float 2022", "!!binary MjAyMg=="),
-               "dict": ("!!omap [{status: scheduled}]", "!!set {status: null}")}
+YAML_TAGGED = {
+    "text": ("!!binary aGVsbG8=", "!!timestamp 2022-03-23", "!!int 42"),
+    "seq": (
+        "!!set {metro-line-2: null, ring-road-4: null}",
+        "!!set {nhon-line: null}",
+        "!!omap [{a: 1}]",
+        "!!pairs [[a, b]]",
+    ),  # a set of known projects: a list in no stable order
+    "edtf": ("!!timestamp 2022-03-23", "!!float 2022", "!!binary MjAyMg=="),
+    "dict": ("!!omap [{status: scheduled}]", "!!set {status: null}"),
+}
 
 
 @st.composite
 def wrong_types(draw: st.DrawFn) -> Case:
     doc = draw(docs(entities=None))
-    where = draw(st.sampled_from(("fact", "fact", "fact", "entity", "record", "yaml tag") if doc.entities
-                                 else ("fact", "record", "yaml tag")), label="where")
+    where = draw(
+        st.sampled_from(
+            ("fact", "fact", "fact", "entity", "record", "yaml tag") if doc.entities else ("fact", "record", "yaml tag")
+        ),
+        label="where",
+    )
     if where == "entity":
         kind, entity = pick_entity(draw, doc)
         table = {**ENTITY_FIELD_TYPES, **ENTITY_EXTRA_TYPES.get(kind, {})}
         path = draw(st.sampled_from(sorted(table)), label="path")
-        value = draw(st.sampled_from(CATEGORIES[table[path]] + (("!!!", "\u0301") if path in ("name", "aliases[0]")
-                                                                   else ())), label="value")
+        value = draw(
+            st.sampled_from(CATEGORIES[table[path]] + (("!!!", "\u0301") if path in ("name", "aliases[0]") else ())),
+            label="value",
+        )
         put(entity, path, value)
         return entity_case(f"wrong type: entity {path}", doc, path)
     fact = pick_fact(draw, doc)
@@ -707,9 +950,14 @@ def wrong_types(draw: st.DrawFn) -> Case:
         put(fact, path, MARK)
         tagged = draw(st.sampled_from(YAML_TAGGED[category]), label="tagged")
         event(f"wrong type: yaml {tagged.split()[0]}")
-        return fact_case(f"wrong type: yaml tag at {path}", doc, fact, within(path),
-                         raw=lambda text: replace_mark(text, tagged),
-                         alternatives=(FILE_LEVEL,))  # the loader may refuse the tag itself
+        return fact_case(
+            f"wrong type: yaml tag at {path}",
+            doc,
+            fact,
+            within(path),
+            raw=lambda text: replace_mark(text, tagged),
+            alternatives=(FILE_LEVEL,),
+        )  # the loader may refuse the tag itself
     value = draw(st.sampled_from(CATEGORIES[category]), label="value")
     put(fact, path, value)
     event(f"wrong type: {category}")
@@ -718,11 +966,29 @@ def wrong_types(draw: st.DrawFn) -> Case:
 
 # 3. Missing required fields ----------------------------------------------------------------------------------------
 
-REQUIRED = ("id", "kind", "occurred", "title", "sources", "sources[S].outlet", "sources[S].language",
-            "sources[S].reported", "figures[0].metric", "people[0].person", "retracted.on", "retracted.reason",
-            "sources[S].differs.figures[0].metric", "sources[S].differs.people[0].person", "no sources")
-ENTITY_REQUIRED = {"project": ("id", "name"), "person": ("id", "name"), "organisation": ("id", "name", "kind"),
-                   "office": ("id", "name", "organisation")}
+REQUIRED = (
+    "id",
+    "kind",
+    "occurred",
+    "title",
+    "sources",
+    "sources[S].outlet",
+    "sources[S].language",
+    "sources[S].reported",
+    "figures[0].metric",
+    "people[0].person",
+    "retracted.on",
+    "retracted.reason",
+    "sources[S].differs.figures[0].metric",
+    "sources[S].differs.people[0].person",
+    "no sources",
+)
+ENTITY_REQUIRED = {
+    "project": ("id", "name"),
+    "person": ("id", "name"),
+    "organisation": ("id", "name", "kind"),
+    "office": ("id", "name", "organisation"),
+}
 
 
 @st.composite
@@ -746,15 +1012,53 @@ def missing_required(draw: st.DrawFn) -> Case:
 
 # 4. Unknown fields ------------------------------------------------------------------------------------------------
 
-KEY_NAMES = ("colour", "titel", "occured", "Title", "ID", "source", "date", "publisher", "units", "by", "entity_id",
-             "list", "str", "float", "int", "dict", "none", "tuple", "bool", "literal", "constrained-str",
-             "function-after", "a[0]", "x.y", "tiêu đề", nfd("tiêu đề"), " title", "title ", "", "\x1b[31m",
-             "k" * 300, "ngày\u00a0đăng")
-LEVELS = {"": Fact, "sources[S]": Source, "figures[0]": Figure, "people[0]": PersonRole, "retracted": Retraction,
-          "sources[S].differs": None, "sources[S].differs.figures[0]": Figure,
-          "sources[S].differs.people[0]": PersonRole}
-key_names = st.one_of(st.sampled_from(KEY_NAMES),
-                      st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24))
+KEY_NAMES = (
+    "colour",
+    "titel",
+    "occured",
+    "Title",
+    "ID",
+    "source",
+    "date",
+    "publisher",
+    "units",
+    "by",
+    "entity_id",
+    "list",
+    "str",
+    "float",
+    "int",
+    "dict",
+    "none",
+    "tuple",
+    "bool",
+    "literal",
+    "constrained-str",
+    "function-after",
+    "a[0]",
+    "x.y",
+    "tiêu đề",
+    nfd("tiêu đề"),
+    " title",
+    "title ",
+    "",
+    "\x1b[31m",
+    "k" * 300,
+    "ngày\u00a0đăng",
+)
+LEVELS = {
+    "": Fact,
+    "sources[S]": Source,
+    "figures[0]": Figure,
+    "people[0]": PersonRole,
+    "retracted": Retraction,
+    "sources[S].differs": None,
+    "sources[S].differs.figures[0]": Figure,
+    "sources[S].differs.people[0]": PersonRole,
+}
+key_names = st.one_of(
+    st.sampled_from(KEY_NAMES), st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=24)
+)
 
 
 @st.composite
@@ -781,8 +1085,13 @@ def unknown_fields(draw: st.DrawFn) -> Case:
     node[key] = draw(st.sampled_from(("x", 1, None, [], {"a": 1}, "2022")), label="value")
     if non_string:  # a key YAML reads as a number, a boolean or null
         token = draw(st.sampled_from(("1", "true", "null", "2.5", "0x1F", "~")), label="key token")
-        return fact_case(f"unknown field: {token} in {template or 'fact'}", doc, fact, within(parent),
-                         raw=lambda text: text.replace(MARK, token))
+        return fact_case(
+            f"unknown field: {token} in {template or 'fact'}",
+            doc,
+            fact,
+            within(parent),
+            raw=lambda text: text.replace(MARK, token),
+        )
     if model is None:  # a source's differs: fields the fact has, except those that cannot differ
         return fact_case("unknown field: differs", doc, fact, parent, "cannot differ")
     field = join(parent, key) if sane(key) else within(parent)
@@ -861,16 +1170,56 @@ def reversed_interval(draw: st.DrawFn) -> str:
     return f"{a:04d}/{b:04d}" if draw(st.booleans()) else f"{a:04d}-06-15/{a:04d}-06-{draw(st.integers(1, 14)):02d}"
 
 
-BAD_DATE_TEXT = ("2022-3-5", "23/3/2022", "2022-03-23T10:00", "2022-03-23 10:00", "２０２２", "٢٠٢٢", "20220323",
-                 "../..", "2022/../2023", "2022~~", "~2022", "2022-W05", "2022-Q1", "yesterday", "tháng 3 năm 2022",
-                 "2022--03", "2022-03-", "+2022", "-2022", "12022", "2022-02-29", "1900-02-29", "2022 / 2023", "2022/",
-                 "/2022", "..", "2022/2023/2024", "202", "2022-1", "2022-03-2", "XXXX", "2022-XX", "1e3", "nan")
+BAD_DATE_TEXT = (
+    "2022-3-5",
+    "23/3/2022",
+    "2022-03-23T10:00",
+    "2022-03-23 10:00",
+    "２０２２",
+    "٢٠٢٢",
+    "20220323",
+    "../..",
+    "2022/../2023",
+    "2022~~",
+    "~2022",
+    "2022-W05",
+    "2022-Q1",
+    "yesterday",
+    "tháng 3 năm 2022",
+    "2022--03",
+    "2022-03-",
+    "+2022",
+    "-2022",
+    "12022",
+    "2022-02-29",
+    "1900-02-29",
+    "2022 / 2023",
+    "2022/",
+    "/2022",
+    "..",
+    "2022/2023/2024",
+    "202",
+    "2022-1",
+    "2022-03-2",
+    "XXXX",
+    "2022-XX",
+    "1e3",
+    "nan",
+)
 bad_dates = st.one_of(
-    st.sampled_from(BAD_DATE_TEXT), impossible_day(), reversed_interval(),
+    st.sampled_from(BAD_DATE_TEXT),
+    impossible_day(),
+    reversed_interval(),
     st.text(st.sampled_from("0123456789-/.~?%Xu T:+"), min_size=1, max_size=24),
 ).filter(lambda text: not edtf_valid(text) and not maybe_valid_later_shape(text))
-DATE_FIELDS = ("occurred", "sources[S].reported", "retracted.on", "figures[0].deadline", "figures[0].vision",
-               "sources[S].differs.occurred")
+DATE_FIELDS = (
+    "occurred",
+    "sources[S].reported",
+    "retracted.on",
+    "figures[0].deadline",
+    "figures[0].vision",
+    "sources[S].differs.occurred",
+)
 
 
 @st.composite
@@ -885,11 +1234,31 @@ def bad_dates_case(draw: st.DrawFn) -> Case:
 
 # 6. Bad numbers ---------------------------------------------------------------------------------------------------
 
-NUMBER_TEXT = ("96,8", "3.100", "1,500", "96.8", "12 km", "", "NaN", "inf", "-Infinity", "1e3", "½", "٣", "１２", "-",
-               "~50", "1_000", "0x10", "96.8 km")
-NON_FINITE = {"yaml": (".nan", ".NaN", ".inf", "-.inf", "+.inf", "1.0e+400", "-9.9e+999"),
-              "json": ("NaN", "Infinity", "-Infinity", "1e400", "-1e999"),
-              "jsonl": ("NaN", "Infinity", "-Infinity", "1e400", "-1e999")}
+NUMBER_TEXT = (
+    "96,8",
+    "3.100",
+    "1,500",
+    "96.8",
+    "12 km",
+    "",
+    "NaN",
+    "inf",
+    "-Infinity",
+    "1e3",
+    "½",
+    "٣",
+    "１２",
+    "-",
+    "~50",
+    "1_000",
+    "0x10",
+    "96.8 km",
+)
+NON_FINITE = {
+    "yaml": (".nan", ".NaN", ".inf", "-.inf", "+.inf", "1.0e+400", "-9.9e+999"),
+    "json": ("NaN", "Infinity", "-Infinity", "1e400", "-1e999"),
+    "jsonl": ("NaN", "Infinity", "-Infinity", "1e400", "-1e999"),
+}
 
 
 @st.composite
@@ -897,17 +1266,27 @@ def bad_numbers(draw: st.DrawFn) -> Case:
     doc = draw(docs())
     fact = pick_fact(draw, doc)
     path, _ = fact_paths(draw, fact, {"figures[0].value": None, "sources[S].differs.figures[0].value": None})
-    how = draw(st.sampled_from(("text", "non-finite", "huge", "too many digits", "bad range", "reversed range")),
-               label="how")
+    how = draw(
+        st.sampled_from(("text", "non-finite", "huge", "too many digits", "bad range", "reversed range")), label="how"
+    )
     event(f"bad number: {how}")
     if how == "text":
-        value = draw(st.one_of(st.sampled_from(NUMBER_TEXT), st.from_regex(r"\A-?[0-9]{1,4}[,.][0-9]{1,3}\Z")),
-                     label="text")
+        value = draw(
+            st.one_of(st.sampled_from(NUMBER_TEXT), st.from_regex(r"\A-?[0-9]{1,4}[,.][0-9]{1,3}\Z")), label="text"
+        )
         put(fact, path, value)
         return fact_case(f"bad number: {value!r}", doc, fact, path)
     if how == "bad range":
-        put(fact, path, draw(st.sampled_from(([1], [1, 2, 3], ["1", 2], [1, "2,5"], [[1], [2]], [True, 1], [None, 1],
-                                              {"from": 1, "to": 2})), label="range"))
+        put(
+            fact,
+            path,
+            draw(
+                st.sampled_from(
+                    ([1], [1, 2, 3], ["1", 2], [1, "2,5"], [[1], [2]], [True, 1], [None, 1], {"from": 1, "to": 2})
+                ),
+                label="range",
+            ),
+        )
         return fact_case("bad number: range", doc, fact, path)
     if how == "reversed range":
         low = draw(st.floats(-1e6, 1e6, allow_nan=False), label="low")
@@ -924,14 +1303,27 @@ def bad_numbers(draw: st.DrawFn) -> Case:
     token = "9" * digits
     # Over Python's 4300-digit limit the loader cannot read the number, so the file is the most it can name.
     alternatives = (FILE_LEVEL,) if how == "too many digits" else ()
-    return fact_case(f"bad number: {digits} digits", doc, fact, path, raw=lambda text: replace_mark(text, token),
-                     alternatives=alternatives)
+    return fact_case(
+        f"bad number: {digits} digits",
+        doc,
+        fact,
+        path,
+        raw=lambda text: replace_mark(text, token),
+        alternatives=alternatives,
+    )
 
 
 # 7. References -----------------------------------------------------------------------------------------------------
 
-REF_FIELDS = ("projects[0]", "partners[0]", "people[0].person", "people[0].office", "sources[S].differs.partners[0]",
-              "sources[S].differs.projects[0]", "sources[S].differs.people[0].person")
+REF_FIELDS = (
+    "projects[0]",
+    "partners[0]",
+    "people[0].person",
+    "people[0].office",
+    "sources[S].differs.partners[0]",
+    "sources[S].differs.projects[0]",
+    "sources[S].differs.people[0].person",
+)
 
 
 def kind_at(path: str) -> str:
@@ -951,10 +1343,26 @@ def unknown(ref: str, kind: str, extra_keys: set[str] = frozenset()) -> str:
 
 
 unknown_names = st.one_of(
-    st.sampled_from(("Atlantis", "Sumitomo Corp. (Osaka)", "nobody-at-all", "Hà Nội Mới", "x", "!!!", "Japan Inc",
-                     "Bac Ha Noi", "metro line 3", "Tập đoàn", nfd("Đường sắt đô thị"), "０", "ß")),
-    st.text(st.sampled_from(VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + " -'.()0123456789"), min_size=1,
-            max_size=30),
+    st.sampled_from(
+        (
+            "Atlantis",
+            "Sumitomo Corp. (Osaka)",
+            "nobody-at-all",
+            "Hà Nội Mới",
+            "x",
+            "!!!",
+            "Japan Inc",
+            "Bac Ha Noi",
+            "metro line 3",
+            "Tập đoàn",
+            nfd("Đường sắt đô thị"),
+            "０",
+            "ß",
+        )
+    ),
+    st.text(
+        st.sampled_from(VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper() + " -'.()0123456789"), min_size=1, max_size=30
+    ),
     st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=20),
 )
 
@@ -962,8 +1370,14 @@ unknown_names = st.one_of(
 @st.composite
 def bad_references(draw: st.DrawFn) -> Case:
     doc = draw(docs(entities=None))
-    how = draw(st.sampled_from(("unknown", "other kind", "ambiguous", "made ambiguous", "office organisation")
-                               if doc.entities else ("unknown", "other kind", "ambiguous")), label="how")
+    how = draw(
+        st.sampled_from(
+            ("unknown", "other kind", "ambiguous", "made ambiguous", "office organisation")
+            if doc.entities
+            else ("unknown", "other kind", "ambiguous")
+        ),
+        label="how",
+    )
     if how == "office organisation":
         office = draw(st.sampled_from(doc.entities["offices"]), label="office")  # type: ignore[index]
         new_keys = {match_key(n) for e in doc.entities["organisations"] for n in (e["id"], e["name"], *e["aliases"])}  # type: ignore[index]
@@ -989,7 +1403,10 @@ def bad_references(draw: st.DrawFn) -> Case:
         known = draw(st.sampled_from([r for r in POOL[kind] if r.aliases]), label="known")
         section = {v: k for k, v in SECTIONS.items()}[kind]
         twin = dict(doc.entities[section][0])
-        twin["aliases"] = [*twin["aliases"], spell(random.Random(draw(st.integers(0, 99), label="s1")), known.aliases[0])]
+        twin["aliases"] = [
+            *twin["aliases"],
+            spell(random.Random(draw(st.integers(0, 99), label="s1")), known.aliases[0]),
+        ]
         doc.entities[section][0] = twin
         ref = spell(random.Random(draw(st.integers(0, 99), label="s2")), known.aliases[0])
         words = ("ambiguous",)
@@ -999,11 +1416,17 @@ def bad_references(draw: st.DrawFn) -> Case:
 
 # 8. Duplicate ids -------------------------------------------------------------------------------------------------
 
+
 @st.composite
 def duplicate_ids(draw: st.DrawFn) -> Case:
     doc = draw(docs(entities=None))
-    how = draw(st.sampled_from(("fact, same file", "fact, two files") + (
-        ("entity, same file", "entity, two files", "entity, another kind") if doc.entities else ())), label="how")
+    how = draw(
+        st.sampled_from(
+            ("fact, same file", "fact, two files")
+            + (("entity, same file", "entity, two files", "entity, another kind") if doc.entities else ())
+        ),
+        label="how",
+    )
     if how.startswith("fact"):
         fact = pick_fact(draw, doc)
         twin = dict(fact, title=fact["title"] + " (bản khác)")
@@ -1014,8 +1437,10 @@ def duplicate_ids(draw: st.DrawFn) -> Case:
             return fact_case(how, doc, fact, "id", "duplicate")
         fmt = draw(st.sampled_from(FORMATS), label="second format")
         name = f"more-facts.{fmt}"
-        others = [base_fact(random.Random(draw(st.integers(0, 2**32 - 1), label="seed 2")), 10**7 + i) for i in range(2)]
-        facts = others[:draw(st.integers(0, 2), label="before")] + [twin] + others[2:]
+        others = [
+            base_fact(random.Random(draw(st.integers(0, 2**32 - 1), label="seed 2")), 10**7 + i) for i in range(2)
+        ]
+        facts = others[: draw(st.integers(0, 2), label="before")] + [twin] + others[2:]
         files = doc.files(extra=[(name, facts_text(facts, fmt))])
         return Case(how, files, name, (Expect(fact["id"], "id", ("duplicate",)),))
     assert doc.entities is not None
@@ -1045,11 +1470,30 @@ HUGE = 100_000
 def huge_strings(draw: st.DrawFn) -> Case:
     doc = draw(docs(entities=None))
     size = draw(st.integers(HUGE, 3 * HUGE), label="size")
-    where = draw(st.sampled_from(("id", "reference", "date", "language", "kind", "status", "target", "key",
-                                  "title with a control character", "blank title", "number as text", "outlet and date",
-                                  "garbage file", "garbage line", "section name", "entity kind")
-                                 + (("entity name", "entity id") if doc.entities else ())),
-                 label="where")
+    where = draw(
+        st.sampled_from(
+            (
+                "id",
+                "reference",
+                "date",
+                "language",
+                "kind",
+                "status",
+                "target",
+                "key",
+                "title with a control character",
+                "blank title",
+                "number as text",
+                "outlet and date",
+                "garbage file",
+                "garbage line",
+                "section name",
+                "entity kind",
+            )
+            + (("entity name", "entity id") if doc.entities else ())
+        ),
+        label="where",
+    )
     event(f"huge: {where}")
     if where == "garbage file":
         text = draw(st.sampled_from(("[", "{", "- {", '"', "x: [")), label="start") + "ă" * size
@@ -1057,18 +1501,28 @@ def huge_strings(draw: st.DrawFn) -> Case:
     if where == "section name":
         doc.fmt = draw(st.sampled_from(("yaml", "json")), label="format")
         text = dump({"facts": doc.facts, draw(st.sampled_from(("x", "ă", "\x1b")), label="c") * size: []}, doc.fmt)
-        return Case("huge: section name", doc.files(facts=text), doc.facts_name, (Expect(None, None, ("unknown section",)),))
+        return Case(
+            "huge: section name", doc.files(facts=text), doc.facts_name, (Expect(None, None, ("unknown section",)),)
+        )
     if where == "entity kind":
         doc.fmt = "jsonl"
         line = json.dumps({"entity": "p" * size, "id": "x", "name": "X"})
-        return Case("huge: entity kind", doc.files(facts=doc.text("facts") + line + "\n"), doc.facts_name,
-                    (Expect(None, "entity", ("unknown entity kind",), line=len(doc.facts) + 1),))
+        return Case(
+            "huge: entity kind",
+            doc.files(facts=doc.text("facts") + line + "\n"),
+            doc.facts_name,
+            (Expect(None, "entity", ("unknown entity kind",), line=len(doc.facts) + 1),),
+        )
     if where == "garbage line":
         doc.fmt = "jsonl"
         lines = doc.text("facts").splitlines()
         lines.insert(1, '{"id": "' + "x" * size)
-        return Case("huge: garbage line", doc.files(facts="\n".join(lines) + "\n"), doc.facts_name,
-                    (Expect(None, None, line=2),))
+        return Case(
+            "huge: garbage line",
+            doc.files(facts="\n".join(lines) + "\n"),
+            doc.facts_name,
+            (Expect(None, None, line=2),),
+        )
     if where.startswith("entity"):
         kind, entity = pick_entity(draw, doc)
         field = "name" if where == "entity name" else "id"
@@ -1083,14 +1537,31 @@ def huge_strings(draw: st.DrawFn) -> Case:
     if where == "key":
         fact[text] = "x"
         return fact_case("huge: key", doc, fact, within(""), "unknown field")
-    path = {"reference": "projects[0]", "date": "occurred", "language": "sources[0].language", "kind": "kind",
-            "status": "status", "target": "target", "title with a control character": "title", "blank title": "title",
-            "number as text": "figures[0].value", "outlet and date": "occurred"}[where]
+    path = {
+        "reference": "projects[0]",
+        "date": "occurred",
+        "language": "sources[0].language",
+        "kind": "kind",
+        "status": "status",
+        "target": "target",
+        "title with a control character": "title",
+        "blank title": "title",
+        "number as text": "figures[0].value",
+        "outlet and date": "occurred",
+    }[where]
     prepare(fact, path)
-    value = {"reference": text, "date": "2022" * (size // 4), "language": "vi" * (size // 2), "kind": text,
-             "status": "happened" * (size // 8), "target": "t" * size, "blank title": " " * size,
-             "title with a control character": text + "\x07", "number as text": "9" * size,
-             "outlet and date": "2022-02-30"}[where]
+    value = {
+        "reference": text,
+        "date": "2022" * (size // 4),
+        "language": "vi" * (size // 2),
+        "kind": text,
+        "status": "happened" * (size // 8),
+        "target": "t" * size,
+        "blank title": " " * size,
+        "title with a control character": text + "\x07",
+        "number as text": "9" * size,
+        "outlet and date": "2022-02-30",
+    }[where]
     put(fact, path, value)
     if where == "outlet and date":  # a huge (valid) outlet does not hide the bad date
         fact["sources"][0]["outlet"] = text
@@ -1098,6 +1569,7 @@ def huge_strings(draw: st.DrawFn) -> Case:
 
 
 # 10. Deep nesting ---------------------------------------------------------------------------------------------------
+
 
 @st.composite
 def deep_nesting(draw: st.DrawFn) -> Case:
@@ -1115,33 +1587,80 @@ def deep_nesting(draw: st.DrawFn) -> Case:
         text = "- " * depth + "x\n"
         return Case(f"deep: yaml block {depth}", doc.files(facts=text), doc.facts_name, (FILE_LEVEL,))
     fact = pick_fact(draw, doc)
-    path, _ = fact_paths(draw, fact, {name: None for name in ("title", "projects", "sources", "figures[0].value",
-                                                              "people", "sources[S].differs.title", "retracted",
-                                                              "colour")})
+    path, _ = fact_paths(
+        draw,
+        fact,
+        {
+            name: None
+            for name in (
+                "title",
+                "projects",
+                "sources",
+                "figures[0].value",
+                "people",
+                "sources[S].differs.title",
+                "retracted",
+                "colour",
+            )
+        },
+    )
     field = within(path)  # the field, or an item of it
     put(fact, path, MARK)
     if how == "recursive alias":  # an anchor used inside itself: infinitely deep
         doc.fmt = "yaml"
         token = draw(st.sampled_from(("&a [*a]", "&a [1, [*a]]", "&a {x: *a}", "&a [{x: [*a]}]")), label="alias")
-        return fact_case(f"deep: recursive alias at {path}", doc, fact, field,
-                         raw=lambda text: replace_mark(text, token), alternatives=(FILE_LEVEL,))
+        return fact_case(
+            f"deep: recursive alias at {path}",
+            doc,
+            fact,
+            field,
+            raw=lambda text: replace_mark(text, token),
+            alternatives=(FILE_LEVEL,),
+        )
     if how == "field":
         token = "[" * depth + "1" + "]" * depth
     else:
         token = '{"a": ' * depth + "1" + "}" * depth
     # Nested deeper than the loader goes, the file is all a problem can name.
-    return fact_case(f"deep: {how} {depth} at {path}", doc, fact, field, raw=lambda text: replace_mark(text, token),
-                     alternatives=(FILE_LEVEL,))
+    return fact_case(
+        f"deep: {how} {depth} at {path}",
+        doc,
+        fact,
+        field,
+        raw=lambda text: replace_mark(text, token),
+        alternatives=(FILE_LEVEL,),
+    )
 
 
 # 11. Control characters --------------------------------------------------------------------------------------------
 
 CONTROLS = tuple(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)))
-TEXT_FIELDS = ("title", "summary", "place", "notes", "projects[0]", "partners[0]", "people[0].person",
-               "people[0].office", "people[0].role", "figures[0].metric", "figures[0].unit", "figures[0].as_written",
-               "figures[0].note", "sources[S].outlet", "sources[S].url", "sources[S].title", "sources[S].quote",
-               "sources[S].note", "retracted.reason", "occurred", "sources[S].language", "target", "kind",
-               "sources[S].differs.title")
+TEXT_FIELDS = (
+    "title",
+    "summary",
+    "place",
+    "notes",
+    "projects[0]",
+    "partners[0]",
+    "people[0].person",
+    "people[0].office",
+    "people[0].role",
+    "figures[0].metric",
+    "figures[0].unit",
+    "figures[0].as_written",
+    "figures[0].note",
+    "sources[S].outlet",
+    "sources[S].url",
+    "sources[S].title",
+    "sources[S].quote",
+    "sources[S].note",
+    "retracted.reason",
+    "occurred",
+    "sources[S].language",
+    "target",
+    "kind",
+    "sources[S].differs.title",
+)
 
 
 @st.composite
@@ -1154,14 +1673,20 @@ def control_characters(draw: st.DrawFn) -> Case:
     event(f"control: {'raw' if raw else 'escaped'} {'C1' if ord(char) >= 0x80 else 'C0/DEL'}")
     if doc.entities is not None and draw(st.booleans(), label="entity?"):
         kind, entity = pick_entity(draw, doc)
-        path = draw(st.sampled_from(("name", "aliases[0]", "description") + (
-            ("organisation",) if kind == "office" else ())), label="path")
+        path = draw(
+            st.sampled_from(("name", "aliases[0]", "description") + (("organisation",) if kind == "office" else ())),
+            label="path",
+        )
         value = parent_of(entity, path)[0][parent_of(entity, path)[1]] if path != "description" else "Mô tả dự án"
         at = draw(st.integers(1, max(1, len(value) - 1)), label="at")
         put(entity, path, value[:at] + (MARK if raw else char) + value[at:])
-        return entity_case(f"control {ord(char):#x} in entity {path}", doc, path,
-                           raw=(lambda text: text.replace(MARK, char)) if raw else None,
-                           alternatives=(FILE_LEVEL,) if raw else ())
+        return entity_case(
+            f"control {ord(char):#x} in entity {path}",
+            doc,
+            path,
+            raw=(lambda text: text.replace(MARK, char)) if raw else None,
+            alternatives=(FILE_LEVEL,) if raw else (),
+        )
     fact = pick_fact(draw, doc)
     path, _ = fact_paths(draw, fact, {name: None for name in TEXT_FIELDS})
     node, last = parent_of(fact, path)
@@ -1171,19 +1696,26 @@ def control_characters(draw: st.DrawFn) -> Case:
     at = draw(st.integers(1, max(1, len(value) - 1)), label="at")  # inside: never stripped as surrounding space
     put(fact, path, value[:at] + (MARK if raw else char) + value[at:])
     # Raw, a C0 control is no valid YAML nor JSON text: the file is all a problem can name.
-    return fact_case(f"control {ord(char):#x} ({'raw' if raw else 'escaped'}) at {path}", doc, fact, path,
-                     raw=(lambda text: text.replace(MARK, char)) if raw else None,
-                     alternatives=(FILE_LEVEL,) if raw else ())
+    return fact_case(
+        f"control {ord(char):#x} ({'raw' if raw else 'escaped'}) at {path}",
+        doc,
+        fact,
+        path,
+        raw=(lambda text: text.replace(MARK, char)) if raw else None,
+        alternatives=(FILE_LEVEL,) if raw else (),
+    )
 
 
 # 12. Mixed Unicode normal forms ------------------------------------------------------------------------------------
 
-vietnamese_name = st.lists(st.text(st.sampled_from(VIETNAMESE_LETTERS), min_size=2, max_size=7), min_size=1,
-                           max_size=4).map(lambda parts: " ".join(parts).title())
+vietnamese_name = st.lists(
+    st.text(st.sampled_from(VIETNAMESE_LETTERS), min_size=2, max_size=7), min_size=1, max_size=4
+).map(lambda parts: " ".join(parts).title())
 
 
-fresh_vietnamese_name = vietnamese_name.filter(lambda n: len(match_key(n)) > 2 and
-                                               all(match_key(n) not in keys for keys in KEYS.values()))
+fresh_vietnamese_name = vietnamese_name.filter(
+    lambda n: len(match_key(n)) > 2 and all(match_key(n) not in keys for keys in KEYS.values())
+)
 
 
 @st.composite
@@ -1192,8 +1724,12 @@ def mixed_form(draw: st.DrawFn, text: str) -> str:
     if how == "mixed":
         flips = draw(st.lists(st.booleans(), min_size=len(nfc(text)), max_size=len(nfc(text))), label="flips")
         return "".join(nfd(ch) if flip else ch for ch, flip in zip(nfc(text), flips))
-    return {"nfc": nfc(text), "nfd": nfd(text), "nfkd": unicodedata.normalize("NFKD", text),
-            "upper nfd": nfd(text.upper())}[how]
+    return {
+        "nfc": nfc(text),
+        "nfd": nfd(text),
+        "nfkd": unicodedata.normalize("NFKD", text),
+        "upper nfd": nfd(text.upper()),
+    }[how]
 
 
 @st.composite
@@ -1211,8 +1747,12 @@ def mixed_normal_forms(draw: st.DrawFn) -> Case:
         second.update(id=first["id"] + "-twin", name=second["name"] + " B", aliases=[nfd(name)])
         doc.entities[section].append(second)
         fact = pick_fact(draw, doc)
-        path = {"project": "projects[0]", "organisation": "partners[0]", "person": "people[0].person",
-                "office": "people[0].office"}[kind]
+        path = {
+            "project": "projects[0]",
+            "organisation": "partners[0]",
+            "person": "people[0].person",
+            "office": "people[0].office",
+        }[kind]
         prepare(fact, path)
         put(fact, path, draw(mixed_form(name), label="ref"))
         return fact_case(f"normal forms: twins ({kind})", doc, fact, path, "ambiguous")
@@ -1237,7 +1777,9 @@ def mixed_normal_forms(draw: st.DrawFn) -> Case:
         return entity_case("normal forms: marks only", doc, field, "no letter or digit")
     fact = pick_fact(draw, doc)
     path, _ = fact_paths(draw, fact, {n: None for n in REF_FIELDS})
-    new_keys = {match_key(n) for items in doc.entities.values() for e in items for n in (e["id"], e["name"], *e["aliases"])}
+    new_keys = {
+        match_key(n) for items in doc.entities.values() for e in items for n in (e["id"], e["name"], *e["aliases"])
+    }
     ref = draw(mixed_form(name), label="ref")
     if resolves(ref, kind_at(path), new_keys):
         ref += " X"
@@ -1283,8 +1825,9 @@ def check(problems: list[Problem], paths: list[Path], broken: Path, case: Case) 
         assert problem.file in names, line[:300]
         assert len(line) <= MAX_LINE, (case.kind, line[:300], len(line))
         assert line.isprintable(), (case.kind, line[:300])  # one line, no control characters
-    assert any(problem.file == str(broken) and expect.accepts(problem) for problem in problems
-               for expect in case.expect), (case.kind, case.expect, [str(p)[:300] for p in problems])
+    assert any(
+        problem.file == str(broken) and expect.accepts(problem) for problem in problems for expect in case.expect
+    ), (case.kind, case.expect, [str(p)[:300] for p in problems])
 
 
 def run_validate(test: str, case: Case, workdir: Path) -> None:
@@ -1393,19 +1936,32 @@ def test_mixed_normal_forms() -> None:
 
 # Positive: NFC and NFD names are one entity ----------------------------------------------------------------------
 
+
 @settings(FUZZ, max_examples=300)
-@given(name=fresh_vietnamese_name,
-       kind=st.sampled_from(sorted(SECTIONS)), stored=st.sampled_from(("nfc", "nfd", "mixed")),
-       as_alias=st.booleans(), fmt=st.sampled_from(FORMATS), data=st.data())
-def test_nfc_and_nfd_names_resolve_to_the_same_entity(name: str, kind: str, stored: str, as_alias: bool, fmt: str,
-                                                      data: st.DataObject, workdir: Path) -> None:
+@given(
+    name=fresh_vietnamese_name,
+    kind=st.sampled_from(sorted(SECTIONS)),
+    stored=st.sampled_from(("nfc", "nfd", "mixed")),
+    as_alias=st.booleans(),
+    fmt=st.sampled_from(FORMATS),
+    data=st.data(),
+)
+def test_nfc_and_nfd_names_resolve_to_the_same_entity(
+    name: str, kind: str, stored: str, as_alias: bool, fmt: str, data: st.DataObject, workdir: Path
+) -> None:
     """A Vietnamese name written in NFC in one place and NFD (or mixed) in another names the same entity: the
     input validates and every reference resolves to that entity's id."""
-    written = data.draw(mixed_form(name), label="entity's spelling") if stored == "mixed" else \
-        (nfc(name) if stored == "nfc" else nfd(name))
+    written = (
+        data.draw(mixed_form(name), label="entity's spelling")
+        if stored == "mixed"
+        else (nfc(name) if stored == "nfc" else nfd(name))
+    )
     entity_kind = SECTIONS[kind]
-    entity: dict[str, Any] = {"id": "viet-entity", "name": written if not as_alias else "Viet entity",
-                              "aliases": [written] if as_alias else []}
+    entity: dict[str, Any] = {
+        "id": "viet-entity",
+        "name": written if not as_alias else "Viet entity",
+        "aliases": [written] if as_alias else [],
+    }
     if entity_kind == "organisation":
         entity["kind"] = "company"
     if entity_kind == "office":
@@ -1413,9 +1969,14 @@ def test_nfc_and_nfd_names_resolve_to_the_same_entity(name: str, kind: str, stor
     spellings = [nfc(name), nfd(name), data.draw(mixed_form(name), label="mixed spelling")]
     facts = []
     for i, ref in enumerate(spellings):
-        fact: dict[str, Any] = {"id": f"viet-{i}", "kind": "meeting", "occurred": "2024-07-02", "title": "Hội nghị",
-                                "projects": ["metro-line-2"],
-                                "sources": [{"outlet": "VNA", "language": "vi", "reported": "2024-07-02"}]}
+        fact: dict[str, Any] = {
+            "id": f"viet-{i}",
+            "kind": "meeting",
+            "occurred": "2024-07-02",
+            "title": "Hội nghị",
+            "projects": ["metro-line-2"],
+            "sources": [{"outlet": "VNA", "language": "vi", "reported": "2024-07-02"}],
+        }
         if entity_kind == "project":
             fact["projects"] = [ref]
         elif entity_kind == "organisation":
@@ -1435,16 +1996,21 @@ def test_nfc_and_nfd_names_resolve_to_the_same_entity(name: str, kind: str, stor
         shutil.rmtree(directory, ignore_errors=True)
     resolved = []
     for fact in valid.facts:
-        resolved.append({"project": fact.projects[0] if fact.projects else None,
-                         "organisation": fact.partners[0] if fact.partners else None,
-                         "person": fact.people[0].person if fact.people else None,
-                         "office": fact.people[0].office if fact.people else None}[entity_kind])
+        resolved.append(
+            {
+                "project": fact.projects[0] if fact.projects else None,
+                "organisation": fact.partners[0] if fact.partners else None,
+                "person": fact.people[0].person if fact.people else None,
+                "office": fact.people[0].office if fact.people else None,
+            }[entity_kind]
+        )
     assert resolved == ["viet-entity"] * 3, (spellings, resolved)
 
 
 @STORE_FREE
 def test_generated_base_inputs_are_valid(workdir: Path) -> None:
     """The unbroken inputs the cases start from validate: a problem a case finds comes from its mutation."""
+
     @settings(FUZZ, max_examples=100)
     @given(doc=docs(entities=None, max_facts=4))
     def valid(doc: Doc) -> None:
@@ -1462,9 +2028,14 @@ def test_jsonl_strings_may_hold_unicode_line_separators(workdir: Path) -> None:
     """JSONL lines end at '\\n' only: U+2028 and U+2029 inside a string (JSON writes them raw) are text."""
     directory = workdir / "jsonl-separators"
     directory.mkdir()
-    fact = {"id": "sep", "kind": "meeting", "occurred": "2024", "title": "Hội nghị\u2028Hà Nội\u2029 Tokyo",
-            "projects": ["metro-line-2"], "sources": [{"outlet": "VNA", "language": "vi", "reported": "2024",
-                                                       "quote": "a\u2028b"}]}
+    fact = {
+        "id": "sep",
+        "kind": "meeting",
+        "occurred": "2024",
+        "title": "Hội nghị\u2028Hà Nội\u2029 Tokyo",
+        "projects": ["metro-line-2"],
+        "sources": [{"outlet": "VNA", "language": "vi", "reported": "2024", "quote": "a\u2028b"}],
+    }
     (directory / "facts.jsonl").write_text(json.dumps(fact, ensure_ascii=False) + "\n", encoding="utf-8")
     valid = service.validate_files([directory / "facts.jsonl"], KNOWN)
     assert valid.facts[0].title == fact["title"]
@@ -1472,10 +2043,20 @@ def test_jsonl_strings_may_hold_unicode_line_separators(workdir: Path) -> None:
 
 # Through the store and the CLI: nothing written ------------------------------------------------------------------
 
-STRATEGIES = {"broken text": broken_text(), "wrong types": wrong_types(), "missing": missing_required(),
-              "unknown fields": unknown_fields(), "dates": bad_dates_case(), "numbers": bad_numbers(),
-              "references": bad_references(), "duplicates": duplicate_ids(), "huge": huge_strings(),
-              "deep": deep_nesting(), "control": control_characters(), "normal forms": mixed_normal_forms()}
+STRATEGIES = {
+    "broken text": broken_text(),
+    "wrong types": wrong_types(),
+    "missing": missing_required(),
+    "unknown fields": unknown_fields(),
+    "dates": bad_dates_case(),
+    "numbers": bad_numbers(),
+    "references": bad_references(),
+    "duplicates": duplicate_ids(),
+    "huge": huge_strings(),
+    "deep": deep_nesting(),
+    "control": control_characters(),
+    "normal forms": mixed_normal_forms(),
+}
 any_case = st.sampled_from(sorted(STRATEGIES)).flatmap(lambda name: STRATEGIES[name])
 
 
@@ -1552,14 +2133,20 @@ def test_cli_exits_1_without_traceback(case: Case, workdir: Path, store_template
         assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
         errors = [line for line in output.splitlines() if line.startswith("error: ")]
         assert errors and output.rstrip().endswith("nothing was written."), output[-2000:]
-        assert any(line.startswith(f"error: {broken}") and all(
-            not (isinstance(want, str) and want) or f"{label} '{want}'" in line
-            for label, want in (("fact", expect.fact), ("field", expect.field)))
-            for line in errors for expect in case.expect), (case.kind, case.expect, errors[:10])
+        assert any(
+            line.startswith(f"error: {broken}")
+            and all(
+                not (isinstance(want, str) and want) or f"{label} '{want}'" in line
+                for label, want in (("fact", expect.fact), ("field", expect.field))
+            )
+            for line in errors
+            for expect in case.expect
+        ), (case.kind, case.expect, errors[:10])
     COUNTS["test_cli_exits_1_without_traceback"] += 1
 
 
 # Last in file order: how many malformed inputs this run checked ---------------------------------------------------
+
 
 def test_zz_fuzz_case_count(capsys: pytest.CaptureFixture[str]) -> None:
     """At least 10,000 malformed inputs were checked, when every fuzz test of this file ran (skipped when some
@@ -1569,6 +2156,8 @@ def test_zz_fuzz_case_count(capsys: pytest.CaptureFixture[str]) -> None:
         pytest.skip(f"not every fuzz test ran (missing: {', '.join(missing)})")
     total = sum(COUNTS.values())
     with capsys.disabled():
-        print(f"\nfuzz: {total} malformed inputs checked: "
-              + ", ".join(f"{name.removeprefix('test_')} {COUNTS[name]}" for name in BUDGET))
+        print(
+            f"\nfuzz: {total} malformed inputs checked: "
+            + ", ".join(f"{name.removeprefix('test_')} {COUNTS[name]}" for name in BUDGET)
+        )
     assert total >= MINIMUM_CASES, dict(COUNTS)

@@ -2,7 +2,7 @@
 
 Given a store holding the sample (tests' ./timeline.db), when an edited input is ingested, then the summary,
 the fact's events (`log --fact ID --json`) and the project timeline (`project --json`, now and --as-of)
-say what DESIGN.md promises. A few tests drive `timeline.service.Timeline` directly.
+say what docs/design.md promises. A few tests drive `timeline.service.Timeline` directly.
 """
 
 from __future__ import annotations
@@ -14,16 +14,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import SAMPLE, SAMPLE_ARGS, SAMPLE_FACTS, store_digest
+
 from timeline.service import Timeline, sample_paths
 
 PROJECT = "north-hanoi-smart-city"
 RECEPTION = "nhsc-reception-2022-03-23"
 MAJOR_ITEMS = "nhsc-major-items-by-50th-anniversary-2023"
 NHSC_FILE = "sample/facts/2022-03-nhsc.yaml"
-RECEPTION_TITLE = ("Hanoi Party Secretary receives the Japanese Ambassador, Sumitomo and BRG on North Hanoi "
-                   "Smart City")
+RECEPTION_TITLE = "Hanoi Party Secretary receives the Japanese Ambassador, Sumitomo and BRG on North Hanoi Smart City"
 
 
 def event_types(cli, fact_id: str) -> list[str]:
@@ -116,7 +115,8 @@ def test_fixed_source_quote_is_a_correction_of_that_source(cli, sample_store):
     assert events[-1]["type"] == "FactCorrected"
     assert events[-1]["payload"]["changes"] == {}
     assert [s["quote"] for s in events[-1]["payload"]["sources"]] == [
-        "land clearance has so far basically met requirements."]
+        "land clearance has so far basically met requirements."
+    ]
     shown = entries(cli, PROJECT)["nhsc-land-clearance-basically-met-2022-03"]["sources"]
     assert [s["outlet"] for s in shown] == ["Thời Đại (VUFO)", "VNA"]  # corrected in place, not added
     assert shown[1]["quote"] == "land clearance has so far basically met requirements."
@@ -152,13 +152,17 @@ def test_new_source_appends_source_added_and_makes_the_fact_known_earlier(cli, s
 
 
 def test_source_removed_from_input_is_kept_with_a_warning(cli, sample_store):
-    vna = ('    - outlet: VNA\n      language: en\n      reported: "2022-03-24"\n'
-           '      quote: "land clearance has so far basically met requirements"\n')
+    vna = (
+        '    - outlet: VNA\n      language: en\n      reported: "2022-03-24"\n'
+        '      quote: "land clearance has so far basically met requirements"\n'
+    )
     cli.edit(NHSC_FILE, vna, "")
     result = summary(cli)
     assert result["appended"] == 0
-    assert result["warnings"] == ["fact 'nhsc-land-clearance-basically-met-2022-03': source VNA (2022-03-24) is "
-                                  "no longer in the input; it is kept"]
+    assert result["warnings"] == [
+        "fact 'nhsc-land-clearance-basically-met-2022-03': source VNA (2022-03-24) is "
+        "no longer in the input; it is kept"
+    ]
     shown = entries(cli, PROJECT)["nhsc-land-clearance-basically-met-2022-03"]["sources"]
     assert [s["outlet"] for s in shown] == ["Thời Đại (VUFO)", "VNA"]
 
@@ -198,8 +202,9 @@ def test_removing_a_retraction_from_the_input_does_not_undo_it(cli, sample_store
     cli.edit(NHSC_FILE, RETRACTION, "")
     result = summary(cli)
     assert result["appended"] == 0
-    assert result["warnings"] == [f"fact '{RECEPTION}': retracted on 2024-01-05; a retraction is not undone by "
-                                  "removing it from the input"]
+    assert result["warnings"] == [
+        f"fact '{RECEPTION}': retracted on 2024-01-05; a retraction is not undone by removing it from the input"
+    ]
     assert RECEPTION not in entries(cli, PROJECT)
 
 
@@ -216,8 +221,10 @@ def test_fact_missing_from_a_later_input_is_kept_and_reported(cli, sample_store)
 
 def test_missing_facts_warning_is_shown_in_the_text_summary(cli, sample_store):
     result = cli.ok("ingest", "sample/entities.yaml", NHSC_FILE)
-    assert "warning: 12 facts in the store are not in this input (kept; retract with `retracted:`): " \
-           "guangzhou-gdp-2024, hanoi-chairman-meets-japan-ambassador-2024-07-02" in " ".join(result.stdout.split())
+    assert (
+        "warning: 12 facts in the store are not in this input (kept; retract with `retracted:`): "
+        "guangzhou-gdp-2024, hanoi-chairman-meets-japan-ambassador-2024-07-02" in " ".join(result.stdout.split())
+    )
 
 
 # ---------------------------------------------------------------- formats
@@ -293,10 +300,15 @@ def test_references_resolve_case_diacritic_and_unicode_form_insensitively(cli, s
         assert shown[fact_id]["projects"] == [{"id": PROJECT, "name": "North Hanoi Smart City"}], fact_id
 
 
-@pytest.mark.parametrize("ref", [
-    "North Hanoi Smart City", "thanh pho thong minh bac ha noi", "HANOI SMART CITY",
-    unicodedata.normalize("NFD", "Thành phố thông minh Bắc Hà Nội"),
-])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "North Hanoi Smart City",
+        "thanh pho thong minh bac ha noi",
+        "HANOI SMART CITY",
+        unicodedata.normalize("NFD", "Thành phố thông minh Bắc Hà Nội"),
+    ],
+)
 def test_project_command_accepts_any_spelling_of_the_project(cli, sample_store, ref):
     assert cli.json("project", ref) == cli.json("project", PROJECT)
 
@@ -329,7 +341,8 @@ def test_source_differs_gives_a_disagreement_and_the_latest_visible_source_wins(
     now = entries(cli, PROJECT)["nhsc-site-visit-2023-03-01"]
     assert now["status"] == "happened"
     assert [(d["field"], d["value"], [s["outlet"] for s in d["sources"]]) for d in now["disagreements"]] == [
-        ("status", "scheduled", ["VNA"])]
+        ("status", "scheduled", ["VNA"])
+    ]
     assert now["disagreements"][0]["sources"][0]["reported"] == "2023-02-20"
 
 
@@ -341,7 +354,9 @@ def test_disagreement_is_shown_with_its_source_in_the_text_timeline(cli, sample_
 
 
 def test_same_day_sources_the_later_in_the_file_wins_and_differs_references_resolve(cli, sample_store):
-    cli.write("twins.yaml", """\
+    cli.write(
+        "twins.yaml",
+        """\
 - id: nhsc-partners-2023-04-10
   kind: meeting
   occurred: "2023-04-10"
@@ -352,12 +367,14 @@ def test_same_day_sources_the_later_in_the_file_wins_and_differs_references_reso
     - {outlet: VNA, language: en, reported: "2023-04-10"}
     - {outlet: Kinh tế & Đô thị, language: vi, reported: "2023-04-10",
        differs: {partners: [sumitomo, tap doan brg]}}
-""")
+""",
+    )
     summary(cli, "twins.yaml")
     seen = entries(cli, PROJECT)["nhsc-partners-2023-04-10"]
     assert [p["id"] for p in seen["partners"]] == ["sumitomo", "brg"]
     assert [(d["field"], d["value"], [s["outlet"] for s in d["sources"]]) for d in seen["disagreements"]] == [
-        ("partners", ["sumitomo"], ["VNA"])]
+        ("partners", ["sumitomo"], ["VNA"])
+    ]
 
 
 # ---------------------------------------------------------------- choosing and guarding the store
@@ -395,8 +412,9 @@ def test_querying_a_missing_store_fails_clearly_and_creates_nothing(cli, args, d
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    assert result.stderr == (f"error: {name}: no timeline store here; create one with `timeline ingest FILES` "
-                             "or `timeline demo`\n")
+    assert result.stderr == (
+        f"error: {name}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`\n"
+    )
     assert sorted(p.name for p in cli.root.iterdir()) == ["sample"]
 
 
@@ -434,6 +452,8 @@ def test_another_programs_sqlite_database_is_refused_and_left_unchanged(cli, arg
     result = cli(*args, "--db", "contacts.db")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert result.stderr == ("error: contacts.db: an SQLite database of another program (tables: people); "
-                             "refusing to add timeline tables to it\n")
+    assert result.stderr == (
+        "error: contacts.db: an SQLite database of another program (tables: people); "
+        "refusing to add timeline tables to it\n"
+    )
     assert store_digest(path) == before

@@ -13,13 +13,28 @@ import signal
 import time
 import uuid
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-
 from conftest import POSTGRES
-from test_faults import (ENTITIES, ENTITY_COUNT, PROJECT, assert_clean_failure, assert_retryable, environment,
-                         fact, generated, kill_when, log, ok, race, run, start, write_facts)
+from test_faults import (
+    ENTITIES,
+    ENTITY_COUNT,
+    PROJECT,
+    assert_clean_failure,
+    assert_retryable,
+    environment,
+    fact,
+    generated,
+    kill_when,
+    log,
+    ok,
+    race,
+    run,
+    start,
+    write_facts,
+)
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="set TIMELINE_TEST_POSTGRES=postgresql://... (make test-postgres)")
 
@@ -53,8 +68,10 @@ def stored_count(schema: str) -> int:
 
 
 def fact_streams(schema: str) -> Counter[int]:
-    rows = sql(f'SELECT count(*) FROM "{schema}".timeline_events GROUP BY originator_id '
-               "HAVING bool_or(topic LIKE '%%FactStream%%')")
+    rows = sql(
+        f'SELECT count(*) FROM "{schema}".timeline_events GROUP BY originator_id '
+        "HAVING bool_or(topic LIKE '%%FactStream%%')"
+    )
     return Counter(n for (n,) in rows)
 
 
@@ -68,9 +85,14 @@ def test_sample_ingested_into_postgresql_answers_like_sqlite(tmp_path, url):
     sqlite = tmp_path / "t.db"
     for db in (str(sqlite), url):
         ok("ingest", ENTITIES.parent, "--db", db, cwd=tmp_path)
-    for query in (("project", PROJECT, "--json"), ("partner", "japan", "--json"), ("targets", "--json"),
-                  ("search", "thanh pho thong minh", "--json"), ("who", "japan-ambassador-vietnam", "--json"),
-                  ("project", PROJECT, "--as-of", "2023-01-01")):
+    for query in (
+        ("project", PROJECT, "--json"),
+        ("partner", "japan", "--json"),
+        ("targets", "--json"),
+        ("search", "thanh pho thong minh", "--json"),
+        ("who", "japan-ambassador-vietnam", "--json"),
+        ("project", PROJECT, "--as-of", "2023-01-01"),
+    ):
         assert ok(*query, "--db", url, cwd=tmp_path).stdout == ok(*query, "--db", sqlite, cwd=tmp_path).stdout
     verify_passes(url, tmp_path)
 
@@ -97,9 +119,12 @@ def test_two_processes_ingesting_different_files_at_once_on_postgresql_lose_noth
 
 def waiting_on_the_log_table(schema: str) -> int:
     """Sessions waiting for a lock on the schema's event table."""
-    return sql("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-               "JOIN pg_namespace n ON n.oid = c.relnamespace "
-               "WHERE NOT l.granted AND c.relname = 'timeline_events' AND n.nspname = %s", schema)[0][0]
+    return sql(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT l.granted AND c.relname = 'timeline_events' AND n.nspname = %s",
+        schema,
+    )[0][0]
 
 
 def test_conflicting_edits_of_one_fact_on_postgresql_name_the_fact_and_lose_nothing(tmp_path, url, schema):
@@ -110,8 +135,10 @@ def test_conflicting_edits_of_one_fact_on_postgresql_name_the_fact_and_lose_noth
     target, padding = "contested-meeting", 50
     ok("ingest", ENTITIES, "--db", url, cwd=tmp_path)
     ok("ingest", write_facts(tmp_path / "original.json", [fact(target, "Original title")]), "--db", url, cwd=tmp_path)
-    inputs = [write_facts(tmp_path / f"{who}.json", generated(f"pad-{who}", padding) + [fact(target, f"By {who}")])
-              for who in ("alice", "bob")]
+    inputs = [
+        write_facts(tmp_path / f"{who}.json", generated(f"pad-{who}", padding) + [fact(target, f"By {who}")])
+        for who in ("alice", "bob")
+    ]
     with psycopg.connect(POSTGRES) as gate:
         gate.execute(f'LOCK TABLE "{schema}".timeline_events IN EXCLUSIVE MODE')
         env = environment(TIMELINE_LOCK_TIMEOUT="30")
@@ -138,10 +165,15 @@ def test_conflicting_edits_of_one_fact_on_postgresql_name_the_fact_and_lose_noth
 
 def appending(schema: str) -> bool:
     """A session is inside a transaction that has written to the schema's event table (not committed yet)."""
-    return bool(sql("SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE l.granted AND l.mode = 'RowExclusiveLock' AND c.relname = 'timeline_events' "
-                    "AND n.nspname = %s", schema))
+    return bool(
+        sql(
+            "SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE l.granted AND l.mode = 'RowExclusiveLock' AND c.relname = 'timeline_events' "
+            "AND n.nspname = %s",
+            schema,
+        )
+    )
 
 
 @pytest.mark.parametrize("moment", ["while-appending", "after-the-append-committed"])
@@ -153,11 +185,14 @@ def test_sigkill_mid_ingest_on_postgresql_leaves_all_or_nothing_and_a_rerun_comp
     big = write_facts(tmp_path / "big.json", generated("big", count))
     before = stored_count(schema)
     if moment == "while-appending":
+
         def ready() -> bool:
             return appending(schema)
     else:
+
         def ready() -> bool:
             return stored_count(schema) > before
+
     process = start("ingest", big, "--db", url, cwd=tmp_path)
     assert kill_when(process, ready), "the ingest ended before it could be killed; make it bigger"
     assert process.returncode == -signal.SIGKILL
@@ -166,8 +201,9 @@ def test_sigkill_mid_ingest_on_postgresql_leaves_all_or_nothing_and_a_rerun_comp
         assert time.monotonic() < deadline, "the killed session's transaction never ended"
         time.sleep(0.05)
     after = stored_count(schema)
-    assert after == (before if moment == "while-appending" else before + count), \
+    assert after == (before if moment == "while-appending" else before + count), (
         f"killed {moment}, yet the log holds {after - before} of {count} events"
+    )
     verify_passes(url, tmp_path)
     summary = json.loads(ok("ingest", big, "--db", url, "--json", cwd=tmp_path).stdout)
     assert stored_count(schema) == before + count
@@ -183,17 +219,26 @@ def test_unreachable_server_is_a_clear_error_that_never_shows_the_password(tmp_p
     assert "s3cret" not in result.stderr + result.stdout
 
 
-@pytest.mark.parametrize("url", ["postgresql://127.0.0.1/db", "postgresql://user@host:notaport/db",
-                                 "postgresql://user@host/", "postgresql://user@host/db?sslmode=off",
-                                 "postgresql://user@host/db?schema=bad-name"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://127.0.0.1/db",
+        "postgresql://user@host:notaport/db",
+        "postgresql://user@host/",
+        "postgresql://user@host/db?sslmode=off",
+        "postgresql://user@host/db?schema=bad-name",
+    ],
+)
 def test_malformed_postgresql_urls_are_refused_clearly(tmp_path, url):
     result = run("log", "--db", url, cwd=tmp_path)
     assert_clean_failure(result.returncode, result.stderr, "postgresql://", "schema")
 
 
 def test_a_schema_of_another_program_is_refused_and_left_row_identical(tmp_path, url, schema):
-    sql(f'CREATE SCHEMA "{schema}"; CREATE TABLE "{schema}".people (id int PRIMARY KEY, name text); '
-        f"INSERT INTO \"{schema}\".people VALUES (1, 'Nguyễn Văn A')")
+    sql(
+        f'CREATE SCHEMA "{schema}"; CREATE TABLE "{schema}".people (id int PRIMARY KEY, name text); '
+        f"INSERT INTO \"{schema}\".people VALUES (1, 'Nguyễn Văn A')"
+    )
     for args in (("ingest", ENTITIES), ("project", PROJECT), ("log",)):
         result = run(*args, "--db", url, cwd=tmp_path)
         line = assert_clean_failure(result.returncode, result.stderr, "another program")
@@ -213,8 +258,10 @@ def test_a_user_who_may_only_read_can_query_but_not_ingest(tmp_path, url, schema
     """A read-only role: queries answer; ingest fails clearly and writes nothing."""
     ok("ingest", ENTITIES.parent, "--db", url, cwd=tmp_path)
     role = f"reader_{schema}"
-    sql(f'CREATE ROLE "{role}" LOGIN; GRANT USAGE ON SCHEMA "{schema}" TO "{role}"; '
-        f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+    sql(
+        f'CREATE ROLE "{role}" LOGIN; GRANT USAGE ON SCHEMA "{schema}" TO "{role}"; '
+        f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"'
+    )
     try:
         reader = url.replace("://timeline@", f"://{role}@", 1) if "://timeline@" in url else None
         if reader is None:

@@ -1,4 +1,4 @@
-"""Property tests of the invariants in DESIGN.md ("Invariants the tests hold"), on generated inputs.
+"""Property tests of the invariants in docs/design.md §6, on generated inputs.
 
 Each test builds entities and facts with the strategies in tests/strategies.py (Vietnamese aliases, references
 in other cases / without diacritics / in NFD form, mixed EDTF dates, sources with `differs`, retractions),
@@ -10,23 +10,24 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from strategies import STATUSES, Input, facts_text, inputs, write_input
 
 from events.dates import parse_edtf
 from events.domain import FactCorrected
-from strategies import STATUSES, Input, facts_text, inputs, write_input
-from timeline import database
 from timeline.errors import InvalidInput
-from timeline.readmodels import ReadModels
-from timeline.render import canonical_json
+from timeline.present.canonical import canonical_json
 from timeline.service import Timeline
+from timeline.storage import database
+from timeline.storage.readmodels import ReadModels
 
 # TIMELINE_EXAMPLES=500 for a longer hunt; the default keeps the whole file well under 90 s.
 EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "30"))
@@ -36,6 +37,7 @@ PROBE_DATES = (None, date(2021, 6, 30), date(2023, 1, 1), date(2024, 12, 31))
 
 
 # Helpers ----------------------------------------------------------------------------------------------------
+
 
 def project_ids(data: Input) -> list[str]:
     return [project["id"] for project in data.entities["projects"]]
@@ -71,6 +73,7 @@ def store_files(db: Path) -> dict[str, bytes | None]:
 
 # 1 and 2: replay -----------------------------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(inputs())
 def test_replaying_the_same_log_twice_gives_identical_projections(data: Input) -> None:
@@ -96,8 +99,9 @@ def test_replaying_the_same_log_twice_gives_identical_projections(data: Input) -
 
 @SETTINGS
 @given(inputs(min_facts=2), st.data())
-def test_rebuilding_from_scratch_equals_the_incrementally_maintained_projections(data: Input, draws: st.DataObject
-                                                                                  ) -> None:
+def test_rebuilding_from_scratch_equals_the_incrementally_maintained_projections(
+    data: Input, draws: st.DataObject
+) -> None:
     """Invariant 2: read models kept current over several ingests equal a rebuild of the whole log."""
     split = draws.draw(st.integers(1, len(data.facts) - 1), label="split")
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +119,7 @@ def test_rebuilding_from_scratch_equals_the_incrementally_maintained_projections
 
 
 # 3: order of ingestion ---------------------------------------------------------------------------------------
+
 
 @SETTINGS
 @given(inputs(min_facts=2, max_facts=5), st.data())
@@ -142,6 +147,7 @@ def test_reordering_ingestion_of_independent_facts_changes_no_projection(data: I
 
 
 # 4: as-of equals replay of what was reported by then ------------------------------------------------------------
+
 
 def reported_by(text: str) -> date:
     """The first day a source dated `text` is certainly public: a month or a year counts from its last day."""
@@ -171,10 +177,13 @@ def input_and_knowledge_date(draw: st.DrawFn) -> tuple[Input, date]:
     edges = [reported_by(s["reported"]) for f in data.facts for s in f["sources"]]
     edges += [parse_edtf(f["retracted"]["on"]).lower_or_min for f in data.facts if "retracted" in f]
     edges += [parse_edtf(s["reported"]).lower_or_min for f in data.facts for s in f["sources"]]
-    day = draw(st.one_of(
-        st.dates(date(2019, 6, 1), date(2026, 6, 30)),
-        st.sampled_from(edges).flatmap(lambda d: st.sampled_from((d, d - timedelta(days=1)))),
-    ), label="as of")
+    day = draw(
+        st.one_of(
+            st.dates(date(2019, 6, 1), date(2026, 6, 30)),
+            st.sampled_from(edges).flatmap(lambda d: st.sampled_from((d, d - timedelta(days=1)))),
+        ),
+        label="as of",
+    )
     return data, day
 
 
@@ -198,13 +207,16 @@ def test_as_of_query_equals_replay_of_only_what_was_reported_by_then(case: tuple
             for pid in project_ids(data):
                 as_of = full.project(pid, day).to_json()
                 replayed = past.project(pid).to_json()
-                event(f"as-of entries: {min(len(as_of['entries']), 3)}; hidden: "
-                      f"{min(len(full.project(pid).to_json()['entries']) - len(as_of['entries']), 2)}")
+                event(
+                    f"as-of entries: {min(len(as_of['entries']), 3)}; hidden: "
+                    f"{min(len(full.project(pid).to_json()['entries']) - len(as_of['entries']), 2)}"
+                )
                 assert as_of["as_of"] == day.isoformat()
                 assert without_as_of(as_of) == without_as_of(replayed), pid
 
 
 # 5: idempotent re-ingest, corrections ------------------------------------------------------------------------
+
 
 @SETTINGS
 @given(inputs())
@@ -267,12 +279,37 @@ def test_changed_fact_appends_one_correction(case: tuple[Input, int, str, str]) 
 
 # 6: malformed input -------------------------------------------------------------------------------------------
 
-BAD_DATES = ("2022-13-01", "23/3/2022", "2022-02-30", "yesterday", "2022-03-23T10:00", "0000", "2030/2020",
-             "../..", "2022-3-5", "", "2022-03-00", "２０２２")
-DROPPABLE = {"fact": ("id", "kind", "occurred", "title", "sources"), "source": ("outlet", "language", "reported"),
-             "entity": ("id", "name")}
-WRONG_TYPES = (("title", 42), ("occurred", 20.5), ("projects", {"a": 1}), ("sources", "VNA"), ("people", ["x"]),
-               ("kind", ["meeting"]), ("status", True), ("partners", "japan"), ("sources", []), ("retracted", "yes"))
+BAD_DATES = (
+    "2022-13-01",
+    "23/3/2022",
+    "2022-02-30",
+    "yesterday",
+    "2022-03-23T10:00",
+    "0000",
+    "2030/2020",
+    "../..",
+    "2022-3-5",
+    "",
+    "2022-03-00",
+    "２０２２",
+)
+DROPPABLE = {
+    "fact": ("id", "kind", "occurred", "title", "sources"),
+    "source": ("outlet", "language", "reported"),
+    "entity": ("id", "name"),
+}
+WRONG_TYPES = (
+    ("title", 42),
+    ("occurred", 20.5),
+    ("projects", {"a": 1}),
+    ("sources", "VNA"),
+    ("people", ["x"]),
+    ("kind", ["meeting"]),
+    ("status", True),
+    ("partners", "japan"),
+    ("sources", []),
+    ("retracted", "yes"),
+)
 # Raw C0 controls are invalid inside YAML and JSON strings alike (DEL is invalid only in YAML: not used).
 CONTROL = ("\x00", "\x07", "\x1b", "\x08", "\x1f")
 MARK = "MARK-7f3a"
@@ -288,8 +325,19 @@ class Mutation:
         return f"Mutation({self.name!r}, target={self.target!r})"
 
 
-MUTATIONS = ("drop required", "wrong type", "unknown key", "bad date", "unknown reference", "duplicate id",
-             "broken text", "huge string", "control character", "duplicate key", "huge number")
+MUTATIONS = (
+    "drop required",
+    "wrong type",
+    "unknown key",
+    "bad date",
+    "unknown reference",
+    "duplicate id",
+    "broken text",
+    "huge string",
+    "control character",
+    "duplicate key",
+    "huge number",
+)
 
 
 @st.composite
@@ -382,14 +430,14 @@ def malformed(draw: st.DrawFn, kind: str) -> tuple[Input, Mutation]:
             if broken == "truncate":
                 return text[: max(1, len(text) // 2)] + "\n- {unclosed: ["
             if broken == "garbage":
-                return text + "\n- {id: [unclosed, : : \n  \"\n"
+                return text + '\n- {id: [unclosed, : : \n  "\n'
             if broken == "tab":
                 return "\t" + text.replace("\n", "\n\t\t", 1) + "\n  - : ]"
             if broken == "binary":
                 return "\udcff"  # written with surrogateescape: the byte 0xff, not UTF-8
             if broken == "scalar":
                 return "42\n"
-            return '{"chapters": []}\n' if not text.lstrip().startswith("{\"entity\"") else '{"entity": "city"}\n'
+            return '{"chapters": []}\n' if not text.lstrip().startswith('{"entity"') else '{"entity": "city"}\n'
     elif kind == "huge string":
         how = draw(st.sampled_from(("id", "reference", "date", "language")))
         if how == "id":
@@ -421,6 +469,7 @@ def malformed(draw: st.DrawFn, kind: str) -> tuple[Input, Mutation]:
 
         def raw(text: str, char: str = char) -> str:
             return text.replace(MARK, char)
+
     return base, Mutation(kind, data, target, raw)
 
 
@@ -476,8 +525,11 @@ def test_malformed_input_never_crashes_nor_writes(kind: str, case: st.DataObject
             assert store_files(db) == before
 
 
-NON_FINITE = {"yaml": (".nan", ".inf", "-.inf", "1.0e+400"), "json": ("NaN", "Infinity", "-Infinity", "1e400"),
-              "jsonl": ("NaN", "Infinity", "-Infinity", "1e400")}
+NON_FINITE = {
+    "yaml": (".nan", ".inf", "-.inf", "1.0e+400"),
+    "json": ("NaN", "Infinity", "-Infinity", "1e400"),
+    "jsonl": ("NaN", "Infinity", "-Infinity", "1e400"),
+}
 
 
 @settings(SETTINGS, max_examples=max(10, EXAMPLES // 3))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,16 +20,16 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from conftest import copy_store, raw_sql
 
 import timeline
 from cli import main
-from conftest import copy_store, raw_sql
 from events.text import fold
 from projections.knowledge import reported_by
 from projections.search import fact_texts
-from timeline.database import locate
-from timeline.readmodels import ReadModels
 from timeline.service import validate_files
+from timeline.storage.database import locate
+from timeline.storage.readmodels import ReadModels
 
 SAMPLE = Path(timeline.__file__).parent / "sample"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "queries"
@@ -39,11 +38,16 @@ ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb", "TIMELINE_DB": None, "
 
 CHAIRMAN = "Chairman of the Hanoi People's Committee"
 URBAN_RAIL_TARGETS = ["hanoi-urban-rail-km-2030", "hanoi-urban-rail-lines-2045", "hanoi-urban-rail-prep-km-2030"]
-NHSC_FACTS = {"nhsc-reception-2022-03-23", "nhsc-land-clearance-basically-met-2022-03",
-              "nhsc-major-items-by-50th-anniversary-2023", "hanoi-chairman-meets-japan-ambassador-2024-07-02"}
+NHSC_FACTS = {
+    "nhsc-reception-2022-03-23",
+    "nhsc-land-clearance-basically-met-2022-03",
+    "nhsc-major-items-by-50th-anniversary-2023",
+    "hanoi-chairman-meets-japan-ambassador-2024-07-02",
+}
 
 
 # Helpers ------------------------------------------------------------------------------------------------------
+
 
 def invoke(*args: str) -> Result:
     return CliRunner().invoke(main, [*args, "--db", DB], env=ENV)
@@ -112,6 +116,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _sample_db: Path) -> 
 
 
 # Golden outputs ------------------------------------------------------------------------------------------------
+
 
 def test_partner_history_of_japan_matches_golden(store):
     golden("partner-japan.txt", ok("partner", "japan").stdout)
@@ -202,8 +207,9 @@ def test_knowledge_diff_over_2024_matches_golden(store):
     result = ok(*args, "--json")
     golden("diff-2023-12-31-2024-12-31.json", result.stdout)
     data = json.loads(result.stdout)
-    reported_2_july = {fid for fid, fact in sample_facts().items()
-                       if any(source.reported == "2024-07-02" for source in fact.sources)}
+    reported_2_july = {
+        fid for fid, fact in sample_facts().items() if any(source.reported == "2024-07-02" for source in fact.sources)
+    }
     assert len(reported_2_july) == 5
     assert {entry["fact"] for entry in data["reported"]} == reported_2_july
     assert all(s["reported"] == "2024-07-02" for entry in data["reported"] for s in entry["sources"])
@@ -213,6 +219,7 @@ def test_knowledge_diff_over_2024_matches_golden(store):
 
 
 # As of a day before anything was reported ---------------------------------------------------------------------
+
 
 def first_report_day() -> date:
     return min(reported_by(source) for fact in sample_facts().values() for source in fact.sources)
@@ -230,8 +237,9 @@ QUERIES_BEFORE_ANY_REPORT = [
 ]
 
 
-@pytest.mark.parametrize("args, items", QUERIES_BEFORE_ANY_REPORT, ids=lambda v: " ".join(v) if isinstance(v, tuple)
-                         else None)
+@pytest.mark.parametrize(
+    "args, items", QUERIES_BEFORE_ANY_REPORT, ids=lambda v: " ".join(v) if isinstance(v, tuple) else None
+)
 def test_each_query_as_of_before_the_first_report_returns_nothing(store, args, items):
     day_before = first_report_day() - timedelta(days=1)
     assert day_before == date(2022, 3, 23)  # VNA's English report of the 23 March meeting, stamped 2022-03-24
@@ -246,21 +254,26 @@ def test_each_query_as_of_before_the_first_report_returns_nothing(store, args, i
 def test_diff_up_to_a_day_before_the_first_report_is_empty(store):
     data = as_json("diff", "--from", "2020-01-01", "--to", "2022-03-23")
     assert data["reported"] == data["sources_added"] == data["changed"] == data["targets"] == []
-    assert [entry["fact"] for entry in as_json("diff", "--from", "2022-03-23", "--to", "2022-03-24")["reported"]] \
-        == ["nhsc-land-clearance-basically-met-2022-03", "nhsc-reception-2022-03-23"]
+    assert [entry["fact"] for entry in as_json("diff", "--from", "2022-03-23", "--to", "2022-03-24")["reported"]] == [
+        "nhsc-land-clearance-basically-met-2022-03",
+        "nhsc-reception-2022-03-23",
+    ]
 
 
 def test_diff_lists_a_target_that_fell_overdue_between_the_two_dates(store):
     key = "nhsc-major-items-2023"
     assert target(as_json("targets", "--as-of", "2022-06-01"), key)["state"] == "open"
     assert target(as_json("targets", "--as-of", "2024-06-01"), key)["state"] == "overdue"
-    assert {"key": key, "from": None, "to": "overdue"} in \
-        as_json("diff", "--from", "2022-03-01", "--to", "2024-06-01")["targets"]
-    assert {"key": key, "from": "open", "to": "overdue"} in \
-        as_json("diff", "--from", "2022-06-01", "--to", "2024-06-01")["targets"]
+    assert {"key": key, "from": None, "to": "overdue"} in as_json("diff", "--from", "2022-03-01", "--to", "2024-06-01")[
+        "targets"
+    ]
+    assert {"key": key, "from": "open", "to": "overdue"} in as_json(
+        "diff", "--from", "2022-06-01", "--to", "2024-06-01"
+    )["targets"]
 
 
 # Targets ------------------------------------------------------------------------------------------------------
+
 
 def test_target_is_overdue_after_its_deadline_and_open_before(store):
     key = "nhsc-major-items-2023"  # "vào năm sau": deadline 2023, stated 23 March 2022
@@ -276,14 +289,27 @@ def test_target_is_overdue_after_its_deadline_and_open_before(store):
 
 def test_milestone_that_fulfils_a_target_marks_it_met_with_its_date(store):
     milestone = "nhsc-first-major-items-deployed-2023-09"
-    write_facts("milestone.yaml", [{
-        "id": milestone, "kind": "milestone", "occurred": "2023-09",
-        "title": "First major items of North Hanoi Smart City deployed (test data)",
-        "projects": ["Thành phố thông minh Bắc Hà Nội"],
-        "fulfils": "nhsc-major-items-2023",
-        "sources": [{"outlet": "VNA", "language": "en", "reported": "2023-09-15",
-                     "url": "https://example.org/nhsc-first-items"}],
-    }])
+    write_facts(
+        "milestone.yaml",
+        [
+            {
+                "id": milestone,
+                "kind": "milestone",
+                "occurred": "2023-09",
+                "title": "First major items of North Hanoi Smart City deployed (test data)",
+                "projects": ["Thành phố thông minh Bắc Hà Nội"],
+                "fulfils": "nhsc-major-items-2023",
+                "sources": [
+                    {
+                        "outlet": "VNA",
+                        "language": "en",
+                        "reported": "2023-09-15",
+                        "url": "https://example.org/nhsc-first-items",
+                    }
+                ],
+            }
+        ],
+    )
     ok("ingest", "milestone.yaml")
     met = target(as_json("targets", "--as-of", "2023-12-31"), "nhsc-major-items-2023")
     assert met["state"] == "met"
@@ -296,21 +322,53 @@ def test_milestone_that_fulfils_a_target_marks_it_met_with_its_date(store):
 
 
 def test_restatement_with_another_value_marks_target_revised_from_to(store):
-    write_facts("restated.yaml", [
-        {"id": "hanoi-urban-rail-km-2030-restated", "kind": "target", "occurred": "2026-01-15",
-         "title": "Hanoi restates its 2030 urban railway target as 120 km (test data)",
-         "projects": ["hanoi-urban-rail"], "target": "hanoi-urban-rail-km-2030",
-         "figures": [{"metric": "urban railway completed", "value": 120.0, "unit": "km", "deadline": "2030"}],
-         "sources": [{"outlet": "HNP", "language": "vi", "reported": "2026-01-16",
-                      "url": "https://example.org/rail-120-km"}]},
-        {"id": "hanoi-urban-rail-15-lines-2045-restated", "kind": "target", "occurred": "2026-01-15",
-         "title": "Hanoi restates 15 urban railway lines by 2045 (test data)",
-         "projects": ["hanoi-urban-rail"], "target": "hanoi-urban-rail-lines-2045",
-         "figures": [{"metric": "urban railway lines", "value": 15.0, "unit": "lines", "deadline": "2045",
-                      "vision": "2065"}],
-         "sources": [{"outlet": "HNP", "language": "vi", "reported": "2026-01-16",
-                      "url": "https://example.org/rail-15-lines"}]},
-    ])
+    write_facts(
+        "restated.yaml",
+        [
+            {
+                "id": "hanoi-urban-rail-km-2030-restated",
+                "kind": "target",
+                "occurred": "2026-01-15",
+                "title": "Hanoi restates its 2030 urban railway target as 120 km (test data)",
+                "projects": ["hanoi-urban-rail"],
+                "target": "hanoi-urban-rail-km-2030",
+                "figures": [{"metric": "urban railway completed", "value": 120.0, "unit": "km", "deadline": "2030"}],
+                "sources": [
+                    {
+                        "outlet": "HNP",
+                        "language": "vi",
+                        "reported": "2026-01-16",
+                        "url": "https://example.org/rail-120-km",
+                    }
+                ],
+            },
+            {
+                "id": "hanoi-urban-rail-15-lines-2045-restated",
+                "kind": "target",
+                "occurred": "2026-01-15",
+                "title": "Hanoi restates 15 urban railway lines by 2045 (test data)",
+                "projects": ["hanoi-urban-rail"],
+                "target": "hanoi-urban-rail-lines-2045",
+                "figures": [
+                    {
+                        "metric": "urban railway lines",
+                        "value": 15.0,
+                        "unit": "lines",
+                        "deadline": "2045",
+                        "vision": "2065",
+                    }
+                ],
+                "sources": [
+                    {
+                        "outlet": "HNP",
+                        "language": "vi",
+                        "reported": "2026-01-16",
+                        "url": "https://example.org/rail-15-lines",
+                    }
+                ],
+            },
+        ],
+    )
     ok("ingest", "restated.yaml")
     view = as_json("targets", "--project", "hanoi-urban-rail", "--as-of", "2026-02-01")
     revised = target(view, "hanoi-urban-rail-km-2030")
@@ -320,14 +378,17 @@ def test_restatement_with_another_value_marks_target_revised_from_to(store):
     assert revised["revised"]["from"]["figures"][0]["value"] == 96.8
     assert revised["revised"]["to"]["fact"] == "hanoi-urban-rail-km-2030-restated"
     assert revised["revised"]["to"]["figures"][0]["value"] == 120.0
-    assert [s["fact"] for s in revised["statements"]] == ["hanoi-urban-rail-96-8-km-2030",
-                                                          "hanoi-urban-rail-km-2030-restated"]
+    assert [s["fact"] for s in revised["statements"]] == [
+        "hanoi-urban-rail-96-8-km-2030",
+        "hanoi-urban-rail-km-2030-restated",
+    ]
     # The same value restated is not a revision.
     restated = target(view, "hanoi-urban-rail-lines-2045")
     assert (restated["state"], restated["revised"], len(restated["statements"])) == ("open", None, 2)
     # The day before the restatement was reported the target was open, with one statement.
-    earlier = target(as_json("targets", "--project", "hanoi-urban-rail", "--as-of", "2026-01-15"),
-                     "hanoi-urban-rail-km-2030")
+    earlier = target(
+        as_json("targets", "--project", "hanoi-urban-rail", "--as-of", "2026-01-15"), "hanoi-urban-rail-km-2030"
+    )
     assert (earlier["state"], earlier["revised"], len(earlier["statements"])) == ("open", None, 1)
     text = ok("targets", "--as-of", "2026-02-01").stdout
     assert re.search(r"hanoi-urban-rail-km-2030\s+│ revised", text)
@@ -335,6 +396,7 @@ def test_restatement_with_another_value_marks_target_revised_from_to(store):
 
 
 # Verify and rebuild -------------------------------------------------------------------------------------------
+
 
 def test_verify_detects_a_hand_edited_read_model_row_and_rebuild_repairs_it(store):
     result = ok("verify")
@@ -357,6 +419,7 @@ def test_verify_detects_a_hand_edited_read_model_row_and_rebuild_repairs_it(stor
 
 
 # Search -------------------------------------------------------------------------------------------------------
+
 
 def test_search_ranks_direct_matches_first_and_snippets_are_original_text(store):
     facts = sample_facts()
@@ -390,16 +453,32 @@ def test_search_snippet_shows_the_words_searched_not_a_longer_word_containing_th
 
 
 def test_search_snippet_finds_the_words_in_text_written_in_nfd(store):
-    quote = ("Theo kế hoạch được đưa ra hôm nay tại trụ sở Ủy ban nhân dân thành phố, sau nhiều năm chuẩn bị, "
-             "lễ khởi công tuyến đường sắt đô thị mới sẽ diễn ra vào tháng sau.")
+    quote = (
+        "Theo kế hoạch được đưa ra hôm nay tại trụ sở Ủy ban nhân dân thành phố, sau nhiều năm chuẩn bị, "
+        "lễ khởi công tuyến đường sắt đô thị mới sẽ diễn ra vào tháng sau."
+    )
     decomposed = unicodedata.normalize("NFD", quote)
-    write_facts("nfd.yaml", [{
-        "id": "nfd-groundbreaking-announced", "kind": "announcement", "occurred": "2025-03-01",
-        "title": "Groundbreaking of a new urban railway line announced (test data)",
-        "projects": ["hanoi-urban-rail"],
-        "sources": [{"outlet": "HNP", "language": "vi", "reported": "2025-03-01", "url": "https://example.org/nfd",
-                     "quote": decomposed}],
-    }])
+    write_facts(
+        "nfd.yaml",
+        [
+            {
+                "id": "nfd-groundbreaking-announced",
+                "kind": "announcement",
+                "occurred": "2025-03-01",
+                "title": "Groundbreaking of a new urban railway line announced (test data)",
+                "projects": ["hanoi-urban-rail"],
+                "sources": [
+                    {
+                        "outlet": "HNP",
+                        "language": "vi",
+                        "reported": "2025-03-01",
+                        "url": "https://example.org/nfd",
+                        "quote": decomposed,
+                    }
+                ],
+            }
+        ],
+    )
     ok("ingest", "nfd.yaml")
     (hit,) = [h for h in as_json("search", "khoi", "cong")["hits"] if h["fact"] == "nfd-groundbreaking-announced"]
     core = hit["snippet"].removeprefix("…").removesuffix("…")
@@ -410,19 +489,22 @@ def test_search_snippet_finds_the_words_in_text_written_in_nfd(store):
 def test_search_as_of_finds_nothing_by_text_reported_later(store):
     # "chủ trì tiếp" is only in the Vietnamese report (dated 2022-03: public from 2022-03-31); on 2022-03-24 only
     # VNA's English twin of the same meeting was out.
-    assert [h["fact"] for h in as_json("search", "chu", "tri", "tiep", "--as-of", "2022-03-31")["hits"]] == \
-        ["nhsc-reception-2022-03-23"]
+    assert [h["fact"] for h in as_json("search", "chu", "tri", "tiep", "--as-of", "2022-03-31")["hits"]] == [
+        "nhsc-reception-2022-03-23"
+    ]
     assert as_json("search", "chu", "tri", "tiep", "--as-of", "2022-03-24")["hits"] == []
 
 
 def test_search_as_of_with_a_limit_returns_the_best_facts_known_then(store):
     known_then = as_json("search", "smart", "city", "--as-of", "2022-03-24")["hits"]
     assert len(known_then) == 2
-    assert [h["fact"] for h in as_json("search", "smart", "city", "--as-of", "2022-03-24", "--limit", "1")["hits"]] \
-        == [known_then[0]["fact"]]
+    assert [h["fact"] for h in as_json("search", "smart", "city", "--as-of", "2022-03-24", "--limit", "1")["hits"]] == [
+        known_then[0]["fact"]
+    ]
 
 
 # Indexes ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.sqlite_only("reads SQLite's query plan")
 def test_as_of_query_reads_rm_knowledge_through_an_index(store):
@@ -446,13 +528,23 @@ def test_as_of_query_reads_rm_knowledge_through_an_index(store):
 
 # Partner history counts what happened ---------------------------------------------------------------------------
 
+
 def test_partner_history_lists_a_cancelled_meeting_but_does_not_count_it(store):
-    write_facts("cancelled.yaml", [{
-        "id": "japan-meeting-cancelled-2026-01", "kind": "meeting", "occurred": "2026-01-20", "status": "cancelled",
-        "title": "Planned Hanoi–Japan meeting called off (test data)", "partners": ["Nhật Bản"],
-        "people": [{"person": "ito-naoki", "office": "japan-ambassador-vietnam"}],
-        "sources": [{"outlet": "VNA", "language": "en", "reported": "2026-01-19"}],
-    }])
+    write_facts(
+        "cancelled.yaml",
+        [
+            {
+                "id": "japan-meeting-cancelled-2026-01",
+                "kind": "meeting",
+                "occurred": "2026-01-20",
+                "status": "cancelled",
+                "title": "Planned Hanoi–Japan meeting called off (test data)",
+                "partners": ["Nhật Bản"],
+                "people": [{"person": "ito-naoki", "office": "japan-ambassador-vietnam"}],
+                "sources": [{"outlet": "VNA", "language": "en", "reported": "2026-01-19"}],
+            }
+        ],
+    )
     ok("ingest", "cancelled.yaml")
     history = as_json("partner", "japan")
     assert "japan-meeting-cancelled-2026-01" in [entry["fact"] for entry in history["entries"]]
@@ -462,6 +554,7 @@ def test_partner_history_lists_a_cancelled_meeting_but_does_not_count_it(store):
 
 
 # Read-model versions --------------------------------------------------------------------------------------------
+
 
 def test_read_models_of_an_older_version_are_rebuilt_on_open(store):
     with raw_sql(store) as connection:

@@ -23,13 +23,16 @@ from events.inputs import Fact
 from projections.stats import TargetValue, fact_stats, target_values
 from tests.conftest import SAMPLE, SAMPLE_FACTS
 from tests.test_exports import with_test_facts
-from timeline.render import canonical_json
+from timeline.present.canonical import canonical_json
 
 
 def sample_facts() -> list[dict[str, Any]]:
     """The sample's facts as written (ids, not resolved aliases: the sample names entities by id)."""
-    return [fact for path in sorted((SAMPLE / "facts").glob("*.yaml"))
-            for fact in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return [
+        fact
+        for path in sorted((SAMPLE / "facts").glob("*.yaml"))
+        for fact in yaml.safe_load(path.read_text(encoding="utf-8"))
+    ]
 
 
 def year_written(fact: dict[str, Any]) -> str:
@@ -88,8 +91,11 @@ def test_stats_of_a_partner_or_a_project_count_only_their_facts(cli, sample_stor
     assert guangzhou["facts"] == sum("guangzhou" in f.get("partners", ()) for f in facts) == 2
     rail = cli.json("stats", "--project", "hanoi-urban-rail")
     assert rail["facts"] == sum("hanoi-urban-rail" in f.get("projects", ()) for f in facts) == 4
-    assert set(rail["targets"]) == {"hanoi-urban-rail-km-2030", "hanoi-urban-rail-lines-2045",
-                                    "hanoi-urban-rail-prep-km-2030"}
+    assert set(rail["targets"]) == {
+        "hanoi-urban-rail-km-2030",
+        "hanoi-urban-rail-lines-2045",
+        "hanoi-urban-rail-prep-km-2030",
+    }
 
 
 def test_stats_json_is_canonical_with_each_target_value_and_its_knowledge_date(cli, sample_store):
@@ -97,7 +103,8 @@ def test_stats_json_is_canonical_with_each_target_value_and_its_knowledge_date(c
     parsed = json.loads(printed)
     assert printed == canonical_json(parsed) + "\n"
     assert parsed["targets"]["hanoi-urban-rail-km-2030"] == [
-        {"known": "2025-12-31", "value": 96.8, "unit": "km", "fact": "hanoi-urban-rail-96-8-km-2030"}]
+        {"known": "2025-12-31", "value": 96.8, "unit": "km", "fact": "hanoi-urban-rail-96-8-km-2030"}
+    ]
     assert "nhsc-major-items-2023" not in parsed["targets"]  # a target that is only a deadline has no value
 
 
@@ -107,45 +114,75 @@ def test_stats_table_on_the_sample(cli, sample_store, golden):
 
 def test_stats_with_nothing_reported_says_so(cli, sample_store):
     assert cli.ok("stats", "--as-of", "2000-01-01").stdout == (
-        "Facts per year — as of 2000-01-01\nNo facts had been reported; 0 retracted facts excluded.\n")
+        "Facts per year — as of 2000-01-01\nNo facts had been reported; 0 retracted facts excluded.\n"
+    )
 
 
 # Target values over restatements (the pure function) ------------------------------------------------------------
 
+
 def target_fact(fact_id: str, value: float, *sources: dict[str, Any]) -> Fact:
-    return Fact.model_validate({
-        "id": fact_id, "kind": "target", "occurred": "2024", "title": f"{fact_id} (test data)",
-        "target": "rail-km", "figures": [{"metric": "urban railway", "value": value, "unit": "km"}],
-        "sources": list(sources)})
+    return Fact.model_validate(
+        {
+            "id": fact_id,
+            "kind": "target",
+            "occurred": "2024",
+            "title": f"{fact_id} (test data)",
+            "target": "rail-km",
+            "figures": [{"metric": "urban railway", "value": value, "unit": "km"}],
+            "sources": list(sources),
+        }
+    )
 
 
 def source(day: str, **differs: Any) -> dict[str, Any]:
-    return {"outlet": "Example News", "language": "en", "reported": day, "url": "https://example.org/t",
-            "differs": differs}
+    return {
+        "outlet": "Example News",
+        "language": "en",
+        "reported": day,
+        "url": "https://example.org/t",
+        "differs": differs,
+    }
 
 
 def test_target_values_follow_restatements_and_sources_in_knowledge_order():
     first = target_fact("rail-first", 10.0, source("2024-01-05"))
-    revised = target_fact("rail-revised", 12.0, source("2024-06-01"), source(
-        "2024-09-01", figures=[{"metric": "urban railway", "value": 13.0, "unit": "km"}]))
+    revised = target_fact(
+        "rail-revised",
+        12.0,
+        source("2024-06-01"),
+        source("2024-09-01", figures=[{"metric": "urban railway", "value": 13.0, "unit": "km"}]),
+    )
     values = target_values([revised, first])
-    assert values == {"rail-km": (TargetValue(date(2024, 1, 5), 10.0, "km", "rail-first"),
-                                  TargetValue(date(2024, 6, 1), 12.0, "km", "rail-revised"),
-                                  TargetValue(date(2024, 9, 1), 13.0, "km", "rail-revised"))}
+    assert values == {
+        "rail-km": (
+            TargetValue(date(2024, 1, 5), 10.0, "km", "rail-first"),
+            TargetValue(date(2024, 6, 1), 12.0, "km", "rail-revised"),
+            TargetValue(date(2024, 9, 1), 13.0, "km", "rail-revised"),
+        )
+    }
     assert [v.value for v in target_values([revised, first], date(2024, 8, 31))["rail-km"]] == [10.0, 12.0]
 
 
 def test_fact_counts_a_range_target_at_its_midpoint_and_a_fact_in_its_start_year():
-    ranged = Fact.model_validate({
-        "id": "share", "kind": "target", "occurred": "2023-12/2024-02", "title": "A share (test data)",
-        "target": "share", "figures": [{"metric": "share", "value": [50.0, 55.0], "unit": "%"}],
-        "sources": [source("2024-03-01")]})
+    ranged = Fact.model_validate(
+        {
+            "id": "share",
+            "kind": "target",
+            "occurred": "2023-12/2024-02",
+            "title": "A share (test data)",
+            "target": "share",
+            "figures": [{"metric": "share", "value": [50.0, 55.0], "unit": "%"}],
+            "sources": [source("2024-03-01")],
+        }
+    )
     counted = fact_stats([ranged])
     assert counted.by_kind == {2023: {"target": 1}}
     assert counted.targets["share"][0].value == 52.5
 
 
 # --plot --------------------------------------------------------------------------------------------------------
+
 
 def test_plot_writes_a_parseable_svg_naming_the_partners_and_targets(cli, sample_store):
     assert "Plot written to counts.svg." in cli.ok("stats", "--plot", "counts.svg").stdout
@@ -170,10 +207,13 @@ def test_plot_writes_a_real_png_and_json_still_prints_alone(cli, sample_store):
     assert Path("again.png").read_bytes() == Path("counts.png").read_bytes()
 
 
-@pytest.mark.parametrize("path, message", [
-    ("counts.pdf", "error: --plot: 'counts.pdf' must end in .svg or .png"),
-    ("no-such-dir/counts.svg", "error: --plot: cannot write 'no-such-dir/counts.svg': No such file or directory"),
-])
+@pytest.mark.parametrize(
+    "path, message",
+    [
+        ("counts.pdf", "error: --plot: 'counts.pdf' must end in .svg or .png"),
+        ("no-such-dir/counts.svg", "error: --plot: cannot write 'no-such-dir/counts.svg': No such file or directory"),
+    ],
+)
 def test_plot_to_an_unusable_path_fails_with_one_line(cli, sample_store, path, message):
     result = cli("stats", "--plot", path)
     assert result.exit_code == 2
@@ -184,10 +224,12 @@ def test_plot_to_an_unusable_path_fails_with_one_line(cli, sample_store, path, m
 
 def test_help_does_not_load_the_plotting_library():
     """matplotlib is imported by --plot alone, so that every command starts fast."""
-    probe = ("import sys, cli\n"
-             "for args in (['--help'], ['stats', '--help']):\n"
-             "    cli.main(args, standalone_mode=False)\n"
-             "print(sorted(m for m in ('matplotlib', 'timeline.plots') if m in sys.modules))")
+    probe = (
+        "import sys, cli\n"
+        "for args in (['--help'], ['stats', '--help']):\n"
+        "    cli.main(args, standalone_mode=False)\n"
+        "print(sorted(m for m in ('matplotlib', 'timeline.present.plots') if m in sys.modules))"
+    )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert "--plot TEXT" in run.stdout
     assert run.stdout.splitlines()[-1] == "[]"

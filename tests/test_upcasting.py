@@ -61,8 +61,11 @@ def test_old_store_rebuilds_and_verifies_with_todays_code(cli, old_store):
 
 
 def test_new_correction_on_an_old_store_is_stored_at_schema_2_beside_the_schema_1_one(cli, old_store):
-    cli.edit("sample/facts/2022-03-nhsc.yaml", "  title: North Hanoi Smart City land clearance basically meets "
-             "requirements\n", "  title: Land clearance for North Hanoi Smart City basically complete\n")
+    cli.edit(
+        "sample/facts/2022-03-nhsc.yaml",
+        "  title: North Hanoi Smart City land clearance basically meets requirements\n",
+        "  title: Land clearance for North Hanoi Smart City basically complete\n",
+    )
     cli.ok("ingest", "sample/entities.yaml", "sample/facts")
     states = stored_states(old_store, "FactStream.Corrected")
     assert ["class_version" in state for state in states] == [False, True]

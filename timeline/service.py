@@ -7,17 +7,19 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact
 from events.text import fold, match_key
+from projections.chronology import Window, mentions, timeline
 from projections.diff import knowledge_diff
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
@@ -25,16 +27,12 @@ from projections.partners import partner_history
 from projections.search import snippet, text_score
 from projections.stats import fact_stats
 from projections.targets import target_tracker
-from projections.timeline import Window, mentions, timeline
-from timeline.database import locate
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
-from timeline.ingest import Plan, plan
-from timeline.loader import load
-from timeline.readmodels import ReadModels
-from timeline.resolve import EntityIndex, Unresolved
-from timeline.store import EventLog, LoggedEvent, check_is_timeline_store
-from timeline.validate import ValidInput, validate
-from timeline.views import (
+from timeline.intake.loader import load
+from timeline.intake.plan import Plan, plan
+from timeline.intake.resolve import EntityIndex, Unresolved
+from timeline.intake.validate import ValidInput, validate
+from timeline.present.views import (
     DiffView,
     ExportSet,
     OfficeView,
@@ -47,7 +45,9 @@ from timeline.views import (
     TargetsView,
     VerifyReport,
 )
-
+from timeline.storage.database import locate
+from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
+from timeline.storage.readmodels import ReadModels
 
 T = TypeVar("T")
 
@@ -90,8 +90,9 @@ class Timeline:
         self.location = locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
-            raise StoreError(f"{self.location}: no timeline store here; create one with `timeline ingest FILES` "
-                             "or `timeline demo`")
+            raise StoreError(
+                f"{self.location}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`"
+            )
         self.read_models = ReadModels(self.location)
         try:
             with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
@@ -166,9 +167,9 @@ class Timeline:
         history = partner_history(facts, partner.id, as_of, window)
         return PartnerView(partner, as_of, window, history, self.names(facts))
 
-    def targets(self, project: str | None = None, as_of: date | None = None,
-                today: date | None = None) -> TargetsView:
-        """Every target (or a project's) with its statements and its state as of a knowledge date."""
+    def targets(self, project: str | None, as_of: date | None, today: date) -> TargetsView:
+        """Every target (or a project's) with its statements and its state as of a knowledge date; deadlines are
+        judged on the knowledge date, or on `today` (the caller's clock) when the query is as known now."""
         scope = self.entity(project, "project") if project else None
         if scope is None:
             keys = self.read_models.target_keys()
@@ -176,14 +177,17 @@ class Timeline:
             seen = (view(fact, as_of) for fact in self.read_models.facts_mentioning(scope.id, "project", as_of))
             keys = {v.fact.target for v in seen if v and v.fact.target and scope.id in v.fact.projects}
         facts = self.read_models.facts_with_target(keys) + self.read_models.facts_fulfilling(keys)
-        judged_on = as_of or today or date.today()
+        judged_on = as_of or today
         return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
 
     def office(self, ref: str, on: date | None = None, as_of: date | None = None) -> OfficeView:
         """Who held the office on a day (from the facts near that day), or every holder over time."""
         office = self.entity(ref, "office")
-        facts = (self.read_models.facts_attesting(office.id, on) if on
-                 else self.read_models.facts_mentioning(office.id, "office", as_of))
+        facts = (
+            self.read_models.facts_attesting(office.id, on)
+            if on
+            else self.read_models.facts_mentioning(office.id, "office", as_of)
+        )
         found = [a for a in attestations(facts, as_of) if a.office == office.id]
         if on:
             return OfficeView(office, as_of, who(found, office.id, on), [], self.names(facts, office.id))
@@ -223,15 +227,27 @@ class Timeline:
         scope = self.entity(project, "project") if project else None
         facts = self.read_models.facts_changing_between(since, until)
         if scope is not None:
-            facts = [f for f in facts if scope.id in f.projects or
-                     any(scope.id in s.differs.get("projects", ()) for s in f.sources)]
+            facts = [
+                f
+                for f in facts
+                if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
+            ]
         keys = {f.target or f.fulfils for f in facts} - {None}
-        related = {f.id: f for f in facts + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
-                   + self.read_models.facts_fulfilling(keys)}  # type: ignore[arg-type]
+        related = {
+            f.id: f
+            for f in facts
+            + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
+            + self.read_models.facts_fulfilling(keys)
+        }  # type: ignore[arg-type]
         return DiffView(knowledge_diff(related.values(), since, until, changed={f.id for f in facts}), scope)
 
-    def export(self, as_of: date | None = None, window: Window = Window(), project: str | None = None,
-               partner: str | None = None) -> ExportSet:
+    def export(
+        self,
+        as_of: date | None = None,
+        window: Window = Window(),
+        project: str | None = None,
+        partner: str | None = None,
+    ) -> ExportSet:
         """The facts (and the entities they need) to export: as the record stood on `as_of` (sources reported by
         then; a retraction only if it applied by then), that overlap the window and name the project and the
         partner (as stated then). Without --project/--partner every entity is exported."""
@@ -347,8 +363,12 @@ def _row(row: tuple[object, ...]) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
-def validate_files(paths: Iterable[str | Path], known: Iterable[EntityRecord] = (),
-                   known_targets: Iterable[str] = (), steps: Steps = Quiet()) -> ValidInput:
+def validate_files(
+    paths: Iterable[str | Path],
+    known: Iterable[EntityRecord] = (),
+    known_targets: Iterable[str] = (),
+    steps: Steps = Quiet(),
+) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
     records, problems = load(paths)
     try:
@@ -380,12 +400,18 @@ def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
     return CheckReport(entities=len(valid.entities), facts=len(valid.facts))
 
 
-def draft_article(path: str | Path, published: str | None = None, url: str | None = None,
-                  outlet: str | None = None, lang: str | None = None, db: str | None = None) -> str:
+def draft_article(
+    path: str | Path,
+    published: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    lang: str | None = None,
+    db: str | None = None,
+) -> str:
     """Draft facts from an article file as reviewable YAML: entities (and twins) from the store when there is
     one, else from the bundled sample's entities."""
     from events.dates import InvalidDate
-    from timeline.draft import draft, find_twins, to_yaml
+    from timeline.drafting import draft, find_twins, to_yaml
 
     try:
         text = Path(path).read_text(encoding="utf-8")

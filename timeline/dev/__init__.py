@@ -1,0 +1,1 @@
+"""Tools for developers: the seeded synthetic corpus and the benchmark."""

@@ -1,0 +1,46 @@
+"""Exports: an `ExportSet` (facts as the record held them, and their entities) as text for other tools.
+
+Pure functions, no IO: each format's module has `write(data) -> str` returning the whole text; the service
+chooses the facts and the CLI writes the text. Every format is deterministic (the same store and options give
+the same bytes).
+
+* `jsonl` is the engine's own input format (ingestible again, lossless); the others show each fact as the
+  record stated it on the knowledge date (see projections.knowledge.view) and skip retracted facts, except
+  `csv`, which lists them with their retraction, and `html`, which replays each fact over the knowledge days
+  on which it changed and marks a retraction from its day.
+
+`FORMATS` is the registry: the CLI offers exactly its names. A format's module is imported only when used.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # the CLI reads FORMATS at start-up: keep this module's imports light
+    from timeline.present.views import ExportSet
+
+
+class Writer(Protocol):
+    def write(self, data: ExportSet) -> str: ...
+
+
+FORMATS: dict[str, str] = {
+    "jsonl": "jsonl",
+    "csv": "spreadsheet",
+    "ics": "calendar",
+    "md": "markdown",
+    "timelinejs": "timelinejs",
+    "html": "html_page",
+}
+
+
+def writer(fmt: str) -> Writer:
+    """The module that writes format `fmt` (one of FORMATS)."""
+    module: Writer = import_module(f"{__name__}.{FORMATS[fmt]}")  # type: ignore[assignment]
+    return module
+
+
+def export(fmt: str, data: ExportSet) -> str:
+    """The export in format `fmt` (one of FORMATS)."""
+    return writer(fmt).write(data)

@@ -1,0 +1,78 @@
+"""Knight Lab TimelineJS's JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from events.dates import EdtfDate, parse_edtf
+from events.inputs import Source
+from timeline.exports._common import known, subject, views
+from timeline.present.labels import source_label
+from timeline.present.views import ExportSet
+
+
+def date_parts(text: str) -> dict[str, int]:
+    """A single EDTF date's parts at its real precision: 2023-11 has year and month only."""
+    single = parse_edtf(text)
+    assert single.lower is not None and single.precision != "interval"
+    parts = {"year": single.lower.year}
+    if single.precision in ("month", "day"):
+        parts["month"] = single.lower.month
+    if single.precision == "day":
+        parts["day"] = single.lower.day
+    return parts
+
+
+def timelinejs_dates(occurred: EdtfDate) -> dict[str, Any]:
+    """start_date (and end_date for an interval), plus display_date for anything not a plain date. An interval
+    with an open start ('by 2022-03-23') starts at its end: TimelineJS needs a start."""
+    dates: dict[str, Any] = {}
+    if occurred.precision == "interval":
+        start, end = occurred.text.split("/")
+        if start != "..":
+            dates["start_date"] = date_parts(start)
+            if end != "..":
+                dates["end_date"] = date_parts(end)
+        else:
+            dates["start_date"] = date_parts(end)
+        dates["display_date"] = occurred.display()
+    else:
+        dates["start_date"] = date_parts(occurred.text)
+        if occurred.approximate or occurred.uncertain:
+            dates["display_date"] = occurred.display()
+    return dates
+
+
+def source_html(source: Source) -> str:
+    label = html.escape(source_label(source))
+    if source.url:
+        return f'<a href="{html.escape(source.url, quote=True)}">{label}</a>'
+    return label
+
+
+def write(data: ExportSet) -> str:
+    """Knight Lab TimelineJS's JSON: one event per fact, grouped by its first project (else first partner)."""
+    names = data.names
+    events = []
+    for _, seen in views(data):
+        fact = seen.fact
+        body = f"<p>{html.escape(fact.summary)}</p>" if fact.summary else ""
+        if fact.status != "happened":
+            body += f"<p>Status: {html.escape(fact.status)}</p>"
+        body += "<p>Sources: " + "; ".join(source_html(s) for s in fact.sources) + "</p>"
+        event: dict[str, Any] = {
+            "unique_id": fact.id,
+            **timelinejs_dates(seen.occurred),
+            "text": {"headline": html.escape(fact.title), "text": body},
+        }
+        lane = next(iter(fact.projects), None) or next(iter(fact.partners), None)
+        if lane:
+            event["group"] = names.get(lane, lane)
+        events.append(event)
+    document = {
+        "title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},
+        "events": events,
+    }
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,1 @@
+"""Reading what people write: files, validation, references, and the plan of events to append."""

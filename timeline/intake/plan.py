@@ -1,0 +1,153 @@
+"""Deciding what to append: compare validated input with the current state of each fact and entity.
+
+Pure decisions, no IO: `plan(input, facts, entities)` returns the events per stream and a summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from events.domain import (
+    AliasAdded,
+    DomainEvent,
+    EntityCorrected,
+    EntityRecord,
+    EntityRegistered,
+    FactCorrected,
+    FactReported,
+    FactRetracted,
+    SourceAdded,
+)
+from events.inputs import CORRECTABLE_FIELDS, Fact
+from projections.facts import EntityState, FactState
+from timeline.intake.validate import ValidInput
+
+
+@dataclass(frozen=True)
+class Change:
+    """New events for one stream, to be appended after its current `version`."""
+
+    stream: str  # "fact" or "entity"
+    id: str
+    version: int
+    events: tuple[DomainEvent, ...]
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    new_facts: int = 0
+    sources_added: int = 0
+    corrections: int = 0
+    retractions: int = 0
+    unchanged: int = 0
+    new_entities: int = 0
+    entity_changes: int = 0
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def appended(self) -> int:
+        return sum(len(change.events) for change in self.changes)
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "appended": self.appended,
+            "new_facts": self.new_facts,
+            "sources_added": self.sources_added,
+            "corrections": self.corrections,
+            "retractions": self.retractions,
+            "unchanged": self.unchanged,
+            "new_entities": self.new_entities,
+            "entity_changes": self.entity_changes,
+            "missing": sorted(self.missing),
+            "warnings": self.warnings,
+        }
+
+
+def plan(
+    valid: ValidInput,
+    facts: Mapping[str, FactState],
+    entities: Mapping[str, EntityState],
+    all_fact_ids: frozenset[str] | None = None,
+) -> Plan:
+    """The events that bring the store in line with the input. Nothing is ever removed."""
+    result = Plan()
+    for record in valid.entities:
+        _plan_entity(record, entities.get(record.id), result)
+    for fact in valid.facts:
+        _plan_fact(fact, facts.get(fact.id), result)
+    if valid.facts and all_fact_ids is not None:
+        result.missing = sorted(all_fact_ids - {fact.id for fact in valid.facts})
+    return result
+
+
+def _plan_entity(record: EntityRecord, state: EntityState | None, result: Plan) -> None:
+    if state is None:
+        result.changes.append(Change("entity", record.id, 0, (EntityRegistered(record=record),)))
+        result.new_entities += 1
+        return
+    old = state.record
+    events: list[DomainEvent] = []
+    changes = {
+        name: value
+        for name, value in record.model_dump(exclude={"aliases", "id"}).items()
+        if getattr(old, name) != value
+    }
+    if changes:
+        events.append(EntityCorrected(entity_id=record.id, changes=changes))
+    events += [AliasAdded(entity_id=record.id, alias=alias) for alias in record.aliases if alias not in old.aliases]
+    dropped = [alias for alias in old.aliases if alias not in record.aliases]
+    if dropped:
+        result.warnings.append(f"entity '{record.id}': aliases no longer in the input are kept: {', '.join(dropped)}")
+    if events:
+        result.changes.append(Change("entity", record.id, state.version, tuple(events)))
+        result.entity_changes += 1
+
+
+def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
+    if state is None:
+        events: list[DomainEvent] = [FactReported(fact=fact.model_copy(update={"retracted": None}))]
+        result.new_facts += 1
+        if fact.retracted is not None:
+            events.append(FactRetracted(fact_id=fact.id, retraction=fact.retracted))
+            result.retractions += 1
+        result.changes.append(Change("fact", fact.id, 0, tuple(events)))
+        return
+    old = state.fact
+    events = []
+    changes = {name: getattr(fact, name) for name in CORRECTABLE_FIELDS if getattr(fact, name) != getattr(old, name)}
+    known = {source.key(): source for source in old.sources}
+    fixed = tuple(s for s in fact.sources if s.key() in known and known[s.key()] != s)
+    if changes or fixed:
+        events.append(
+            FactCorrected(
+                fact_id=fact.id,
+                changes=fact.model_dump(include=set(changes)),
+                previous=old.model_dump(include=set(changes)),
+                sources=fixed,
+            )
+        )
+        result.corrections += 1
+    added = [SourceAdded(fact_id=fact.id, source=s) for s in fact.sources if s.key() not in known]
+    events += added
+    result.sources_added += len(added)
+    keys = {source.key() for source in fact.sources}
+    for source in old.sources:
+        if source.key() not in keys:
+            result.warnings.append(
+                f"fact '{fact.id}': source {source.outlet} ({source.reported}) is no longer in the input; it is kept"
+            )
+    if fact.retracted is not None and fact.retracted != old.retracted:
+        events.append(FactRetracted(fact_id=fact.id, retraction=fact.retracted))
+        result.retractions += 1
+    elif fact.retracted is None and old.retracted is not None:
+        result.warnings.append(
+            f"fact '{fact.id}': retracted on {old.retracted.on}; a retraction is not undone by "
+            "removing it from the input"
+        )
+    if events:
+        result.changes.append(Change("fact", fact.id, state.version, tuple(events)))
+    else:
+        result.unchanged += 1

@@ -1,0 +1,1 @@
+"""What people see: view objects, canonical JSON, labels, console renderers and plots."""

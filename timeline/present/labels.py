@@ -1,0 +1,57 @@
+"""Labels: how values read for people, the same in every printout and export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.inputs import Figure, Person, Source
+
+
+def source_label(source: Source) -> str:
+    return f"{source.outlet} ({source.language}, {source.reported})"
+
+
+def number(value: float) -> str:
+    return f"{value:g}" if abs(value) < 1e15 else repr(value)
+
+
+def figure_text(figure: Figure) -> str:
+    """'urban railway completed: 96.8 km (as written "96,8 km"), deadline 2030'."""
+    value = figure.value
+    text = figure.metric
+    if value is not None:
+        amount = f"{number(value[0])}–{number(value[1])}" if isinstance(value, tuple) else number(value)
+        text += f": {amount}" + (f" {figure.unit}" if figure.unit else "")
+    elif figure.unit:
+        text += f" ({figure.unit})"
+    if figure.as_written:
+        text += f' (as written "{figure.as_written}")'
+    if figure.deadline:
+        text += f", deadline {figure.deadline}"
+    if figure.vision:
+        text += f", vision {figure.vision}"
+    if figure.note:
+        text += f", note: {figure.note}"
+    return text
+
+
+def person_text(person: Person, names: dict[str, str]) -> str:
+    details = [names.get(person.office, person.office)] if person.office else []
+    details += [person.role] if person.role and person.role not in details else []
+    name = names.get(person.person, person.person)
+    return f"{name} ({', '.join(details)})" if details else name
+
+
+def source_text(source: Source) -> str:
+    return source_label(source) + (f" {source.url}" if source.url else "")
+
+
+def stated_text(value: Any, names: dict[str, str]) -> str:
+    """A value a source states differently, for people: entity ids as names, lists joined."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(stated_text(item, names) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {stated_text(item, names)}" for key, item in value.items() if item is not None)
+    if isinstance(value, float):
+        return number(value)
+    return names.get(value, value) if isinstance(value, str) else str(value)

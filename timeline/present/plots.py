@@ -1,0 +1,103 @@
+"""`timeline stats --plot FILE.svg|FILE.png`: the counts drawn with matplotlib (Agg backend, no window).
+
+Two panels: facts per year per partner (stacked bars), and each target's value over its restatements (one line
+per target key; x = the knowledge date from which the record stated the value). The output is deterministic: the
+same counts give the same bytes (a fixed SVG hash salt, no date in the metadata). Imported only by that option,
+so that the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # before anything imports pyplot: never a display
+
+from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from timeline.errors import InvalidOption  # noqa: E402
+from timeline.present.views import StatsView  # noqa: E402
+
+FORMATS = {".svg": "svg", ".png": "png"}
+METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
+MARGIN = timedelta(days=120)  # around the knowledge dates, so that a single restatement is not at the edge
+STYLE = {"svg.hashsalt": "timeline", "svg.fonttype": "none", "font.size": 9}
+
+
+def plot_format(path: str) -> str:
+    """The format a path asks for, from its extension; InvalidOption for any other."""
+    fmt = FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InvalidOption(f"--plot: {path!r} must end in .svg or .png")
+    return fmt
+
+
+def draw(view: StatsView) -> Figure:
+    """The figure: facts per year per partner above, target values over knowledge dates below."""
+    stats, names = view.stats, view.names
+    figure = Figure(figsize=(10, 8), dpi=100, layout="constrained")
+    counts, targets = figure.subplots(2, 1)
+    years = list(stats.by_partner)
+    bottom = [0] * len(years)
+    colours = matplotlib.colormaps["tab20"]
+    for i, partner in enumerate(stats.partners):
+        heights = [stats.by_partner[year].get(partner, 0) for year in years]
+        counts.bar(
+            [str(year) for year in years],
+            heights,
+            bottom=bottom,
+            label=names.get(partner, partner),
+            color=colours(i % 20),
+        )
+        bottom = [b + h for b, h in zip(bottom, heights)]
+    counts.set_title(f"Facts per year per partner — {_known(view)}")
+    counts.set_ylabel("facts naming the partner")
+    if stats.partners:
+        counts.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    else:
+        counts.text(0.5, 0.5, "No facts name a partner", ha="center", va="center", transform=counts.transAxes)
+    for key, values in stats.targets.items():
+        unit = next((v.unit for v in values if v.unit), None)
+        (line,) = targets.plot(
+            [v.known for v in values], [v.value for v in values], marker="o", label=f"{key} ({unit})" if unit else key
+        )
+        for v in values:
+            targets.annotate(
+                f"{v.value:g} {v.unit or ''}".strip(),
+                (v.known, v.value),
+                textcoords="offset points",
+                xytext=(6, 4),
+                fontsize=8,
+                color=line.get_color(),
+            )
+    targets.set_title(f"Target values over their restatements — {_known(view)}")
+    targets.set_xlabel("knowledge date (from which the record stated the value)")
+    targets.set_ylabel("value")
+    if stats.targets:
+        days = [v.known for values in stats.targets.values() for v in values]
+        targets.set_xlim(min(days) - MARGIN, max(days) + MARGIN)
+        targets.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
+        targets.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
+        targets.set_ylim(bottom=0)
+        targets.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+    else:
+        targets.text(0.5, 0.5, "No target values stated", ha="center", va="center", transform=targets.transAxes)
+    return figure
+
+
+def _known(view: StatsView) -> str:
+    return f"as of {view.as_of.isoformat()}" if view.as_of else "as known now"
+
+
+def plot(view: StatsView, path: str) -> None:
+    """Draw the view to `path` (.svg or .png); InvalidOption when it cannot be written."""
+    fmt = plot_format(path)
+    with matplotlib.rc_context(STYLE):
+        figure = draw(view)
+        try:
+            figure.savefig(path, format=fmt, metadata=METADATA[fmt])
+        except OSError as error:
+            raise InvalidOption(f"--plot: cannot write {path!r}: {error.strerror or error}") from None
