@@ -49,8 +49,21 @@ _UNKNOWN = ""
 _APPROX = ("~", "%")
 _UNCERTAIN = ("?", "%")
 # English names on purpose: calendar.month_name follows the locale.
-_MONTHS = ("", "January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December")
+_MONTHS = (
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _OPEN_START_KEY = 0  # below any real date's ordinal (>= 1)
 _OPEN_END_KEY = -(date.max.toordinal() + 1)  # below any negated real ordinal
 
@@ -58,16 +71,34 @@ _OPEN_END_KEY = -(date.max.toordinal() + 1)  # below any negated real ordinal
 # next year. 21..24 are "independent of location" in the standard; we read them as the Northern hemisphere's
 # meteorological seasons (whole months, which is what a span of days needs), like 25..28.
 _GROUPS: dict[int, tuple[int, int, str]] = {
-    21: (3, 5, "spring"), 22: (6, 8, "summer"), 23: (9, 11, "autumn"), 24: (12, 14, "winter"),
-    25: (3, 5, "northern spring"), 26: (6, 8, "northern summer"), 27: (9, 11, "northern autumn"),
-    28: (12, 14, "northern winter"), 29: (9, 11, "southern spring"), 30: (12, 14, "southern summer"),
-    31: (3, 5, "southern autumn"), 32: (6, 8, "southern winter"),
-    33: (1, 3, "Q1"), 34: (4, 6, "Q2"), 35: (7, 9, "Q3"), 36: (10, 12, "Q4"),
-    37: (1, 4, "Jan\u2013Apr"), 38: (5, 8, "May\u2013Aug"), 39: (9, 12, "Sep\u2013Dec"),
-    40: (1, 6, "H1"), 41: (7, 12, "H2"),
+    21: (3, 5, "spring"),
+    22: (6, 8, "summer"),
+    23: (9, 11, "autumn"),
+    24: (12, 14, "winter"),
+    25: (3, 5, "northern spring"),
+    26: (6, 8, "northern summer"),
+    27: (9, 11, "northern autumn"),
+    28: (12, 14, "northern winter"),
+    29: (9, 11, "southern spring"),
+    30: (12, 14, "southern summer"),
+    31: (3, 5, "southern autumn"),
+    32: (6, 8, "southern winter"),
+    33: (1, 3, "Q1"),
+    34: (4, 6, "Q2"),
+    35: (7, 9, "Q3"),
+    36: (10, 12, "Q4"),
+    37: (1, 4, "Jan\u2013Apr"),
+    38: (5, 8, "May\u2013Aug"),
+    39: (9, 12, "Sep\u2013Dec"),
+    40: (1, 6, "H1"),
+    41: (7, 12, "H2"),
 }
-_GROUP_PRECISION = {**dict.fromkeys(range(21, 33), "season"), **dict.fromkeys(range(33, 37), "quarter"),
-                    **dict.fromkeys(range(37, 40), "quadrimester"), **dict.fromkeys(range(40, 42), "semester")}
+_GROUP_PRECISION = {
+    **dict.fromkeys(range(21, 33), "season"),
+    **dict.fromkeys(range(33, 37), "quarter"),
+    **dict.fromkeys(range(37, 40), "quadrimester"),
+    **dict.fromkeys(range(40, 42), "semester"),
+}
 _GROUP_TEXT = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
@@ -171,7 +202,7 @@ def _display_single(text: str) -> str:
         core, q = text[:-1], text[-1]
     m = _GROUP_TEXT.fullmatch(core)
     if m is not None and int(m.group(2)) in _GROUPS:
-        year, (first, last, name) = int(m.group(1)), _GROUPS[int(m.group(2))]
+        year, (_, last, name) = int(m.group(1)), _GROUPS[int(m.group(2))]
         core = f"{name} {year}" if last <= 12 else f"{name} {year}\u2013{(year + 1) % 100:02d}"
     return ("~" if q in _APPROX else "") + core + ("?" if q in _UNCERTAIN else "")
 
@@ -185,8 +216,10 @@ def _unreadable(text: str) -> InvalidDate:
 
 
 def _unplaceable(text: str, years: str) -> InvalidDate:
-    return InvalidDate(f"{quoted(text)} is valid EDTF, but {years} outside 0001..9999, the years timeline can "
-                       "place on a calendar (e.g. 2022-03-23)")
+    return InvalidDate(
+        f"{quoted(text)} is valid EDTF, but {years} outside 0001..9999, the years timeline can "
+        "place on a calendar (e.g. 2022-03-23)"
+    )
 
 
 def _last_day(year: int, month: int) -> date:
@@ -196,8 +229,11 @@ def _last_day(year: int, month: int) -> date:
 def _month_span(year: int, month: int, day_text: str | None, text: str) -> tuple[date, date, str]:
     """A month, or a day in it, or an unspecified day (XX) in it."""
     if not 1 <= month <= 12:
-        raise _invalid(text, f"month {month:02d} does not exist (months run 01..12; 21..41 are seasons, "
-                             "quarters and other parts of a year, e.g. 2022-21 for spring)")
+        raise _invalid(
+            text,
+            f"month {month:02d} does not exist (months run 01..12; 21..41 are seasons, "
+            "quarters and other parts of a year, e.g. 2022-21 for spring)",
+        )
     if day_text is None or day_text == "XX":
         return date(year, month, 1), _last_day(year, month), "month"
     day, last = int(day_text), calendar.monthrange(year, month)[1]
@@ -228,8 +264,13 @@ def _date_time(part: str, text: str) -> tuple[date, date, str, str]:
     if int(ys) == 0:
         raise _unplaceable(text, "year 0000 (1 BC) is")
     lower, upper, _ = _month_span(int(ys), int(ms), ds, text)
-    for value, top, name in ((hh, 23, "hour"), (mm, 59, "minute"), (ss, 59, "second"),
-                             (oh or "00", 23, "offset hour"), (om or "00", 59, "offset minute")):
+    for value, top, name in (
+        (hh, 23, "hour"),
+        (mm, 59, "minute"),
+        (ss, 59, "second"),
+        (oh or "00", 23, "offset hour"),
+        (om or "00", 59, "offset minute"),
+    ):
         if int(value) > top:
             raise _invalid(text, f"{name} {value} does not exist ({name}s run 00..{top})")
     return lower, upper, "day", ""
@@ -272,11 +313,15 @@ def _interval(text: str) -> EdtfDate:
         raise _unreadable(text)
     a, b = parts
     if a in (_OPEN, _UNKNOWN) and b in (_OPEN, _UNKNOWN):
-        raise InvalidDate(f"{quoted(text)} is not a valid interval: at most one end may be open (..) or "
-                          "unknown (empty), e.g. 2022/.. or /2022")
+        raise InvalidDate(
+            f"{quoted(text)} is not a valid interval: at most one end may be open (..) or "
+            "unknown (empty), e.g. 2022/.. or /2022"
+        )
     if "T" in a or "T" in b:
-        raise InvalidDate(f"{quoted(text)} is not a valid interval: its ends are dates without a time of day, "
-                          "e.g. 2022-03-23/2022-03-25")
+        raise InvalidDate(
+            f"{quoted(text)} is not a valid interval: its ends are dates without a time of day, "
+            "e.g. 2022-03-23/2022-03-25"
+        )
     lower = upper = None
     quals = ""
     if a not in (_OPEN, _UNKNOWN):
@@ -320,6 +365,7 @@ def as_of_bound(text: str) -> date:
     """The last day covered by an EDTF date: '2023' -> 2023-12-31. Open and unknown ends are rejected."""
     d = parse_edtf(text)
     if d.upper is None:
-        raise InvalidDate(f"{quoted(d.text)} has an open end; give a date or interval with an end, "
-                          "e.g. 2023 or 2022/2023")
+        raise InvalidDate(
+            f"{quoted(d.text)} has an open end; give a date or interval with an end, e.g. 2023 or 2022/2023"
+        )
     return d.upper

@@ -15,8 +15,9 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -89,13 +90,14 @@ def _ours_bounds(text: str) -> tuple[Any, Any]:
 
 def correctness() -> dict[str, Any]:
     """How many specification examples each parser reads to the table's span; the ones edtf misses."""
-    from test_dates_spec import SPEC, UNPLACEABLE
+    from test_dates_spec import SPEC, UNPLACEABLE  # type: ignore[import-not-found]
 
     figures: dict[str, Any] = {"examples": len(SPEC), "out_of_range_examples": len(UNPLACEABLE)}
     for name, bounds in (("ours", _ours_bounds), ("edtf", _edtf_bounds)):
         right, wrong = 0, []
         for case in SPEC:
             want = tuple(None if d is None else (d.year, d.month, d.day) for d in (case.lower, case.upper))
+            got: Any
             try:
                 got = bounds(case.text)
             except Exception as error:  # edtf raises its own exceptions
@@ -117,7 +119,7 @@ def correctness() -> dict[str, Any]:
 def run(count: int = 1_000_000, edtf_sample: int = 2_000, seed: int = 7) -> dict[str, Any]:
     """The figures: seconds and microseconds per date for each parser, import times, correctness."""
     texts = corpus(count, seed)
-    ours, ours_refused = _timed(parse_edtf.__wrapped__, texts)  # type: ignore[attr-defined]
+    ours, ours_refused = _timed(parse_edtf.__wrapped__, texts)
     started = time.perf_counter()
     import edtf
 
@@ -127,10 +129,14 @@ def run(count: int = 1_000_000, edtf_sample: int = 2_000, seed: int = 7) -> dict
     return {
         "count": count,
         "ours": {"seconds": round(ours, 2), "us_per_date": round(ours / count * 1e6, 2), "refused": ours_refused},
-        "edtf": {"sample": len(sample), "seconds_for_sample": round(theirs, 2),
-                 "us_per_date": round(theirs / len(sample) * 1e6, 1),
-                 "seconds_for_count_extrapolated": round(theirs / len(sample) * count),
-                 "refused_in_sample": theirs_refused, "import_seconds": round(edtf_import, 3)},
+        "edtf": {
+            "sample": len(sample),
+            "seconds_for_sample": round(theirs, 2),
+            "us_per_date": round(theirs / len(sample) * 1e6, 1),
+            "seconds_for_count_extrapolated": round(theirs / len(sample) * count),
+            "refused_in_sample": theirs_refused,
+            "import_seconds": round(edtf_import, 3),
+        },
         "correctness": correctness(),
     }
 

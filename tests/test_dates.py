@@ -7,11 +7,11 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from conftest import STORE_FREE
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from events.dates import EdtfDate, InvalidDate, as_of_bound, parse_day, parse_edtf
-
-from conftest import STORE_FREE
 
 pytestmark = STORE_FREE
 
@@ -49,9 +49,7 @@ VALID = [
     VALID,
     ids=[row[0].strip() or repr(row[0]) for row in VALID],
 )
-def test_valid_forms_parse_to_expected_bounds_and_display(
-    text, lower, upper, precision, approximate, uncertain, shown
-):
+def test_valid_forms_parse_to_expected_bounds_and_display(text, lower, upper, precision, approximate, uncertain, shown):
     d = parse_edtf(text)
     assert (d.lower, d.upper, d.precision) == (lower, upper, precision)
     assert (d.approximate, d.uncertain) == (approximate, uncertain)
@@ -275,7 +273,14 @@ def test_an_unknown_end_sorts_and_windows_like_an_open_end():
 def test_quarters_and_seasons_sort_among_months_by_their_first_month():
     texts = ["2023-05", "2023-34", "2023-22", "2023-21", "2023-04", "2023-24", "2023-12"]
     assert sorted(texts, key=lambda t: parse_edtf(t).sort_key) == [
-        "2023-21", "2023-34", "2023-04", "2023-05", "2023-22", "2023-24", "2023-12"]
+        "2023-21",
+        "2023-34",
+        "2023-04",
+        "2023-05",
+        "2023-22",
+        "2023-24",
+        "2023-12",
+    ]
 
 
 # ---------------------------------------------------------------- properties
@@ -346,8 +351,7 @@ def component_qualified_dates(draw) -> str:
     return "-".join(written)
 
 
-singles_without_time = st.one_of(plain_dates(), sub_year_groupings(), unspecified_dates(),
-                                 component_qualified_dates())
+singles_without_time = st.one_of(plain_dates(), sub_year_groupings(), unspecified_dates(), component_qualified_dates())
 single_dates = st.one_of(singles_without_time, date_times())
 
 
@@ -437,7 +441,9 @@ def _struct_to_date(t: time.struct_time) -> date:
 # and more than one qualifier in a date (2004?-06~-11, 2004-06?-11%); those are left out here.
 _WINTERS = ("-24", "-28", "-30")
 comparable_singles = st.one_of(
-    plain_dates(), date_times(), unspecified_dates().map(lambda t: t.rstrip("~?%")),
+    plain_dates(),
+    date_times(),
+    unspecified_dates().map(lambda t: t.rstrip("~?%")),
     sub_year_groupings().map(lambda t: t.rstrip("~?%")).filter(lambda t: not t.endswith(_WINTERS)),
     component_qualified_dates().filter(lambda t: sum(t.count(c) for c in "~?%") <= 1),
 )

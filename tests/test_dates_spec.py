@@ -8,10 +8,9 @@ from datetime import date
 from typing import NamedTuple
 
 import pytest
+from conftest import STORE_FREE
 
 from events.dates import InvalidDate, as_of_bound, parse_edtf
-
-from conftest import STORE_FREE
 
 pytestmark = STORE_FREE
 
@@ -34,6 +33,8 @@ class Case(NamedTuple):
 UNKNOWN_END = "edtf puts an unknown end 10 years from the known one; we leave it unbounded, like an open end"
 WINTER = "edtf ends a winter on 31 December of its year; ours runs December to February of the next year"
 
+# One example a row, as the specification lists them.
+# fmt: off
 SPEC = [
     # Level 0: date
     Case("L0 date complete", "1985-04-12", D(1985, 4, 12), D(1985, 4, 12), "day", False, False, "1985-04-12"),
@@ -152,6 +153,7 @@ SPEC = [
     Case("L2 interval from an unspecified day", "2004-06-XX/2004-07-03", D(2004, 6, 1), D(2004, 7, 3), "interval",
          False, False, "2004-06-XX\u20132004-07-03"),
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize("case", SPEC, ids=[case.name for case in SPEC])
