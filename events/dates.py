@@ -229,11 +229,7 @@ def _last_day(year: int, month: int) -> date:
 def _month_span(year: int, month: int, day_text: str | None, text: str) -> tuple[date, date, str]:
     """A month, or a day in it, or an unspecified day (XX) in it."""
     if not 1 <= month <= 12:
-        raise _invalid(
-            text,
-            f"month {month:02d} does not exist (months run 01..12; 21..41 are seasons, "
-            "quarters and other parts of a year, e.g. 2022-21 for spring)",
-        )
+        raise _invalid(text, f"month {month:02d} does not exist (months run 01..12)")
     if day_text is None or day_text == "XX":
         return date(year, month, 1), _last_day(year, month), "month"
     day, last = int(day_text), calendar.monthrange(year, month)[1]
