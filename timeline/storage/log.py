@@ -11,12 +11,12 @@ import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.persistence import IntegrityError, PersistenceError, StoredEvent
 from eventsourcing.utils import get_topic, register_topic
 
 from events import domain
@@ -180,31 +180,48 @@ class EventLog:
         """Append every change's events after its stream's expected version, in one transaction.
 
         Returns the appended events by log position, so that read models need not decode them again."""
+        recorded = datetime.now(tz=UTC)
         stored, events = [], []
         for change in changes:
             originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
             for offset, event in enumerate(change.events, start=1):
-                stored.append(_stored_event(originator_id, change.version + offset, event))
+                stored.append(stored_event(originator_id, change.version + offset, event, recorded))
                 events.append(event)
         if not stored:
             return {}
+        positions = self.insert([stored], changes)
+        return {
+            position: LoggedEvent(position, made.originator_version, recorded, event)
+            for position, made, event in zip(positions, stored, events)
+        }
+
+    def insert(self, batches: Iterable[list[StoredEvent]], changes: Sequence[Change] = ()) -> list[int]:
+        """Insert stored events, batch after batch, in ONE transaction: all or nothing; their log positions.
+
+        The recorder's public `insert_events` commits each call, so a run that streams its events (and never
+        holds them all) opens the recorder's transaction once and inserts each batch with the recorder's own
+        insert. PostgreSQL inserts the run's events in one `insert_events` call (its recorder's database
+        function takes an array)."""
+        recorder = self.app.recorder
         try:
-            recordings = self.app.save(*stored)
+            if self.location.is_postgres:
+                every = [event for batch in batches for event in batch]
+                recorder.insert_events(every)
+                return []
+            positions: list[int] = []
+            with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+                for batch in batches:
+                    positions += recorder._insert_events(cursor, batch) or []  # type: ignore[attr-defined]
+            return positions
         except IntegrityError:
-            moved = self._moved(changes)
+            moved = self._moved(changes) if changes else ()
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
             raise Conflict(
-                f"{self.location}: conflict: another writer changed {ids} first; "
+                f"{self.location}: conflict: another writer changed {ids or 'the same facts'} first; "
                 "nothing was written; run the command again"
             ) from None
         except PersistenceError as error:  # busy, read-only, unreachable, or another refusal of the database
             raise StoreError(failure_message(self.location, error, doing="cannot write")) from None
-        return {
-            recording.notification.id: LoggedEvent(
-                recording.notification.id, made.originator_version, made.timestamp, event
-            )
-            for recording, made, event in zip(recordings, stored, events)
-        }
 
     def _moved(self, changes: Sequence[Change]) -> Sequence[Change]:
         """The changes whose stream another writer has taken past the version this run planned from (all of
@@ -242,20 +259,28 @@ class EventLog:
         return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
 
 
-def _stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent) -> Aggregate.Event:
+def stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent, recorded: datetime) -> StoredEvent:
+    """The stored form of a domain event, as the application's mapper would write it (same topic, same JSON
+    state: recorded time, originator topic for a stream's first event, class version, payload), encoded once by
+    pydantic's serialiser instead of through an aggregate event object and the JSON transcoder."""
     cls = STORED[type(event)]
-    fields: dict[str, Any] = {
-        "originator_id": originator_id,
-        "originator_version": version,
-        "timestamp": cls.create_timestamp(),
-        "payload": event.model_dump(mode="json"),
-    }
-    if cls in _CREATED_TOPICS:
-        fields["originator_topic"] = _CREATED_TOPICS[cls]
-    return cls(**fields)
+    state = b'{"timestamp":{"_type_":"datetime_iso","_data_":"%s%s%s}' % (
+        recorded.isoformat().encode(),
+        _HEADS[cls],
+        event.model_dump_json().encode(),
+    )
+    return StoredEvent(originator_id, version, _TOPICS[cls], state)
 
 
 _CREATED_TOPICS = {FactStream.Reported: get_topic(FactStream), EntityStream.Registered: get_topic(EntityStream)}
+_TOPICS = {cls: get_topic(cls) for cls in DOMAIN}
+_HEADS = {  # what follows the recorded time in the stored state
+    cls: b'"},'
+    + (b'"originator_topic":"' + _CREATED_TOPICS[cls].encode() + b'",' if cls in _CREATED_TOPICS else b"")
+    + (b'"class_version":%d,' % cls.class_version if cls.class_version > 1 else b"")  # type: ignore[attr-defined]
+    + b'"payload":'
+    for cls in DOMAIN
+}
 
 
 def _logged(position: int, stored: Any) -> LoggedEvent:

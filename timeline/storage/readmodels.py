@@ -94,7 +94,7 @@ TABLES = (
 )
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
 READ_MODEL_VERSION = 6
-FLUSH = 5000  # fact and entity states held in memory while catching up
+FLUSH = 5000  # events folded and written per batch while catching up
 RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
 WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
 
@@ -155,41 +155,25 @@ class ReadModels:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, empty: bool = False) -> int:
+    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None) -> int:
         """Apply every event after the stored position, in one transaction; returns how many.
 
-        `known` holds events this process just appended, by position: they are applied without decoding.
-        `empty` says the read models hold nothing yet (a rebuild), so there is no state to look up."""
-        if log.max_position() <= self.position():
+        `known` holds events this process just appended, by position: when they are all that is new, they are
+        applied without reading the log again. States are looked up and written a batch at a time."""
+        last = log.max_position()
+        if last <= self.position():
             return 0
         with self._writing() as db:
             start = self.position()  # re-read under the write lock: another process may have caught up
-            facts: dict[str, FactState | None] = {}
-            entities: dict[str, EntityState | None] = {}
-            stored: set[str] = set()  # ids already in the read models: their index rows are replaced
+            if known and len(known) == last - start and min(known) == start + 1:
+                events: Iterable[LoggedEvent] = (known[position] for position in sorted(known))
+            else:
+                events = log.read(after=start)
             applied, position = 0, start  # another process may have applied everything meanwhile
-            for logged in log.read(after=start, known=known):
-                event = logged.event
-                if isinstance(event, FACT_EVENTS):
-                    key = fact_id_of(event)
-                    if key not in facts:
-                        facts[key] = None if empty else self._fact_state(key)
-                        if facts[key] is not None:
-                            stored.add(key)
-                    facts[key] = evolve(facts[key], event)
-                else:
-                    key = entity_id_of(event)
-                    if key not in entities:
-                        entities[key] = None if empty else self._entity_state(key)
-                        if entities[key] is not None:
-                            stored.add(key)
-                    entities[key] = evolve(entities[key], event)
-                applied += 1
-                position = logged.position
-                if len(facts) + len(entities) >= FLUSH:  # bound memory; later look-ups find them in the table
-                    self._flush(db, facts, entities, stored)
-                    empty = False  # what was flushed must be looked up
-            self._flush(db, facts, entities, stored)
+            for batch in chunks(events, FLUSH):
+                self._apply(db, batch)
+                applied += len(batch)
+                position = batch[-1].position
             db.execute(
                 "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
                 "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
@@ -197,30 +181,41 @@ class ReadModels:
             )
         return applied
 
-    @staticmethod
-    def _flush(
-        db: Database, facts: dict[str, FactState | None], entities: dict[str, EntityState | None], stored: set[str]
-    ) -> None:
-        """Write the states folded so far (within the open transaction) and forget them: a later event of the
-        same stream loads its state back from the table, as in any catch-up."""
+    def _apply(self, db: Database, batch: list[LoggedEvent]) -> None:
+        """Fold a batch of events into the states they touch (loaded from the tables, a query per 500 ids) and
+        write those states and their index rows within the open transaction."""
+        fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
+        entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
+        facts: dict[str, FactState | None] = dict.fromkeys(fact_keys)
+        entities: dict[str, EntityState | None] = dict.fromkeys(entity_keys)
+        facts.update(self.fact_states(fact_keys))
+        entities.update(self._entity_states(entity_keys))
+        stored = {key for key, state in (*facts.items(), *entities.items()) if state is not None}
+        for logged in batch:
+            event = logged.event
+            if isinstance(event, FACT_EVENTS):
+                key = fact_id_of(event)
+                facts[key] = evolve(facts[key], event)
+            else:
+                key = entity_id_of(event)
+                entities[key] = evolve(entities[key], event)
         _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
         _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
-        facts.clear()
-        entities.clear()
 
     def rebuild(self, log: EventLog) -> int:
         """Forget every read model and apply the whole log again."""
         with self._writing() as db:
             _forget(db)
-        return self.catch_up(log, empty=True)
+        return self.catch_up(log)
 
-    def _fact_state(self, fact_id: str) -> FactState | None:
-        row = self.connection.execute("SELECT state FROM rm_facts WHERE id=?", (fact_id,)).fetchone()
-        return FactState.model_validate_json(row[0]) if row else None
-
-    def _entity_state(self, entity_id: str) -> EntityState | None:
-        row = self.connection.execute("SELECT state FROM rm_entities WHERE id=?", (entity_id,)).fetchone()
-        return EntityState.model_validate_json(row[0]) if row else None
+    def _entity_states(self, ids: Iterable[str]) -> dict[str, EntityState]:
+        found: dict[str, EntityState] = {}
+        for batch in chunks(ids, 500):
+            marks = ",".join("?" * len(batch))
+            for (state,) in self.connection.execute(f"SELECT state FROM rm_entities WHERE id IN ({marks})", batch):
+                parsed = EntityState.model_validate_json(state)
+                found[parsed.record.id] = parsed
+        return found
 
     # Queries ------------------------------------------------------------------------------------------
 
@@ -419,16 +414,21 @@ def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> Non
 
 def _office_days(fact: Fact) -> dict[str, tuple[str, str]]:
     """Per office the fact names (in any statement), the first and last day it can attest a holder."""
-    main = fact.model_dump(include={"occurred", "people"})
+    main = (fact.occurred, [role.office for role in fact.people if role.office])
+    statements = [main] if main[1] else []
+    for source in fact.sources:
+        if source.differs and ("people" in source.differs or "occurred" in source.differs):
+            people = source.differs.get("people")
+            offices = main[1] if people is None else [role["office"] for role in people if role.get("office")]
+            statements.append((source.differs.get("occurred", fact.occurred), offices))
     spans: dict[str, tuple[str, str]] = {}
-    for values in [main, *({**main, **s.differs} for s in fact.sources if s.differs)]:
-        occurred = parse_edtf(values["occurred"])
+    for occurred_text, offices in statements:
+        occurred = parse_edtf(occurred_text)
         last = occurred.upper_or_max.isoformat()
         first = last if occurred.lower is None else occurred.lower.isoformat()  # "by D" attests D only
-        for role in values["people"]:
-            if role.get("office"):
-                old_first, old_last = spans.get(role["office"], (first, last))
-                spans[role["office"]] = (min(old_first, first), max(old_last, last))
+        for office in offices:
+            old_first, old_last = spans.get(office, (first, last))
+            spans[office] = (min(old_first, first), max(old_last, last))
     return spans
 
 
