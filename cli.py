@@ -125,9 +125,14 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
+)
 @db_option("timeline.db")
 @json_option
-def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
+def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
@@ -136,7 +141,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
-    plan = service.ingest(paths, db, steps)
+    plan = service.ingest(paths, db, steps, complete)
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
 
 

@@ -7,7 +7,7 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +30,7 @@ from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.loader import load
 from timeline.intake.plan import Plan, plan
-from timeline.intake.resolve import EntityIndex, Unresolved
+from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.intake.validate import ValidInput, validate
 from timeline.present.views import (
     DiffView,
@@ -117,18 +117,27 @@ class Timeline:
     # Writing --------------------------------------------------------------------------------------
 
     def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet()) -> ValidInput:
-        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps)
+        """The input validated against the store's entities and target keys, read only as far as it names them."""
+        return validate_files(paths, self.read_models, self.read_models.targets(), steps)
 
-    def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None, steps: Steps = Quiet()) -> Plan:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        valid: ValidInput | None = None,
+        steps: Steps = Quiet(),
+        complete: bool = False,
+    ) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date."""
+        transaction and bring the read models up to date. Its cost follows the input, not the store; only
+        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks."""
         with without_gc():
-            return self._ingest(paths, valid, steps)
+            return self._ingest(paths, valid, steps, complete)
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps) -> Plan:
+    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool) -> Plan:
         valid = valid or self.validate(paths, steps)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        decided = plan(valid, facts, self.read_models.entity_states(), self.read_models.fact_ids())
+        entities = self.read_models.entity_states(record.id for record in valid.entities)
+        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
@@ -142,9 +151,9 @@ class Timeline:
         named = self.read_models.entities_named(match_key(ref), kind)
         if len(named) == 1:
             return named[0]
-        index = EntityIndex(self.read_models.entities())
+        index = EntityIndex(known=self.read_models)
         try:
-            return index.by_id[index.resolve(ref, kind)]
+            return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
             raise NotFound(str(error)) from None
 
@@ -364,8 +373,8 @@ def _row(row: tuple[object, ...]) -> str:
 
 def validate_files(
     paths: Iterable[str | Path],
-    known: Iterable[EntityRecord] = (),
-    known_targets: Iterable[str] = (),
+    known: Iterable[EntityRecord] | KnownEntities = (),
+    known_targets: Collection[str] = (),
     steps: Steps = Quiet(),
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
@@ -379,14 +388,15 @@ def validate_files(
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
-    """Ingest into a store, creating it only once the input is known to be valid."""
+def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False) -> Plan:
+    """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
+    stored facts the input lacks."""
     paths = list(paths)
     with without_gc():
         # A new store knows nothing yet: validate before creating it.
         valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
         with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid, steps)
+            return store.ingest(paths, valid, steps, complete)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

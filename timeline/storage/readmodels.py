@@ -7,7 +7,7 @@ up is idempotent and `rebuild` (from position 0) must give exactly what incremen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -330,7 +330,10 @@ class ReadModels:
         )
         return [EntityState.model_validate_json(state).record for (state,) in rows]
 
-    def entity_states(self) -> dict[str, EntityState]:
+    def entity_states(self, ids: Iterable[str] | None = None) -> dict[str, EntityState]:
+        """Every entity's state, or those of these ids."""
+        if ids is not None:
+            return self._entity_states(ids)
         rows = self.connection.execute("SELECT state FROM rm_entities ORDER BY id")
         states = (EntityState.model_validate_json(state) for (state,) in rows)
         return {state.record.id: state for state in states}
@@ -344,6 +347,18 @@ class ReadModels:
 
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
+
+    def record(self, entity_id: str) -> EntityRecord | None:
+        """One entity by id (the `KnownEntities` of validation: a run reads only the entities it names)."""
+        row = self.connection.execute("SELECT state FROM rm_entities WHERE id=?", (entity_id,)).fetchone()
+        return EntityState.model_validate_json(row[0]).record if row else None
+
+    def ids_named(self, key: str) -> set[str]:
+        """The ids of the entities of any kind that have this match key."""
+        return {row[0] for row in self.connection.execute("SELECT entity_id FROM rm_aliases WHERE key=?", (key,))}
+
+    def targets(self) -> StoredTargets:
+        return StoredTargets(self.connection)
 
     def fact_ids(self) -> frozenset[str]:
         return frozenset(row[0] for row in self.connection.execute("SELECT id FROM rm_facts"))
@@ -363,6 +378,22 @@ class ReadModels:
             "SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e ON e.rowid = s.rowid ORDER BY 1"
         )
         return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
+
+
+class StoredTargets(Collection[str]):
+    """The target keys in the store, asked one at a time (`in`); iterated in full only when needed."""
+
+    def __init__(self, connection: Database):
+        self.connection = connection
+
+    def __contains__(self, key: object) -> bool:
+        return self.connection.execute("SELECT 1 FROM rm_targets WHERE key=? LIMIT 1", (key,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")})
+
+    def __len__(self) -> int:
+        return int(self.connection.execute("SELECT COUNT(DISTINCT key) FROM rm_targets").fetchone()[0])
 
 
 def _forget(db: Database) -> None:
