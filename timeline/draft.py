@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Iterable
 
 from events.dates import InvalidDate, parse_edtf
 from events.domain import EntityRecord
@@ -24,39 +24,13 @@ UNKNOWN_YEAR = "XXXX"  # stands for a year the text does not give: the reviewer 
 # --- Body and boilerplate -------------------------------------------------------------------------------
 
 # A line that is exactly one of these headings starts the page furniture: nothing after it is the article.
-BOILERPLATE_HEADINGS = tuple(
-    fold(h)
-    for h in (
-        "Tin bài liên quan",
-        "Các tin bài khác",
-        "Đọc nhiều",
-        "Tin cùng chuyên mục",
-        "Tin đọc nhiều",
-        "Tin khác",
-        "Tin liên quan",
-        "Bài liên quan",
-        "Xem thêm",
-        "Có thể bạn quan tâm",
-        "Tin mới",
-        "Tin nổi bật",
-        "Related news",
-        "Related articles",
-        "Related",
-        "Read more",
-        "Trending",
-        "Most Viewed",
-        "Most read",
-        "Multimedia",
-        "Reactions",
-        "Share",
-        "Tags",
-        "Bờ cõi biển đảo",
-        "Xem theo ngày",
-    )
-)
-_CAPTION = re.compile(
-    r"(Ảnh\s*:|Ảnh\s+\d+\.?\s*$|\bPhotos?\s*:|\(Photo|^\s*[|!]|^\s*\[(Video|Infographic|Ảnh)\])", re.IGNORECASE
-)
+BOILERPLATE_HEADINGS = tuple(fold(h) for h in (
+    "Tin bài liên quan", "Các tin bài khác", "Đọc nhiều", "Tin cùng chuyên mục", "Tin đọc nhiều", "Tin khác",
+    "Tin liên quan", "Bài liên quan", "Xem thêm", "Có thể bạn quan tâm", "Tin mới", "Tin nổi bật",
+    "Related news", "Related articles", "Related", "Read more", "Trending", "Most Viewed", "Most read",
+    "Multimedia", "Reactions", "Share", "Tags", "Bờ cõi biển đảo", "Xem theo ngày"))
+_CAPTION = re.compile(r"(Ảnh\s*:|Ảnh\s+\d+\.?\s*$|\bPhotos?\s*:|\(Photo|^\s*[|!]|^\s*\[(Video|Infographic|Ảnh)\])",
+                      re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;”\"'’)]\s*$")
 
 
@@ -99,14 +73,8 @@ def split_page(text: str) -> Page:
         stripped = line.strip()
         words = len(stripped.split())
         paragraph = bool(_SENTENCE_END.search(stripped)) and words >= 6
-        if (
-            title is None
-            and not sentences
-            and not _CAPTION.search(line)
-            and not paragraph
-            and words >= 4
-            and not _STAMP_ONLY.match(stripped)
-        ):
+        if title is None and not sentences and not _CAPTION.search(line) and not paragraph and words >= 4 \
+                and not _STAMP_ONLY.match(stripped):
             title = stripped
             continue
         if _CAPTION.search(line) or counts.get(fold(line), 0) > 1 or not paragraph:
@@ -124,7 +92,7 @@ def _sentences(line: str, offset: int) -> list[Sentence]:
     found: list[Sentence] = []
     begin = 0
     for match in _SPLIT.finditer(line):
-        if _ABBREVIATIONS.search(line[: match.start()].rstrip('”"’')):
+        if _ABBREVIATIONS.search(line[:match.start()].rstrip("”\"’")):
             continue
         found.append(_sentence(line, begin, match.start(), offset))
         begin = match.end()
@@ -140,38 +108,16 @@ def _sentence(line: str, begin: int, end: int, offset: int) -> Sentence:
 
 # --- Publication date -----------------------------------------------------------------------------------
 
-MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            (),
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        )
-    )
-    for name in names
-}
-_MONTH = (
-    r"(January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-)
+MONTHS = {name: i for i, names in enumerate((
+    (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+    ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+    ("december", "dec"))) for name in names}
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _STAMP_PATTERNS = (
     (re.compile(r"\bdate\s+(\d{4})-(\d{2})-(\d{2})\b", re.IGNORECASE), "ymd", "the page's 'date' stamp"),
-    (
-        re.compile(r"\b\d{1,2}:\d{2}(?:\s*[AP]M)?,?\s+(?:\w+,?\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\b"),
-        "dmy",
-        "the time-and-date stamp",
-    ),
+    (re.compile(r"\b\d{1,2}:\d{2}(?:\s*[AP]M)?,?\s+(?:\w+,?\s+)?(\d{1,2})/(\d{1,2})/(\d{4})\b"), "dmy",
+     "the time-and-date stamp"),
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\s*[-,|]?\s*\d{1,2}:\d{2}\b"), "dmy", "the date-and-time stamp"),
     (re.compile(_MONTH + r"\s+(\d{1,2}),\s+(\d{4})\b"), "mdy", "the dateline"),
     (re.compile(r"\b(\d{1,2})\s+" + _MONTH + r",?\s+(\d{4})\b"), "dMy", "the dateline"),
@@ -234,7 +180,6 @@ def publication(text: str, given: str | None = None, head_lines: int = 6) -> Pub
 
 # --- Dates in a sentence ---------------------------------------------------------------------------------
 
-
 @dataclass(frozen=True)
 class Found:
     """A date mention: its EDTF value (or a partial with XXXX), its role and how sure it is."""
@@ -253,27 +198,15 @@ _VI_WEEKDAYS = {"thu hai": 0, "thu ba": 1, "thu tu": 2, "thu nam": 3, "thu sau":
 
 _DATE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("vi_quarter", re.compile(r"\bquý\s+(IV|III|II|I|[1-4])\s*(?:/|năm\s+)(\d{4})", re.IGNORECASE)),
-    (
-        "en_quarter",
-        re.compile(
-            r"\b(?:Q([1-4])\s*(?:of\s+)?(\d{4})|(first|second|third|fourth)\s+quarter\s+of\s+(\d{4}))", re.IGNORECASE
-        ),
-    ),
+    ("en_quarter", re.compile(r"\b(?:Q([1-4])\s*(?:of\s+)?(\d{4})|(first|second|third|fourth)\s+quarter\s+of\s+(\d{4}))",
+                              re.IGNORECASE)),
     ("vi_vision", re.compile(r"\btầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(\d{4})", re.IGNORECASE)),
     ("en_vision", re.compile(r"\b(?:with\s+a\s+)?vision\s+(?:to|until|for)\s+(\d{4})", re.IGNORECASE)),
-    (
-        "vi_horizon",
-        re.compile(r"\b(?:giai đoạn\s+)?(?:đến|tới|trước)\s+(?:hết\s+)?(?:năm\s+)?(\d{4})\b", re.IGNORECASE),
-    ),
+    ("vi_horizon", re.compile(r"\b(?:giai đoạn\s+)?(?:đến|tới|trước)\s+(?:hết\s+)?(?:năm\s+)?(\d{4})\b", re.IGNORECASE)),
     ("en_horizon", re.compile(r"\b(?:by|until|before|through)\s+(?:the\s+end\s+of\s+)?(\d{4})\b", re.IGNORECASE)),
     ("vi_dmy", re.compile(r"(?<![\d,./])(\d{1,2})/(\d{1,2})/(\d{4})\b")),
-    (
-        "vi_dm",
-        re.compile(
-            r"(?:\b[Nn]gày|\b[Ss]áng|\b[Cc]hiều|\b[Tt]ối|\b[Tt]rưa|\b[Đđ]êm|\b[Hh]ôm)\s+(\d{1,2})/(\d{1,2})"
-            r"(?![\d/])"
-        ),
-    ),
+    ("vi_dm", re.compile(r"(?:\b[Nn]gày|\b[Ss]áng|\b[Cc]hiều|\b[Tt]ối|\b[Tt]rưa|\b[Đđ]êm|\b[Hh]ôm)\s+(\d{1,2})/(\d{1,2})"
+                         r"(?![\d/])")),
     ("vi_dm_bare", re.compile(r"(?<![\d,./\w])(\d{1,2})/(\d{1,2})(?![\d/,])")),
     ("vi_month", re.compile(r"\btháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})", re.IGNORECASE)),
     ("en_mdy", re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:,\s*(\d{4}))?\b")),
@@ -282,24 +215,14 @@ _DATE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("vi_year", re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)),
     ("en_year", re.compile(r"\b(?:in|during|since|of)\s+(\d{4})\b", re.IGNORECASE)),
     ("vi_so_far", re.compile(r"\b(?:đến nay|tới nay|hiện nay|hiện có|hiện đã)\b", re.IGNORECASE)),
-    (
-        "en_so_far",
-        re.compile(
-            r"\b(?:so far|to date|currently|now has|newly appointed|new(?:ly)? (?:appointed|elected))\b", re.IGNORECASE
-        ),
-    ),
+    ("en_so_far", re.compile(r"\b(?:so far|to date|currently|now has|newly appointed|new(?:ly)? (?:appointed|elected))\b",
+                             re.IGNORECASE)),
     ("vi_today", re.compile(r"\b(?:ngày\s+)?hôm nay\b|\bcùng ngày\b", re.IGNORECASE)),
     ("en_today", re.compile(r"\btoday\b(?:\s*\[[^\]]*\])?|\bon the same day\b|\bthe same day\b", re.IGNORECASE)),
     ("yesterday", re.compile(r"\byesterday\b|\bhôm qua\b", re.IGNORECASE)),
     ("en_weekday", re.compile(r"\bon\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE)),
-    (
-        "rel_year",
-        re.compile(
-            r"\b(?:(năm sau|năm tới|năm tiếp theo|next year)|(năm nay|this year)|"
-            r"(năm ngoái|năm trước|năm qua|last year))\b",
-            re.IGNORECASE,
-        ),
-    ),
+    ("rel_year", re.compile(r"\b(?:(năm sau|năm tới|năm tiếp theo|next year)|(năm nay|this year)|"
+                            r"(năm ngoái|năm trước|năm qua|last year))\b", re.IGNORECASE)),
 ]
 
 
@@ -333,30 +256,22 @@ def _day(year: int | None, month: int, day: int) -> str | None:
     return f"{_year_text(year)}-{month:02d}-{day:02d}"
 
 
-def _resolve(
-    name: str, m: re.Match[str], pub: Published, year: int | None, lang: str, anchor: date | None
-) -> Found | None:
+def _resolve(name: str, m: re.Match[str], pub: Published, year: int | None, lang: str,
+             anchor: date | None) -> Found | None:
     w = m.group(0).strip()
-    no_year = "year not in the text; " + (
-        f"taken from the publication date ({pub.edtf})"
-        if year
-        else "no publication date, so the year is left for review"
-    )
+    no_year = "year not in the text; " + (f"taken from the publication date ({pub.edtf})" if year
+                                          else "no publication date, so the year is left for review")
     sure_no_year = "inferred" if year else "unresolved"
     g = m.groups()
     if name == "vi_quarter" or name == "en_quarter":
-        q = (
-            _ROMAN.get((g[0] or "").upper()) or _ORDINAL_Q.get((g[2] or "").lower())
-            if name == "en_quarter"
-            else _ROMAN[g[0].upper()]
-        )
+        q = _ROMAN.get((g[0] or "").upper()) or _ORDINAL_Q.get((g[2] or "").lower()) if name == "en_quarter" else \
+            _ROMAN[g[0].upper()]
         y = int(g[1] or g[3]) if name == "en_quarter" else int(g[1])
         if not q:
             return None
         first = 3 * q - 2
-        return Found(
-            f"{y:04d}-{first:02d}/{y:04d}-{first + 2:02d}", "horizon", w, "a quarter: its three months", "stated"
-        )
+        return Found(f"{y:04d}-{first:02d}/{y:04d}-{first + 2:02d}", "horizon", w, "a quarter: its three months",
+                     "stated")
     if name in ("vi_vision", "en_vision"):
         return Found(g[0], "vision", w, "a vision horizon", "stated")
     if name in ("vi_horizon", "en_horizon"):
@@ -371,11 +286,8 @@ def _resolve(
         return Found(d, "event", w, "day/month; " + no_year, sure_no_year) if d else None
     if name == "vi_month":
         month = int(g[0])
-        return (
-            Found(f"{int(g[1]):04d}-{month:02d}", "event", w, "month and year as written", "stated")
-            if 1 <= month <= 12
-            else None
-        )
+        return Found(f"{int(g[1]):04d}-{month:02d}", "event", w, "month and year as written", "stated") \
+            if 1 <= month <= 12 else None
     if name == "en_mdy" or name == "en_dmy":
         month_name, day_text, y = (g[0], g[1], g[2]) if name == "en_mdy" else (g[1], g[0], g[2])
         if month_name.lower() == "may" and not y and name == "en_mdy" and not re.match(r"May\s+\d", w):
@@ -383,13 +295,8 @@ def _resolve(
         d = _day(int(y) if y else year, MONTHS[month_name.lower()], int(day_text))
         if d is None:
             return None
-        return Found(
-            d,
-            "event",
-            w,
-            "month and day as written" if y else "month and day; " + no_year,
-            "stated" if y else sure_no_year,
-        )
+        return Found(d, "event", w, "month and day as written" if y else "month and day; " + no_year,
+                     "stated" if y else sure_no_year)
     if name == "en_month":
         return Found(f"{int(g[1]):04d}-{MONTHS[g[0].lower()]:02d}", "event", w, "month and year as written", "stated")
     if name in ("vi_year", "en_year"):
@@ -397,13 +304,9 @@ def _resolve(
         return Found(f"{y:04d}", "year", w, "a year as written", "stated") if 1900 <= y <= 2100 else None
     if name in ("vi_so_far", "en_so_far"):
         day = pub.edtf or UNKNOWN_YEAR
-        return Found(
-            f"../{anchor.isoformat() if anchor else day}",
-            "bound",
-            w,
-            "no date of its own: bounded as true by the day it was stated",
-            "inferred" if pub.edtf else "unresolved",
-        )
+        return Found(f"../{anchor.isoformat() if anchor else day}", "bound", w,
+                     "no date of its own: bounded as true by the day it was stated", "inferred" if pub.edtf else
+                     "unresolved")
     if name in ("vi_today", "en_today"):
         same_day = "cùng ngày" in w.lower() or "same day" in w.lower()
         if same_day and anchor:
@@ -416,72 +319,36 @@ def _resolve(
                 return Found(f.edtf, "event", w, f"'today' with the day in brackets; {f.how}", f.sure)
         if pub.day:
             return Found(pub.day.isoformat(), "event", w, "'today' = the publication day", "inferred")
-        return Found(
-            f"{_year_text(year)}-XX-XX" if year else UNKNOWN_YEAR,
-            "event",
-            w,
-            "'today' but the publication day is not known",
-            "unresolved",
-        )
+        return Found(f"{_year_text(year)}-XX-XX" if year else UNKNOWN_YEAR, "event", w,
+                     "'today' but the publication day is not known", "unresolved")
     if name == "yesterday":
         if pub.day:
-            return Found(
-                (pub.day - timedelta(days=1)).isoformat(), "event", w, "the day before publication", "inferred"
-            )
+            return Found((pub.day - timedelta(days=1)).isoformat(), "event", w, "the day before publication",
+                         "inferred")
         return Found(UNKNOWN_YEAR, "event", w, "'yesterday' but the publication day is not known", "unresolved")
     if name == "en_weekday":
         if pub.day:
             back = (pub.day.weekday() - _WEEKDAYS.index(g[0].lower())) % 7
-            return Found(
-                (pub.day - timedelta(days=back)).isoformat(),
-                "event",
-                w,
-                "the last such weekday on or before the publication day",
-                "inferred",
-            )
+            return Found((pub.day - timedelta(days=back)).isoformat(), "event", w,
+                         "the last such weekday on or before the publication day", "inferred")
         return Found(UNKNOWN_YEAR, "event", w, "a weekday but the publication day is not known", "unresolved")
     if name == "rel_year":
         delta = 1 if g[0] else 0 if g[1] else -1
         if year:
-            return Found(
-                f"{year + delta:04d}", "relyear", w, f"relative year from the publication year {year}", "inferred"
-            )
+            return Found(f"{year + delta:04d}", "relyear", w, f"relative year from the publication year {year}",
+                         "inferred")
         return Found(UNKNOWN_YEAR, "relyear", w, "relative year but the publication year is not known", "unresolved")
     return None
 
 
 # --- Numbers -------------------------------------------------------------------------------------------
 
-_SCALES = {
-    "tỷ": ("billion", 1),
-    "tỉ": ("billion", 1),
-    "triệu": ("million", 1),
-    "nghìn": ("thousand", 1),
-    "ngàn": ("thousand", 1),
-    "billion": ("billion", 1),
-    "bn": ("billion", 1),
-    "million": ("million", 1),
-    "trillion": ("trillion", 1),
-    "thousand": ("thousand", 1),
-    "nghìn tỷ": ("trillion", 1),
-}
-_CURRENCIES = {
-    "usd": "USD",
-    "đô la mỹ": "USD",
-    "nhân dân tệ": "CNY",
-    "ndt": "CNY",
-    "yuan": "CNY",
-    "cny": "CNY",
-    "đồng": "VND",
-    "vnd": "VND",
-    "vnđ": "VND",
-    "yên": "JPY",
-    "yen": "JPY",
-    "jpy": "JPY",
-    "won": "KRW",
-    "euro": "EUR",
-    "eur": "EUR",
-}
+_SCALES = {"tỷ": ("billion", 1), "tỉ": ("billion", 1), "triệu": ("million", 1), "nghìn": ("thousand", 1),
+           "ngàn": ("thousand", 1), "billion": ("billion", 1), "bn": ("billion", 1), "million": ("million", 1),
+           "trillion": ("trillion", 1), "thousand": ("thousand", 1), "nghìn tỷ": ("trillion", 1)}
+_CURRENCIES = {"usd": "USD", "đô la mỹ": "USD", "nhân dân tệ": "CNY", "ndt": "CNY", "yuan": "CNY", "cny": "CNY",
+               "đồng": "VND", "vnd": "VND", "vnđ": "VND", "yên": "JPY", "yen": "JPY", "jpy": "JPY", "won": "KRW",
+               "euro": "EUR", "eur": "EUR"}
 _NUMBER = re.compile(
     r"(?P<hedge>\b(?:hơn|khoảng|gần|trên|dưới|đạt|more than|over|about|nearly|almost|around|some|up to)\s+)?"
     r"(?P<cur>[$€¥₫])?\s?(?P<num>\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
@@ -490,32 +357,9 @@ _NUMBER = re.compile(
     r"(?:\s+(?P<scale>nghìn tỷ|tỷ|tỉ|triệu|nghìn|ngàn|billion|million|trillion|thousand|bn)\b)?"
     r"(?:\s+(?P<unit>nhân dân tệ|đô la Mỹ|USD|NDT|CNY|VND|VNĐ|đồng|yên|yen|JPY|won|euro|EUR|km2|km|m2|ha|MW|"
     r"tấn|tons?|tonnes?|[^\W\d_]+(?:\s+(?!và\b|and\b|of\b|from\b|in\b)[^\W\d_]+)?))?",
-    re.IGNORECASE,
-)
-_TIME_UNITS = {
-    "năm",
-    "tháng",
-    "ngày",
-    "giờ",
-    "phút",
-    "tuần",
-    "year",
-    "years",
-    "month",
-    "months",
-    "day",
-    "days",
-    "week",
-    "weeks",
-    "hours",
-    "lần",
-    "times",
-    "th",
-    "st",
-    "nd",
-    "rd",
-    "thứ",
-}
+    re.IGNORECASE)
+_TIME_UNITS = {"năm", "tháng", "ngày", "giờ", "phút", "tuần", "year", "years", "month", "months", "day", "days",
+               "week", "weeks", "hours", "lần", "times", "th", "st", "nd", "rd", "thứ"}
 
 
 @dataclass(frozen=True)
@@ -550,13 +394,8 @@ def find_numbers(text: str, lang: str, dates: Iterable[Found] = ()) -> list[Numb
                 continue
         if not (unit_word or scale or cur or m.group("pct")):
             continue
-        before = text[: m.start()].rstrip().rsplit(" ", 1)[-1] if text[: m.start()].strip() else ""
-        if (
-            before[:1].isupper()
-            and len(text[: m.start()].split()) > 1
-            and not (scale or cur or m.group("pct"))
-            and not m.group("hedge")
-        ):
+        before = text[:m.start()].rstrip().rsplit(" ", 1)[-1] if text[:m.start()].strip() else ""
+        if before[:1].isupper() and len(text[:m.start()].split()) > 1 and not (scale or cur or m.group("pct")) and not m.group("hedge"):
             continue  # part of a name: 'Tân Vũ 2', 'Line No. 2'
         if re.fullmatch(r"(19|20)\d\d", num) and not (scale or cur):
             continue
@@ -589,118 +428,27 @@ def find_numbers(text: str, lang: str, dates: Iterable[Found] = ()) -> list[Numb
 # --- Kinds and status ------------------------------------------------------------------------------------
 
 KIND_CUES: dict[str, tuple[str, ...]] = {
-    "meeting": (
-        "tiếp",
-        "hội đàm",
-        "làm việc",
-        "buổi tiếp",
-        "hội kiến",
-        "gặp",
-        "diễn đàn",
-        "hội nghị",
-        "hội thảo",
-        "thăm",
-        "chủ trì",
-        "met with",
-        "meets",
-        "meeting",
-        "received",
-        "receives",
-        "reception",
-        "talks",
-        "held talks",
-        "visit",
-        "visited",
-        "forum",
-        "conference",
-        "hosted",
-    ),
-    "appointment": (
-        "bổ nhiệm",
-        "nhậm chức",
-        "giữ chức",
-        "được bầu",
-        "newly appointed",
-        "new chairman",
-        "appointed",
-        "took office",
-        "elected",
-        "new ambassador",
-    ),
-    "agreement": (
-        "ký kết",
-        "ký",
-        "biên bản ghi nhớ",
-        "thỏa thuận",
-        "hiệp định",
-        "mou",
-        "signed",
-        "sign",
-        "agreement",
-        "memorandum",
-        "upgraded",
-        "nâng cấp quan hệ",
-    ),
-    "milestone": (
-        "khởi công",
-        "khánh thành",
-        "động thổ",
-        "thông xe",
-        "vận hành",
-        "hoàn thành",
-        "giải phóng mặt bằng",
-        "broke ground",
-        "groundbreaking",
-        "inaugurated",
-        "opened",
-        "completed",
-        "land clearance",
-        "began operation",
-        "put into operation",
-    ),
-    "target": (
-        "mục tiêu",
-        "phấn đấu",
-        "đến năm",
-        "kế hoạch",
-        "target",
-        "targets",
-        "aims",
-        "aim to",
-        "goal",
-        "plans to",
-        "strive",
-    ),
-    "statistic": (
-        "gdp",
-        "tỷ",
-        "triệu",
-        "billion",
-        "million",
-        "tổng vốn",
-        "investment",
-        "kim ngạch",
-        "tăng trưởng",
-        "growth",
-    ),
+    "meeting": ("tiếp", "hội đàm", "làm việc", "buổi tiếp", "hội kiến", "gặp", "diễn đàn", "hội nghị", "hội thảo",
+                "thăm", "chủ trì", "met with", "meets", "meeting", "received", "receives", "reception", "talks",
+                "held talks", "visit", "visited", "forum", "conference", "hosted"),
+    "appointment": ("bổ nhiệm", "nhậm chức", "giữ chức", "được bầu", "newly appointed", "new chairman",
+                    "appointed", "took office", "elected", "new ambassador"),
+    "agreement": ("ký kết", "ký", "biên bản ghi nhớ", "thỏa thuận", "hiệp định", "mou", "signed", "sign",
+                  "agreement", "memorandum", "upgraded", "nâng cấp quan hệ"),
+    "milestone": ("khởi công", "khánh thành", "động thổ", "thông xe", "vận hành", "hoàn thành", "giải phóng mặt bằng",
+                  "broke ground", "groundbreaking", "inaugurated", "opened", "completed", "land clearance",
+                  "began operation", "put into operation"),
+    "target": ("mục tiêu", "phấn đấu", "đến năm", "kế hoạch", "target", "targets", "aims", "aim to", "goal",
+               "plans to", "strive"),
+    "statistic": ("gdp", "tỷ", "triệu", "billion", "million", "tổng vốn", "investment", "kim ngạch", "tăng trưởng",
+                  "growth"),
     "announcement": ("đề nghị", "đề xuất", "công bố", "thông báo", "announced", "proposed", "announces", "unveiled"),
 }
-FUTURE_CUES = (
-    "sẽ",
-    "dự kiến",
-    "sắp",
-    "will",
-    "is expected to",
-    "are expected to",
-    "is scheduled",
-    "is set to",
-    "plans to",
-)
+FUTURE_CUES = ("sẽ", "dự kiến", "sắp", "will", "is expected to", "are expected to", "is scheduled", "is set to",
+               "plans to")
 # Cues match the lower-cased text with its diacritics: folded, 'ký' (sign) would match 'kỷ' (anniversary).
-_CUE_PATTERNS = {
-    kind: re.compile(r"(?<!\w)(" + "|".join(re.escape(c.lower()) for c in cues) + r")(?!\w)")
-    for kind, cues in KIND_CUES.items()
-}
+_CUE_PATTERNS = {kind: re.compile(r"(?<!\w)(" + "|".join(re.escape(c.lower()) for c in cues) + r")(?!\w)")
+                 for kind, cues in KIND_CUES.items()}
 _FUTURE = re.compile(r"(?<!\w)(" + "|".join(re.escape(c.lower()) for c in FUTURE_CUES) + r")(?!\w)")
 
 
@@ -731,7 +479,6 @@ def is_future(text: str) -> bool:
 
 
 # --- Entities ------------------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -768,45 +515,10 @@ class Matcher:
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _NAME_LINKS = {"of", "the", "and", "for", "de", "van", "von"}
-_NAME_STOP = {
-    fold(w)
-    for w in (
-        "Tại",
-        "Theo",
-        "Trong",
-        "The",
-        "At",
-        "In",
-        "On",
-        "During",
-        "Ông",
-        "Bà",
-        "Ngài",
-        "Đồng",
-        "Nhân",
-        "Cũng",
-        "Bên",
-        "Quá",
-        "Giới",
-        "Chia",
-        "Về",
-        "Đối",
-        "He",
-        "She",
-        "It",
-        "They",
-        "This",
-        "That",
-        "With",
-        "Despite",
-        "Meanwhile",
-        "Furthermore",
-        "Agreeing",
-        "Thanh",
-        "Naoki",
-        "Dung",
-    )
-}
+_NAME_STOP = {fold(w) for w in ("Tại", "Theo", "Trong", "The", "At", "In", "On", "During", "Ông", "Bà", "Ngài",
+                                 "Đồng", "Nhân", "Cũng", "Bên", "Quá", "Giới", "Chia", "Về", "Đối", "He", "She",
+                                 "It", "They", "This", "That", "With", "Despite", "Meanwhile", "Furthermore",
+                                 "Agreeing", "Thanh", "Naoki", "Dung")}
 
 
 def unknown_names(text: str, matcher: Matcher) -> list[str]:
@@ -815,7 +527,7 @@ def unknown_names(text: str, matcher: Matcher) -> list[str]:
     current: list[re.Match[str]] = []
     last_end = -1
     for m in _WORD.finditer(text):
-        gap = text[last_end : m.start()] if last_end >= 0 else ""
+        gap = text[last_end:m.start()] if last_end >= 0 else ""
         joined = last_end >= 0 and gap.strip() == ""
         if m.group()[0].isupper() and (joined or not current):
             current.append(m)
@@ -837,7 +549,7 @@ def unknown_names(text: str, matcher: Matcher) -> list[str]:
             run = run[1:]
         if len(run) < 2:
             continue
-        name = text[run[0].start() : run[-1].end()]
+        name = text[run[0].start():run[-1].end()]
         key = fold(name)
         if any(key in k or k in key for k in known):
             continue
@@ -847,7 +559,6 @@ def unknown_names(text: str, matcher: Matcher) -> list[str]:
 
 
 # --- Draft facts ---------------------------------------------------------------------------------------
-
 
 @dataclass
 class DraftFigure:
@@ -907,7 +618,7 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
     """Candidate facts from an article's own text, with how each date was resolved."""
     records = list(records)
     page = split_page(text)
-    lang = lang or guess_language(text[: page.body_end])  # the page furniture may be in another language
+    lang = lang or guess_language(text[:page.body_end])  # the page furniture may be in another language
     pub = publication(text, published)
     matcher = Matcher(records)
     facts: list[DraftFact] = []
@@ -925,13 +636,9 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
                     main, main_how = f.edtf, f"{f.how} ({f.written!r})"
         prepared.append((sentence, found))
     statement_day = main if main else pub.edtf
-    statement_how = (
-        f"no date in the sentence: the article's main day, {main_how}"
-        if main
-        else f"no date in the sentence: the publication date ({pub.how})"
-        if pub.edtf
-        else "no date in the sentence or on the page"
-    )
+    statement_how = (f"no date in the sentence: the article's main day, {main_how}" if main else
+                     f"no date in the sentence: the publication date ({pub.how})" if pub.edtf else
+                     "no date in the sentence or on the page")
     statement_sure = "inferred" if statement_day and UNKNOWN_YEAR not in statement_day else "unresolved"
     statement_day = statement_day or UNKNOWN_YEAR
     used_ids: set[str] = set()
@@ -955,52 +662,23 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
             occurred, how, sure = _occurred(kind, found, statement_day, statement_how, statement_sure)
             figures: list[DraftFigure] = []
             if kind in ("target", "statistic", "milestone"):
-                deadline = horizon.edtf if horizon else relyear.edtf if (relyear and kind == "target") else None
-                figures = [
-                    DraftFigure(
-                        n.unit or "REVIEW: name the metric",
-                        n.value,
-                        n.unit,
-                        n.as_written,
-                        deadline if kind == "target" else None,
-                        vision.edtf if (vision and kind == "target") else None,
-                    )
-                    for n in numbers
-                ]
+                deadline = (horizon.edtf if horizon else relyear.edtf if (relyear and kind == "target") else None)
+                figures = [DraftFigure(n.unit or "REVIEW: name the metric", n.value, n.unit, n.as_written,
+                                       deadline if kind == "target" else None,
+                                       vision.edtf if (vision and kind == "target") else None) for n in numbers]
                 if kind == "target" and not figures and (deadline or vision):
                     written = (horizon or relyear or vision).written  # type: ignore[union-attr]
-                    figures = [
-                        DraftFigure(
-                            "REVIEW: name the metric", None, None, written, deadline, vision.edtf if vision else None
-                        )
-                    ]
-            status = (
-                "scheduled"
-                if future and kind in ("meeting", "milestone", "agreement", "appointment", "announcement")
-                else "happened"
-            )
+                    figures = [DraftFigure("REVIEW: name the metric", None, None, written, deadline,
+                                           vision.edtf if vision else None)]
+            status = "scheduled" if future and kind in ("meeting", "milestone", "agreement", "appointment",
+                                                         "announcement") else "happened"
             base = f"{_slug(sentence.text, 5)}-{kind}"
             fact_id, n = base, 2
             while fact_id in used_ids:
                 fact_id, n = f"{base}-{n}", n + 1
             used_ids.add(fact_id)
-            facts.append(
-                DraftFact(
-                    fact_id,
-                    kind,
-                    cue,
-                    occurred,
-                    how,
-                    sure,
-                    status,
-                    sentence.text,
-                    sentence.start,
-                    list(projects),
-                    list(partners),
-                    people,
-                    figures,
-                )
-            )
+            facts.append(DraftFact(fact_id, kind, cue, occurred, how, sure, status, sentence.text, sentence.start,
+                                   list(projects), list(partners), people, figures))
     facts = _merge_meetings(facts)
     unknown: list[str] = []
     for sentence in page.sentences:
@@ -1010,9 +688,8 @@ def draft(text: str, records: Iterable[EntityRecord], published: str | None = No
     return Draft(pub, page.title, facts, unknown, page.skipped, page.body_end, lang)
 
 
-def _occurred(
-    kind: str, found: list[Found], statement_day: str, statement_how: str, statement_sure: str
-) -> tuple[str, str, str]:
+def _occurred(kind: str, found: list[Found], statement_day: str, statement_how: str,
+              statement_sure: str) -> tuple[str, str, str]:
     event = next((f for f in found if f.role == "event"), None)
     bound = next((f for f in found if f.role == "bound"), None)
     year = next((f for f in found if f.role == "year"), None)
@@ -1021,11 +698,8 @@ def _occurred(
             return event.edtf, f"{event.how} ({event.written!r})", event.sure
         return statement_day, statement_how + "; the horizon is in figures", statement_sure
     if bound is not None and kind in ("appointment", "milestone", "statistic") and event is not None:
-        return (
-            f"../{event.edtf}",
-            f"{bound.written!r}: bounded as true by the day named, {event.how} ({event.written!r})",
-            event.sure,
-        )
+        return (f"../{event.edtf}", f"{bound.written!r}: bounded as true by the day named, {event.how} "
+                f"({event.written!r})", event.sure)
     if event is not None:
         return event.edtf, f"{event.how} ({event.written!r})", event.sure
     relyear = next((f for f in found if f.role == "relyear"), None)
@@ -1036,11 +710,9 @@ def _occurred(
     if bound is not None or kind in ("statistic", "appointment", "milestone"):
         day = statement_day if statement_day != UNKNOWN_YEAR else UNKNOWN_YEAR
         written = f" ({bound.written!r})" if bound else ""
-        return (
-            f"../{day}" if day != UNKNOWN_YEAR else UNKNOWN_YEAR,
-            f"no date of its own{written}: bounded as true by the day it was stated; " + statement_how,
-            statement_sure,
-        )
+        return (f"../{day}" if day != UNKNOWN_YEAR else UNKNOWN_YEAR,
+                f"no date of its own{written}: bounded as true by the day it was stated; " + statement_how,
+                statement_sure)
     if year is not None:
         return year.edtf, f"only a year is given ({year.written!r})", "stated"
     return statement_day, statement_how, statement_sure
@@ -1074,13 +746,12 @@ def _people(mentions: list[Mention]) -> list[tuple[str, str | None]]:
             continue
         before = [o for o in offices if o.end <= m.start and m.start - o.end <= 25]
         after = [o for o in offices if o.start >= m.end and o.start - m.end <= 4]
-        office = before[-1] if before else after[0] if after else None
+        office = (before[-1] if before else after[0] if after else None)
         people.append((m.entity.id, office.entity.id if office else None))
     return people
 
 
 # --- Twins ---------------------------------------------------------------------------------------------
-
 
 def _entities_of(fact) -> set[str]:  # type: ignore[no-untyped-def]
     return {*fact.projects, *fact.partners, *(p.person for p in fact.people)}
@@ -1108,7 +779,6 @@ def find_twins(facts: list[DraftFact], known: Iterable) -> None:  # type: ignore
 
 # --- YAML ----------------------------------------------------------------------------------------------
 
-
 def _q(value: object) -> str:
     import json
 
@@ -1122,26 +792,21 @@ def to_yaml(result: Draft, outlet: str, url: str | None, known_facts: dict | Non
     known_facts = known_facts or {}
     pub = result.published
     reported = pub.edtf or UNKNOWN_YEAR
-    out = [
-        f"# Draft from an article ({result.lang}); review every fact before ingesting.",
-        f"# publication date: {pub.edtf or 'unknown'} — {pub.how}",
-    ]
+    out = [f"# Draft from an article ({result.lang}); review every fact before ingesting.",
+           f"# publication date: {pub.edtf or 'unknown'} — {pub.how}"]
     if not pub.edtf:
-        out.append(
-            f"# review: replace every {UNKNOWN_YEAR} below (the publication date and any year the text "
-            "leaves out); never guess."
-        )
+        out.append(f"# review: replace every {UNKNOWN_YEAR} below (the publication date and any year the text "
+                   "leaves out); never guess.")
     if result.skipped:
         out.append(f"# skipped {len(result.skipped)} caption/menu/title line(s) in the body area")
-    out.append(f"# page furniture (related news, most read, multimedia...) from offset {result.body_end} is ignored")
+    out.append("# page furniture (related news, most read, multimedia...) from offset "
+               f"{result.body_end} is ignored")
     out.append("")
 
     def source_lines(fact: DraftFact, indent: str) -> list[str]:
-        lines = [
-            f"{indent}- outlet: {_q(outlet)}",
-            f"{indent}  language: {result.lang}",
-            f"{indent}  reported: {_q(reported)}" + ("  # review: publication date unknown" if not pub.edtf else ""),
-        ]
+        lines = [f"{indent}- outlet: {_q(outlet)}", f"{indent}  language: {result.lang}",
+                 f"{indent}  reported: {_q(reported)}" + ("  # review: publication date unknown" if not pub.edtf
+                                                           else "")]
         if url:
             lines.append(f"{indent}  url: {_q(url)}")
         if result.title:
@@ -1154,16 +819,12 @@ def to_yaml(result: Draft, outlet: str, url: str | None, known_facts: dict | Non
             stored = known_facts[fact.twin_of]
             key = (outlet.casefold(), result.lang, reported, url or "")
             if any(s.key() == key for s in stored.sources):
-                out.append(
-                    f"# twin: {fact.twin_of} already has this article as a source ({fact.kind}, "
-                    f"{fact.occurred}); nothing to add"
-                )
+                out.append(f"# twin: {fact.twin_of} already has this article as a source ({fact.kind}, "
+                           f"{fact.occurred}); nothing to add")
                 out.append("")
                 continue
-            out.append(
-                f"# twin: this {fact.kind} on {fact.occurred} matches stored fact {fact.twin_of}: proposed as a "
-                "new source of it (main values as stored)"
-            )
+            out.append(f"# twin: this {fact.kind} on {fact.occurred} matches stored fact {fact.twin_of}: proposed as a "
+                       "new source of it (main values as stored)")
             out.append(f"# review: date {fact.occurred}: {fact.date_how} [{fact.sure}]")
             data = stored.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
             sources = data.pop("sources")
@@ -1198,10 +859,8 @@ def to_yaml(result: Draft, outlet: str, url: str | None, known_facts: dict | Non
         if fact.figures:
             out.append("  figures:")
             for fig in fact.figures:
-                out.append(
-                    f"    - metric: {_q(fig.metric)}"
-                    + ("  # review: name the metric" if fig.metric.startswith("REVIEW") else "")
-                )
+                out.append(f"    - metric: {_q(fig.metric)}" + ("  # review: name the metric"
+                                                               if fig.metric.startswith("REVIEW") else ""))
                 if fig.value is not None:
                     value = fig.value
                     shown = f"[{_q(value[0])}, {_q(value[1])}]" if isinstance(value, tuple) else _q(value)

@@ -9,6 +9,7 @@ from timeline.exports._common import known, subject, views
 from timeline.present.labels import source_label
 from timeline.present.views import ExportSet
 
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 
