@@ -48,12 +48,18 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
     """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
-    from timeline.present import render
     from timeline.service import Timeline
 
     with Timeline(db) as store:
         view = ask(store)
-    emit(as_json, view.to_json, lambda: getattr(render, renderer)(view))
+    emit(as_json, view.to_json, lambda: getattr(_render(), renderer)(view))
+
+
+def _render():  # type: ignore[no-untyped-def]
+    """The rich renderers, imported only to print for people (not for --json)."""
+    from timeline.present import render
+
+    return render
 
 
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
@@ -28,10 +28,7 @@ from projections.search import snippet, text_score
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
-from timeline.intake.loader import load
-from timeline.intake.plan import Plan, plan
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
-from timeline.intake.validate import ValidInput, validate
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -46,8 +43,13 @@ from timeline.present.views import (
     VerifyReport,
 )
 from timeline.storage.database import locate
-from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
+from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
+
+if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
+    from timeline.intake.plan import Plan
+    from timeline.intake.validate import ValidInput
+    from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
 
@@ -94,19 +96,33 @@ class Timeline:
                 f"{self.location}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`"
             )
         self.read_models = ReadModels(self.location)
+        # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
+        self._create_log = not exists or not self.location.is_postgres
+        self._log: EventLog | None = None
         try:
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
-                # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
-                self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
+            if not exists:
+                self.log  # noqa: B018  (a new store: its log's tables now)
+            if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                self.read_models.catch_up(self.log)
         except BaseException:
-            self.read_models.close()
+            self.close()
             raise
-        if catch_up:
-            self.read_models.catch_up(self.log)
+
+    @property
+    def log(self) -> EventLog:
+        """The event log, opened when first needed: a query on current read models never opens it (nor imports
+        eventsourcing)."""
+        if self._log is None:
+            from timeline.storage.log import EventLog
+
+            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+                self._log = EventLog(self.location, create=self._create_log)
+        return self._log
 
     def close(self) -> None:
         self.read_models.close()
-        self.log.close()
+        if self._log is not None:
+            self._log.close()
 
     def __enter__(self) -> Timeline:
         return self
@@ -134,6 +150,8 @@ class Timeline:
             return self._ingest(paths, valid, steps, complete)
 
     def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool) -> Plan:
+        from timeline.intake.plan import plan
+
         valid = valid or self.validate(paths, steps)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
         entities = self.read_models.entity_states(record.id for record in valid.entities)
@@ -378,6 +396,9 @@ def validate_files(
     steps: Steps = Quiet(),
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
+    from timeline.intake.loader import load
+    from timeline.intake.validate import validate
+
     records, problems = load(paths)
     try:
         valid = validate(steps.track(records, "validating"), known, known_targets)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -16,7 +16,6 @@ from rich.text import Text
 from events.inputs import FACT_KINDS
 from events.text import clip
 from projections.chronology import TimelineEntry, Window
-from timeline.intake.plan import Plan
 from timeline.present.labels import source_label
 from timeline.present.views import (
     DiffView,
@@ -29,8 +28,11 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.service import CheckReport
-from timeline.storage.log import LoggedEvent
+
+if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
+    from timeline.intake.plan import Plan
+    from timeline.service import CheckReport
+    from timeline.storage.log import LoggedEvent
 
 KIND_STYLES = {
     "meeting": "cyan",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from events.dates import parse_edtf
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
@@ -20,7 +21,9 @@ from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from timeline.storage.database import Database, Location, store_errors
-from timeline.storage.log import EventLog, LoggedEvent, chunks
+
+if TYPE_CHECKING:  # queries do not import the event log (nor eventsourcing): only catching up reads it
+    from timeline.storage.log import EventLog, LoggedEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -497,3 +500,14 @@ def _write_entities(db: Database, states: list[EntityState], stored: set[str]) -
         search.append((rowids[record.id], fold(" ".join((record.id.replace("-", " "), *names[1:])))))
     db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", aliases)
     _insert_search(db, "rm_entity_search", search)
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
