@@ -30,20 +30,23 @@ CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER 
 CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NULL, name TEXT NOT NULL,
                                         version INTEGER NOT NULL, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id));
+CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id))
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
-                                        PRIMARY KEY (entity_id, role, fact_id));
+                                        PRIMARY KEY (entity_id, role, fact_id)) WITHOUT ROWID;
 -- Days on which what the record says about a fact can change: each source's first day, its retraction day,
 -- and for a target the first day after a deadline (when it falls overdue).
 CREATE TABLE IF NOT EXISTS rm_knowledge (fact_id TEXT NOT NULL, day TEXT NOT NULL, what TEXT NOT NULL,
-                                         PRIMARY KEY (fact_id, day, what));
+                                         PRIMARY KEY (fact_id, day, what)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
-CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
-CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
+CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id))
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id))
+    WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_mentions_by_fact ON rm_mentions (fact_id);
 -- For "who held office X on day D": the span of days each fact can attest the office (over every statement).
 CREATE TABLE IF NOT EXISTS rm_office_days (office TEXT NOT NULL, fact_id TEXT NOT NULL, first TEXT NOT NULL,
-                                           last TEXT NOT NULL, PRIMARY KEY (office, fact_id));
+                                           last TEXT NOT NULL, PRIMARY KEY (office, fact_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_office_days_by_first ON rm_office_days (office, first);
 CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, last);
 CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
@@ -73,7 +76,7 @@ def schema(dialect: str) -> str:
     it) and wants wide integers for log positions."""
     if dialect == "sqlite":
         return SCHEMA + SEARCH_SCHEMA["sqlite"]
-    table = SCHEMA.replace("position INTEGER", "position BIGINT")
+    table = SCHEMA.replace("position INTEGER", "position BIGINT").replace(" WITHOUT ROWID", "")
     for name in ("rm_facts", "rm_entities"):
         table = table.replace(
             f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
@@ -96,7 +99,7 @@ TABLES = (
     "rm_entity_search",
 )
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 6
+READ_MODEL_VERSION = 7
 FLUSH = 5000  # events folded and written per batch while catching up
 RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
 WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
