@@ -49,7 +49,6 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
     """Open the store (as recorded before --recorded-before, if given), ask it one question, print the view it
     returns (canonical JSON or rich)."""
-    from timeline.present import render
     from timeline.service import Timeline
 
     before = recorded_before()
@@ -58,7 +57,7 @@ def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> 
     emit(
         as_json,
         lambda: system_time_json(view.to_json(), before),
-        lambda: system_time_note(before, getattr(render, renderer)(view)),
+        lambda: system_time_note(before, getattr(_render(), renderer)(view)),
     )
 
 
@@ -70,7 +69,7 @@ def recorded_before() -> datetime | None:
 def system_time_json(data: Any, before: datetime | None) -> Any:
     if before is None or not isinstance(data, dict):
         return data
-    from timeline.storage.log import recorded_key
+    from timeline.storage.recorded import recorded_key
 
     return {**data, "recorded_before": recorded_key(before)}
 
@@ -82,7 +81,7 @@ def system_time_note(before: datetime | None, renderable: Any) -> Any:
     from rich.console import Group
     from rich.text import Text
 
-    from timeline.storage.log import recorded_key
+    from timeline.storage.recorded import recorded_key
 
     return Group(Text(f"As this store held it before {recorded_key(before)} (system time)", style="bold"), renderable)
 
@@ -111,6 +110,13 @@ recorded_option = click.option(
     expose_value=False,
     help="System time: answer as this store held it before this time (ISO date = its midnight UTC, or date-time).",
 )
+
+
+def _render():  # type: ignore[no-untyped-def]
+    """The rich renderers, imported only to print for people (not for --json)."""
+    from timeline.present import render
+
+    return render
 
 
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -187,9 +193,14 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
+)
 @db_option("timeline.db")
 @json_option
-def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
+def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
@@ -198,7 +209,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
-    plan = service.ingest(paths, db, steps)
+    plan = service.ingest(paths, db, steps, complete)
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
 
 

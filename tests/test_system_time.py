@@ -22,7 +22,7 @@ from strategies import OUTLETS, Input, inputs, write_input
 from timeline.exports import export
 from timeline.present.canonical import canonical_json
 from timeline.service import Timeline, sample_paths
-from timeline.storage.log import recorded_key
+from timeline.storage.recorded import recorded_key
 
 EXAMPLES = max(8, int(os.environ.get("TIMELINE_EXAMPLES", "30")) // 2)
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from events import domain
 from timeline.present.labels import source_label
-from timeline.storage.log import LoggedEvent, recorded_key
+from timeline.storage.recorded import recorded_key
+
+if TYPE_CHECKING:
+    from timeline.storage.log import LoggedEvent
 
 SIGNS = {
     domain.FactReported: ("+", "green"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from events.domain import EntityRecord
 from events.inputs import Fact
@@ -20,8 +21,11 @@ from events.text import match_key
 from projections.chronology import mentions
 from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
-from timeline.storage.log import EventLog, recorded_key
 from timeline.storage.readmodels import ReadModels, knowledge_days_of
+from timeline.storage.recorded import recorded_key
+
+if TYPE_CHECKING:  # the log is opened only when a stream must be folded again
+    from timeline.storage.log import EventLog
 
 
 class RecordedBefore:
@@ -94,13 +98,21 @@ class RecordedBefore:
 
     # Entities ---------------------------------------------------------------------------------------------------
 
-    def entity_states(self) -> dict[str, EntityState]:
+    def entity_states(self, ids: Iterable[str] | None = None) -> dict[str, EntityState]:
         states = {
             i: self.entity_states_then.get(i, state)
-            for i, state in self.models.entity_states().items()
+            for i, state in self.models.entity_states(ids).items()
             if i not in self.hidden_entities
         }
         return {i: states[i] for i in sorted(states)}
+
+    def record(self, entity_id: str) -> EntityRecord | None:
+        state = self.entity_states([entity_id]).get(entity_id)
+        return state.record if state else None
+
+    def ids_named(self, key: str) -> set[str]:
+        found = {i for i in self.models.ids_named(key) if i not in self.hidden_entities | set(self.entity_states_then)}
+        return found | {i for i, state in self.entity_states_then.items() if key in _keys_of(state.record)}
 
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
@@ -112,10 +124,8 @@ class RecordedBefore:
             if r.id not in self.hidden_entities and r.id not in self.entity_states_then
         }
         for entity_id, state in self.entity_states_then.items():
-            record = state.record
-            names = (record.id, record.name, *record.aliases, *(n.name for n in record.names))
-            if record.entity == kind and key in {match_key(n) for n in names}:
-                found[entity_id] = record
+            if state.record.entity == kind and key in _keys_of(state.record):
+                found[entity_id] = state.record
         return [found[i] for i in sorted(found)]
 
     def names(self, ids: Iterable[str]) -> Names:
@@ -135,6 +145,11 @@ class RecordedBefore:
 def _refold(log: EventLog, stream: str, stream_id: str, key: str):  # type: ignore[no-untyped-def]
     """A stream's state from its own events recorded before the key."""
     return fold(logged.event for logged in log.history(stream, stream_id) if recorded_key(logged.recorded) < key)
+
+
+def _keys_of(record: EntityRecord) -> set[str]:
+    """The match keys of every name of the entity."""
+    return {match_key(n) for n in (record.id, record.name, *record.aliases, *(d.name for d in record.names))}
 
 
 def _keys(fact: Fact, field: str) -> set[str]:
