@@ -56,6 +56,13 @@ def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> 
     emit(as_json, view.to_json, lambda: getattr(render, renderer)(view))
 
 
+def store_label(db: str) -> str:
+    """The store as output names it: never with a PostgreSQL password."""
+    from timeline.storage import database
+
+    return database.store_label(db)
+
+
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--db",
@@ -137,7 +144,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
     plan = service.ingest(paths, db, steps)
-    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
+    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db)))
 
 
 @main.command()
@@ -294,7 +301,8 @@ def rebuild(db: str, as_json: bool) -> None:
 
     with Timeline(db) as store:
         applied = store.rebuild()
-    emit(as_json, lambda: {"applied": applied}, lambda: Text(f"{db}: rebuilt the read models from {applied} events."))
+    shown = store_label(db)
+    emit(as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events."))
 
 
 @main.command()
@@ -376,7 +384,8 @@ def demo(db: str, ref: str) -> None:
         plan = store.ingest(sample_paths())
         now = store.project(ref)
         before = store.project(ref, date(2022, 3, 22))
-    out.print(render.ingest_summary(plan, db))
+    shown = store_label(db)
+    out.print(render.ingest_summary(plan, shown))
     out.print()
     out.print(render.project_timeline(now))
     out.print()
@@ -385,7 +394,7 @@ def demo(db: str, ref: str) -> None:
     out.print(
         Text(
             f"Replay: on 2022-03-22 the public record held {len(before.entries)} of the "
-            f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {db}"
+            f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {shown}"
         )
     )
 

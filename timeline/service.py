@@ -45,7 +45,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.storage.database import locate
+from timeline.storage.database import locate, store_errors
 from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
 from timeline.storage.readmodels import ReadModels
 
@@ -101,8 +101,21 @@ class Timeline:
         except BaseException:
             self.read_models.close()
             raise
-        if catch_up:
-            self.read_models.catch_up(self.log)
+        try:
+            with store_errors(self.location):
+                self._repair_ahead()
+                if catch_up:
+                    self.read_models.catch_up(self.log)
+        except BaseException:
+            self.close()
+            raise
+
+    def _repair_ahead(self) -> None:
+        """Read models that claim more of the log than it holds (a store restored from a backup under newer read
+        models, or tampered with) would hide new facts and call every re-ingest a conflict: rebuild them."""
+        position = self.read_models.position()
+        if not isinstance(position, int) or position > self.log.max_position():
+            self.read_models.rebuild(self.log)
 
     def close(self) -> None:
         self.read_models.close()
@@ -111,8 +124,12 @@ class Timeline:
     def __enter__(self) -> Timeline:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Closes the store; what a damaged store raised while in use becomes one StoreError naming it."""
         self.close()
+        if isinstance(error, Exception):
+            with store_errors(self.location):
+                raise error
 
     # Writing --------------------------------------------------------------------------------------
 
@@ -203,9 +220,7 @@ class Timeline:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
         hundred by its own rank, so that a common word stays fast in a large store)."""
-        terms = fold(query).split()
-        if not terms:
-            raise InvalidOption("search: give at least one word")
+        terms = search_terms(query)
         facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
         scored = []
         for fact in facts:
@@ -355,6 +370,20 @@ def as_known(fact: Fact, as_of: date | None) -> Fact | None:
     if len(sources) == len(fact.sources) and retracted is fact.retracted:
         return fact
     return fact.model_copy(update={"sources": sources, "retracted": retracted})
+
+
+SEARCH_WORDS = 32  # distinct words in one search: each is matched and scored in every candidate's text
+
+
+def search_terms(query: str) -> list[str]:
+    """The query's distinct words in order, the last one (a prefix) last; at least one, at most SEARCH_WORDS."""
+    words = fold(query).split()
+    if not words:
+        raise InvalidOption("search: give at least one word")
+    terms = [word for word in dict.fromkeys(words) if word != words[-1]] + [words[-1]]
+    if len(terms) > SEARCH_WORDS:
+        raise InvalidOption(f"search: {len(terms)} different words; give at most {SEARCH_WORDS}")
+    return terms
 
 
 def _row(row: tuple[object, ...]) -> str:

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import PersistenceError
+from pydantic import ValidationError
 
-from timeline.errors import StoreError
+from events.domain import UnappliableEvent
+from timeline.errors import StoreError, TimelineError
 
 LOCK_TIMEOUT_SECONDS = 5
 if os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip().isdigit() and int(os.environ["TIMELINE_LOCK_TIMEOUT"]) > 0:
@@ -99,6 +101,11 @@ def locate(db: str) -> Location:
     )
 
 
+def store_label(db: str) -> str:
+    """The store as every message names it: a PostgreSQL URL without its password."""
+    return locate(db).label
+
+
 def _redacted(url: str) -> str:
     head, at, tail = url.rpartition("@")
     return f"{head.split(':')[0]}://***@{tail}" if at else url
@@ -108,6 +115,11 @@ def failure_message(location: Location, error: Exception, doing: str = "") -> st
     """What a user is told when the database refuses (sqlite3, psycopg or eventsourcing errors alike)."""
     text = (str(error).strip() or type(error).__name__).splitlines()[0]
     lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered:
+        return (
+            f"{location}: the store file is damaged ({text}); `verify` and `rebuild` cannot repair it: "
+            "restore it from a backup"
+        )
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return f"{location}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
     if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
@@ -120,20 +132,35 @@ def failure_message(location: Location, error: Exception, doing: str = "") -> st
 
 @contextmanager
 def store_errors(location: Location) -> Iterator[None]:
-    """The database's operational failures (busy, read-only, unreachable, I/O) as one StoreError."""
+    """The database's failures (busy, read-only, unreachable, I/O, damaged pages) and damaged contents (a read-model
+    row that is not what it should be, an event that cannot apply) as one StoreError naming the store."""
     try:
         yield
+    except TimelineError:
+        raise
+    except UnappliableEvent as error:
+        raise StoreError(
+            f"{location}: the log is damaged: {error}; `rebuild` and `verify` cannot repair the log itself: "
+            "restore the store from a backup"
+        ) from None
+    except ValidationError as error:  # read models hold what code wrote: a row that fails to parse was tampered with
+        item = error.errors(include_url=False)[0]
+        where = ".".join(map(str, item["loc"])) or "row"
+        raise StoreError(
+            f"{location}: the read models hold a damaged row ({where}: {item['msg']}); "
+            "`timeline rebuild` recreates them from the log"
+        ) from None
     except Exception as error:
-        if not _is_operational(error):
+        if not _is_database_failure(error):
             raise
         raise StoreError(failure_message(location, error)) from None
 
 
-def _is_operational(error: Exception) -> bool:
-    if isinstance(error, (sqlite3.OperationalError, OperationalError)):
+def _is_database_failure(error: Exception) -> bool:
+    if isinstance(error, (sqlite3.DatabaseError, PersistenceError)):
         return True
     psycopg = sys.modules.get("psycopg")  # imported only where a PostgreSQL store was opened
-    return psycopg is not None and isinstance(error, (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege))
+    return psycopg is not None and isinstance(error, psycopg.Error)
 
 
 class Database:
