@@ -302,7 +302,9 @@ def rebuild(db: str, as_json: bool) -> None:
     with Timeline(db) as store:
         applied = store.rebuild()
     shown = store_label(db)
-    emit(as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events."))
+    emit(
+        as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events.")
+    )
 
 
 @main.command()

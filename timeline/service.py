@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -45,7 +45,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.storage.database import locate, store_errors
+from timeline.storage.database import discard_empty_store, locate, store_errors
 from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
 from timeline.storage.readmodels import ReadModels
 
@@ -95,7 +95,9 @@ class Timeline:
             )
         self.read_models = ReadModels(self.location)
         try:
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+            # Two new stores at once: one creates, one waits. An existing store needs no creator's lock: readers
+            # never wait for writers to read what is committed.
+            with store_errors(self.location), self.read_models.connection.creating() if not exists else nullcontext():
                 # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
                 self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
         except BaseException:
@@ -105,10 +107,19 @@ class Timeline:
             with store_errors(self.location):
                 self._repair_ahead()
                 if catch_up:
-                    self.read_models.catch_up(self.log)
+                    self._catch_up(writer=create)
         except BaseException:
             self.close()
             raise
+
+    def _catch_up(self, writer: bool) -> None:
+        """Bring the read models up to the log. A writer waits for another process catching up (it plans from
+        them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
+        try:
+            self.read_models.catch_up(self.log, wait=writer)
+        except StoreError as error:
+            if writer or "busy" not in str(error):
+                raise
 
     def _repair_ahead(self) -> None:
         """Read models that claim more of the log than it holds (a store restored from a backup under newer read
@@ -149,7 +160,13 @@ class Timeline:
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
-        self.read_models.catch_up(self.log, known=appended)
+        try:
+            self.read_models.catch_up(self.log, known=appended)
+        except StoreError as error:  # the events are committed: this run did its job, the read models lag
+            reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
+            decided.warnings.append(
+                f"{len(appended)} events written; the read models will catch up on the next command ({reason})"
+            )
         return decided
 
     # Reading --------------------------------------------------------------------------------------
@@ -411,11 +428,18 @@ def validate_files(
 def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
     """Ingest into a store, creating it only once the input is known to be valid."""
     paths = list(paths)
+    location = locate(db)
     with without_gc():
         # A new store knows nothing yet: validate before creating it.
-        valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
-        with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid, steps)
+        existed = check_is_timeline_store(location)
+        valid = None if existed else validate_files(paths, steps=steps)
+        try:
+            with Timeline(db, create=True) as store:
+                return store.ingest(paths, valid, steps)
+        except BaseException:
+            if not existed:
+                discard_empty_store(location)
+            raise
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

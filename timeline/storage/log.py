@@ -18,7 +18,6 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, PersistenceError, StoredEvent
 from eventsourcing.utils import get_topic, register_topic
-
 from pydantic import ValidationError
 
 from events import domain
@@ -113,7 +112,7 @@ class EventMapper(Mapper[uuid.UUID]):
             raise UnreadableEvent(f"its topic {stored_event.topic[:80]!r} is not a timeline event")
         try:
             state = self.transcoder.decode(stored_event.state)
-        except Exception:  # noqa: BLE001 - whatever the bytes are, they are not an event's JSON
+        except Exception:  # whatever the bytes are, they are not an event's JSON
             raise UnreadableEvent("its stored state is not an event's JSON") from None
         if not isinstance(state, dict) or not isinstance(state.get("payload"), dict):
             raise UnreadableEvent("its stored state has no payload")

@@ -147,22 +147,25 @@ class ReadModels:
         self.connection.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[Database]:
-        with store_errors(self.location), self.connection.writing() as db:  # busy or read-only: a StoreError
+    def _writing(self, wait: bool = True) -> Iterator[Database]:
+        with store_errors(self.location), self.connection.writing(wait) as db:  # busy or read-only: a StoreError
             yield db
 
     def position(self) -> int:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, empty: bool = False) -> int:
+    def catch_up(
+        self, log: EventLog, known: dict[int, LoggedEvent] | None = None, empty: bool = False, wait: bool = True
+    ) -> int:
         """Apply every event after the stored position, in one transaction; returns how many.
 
         `known` holds events this process just appended, by position: they are applied without decoding.
-        `empty` says the read models hold nothing yet (a rebuild), so there is no state to look up."""
+        `empty` says the read models hold nothing yet (a rebuild), so there is no state to look up. Without
+        `wait`, another process catching up is a StoreError at once."""
         if log.max_position() <= self.position():
             return 0
-        with self._writing() as db:
+        with self._writing(wait) as db:
             start = self.position()  # re-read under the write lock: another process may have caught up
             facts: dict[str, FactState | None] = {}
             entities: dict[str, EntityState | None] = {}
