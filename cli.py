@@ -262,7 +262,12 @@ def export_command(
     else:
         from pathlib import Path
 
-        Path(out).write_bytes(text.encode("utf-8"))
+        from timeline.errors import OutputError
+
+        try:
+            Path(out).write_bytes(text.encode("utf-8"))
+        except OSError as error:  # a full disk, /dev/full, a vanished directory
+            raise OutputError(f"--out {out}: cannot write: {error.strerror or error}") from None
 
 
 @main.command()
