@@ -137,10 +137,10 @@ def test_aliases_within_the_budget_are_read_and_the_budget_is_configurable(tmp_p
 
 
 def test_a_string_over_the_limit_is_refused_naming_file_fact_and_field(tmp_path):
-    path = write_facts(tmp_path / "long.json", [fact("long-title", title="x" * 100_001)])
+    path = write_facts(tmp_path / "long.json", [fact("long-title", title="x" * 1_000_001)])
     (line,) = problems(run("check", path, cwd=tmp_path).stderr)
     assert line == (
-        f"error: {path}: fact 'long-title': field 'title': 100,001 characters, over the limit of 100,000 "
+        f"error: {path}: fact 'long-title': field 'title': 1,000,001 characters, over the limit of 1,000,000 "
         "(TIMELINE_MAX_TEXT)"
     )
     smaller = run(

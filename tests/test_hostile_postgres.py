@@ -102,7 +102,7 @@ def test_queries_during_a_long_ingest_answer_without_the_writers_lock(tmp_path, 
 
     ok("ingest", ENTITIES.parent, "--db", url, cwd=tmp_path)
     ok("ingest", write_facts(tmp_path / "more.json", generated("more", 5)), "--db", url, cwd=tmp_path)
-    sql(f'UPDATE "{schema}".rm_position SET position = 1 WHERE name = \'log\'')  # behind: a reader would catch up
+    sql(f"UPDATE \"{schema}\".rm_position SET position = 1 WHERE name = 'log'")  # behind: a reader would catch up
     slow = environment(TIMELINE_LOCK_TIMEOUT="30")
     with psycopg.connect(POSTGRES, autocommit=True) as holder:
         holder.execute(LOCK, (schema,))
@@ -126,7 +126,7 @@ def test_a_user_without_usage_on_the_schema_is_told_what_is_missing(tmp_path, ur
         for args in (("project", PROJECT), ("log",), ("ingest", ENTITIES.parent)):
             result = run(*args, "--db", outsider, cwd=tmp_path)
             line = assert_clean_failure(result.returncode, result.stderr, "usage privilege")
-            assert f"GRANT USAGE ON SCHEMA \"{schema}\" TO \"{role}\"" in line
+            assert f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"' in line
             assert "no timeline store here" not in line
         sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
         result = run("project", PROJECT, "--db", outsider, cwd=tmp_path)

@@ -17,7 +17,7 @@ from timeline.errors import InvalidOption
 @dataclass(frozen=True)
 class Limits:
     file_bytes: int = 20_000_000  # one input file
-    text_chars: int = 100_000  # one string (a title, a quote, a key) anywhere in a record
+    text_chars: int = 1_000_000  # one string (a title, a quote, a key) anywhere in a record
     alias_values: int = 100_000  # values that YAML aliases may add to one file, once expanded
 
 
