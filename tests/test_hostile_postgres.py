@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
+from collections.abc import Iterator
 
 import pytest
 from conftest import POSTGRES
@@ -22,11 +24,26 @@ from test_faults import (
     start,
     write_facts,
 )
-from test_postgres import schema, sql, stored_count, url  # noqa: F401 - fixtures
+from test_postgres import sql, stored_count
 
 pytestmark = pytest.mark.skipif(not POSTGRES, reason="set TIMELINE_TEST_POSTGRES=postgresql://... (make test-postgres)")
 
 SECRET = "Planted-Secret-9d1e"
+
+
+@pytest.fixture
+def schema() -> Iterator[str]:
+    """A fresh schema name, dropped (with what the test made in it) afterwards."""
+    name = f"h_{uuid.uuid4().hex[:16]}"
+    yield name
+    sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
+
+@pytest.fixture
+def url(schema: str) -> str:
+    return f"{POSTGRES}?schema={schema}"
+
+
 LOCK = "SELECT pg_advisory_lock(1953066341, hashtext(%s))"  # the read-model writers' lock of a schema
 
 
@@ -110,7 +127,7 @@ def test_queries_during_a_long_ingest_answer_without_the_writers_lock(tmp_path, 
         readers += [start("search", "metro", "--db", url, cwd=tmp_path, env=slow) for _ in range(4)]
         deadline = time.monotonic() + 25
         results = [(reader, *reader.communicate(timeout=max(1, deadline - time.monotonic()))) for reader in readers]
-    for reader, stdout, stderr in results:
+    for reader, _, stderr in results:
         assert reader.returncode == 0, stderr
         assert "Traceback" not in stderr
 
