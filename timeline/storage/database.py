@@ -138,8 +138,8 @@ def failure_message(location: Location, error: Exception, doing: str = "") -> st
     lowered = text.lower()
     if "malformed" in lowered or "not a database" in lowered:
         return (
-            f"{location}: the store file is damaged ({text}); `verify` and `rebuild` cannot repair it: "
-            "restore it from a backup"
+            f"{location}: cannot read the store file, it is damaged ({text}); `verify` and `rebuild` cannot "
+            "repair it: restore it from a backup"
         )
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return f"{location}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
