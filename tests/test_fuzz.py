@@ -1866,7 +1866,7 @@ def hostile_urls(draw: st.DrawFn) -> Case:
         words: tuple[str, ...] = ("not a web address",)
     else:
         url = draw(st.sampled_from(("https://vnexpress.net/a", "http://x.vn/")), label="url")
-        at = draw(st.integers(8, len(url)), label="at")
+        at = draw(st.integers(8, len(url) - 1), label="at")  # inside: never stripped as surrounding space
         extra = draw(st.sampled_from(("", "UID:evil@x", "END:VEVENT", "=HYPERLINK(1)")), label="payload")
         url = url[:at] + draw(st.sampled_from(URL_BREAKS), label="break") + extra + url[at:]
         words = ("control character",)
