@@ -94,7 +94,7 @@ def evolve(state, event: DomainEvent):  # type: ignore[no-untyped-def]
     if state is None and handler not in (_reported, _registered):
         raise UnappliableEvent(f"a {type(event).__name__} event comes before its stream's first event")
     try:
-        return handler(state, event)
+        return handler(state, event)  # type: ignore[operator]
     except ValidationError as error:
         raise UnappliableEvent(f"a {type(event).__name__} event does not apply: {_first(error)}") from None
 

@@ -237,10 +237,17 @@ def read_input(path: Path, most: int) -> str:
         raise _FileProblem(Problem(str(path), f"not UTF-8 text (byte {error.start})")) from None
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
 def _kind(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
-    kinds += ((stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
-    return next((name for test, name in kinds if test(mode)), "not a file")
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
 
 
 def _json(text: str) -> Any:

@@ -116,7 +116,7 @@ class EventMapper(Mapper[uuid.UUID]):
             raise UnreadableEvent("its stored state is not an event's JSON") from None
         if not isinstance(state, dict) or not isinstance(state.get("payload"), dict):
             raise UnreadableEvent("its stored state has no payload")
-        written, known = state.pop("class_version", 1), cls.class_version
+        written, known = state.pop("class_version", 1), getattr(cls, "class_version", 1)
         if not isinstance(written, int) or written < 1:
             raise UnreadableEvent(f"its schema version {written!r} is not a version")
         if written > known:
