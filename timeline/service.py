@@ -7,13 +7,13 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
@@ -28,10 +28,7 @@ from projections.search import snippet, text_score
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
-from timeline.intake.loader import load
-from timeline.intake.plan import Plan, plan
-from timeline.intake.resolve import EntityIndex, Unresolved
-from timeline.intake.validate import ValidInput, validate
+from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -46,8 +43,13 @@ from timeline.present.views import (
     VerifyReport,
 )
 from timeline.storage.database import discard_empty_store, locate, store_errors
-from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
+from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
+
+if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
+    from timeline.intake.plan import Plan
+    from timeline.intake.validate import ValidInput
+    from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
 
@@ -94,19 +96,15 @@ class Timeline:
                 f"{self.location}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`"
             )
         self.read_models = ReadModels(self.location)
-        try:
-            # Two new stores at once: one creates, one waits. An existing store needs no creator's lock: readers
-            # never wait for writers to read what is committed.
-            with store_errors(self.location), self.read_models.connection.creating() if not exists else nullcontext():
-                # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
-                self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
-        except BaseException:
-            self.read_models.close()
-            raise
+        # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
+        self._create_log = not exists or not self.location.is_postgres
+        self._log: EventLog | None = None
         try:
             with store_errors(self.location):
+                if not exists:
+                    self.log  # noqa: B018  (a new store: its log's tables now)
                 self._repair_ahead()
-                if catch_up:
+                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
                     self._catch_up(writer=create)
         except BaseException:
             self.close()
@@ -125,12 +123,24 @@ class Timeline:
         """Read models that claim more of the log than it holds (a store restored from a backup under newer read
         models, or tampered with) would hide new facts and call every re-ingest a conflict: rebuild them."""
         position = self.read_models.position()
-        if not isinstance(position, int) or position > self.log.max_position():
+        if not isinstance(position, int) or position > log_position(self.read_models.connection):
             self.read_models.rebuild(self.log)
+
+    @property
+    def log(self) -> EventLog:
+        """The event log, opened when first needed: a query on current read models never opens it (nor imports
+        eventsourcing). Only a new store's creator takes the creators' lock: readers never wait for writers."""
+        if self._log is None:
+            from timeline.storage.log import EventLog
+
+            with self.read_models.connection.creating() if self._create_log else nullcontext():
+                self._log = EventLog(self.location, create=self._create_log)
+        return self._log
 
     def close(self) -> None:
         self.read_models.close()
-        self.log.close()
+        if self._log is not None:
+            self._log.close()
 
     def __enter__(self) -> Timeline:
         return self
@@ -145,18 +155,29 @@ class Timeline:
     # Writing --------------------------------------------------------------------------------------
 
     def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet()) -> ValidInput:
-        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps)
+        """The input validated against the store's entities and target keys, read only as far as it names them."""
+        return validate_files(paths, self.read_models, self.read_models.targets(), steps)
 
-    def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None, steps: Steps = Quiet()) -> Plan:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        valid: ValidInput | None = None,
+        steps: Steps = Quiet(),
+        complete: bool = False,
+    ) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date."""
+        transaction and bring the read models up to date. Its cost follows the input, not the store; only
+        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks."""
         with without_gc():
-            return self._ingest(paths, valid, steps)
+            return self._ingest(paths, valid, steps, complete)
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps) -> Plan:
+    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool) -> Plan:
+        from timeline.intake.plan import plan
+
         valid = valid or self.validate(paths, steps)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        decided = plan(valid, facts, self.read_models.entity_states(), self.read_models.fact_ids())
+        entities = self.read_models.entity_states(record.id for record in valid.entities)
+        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
@@ -176,9 +197,9 @@ class Timeline:
         named = self.read_models.entities_named(match_key(ref), kind)
         if len(named) == 1:
             return named[0]
-        index = EntityIndex(self.read_models.entities())
+        index = EntityIndex(known=self.read_models)
         try:
-            return index.by_id[index.resolve(ref, kind)]
+            return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
             raise NotFound(str(error)) from None
 
@@ -411,11 +432,14 @@ def _row(row: tuple[object, ...]) -> str:
 
 def validate_files(
     paths: Iterable[str | Path],
-    known: Iterable[EntityRecord] = (),
-    known_targets: Iterable[str] = (),
+    known: Iterable[EntityRecord] | KnownEntities = (),
+    known_targets: Collection[str] = (),
     steps: Steps = Quiet(),
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
+    from timeline.intake.loader import load
+    from timeline.intake.validate import validate
+
     records, problems = load(paths)
     try:
         valid = validate(steps.track(records, "validating"), known, known_targets)
@@ -426,8 +450,9 @@ def validate_files(
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
-    """Ingest into a store, creating it only once the input is known to be valid."""
+def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False) -> Plan:
+    """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
+    stored facts the input lacks."""
     paths = list(paths)
     location = locate(db)
     with without_gc():
@@ -436,7 +461,7 @@ def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan
         valid = None if existed else validate_files(paths, steps=steps)
         try:
             with Timeline(db, create=True) as store:
-                return store.ingest(paths, valid, steps)
+                return store.ingest(paths, valid, steps, complete)
         except BaseException:
             if not existed:
                 discard_empty_store(location)

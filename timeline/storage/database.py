@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from eventsourcing.persistence import PersistenceError
 from pydantic import ValidationError
 
 from events.domain import UnappliableEvent
@@ -183,7 +182,10 @@ def store_errors(location: Location) -> Iterator[None]:
 
 
 def _is_database_failure(error: Exception) -> bool:
-    if isinstance(error, (sqlite3.DatabaseError, PersistenceError)):
+    if isinstance(error, sqlite3.DatabaseError):
+        return True
+    persistence = sys.modules.get("eventsourcing.persistence")  # imported only where the event log was opened
+    if persistence is not None and isinstance(error, persistence.PersistenceError):
         return True
     psycopg = sys.modules.get("psycopg")  # imported only where a PostgreSQL store was opened
     return psycopg is not None and isinstance(error, psycopg.Error)
