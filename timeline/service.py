@@ -186,7 +186,7 @@ class Timeline:
         except StoreError as error:  # the events are committed: this run did its job, the read models lag
             reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
             decided.warnings.append(
-                f"{len(appended)} events written; the read models will catch up on the next command ({reason})"
+                f"{decided.appended} events written; the read models will catch up on the next command ({reason})"
             )
         return decided
 
