@@ -214,18 +214,19 @@ class EventLog:
         }
 
     def insert(self, batches: Iterable[list[StoredEvent]], changes: Sequence[Change] = ()) -> list[int]:
-        """Insert stored events, batch after batch, in ONE transaction: all or nothing; their log positions.
+        """Insert stored events, batch after batch, in ONE transaction: all or nothing; their log positions (on
+        SQLite; none on PostgreSQL).
 
-        The recorder's public `insert_events` commits each call, so a run that streams its events (and never
-        holds them all) opens the recorder's transaction once and inserts each batch with the recorder's own
-        insert. PostgreSQL inserts the run's events in one `insert_events` call (its recorder's database
+        One batch (every ingest today) goes through the recorder's public `insert_events`. That call commits, so
+        several batches (a run that streams its events and never holds them all) share the recorder's own
+        transaction and insert (SQLite only); PostgreSQL inserts them in one `insert_events` call (its database
         function takes an array)."""
         recorder = self.app.recorder
         try:
-            if self.location.is_postgres:
+            batches = list(batches) if self.location.is_postgres else batches
+            if self.location.is_postgres or isinstance(batches, list) and len(batches) == 1:
                 every = [event for batch in batches for event in batch]
-                recorder.insert_events(every)
-                return []
+                return list(recorder.insert_events(every) or [])
             positions: list[int] = []
             with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
                 for batch in batches:
