@@ -344,5 +344,7 @@ _HEADS = {  # what follows the recorded time in the stored state
 
 
 def _logged(position: int, stored: Any) -> LoggedEvent:
+    if not isinstance(stored.timestamp, datetime) or stored.timestamp.tzinfo is None:  # system time is queried
+        raise UnreadableEvent("its recorded time is not a date and time with a time zone")
     event = DOMAIN[type(stored)].model_validate(stored.payload)
     return LoggedEvent(position, stored.originator_version, stored.timestamp, event)
