@@ -11,7 +11,6 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -72,6 +71,8 @@ class Quiet:
 
 def sample_paths() -> list[Path]:
     """The bundled sample dataset, recorded from the seed articles."""
+    from importlib import resources
+
     root = resources.files("timeline") / "sample"
     return [Path(str(root / "entities.yaml")), Path(str(root / "facts"))]
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from events.domain import EntityRecord
-from events.inputs import Fact
+from events.inputs import Fact, plain
 from projections.chronology import TimelineEntry, Window, entry_json, source_json
 from projections.diff import KnowledgeDiff
 from projections.knowledge import FactView
@@ -76,7 +76,7 @@ def statement_json(statement: Statement) -> dict[str, Any]:
     return {
         "fact": statement.fact,
         "stated": statement.stated,
-        "figures": [figure.model_dump() for figure in statement.figures],
+        "figures": [plain(figure) for figure in statement.figures],
         "source": source_json(statement.source),
     }
 
