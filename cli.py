@@ -342,18 +342,55 @@ def bench(facts: int, seed: int, as_json: bool) -> None:
     emit(as_json, lambda: figures, lambda: render.bench_report(figures))
 
 
+def page_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--limit N and --after CURSOR: a long answer a page at a time; the page's last line (and `next` in --json)
+    says where the next page starts."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("--after", "after", help=f"Continue after this {what} (from the last page's end).")(func)
+        return click.option("--limit", type=click.IntRange(1), help="Print at most N, then how to continue (--after).")(
+            func
+        )
+
+    return decorate
+
+
+def write(text: str) -> None:
+    click.echo(text, nl=False)
+
+
 @main.command()
 @click.option("--fact", help="Only this fact's events.")
+@page_options("position (with --fact: version)")
 @db_option("timeline.db")
 @json_option
-def log(fact: str | None, db: str, as_json: bool) -> None:
-    """The raw events, with their recorded time and, where they have one, reported dates."""
-    from timeline.present import render
+def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+    """The raw events, with their recorded time and, where they have one, reported dates; streamed."""
+    from timeline.present import stream
+    from timeline.present.canonical import canonical_json
     from timeline.service import Timeline
 
+    start = _cursor_number(after)
     with Timeline(db) as store:
-        events = store.events(fact)
-    emit(as_json, lambda: [render.event_json(e) for e in events], lambda: render.event_log(events))
+        events = store.events(fact, start, limit)
+        if as_json and limit is None:
+            stream.json_list(map(stream.event_json, events), write)
+        elif as_json:
+            items = [stream.event_json(logged) for logged in events]
+            write(canonical_json({"events": items, "next": events.next}) + "\n")
+        else:
+            stream.event_lines(events, write, by_version=fact is not None)
+            stream.continuation(events.next, write)
+
+
+def _cursor_number(after: str | None) -> int:
+    if after is None:
+        return 0
+    if not after.isdigit():
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption(f"--after: {after!r} is not a position; give the number a page ended with")
+    return int(after)
 
 
 @main.command()

@@ -28,6 +28,7 @@ from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
+from timeline.paging import Paged
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -332,13 +333,16 @@ class Timeline:
             differences += [f"{table}: unexpected {_row(row)}" for row in sorted(have - want, key=repr)]
         return VerifyReport(differences, self.read_models.position())
 
-    def events(self, fact: str | None = None) -> list[LoggedEvent]:
+    def events(self, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
+        """The log after a position (one fact's stream after a version), read a page at a time as it is iterated:
+        at most `limit` events, then `next` says where to continue."""
         if fact is None:
-            return list(self.log.read())
-        found = self.log.stream(fact)
-        if not found:
+            batch = min(limit + 1, 1000) if limit else 1000
+            return Paged(self.log.read(after, batch), limit, lambda logged: logged.position)
+        found = self.log.stream(fact, after, limit + 1 if limit else None)
+        if not found and not (after and self.log.stream(fact, 0, 1)):
             raise NotFound(f"no fact '{fact}' in {self.location}")
-        return found
+        return Paged(found, limit, lambda logged: logged.version)
 
     # Statistics ------------------------------------------------------------------------------------
 

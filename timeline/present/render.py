@@ -32,7 +32,6 @@ from timeline.present.views import (
 if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
     from timeline.intake.plan import Plan
     from timeline.service import CheckReport
-    from timeline.storage.log import LoggedEvent
 
 KIND_STYLES = {
     "meeting": "cyan",
@@ -353,51 +352,6 @@ def ingest_summary(plan: Plan, db: str) -> RenderableType:
 
 def check_report(report: CheckReport, paths: Iterable[str]) -> RenderableType:
     return Text(f"{', '.join(paths)}: OK — {report.entities} entities, {report.facts} facts, no problems.")
-
-
-def event_log(events: list[LoggedEvent]) -> RenderableType:
-    table = Table(show_header=True, header_style="bold", pad_edge=False)
-    for name in ("#", "Recorded (UTC)", "Event", "Subject", "Reported"):
-        table.add_column(name, no_wrap=name != "Subject")
-    for logged in events:
-        table.add_row(
-            str(logged.position) if logged.position else "",
-            logged.recorded.strftime("%Y-%m-%d %H:%M:%S"),
-            type(logged.event).__name__,
-            Text(subject(logged)),
-            ", ".join(reported_dates(logged)),
-        )
-    return table
-
-
-def subject(logged: LoggedEvent) -> str:
-    payload = logged.event.model_dump()
-    if "fact" in payload:
-        return payload["fact"]["id"]
-    if "record" in payload:
-        return payload["record"]["id"]
-    return payload.get("fact_id") or payload.get("entity_id") or ""
-
-
-def reported_dates(logged: LoggedEvent) -> list[str]:
-    payload = logged.event.model_dump()
-    sources = payload.get("fact", {}).get("sources", ()) or payload.get("sources", ())
-    if "source" in payload:
-        sources = [payload["source"]]
-    return [source["reported"] for source in sources]
-
-
-def event_json(logged: LoggedEvent) -> dict[str, Any]:
-    return {
-        "position": logged.position,
-        "version": logged.version,
-        "recorded": logged.recorded.isoformat(),
-        "type": type(logged.event).__name__,
-        "schema_version": logged.event.schema_version,
-        "subject": subject(logged),
-        "reported": reported_dates(logged),
-        "payload": logged.event.model_dump(mode="json"),
-    }
 
 
 def bench_report(figures: dict[str, Any]) -> RenderableType:

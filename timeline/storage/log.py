@@ -217,9 +217,10 @@ class EventLog:
                 return
             after = notifications[-1].id
 
-    def stream(self, fact_id: str) -> list[LoggedEvent]:
-        """One fact's events, oldest first (positions are not kept per stream: 0)."""
-        return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
+    def stream(self, fact_id: str, after: int = 0, limit: int | None = None) -> list[LoggedEvent]:
+        """One fact's events after a version, oldest first (positions are not kept per stream: 0)."""
+        found = self.app.events.get(fact_stream_id(fact_id), gt=after or None, limit=limit)
+        return [_logged(0, event) for event in found]
 
 
 def stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent, recorded: datetime) -> StoredEvent:
