@@ -110,6 +110,19 @@ def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return as_of_option(func)
 
 
+def page_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--limit N and --after CURSOR: a long answer a page at a time; the page's last line (and `next` in --json)
+    says where the next page starts."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("--after", "after", help=f"Continue after this {what} (from the last page's end).")(func)
+        return click.option("--limit", type=click.IntRange(1), help="Print at most N, then how to continue (--after).")(
+            func
+        )
+
+    return decorate
+
+
 @click.group(cls=TimelineGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="timeline")
 def main() -> None:
@@ -222,12 +235,13 @@ def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_js
 @click.option("--from", "since", required=True, help="The earlier knowledge date (EDTF; its last day).")
 @click.option("--to", "until", required=True, help="The later knowledge date (EDTF; its last day).")
 @click.option("--project", "ref", help="Only facts of this project.")
+@page_options("fact id")
 @db_option("timeline.db")
 @json_option
-def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> None:
-    """What the public record gained, changed or lost between two knowledge dates."""
+def diff(since: str, until: str, ref: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+    """What the public record gained, changed or lost between two knowledge dates; --limit N: N facts a page."""
     since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
-    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
+    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit), "diff")
 
 
 @main.command(name="export")
@@ -342,19 +356,6 @@ def bench(facts: int, seed: int, as_json: bool) -> None:
     emit(as_json, lambda: figures, lambda: render.bench_report(figures))
 
 
-def page_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """--limit N and --after CURSOR: a long answer a page at a time; the page's last line (and `next` in --json)
-    says where the next page starts."""
-
-    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
-        func = click.option("--after", "after", help=f"Continue after this {what} (from the last page's end).")(func)
-        return click.option("--limit", type=click.IntRange(1), help="Print at most N, then how to continue (--after).")(
-            func
-        )
-
-    return decorate
-
-
 def write(text: str) -> None:
     click.echo(text, nl=False)
 
@@ -380,7 +381,8 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
             write(canonical_json({"events": items, "next": events.next}) + "\n")
         else:
             stream.event_lines(events, write, by_version=fact is not None)
-            stream.continuation(events.next, write)
+            if events.next is not None:
+                write(stream.continuation(events.next) + "\n")
 
 
 def _cursor_number(after: str | None) -> int:

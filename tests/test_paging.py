@@ -7,12 +7,18 @@ import json
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline.service import Timeline
+from timeline.present.views import DiffView
+from timeline.service import Timeline, sample_paths
+
+PROJECT = "north-hanoi-smart-city"
 
 PAGING = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
@@ -89,3 +95,75 @@ def test_log_into_a_closed_pipe_stops_without_a_traceback(sample_store):
     reader.stdin.close()  # type: ignore[union-attr]
     assert writer.returncode != 0
     assert "Traceback" not in writer.stderr and "Exception" not in writer.stderr and "Error" not in writer.stderr
+
+
+EXTRA = """
+- id: aa-major-items-restated-2023-05
+  kind: target
+  occurred: "2023-05"
+  title: Hanoi restates the aim for major items of North Hanoi Smart City
+  projects: [north-hanoi-smart-city]
+  figures:
+    - {metric: some major items deployed, deadline: "2024"}
+  target: nhsc-major-items-2023
+  sources:
+    - {outlet: Test Daily, language: en, reported: "2023-05-02"}
+- id: zz-major-items-met-2024-03
+  kind: milestone
+  occurred: "2024-03"
+  title: First major items of North Hanoi Smart City open
+  projects: [north-hanoi-smart-city]
+  fulfils: nhsc-major-items-2023
+  sources:
+    - {outlet: Test Daily, language: en, reported: "2024-03-05"}
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_targets(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample plus a target restated and met later: its facts fall on different pages."""
+    root = tmp_path_factory.mktemp("paging")
+    (root / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    db = str(root / "t.db")
+    with Timeline(db, create=True) as store:
+        store.ingest([*sample_paths(), root / "extra.yaml"])
+    return db
+
+
+DAYS = st.dates(min_value=date(2021, 1, 1), max_value=date(2025, 12, 31))
+
+
+def _diff_entries(view: DiffView) -> dict[str, list[Any]]:
+    data = view.to_json()
+    return {
+        name: sorted(map(repr, data[name])) for name in ("reported", "sources_added", "changed", "retracted", "targets")
+    }
+
+
+@PAGING
+@given(since=DAYS, until=DAYS, limit=st.integers(1, 4), project=st.sampled_from([None, PROJECT]))
+def test_paging_a_diff_with_the_cursor_gives_the_unpaged_diff(shared_targets, since, until, limit, project):
+    """Within a page entries keep their usual order; across pages every entry comes once (a target's change on
+    the page of the first changed fact naming it)."""
+    since, until = min(since, until), max(since, until)
+    with Timeline(shared_targets) as store:
+        whole = _diff_entries(store.diff(since, until, project))
+        paged: dict[str, list[Any]] = {name: [] for name in whole}
+        after = None
+        while True:
+            page = store.diff(since, until, project, after, limit)
+            for name, entries in _diff_entries(page).items():
+                paged[name] += entries
+            if page.next is None:
+                break
+            after = page.next
+    assert {name: sorted(entries) for name, entries in paged.items()} == whole
+
+
+def test_diff_limit_says_how_to_continue(cli, sample_store, golden):
+    first = cli.ok("diff", "--from", "2020", "--to", "2024", "--limit", "2")
+    golden("diff-limit-2.txt", first.stdout)
+    cursor = first.stdout.split("--after ")[1].split()[0]
+    data = cli.json("diff", "--from", "2020", "--to", "2024", "--limit", "2", "--json")
+    assert data["next"] == cursor
+    assert cli.json("diff", "--from", "2020", "--to", "2024", "--json")["next"] is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -20,6 +20,7 @@ from events.inputs import Fact
 from events.text import fold, match_key
 from projections.chronology import Window, mentions, timeline
 from projections.diff import knowledge_diff
+from projections.facts import FactState
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
 from projections.partners import partner_history
@@ -250,17 +251,19 @@ class Timeline:
         hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
         return SearchView(query, as_of, hits)
 
-    def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
+    def diff(
+        self, since: date, until: date, project: str | None = None, after: str | None = None, limit: int | None = None
+    ) -> DiffView:
+        """What changed between two knowledge dates, over the facts whose knowledge days fall in the window (and
+        the facts sharing their target keys). A page holds the next `limit` of those facts by id after `after`; a
+        target's change is told on the page of the first changed fact naming it."""
         if until < since:
             raise InvalidOption(f"diff: --to {until} is before --from {since}")
         scope = self.entity(project, "project") if project else None
-        facts = self.read_models.facts_changing_between(since, until)
-        if scope is not None:
-            facts = [
-                f
-                for f in facts
-                if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
-            ]
+        ids = self.read_models.ids_changing_between(since, until, after, None if limit is None else limit + 1)
+        more = limit is not None and len(ids) > limit
+        ids = ids[:limit] if more else ids
+        facts = self._in_scope(self.read_models.fact_states(ids).values(), scope)
         keys = {f.target or f.fulfils for f in facts} - {None}
         related = {
             f.id: f
@@ -268,7 +271,35 @@ class Timeline:
             + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
             + self.read_models.facts_fulfilling(keys)
         }  # type: ignore[arg-type]
-        return DiffView(knowledge_diff(related.values(), since, until, changed={f.id for f in facts}), scope)
+        found = knowledge_diff(related.values(), since, until, changed={f.id for f in facts})
+        if after is not None and found.targets:
+            told = self._keys_told_before(since, until, after, keys, scope)  # type: ignore[arg-type]
+            found = replace(found, targets=tuple(t for t in found.targets if t[0] not in told))
+        return DiffView(found, scope, ids[-1] if more else None)
+
+    def _in_scope(self, states: Iterable[FactState], scope: EntityRecord | None) -> list[Fact]:
+        facts = sorted((state.fact for state in states), key=lambda f: f.id)
+        if scope is None:
+            return facts
+        return [
+            f
+            for f in facts
+            if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
+        ]
+
+    def _keys_told_before(
+        self, since: date, until: date, after: str, keys: set[str], scope: EntityRecord | None
+    ) -> set[str]:
+        """The target keys named by a changed fact (in scope) on an earlier page: their change was told there."""
+        earlier = set(self.read_models.ids_changing_between(since, until, upto=after))
+        naming = {key: ids & earlier for key, ids in self.read_models.ids_keyed(keys).items()}
+        if scope is not None:
+            kept = {
+                f.id
+                for f in self._in_scope(self.read_models.fact_states(set().union(*naming.values())).values(), scope)
+            }
+            naming = {key: ids & kept for key, ids in naming.items()}
+        return {key for key, ids in naming.items() if ids}
 
     def export(
         self,

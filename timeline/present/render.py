@@ -17,6 +17,7 @@ from events.inputs import FACT_KINDS
 from events.text import clip
 from projections.chronology import TimelineEntry, Window
 from timeline.present.labels import source_label
+from timeline.present.stream import continuation
 from timeline.present.views import (
     DiffView,
     OfficeView,
@@ -250,6 +251,8 @@ def diff(view: DiffView) -> RenderableType:
     lines += [Text(f"= target {key}: {old or 'not yet stated'} → {new}") for key, old, new in d.targets]
     if len(lines) == 1:
         lines.append(Text("No change."))
+    if view.next is not None:
+        lines.append(Text(continuation(view.next)))
     return Group(*lines)
 
 

@@ -68,7 +68,6 @@ def json_list(items: Iterable[Any], echo: Echo) -> None:
     echo("\n]\n" if opened else "[]\n")
 
 
-def continuation(next_cursor: str | int | None, echo: Echo) -> None:
-    """The last line of a page that has more: how to ask for the next one (nothing at the end)."""
-    if next_cursor is not None:
-        echo(f"-- more: run the same command with --after {next_cursor} for the next page\n")
+def continuation(next_cursor: str | int) -> str:
+    """The last line of a page that has more: how to ask for the next one."""
+    return f"-- more: run the same command with --after {next_cursor} for the next page"

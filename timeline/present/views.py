@@ -199,6 +199,7 @@ class SearchView:
 class DiffView:
     diff: KnowledgeDiff
     project: EntityRecord | None
+    next: str | None = None  # the last fact id of a page that has more
 
     def to_json(self) -> dict[str, Any]:
         diff = self.diff
@@ -222,6 +223,7 @@ class DiffView:
             ],
             "retracted": [{"fact": fact, "reason": reason} for fact, reason in diff.retracted],
             "targets": [{"key": key, "from": old, "to": new} for key, old, new in diff.targets],
+            "next": self.next,
         }
 
 

@@ -280,14 +280,35 @@ class ReadModels:
         )
         return [state.fact for state in self.fact_states(sorted(row[0] for row in rows)).values()]
 
-    def facts_changing_between(self, since: date, until: date) -> list[Fact]:
-        """Facts whose knowledge view may differ between two knowledge dates (indexed by day)."""
-        rows = self.connection.execute(
-            "SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM rm_knowledge WHERE day > ? AND day <= ?) "
-            "ORDER BY id",
-            (since.isoformat(), until.isoformat()),
-        )
-        return [self._fact_state(state).fact for (state,) in rows]
+    def ids_changing_between(
+        self, since: date, until: date, after: str | None = None, limit: int | None = None, upto: str | None = None
+    ) -> list[str]:
+        """The ids of the facts changing in the window, in order: after `after`, up to `upto`, at most `limit`."""
+        query = "SELECT DISTINCT fact_id FROM rm_knowledge WHERE day > ? AND day <= ?"
+        params: list[object] = [since.isoformat(), until.isoformat()]
+        for bound, operator in ((after, ">"), (upto, "<=")):
+            if bound is not None:
+                query += f" AND fact_id {operator} ?"
+                params.append(bound)
+        query += " ORDER BY fact_id"
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(limit)
+        return [row[0] for row in self.connection.execute(query, params)]
+
+    def ids_keyed(self, keys: set[str]) -> dict[str, set[str]]:
+        """For each target key, the facts stating or fulfilling it."""
+        found: dict[str, set[str]] = {}
+        for batch in chunks(sorted(keys), 500):
+            marks = ",".join("?" * len(batch))
+            rows = self.connection.execute(
+                f"SELECT key, fact_id FROM rm_targets WHERE key IN ({marks}) "
+                f"UNION SELECT key, fact_id FROM rm_fulfils WHERE key IN ({marks})",
+                [*batch, *batch],
+            )
+            for key, fact_id in rows:
+                found.setdefault(key, set()).add(fact_id)
+        return found
 
     def facts_with_target(self, keys: set[str]) -> list[Fact]:
         """Facts stating one of these target keys."""
