@@ -223,12 +223,13 @@ def person(ref: str, as_of: str | None, since: str | None, until: str | None, db
 @main.command()
 @click.argument("words", nargs=-1, required=True)
 @click.option("--as-of", "as_of", help="Only facts the record held on this day (EDTF).")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option("--after", type=click.IntRange(0), default=0, help="Continue after this many hits (a page's end).")
 @db_option("timeline.db")
 @json_option
-def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_json: bool) -> None:
+def search(words: tuple[str, ...], as_of: str | None, limit: int, after: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
-    answer(db, as_json, lambda store: store.search(" ".join(words), _as_of(as_of), limit), "search")
+    answer(db, as_json, lambda store: store.search(" ".join(words), _as_of(as_of), limit, after), "search")
 
 
 @main.command()

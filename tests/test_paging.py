@@ -167,3 +167,25 @@ def test_diff_limit_says_how_to_continue(cli, sample_store, golden):
     data = cli.json("diff", "--from", "2020", "--to", "2024", "--limit", "2", "--json")
     assert data["next"] == cursor
     assert cli.json("diff", "--from", "2020", "--to", "2024", "--json")["next"] is None
+
+
+@PAGING
+@given(limit=st.integers(1, 7), words=st.sampled_from(["hanoi", "ha noi", "japan", "thanh pho", "smart"]))
+def test_paging_a_search_with_the_cursor_gives_the_unpaged_hits(sample_store, limit, words):
+    with Timeline(str(sample_store)) as store:
+        whole = store.search(words, None, 1000).to_json()["hits"]
+        paged, after = [], 0
+        while True:
+            page = store.search(words, None, limit, after)
+            paged += page.to_json()["hits"]
+            if page.next is None:
+                break
+            after = page.next
+    assert paged == whole
+
+
+def test_search_limit_says_how_to_continue(cli, sample_store):
+    first = cli.ok("search", "hanoi", "--limit", "2")
+    assert first.stdout.splitlines()[-1] == "-- more: run the same command with --after 2 for the next page"
+    second = cli.json("search", "hanoi", "--limit", "2", "--after", "2")
+    assert [hit["rank"] for hit in second["hits"]] == [3, 4] and second["next"] == 4

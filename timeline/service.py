@@ -230,14 +230,15 @@ class Timeline:
         entries = timeline(facts, lambda fact: any(p.person == person.id for p in fact.people), as_of, window)
         return PersonView(person, as_of, held, entries, self.names(facts, person.id))
 
-    def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
+    def search(self, query: str, as_of: date | None = None, limit: int = 20, after: int = 0) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
-        hundred by its own rank, so that a common word stays fast in a large store)."""
+        hundred by its own rank, so that a common word stays fast in a large store). A page is the `limit` hits after
+        the first `after`; candidates are capped by how far the page reaches."""
         terms = fold(query).split()
         if not terms:
             raise InvalidOption("search: give at least one word")
-        facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
+        facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * (after + limit)))
         scored = []
         for fact in facts:
             seen = view(fact, as_of)
@@ -248,8 +249,8 @@ class Timeline:
                 continue
             scored.append((-score, seen.occurred.sort_key, seen.id, seen))
         scored.sort(key=lambda item: item[:3])
-        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
-        return SearchView(query, as_of, hits)
+        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[after : after + limit]]
+        return SearchView(query, as_of, hits, after, after + limit if len(scored) > after + limit else None)
 
     def diff(
         self, since: date, until: date, project: str | None = None, after: str | None = None, limit: int | None = None

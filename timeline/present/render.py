@@ -219,10 +219,12 @@ def search(view: SearchView) -> RenderableType:
     table.add_column("#", no_wrap=True)
     table.add_column("Occurred", no_wrap=True)
     table.add_column("Fact")
-    for rank, hit in enumerate(view.hits, start=1):
+    for rank, hit in enumerate(view.hits, start=view.after + 1):
         body = Text.assemble((hit.view.fact.title, "bold"), f" [{hit.view.id}]\n", (hit.snippet, "dim"))
         table.add_row(str(rank), hit.view.occurred.display(), body)
-    return Group(heading, table)
+    if view.next is None:
+        return Group(heading, table)
+    return Group(heading, table, Text(continuation(view.next)))
 
 
 def diff(view: DiffView) -> RenderableType:

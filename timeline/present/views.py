@@ -176,6 +176,8 @@ class SearchView:
     query: str
     as_of: date | None
     hits: list[SearchHit]
+    after: int = 0  # hits before this page
+    next: int | None = None  # where the next page starts (--after), None at the end
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -190,8 +192,9 @@ class SearchView:
                     "occurred": hit.view.fact.occurred,
                     "snippet": hit.snippet,
                 }
-                for rank, hit in enumerate(self.hits, start=1)
+                for rank, hit in enumerate(self.hits, start=self.after + 1)
             ],
+            "next": self.next,
         }
 
 
