@@ -389,7 +389,7 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
 
     start = _cursor_number(after)
     with Timeline(db) as store:
-        events = store.events(fact, start, limit)
+        events = store.event_page(fact, start, limit)
         if as_json and limit is None:
             stream.json_list(map(stream.event_json, events), write)
         elif as_json:

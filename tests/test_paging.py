@@ -52,7 +52,7 @@ def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limi
         whole = [(e.position, e.event) for e in store.events()]
         paged, after = [], 0
         while True:
-            page = store.events(None, after, limit)
+            page = store.event_page(None, after, limit)
             items = [(e.position, e.event) for e in page]
             assert len(items) <= limit
             paged += items
@@ -70,7 +70,7 @@ def test_paging_one_facts_stream_by_version_gives_the_whole_stream(sample_store,
         whole = [e.event for e in store.events(fact)]
         paged, after = [], 0
         while True:
-            page = store.events(fact, after, limit)
+            page = store.event_page(fact, after, limit)
             paged += [e.event for e in page]
             if page.next is None:
                 break

@@ -391,7 +391,11 @@ class Timeline:
             differences += [f"{table}: unexpected {_row(row)}" for row in sorted(have - want, key=repr)]
         return VerifyReport(differences, self.read_models.position())
 
-    def events(self, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
+    def events(self, fact: str | None = None) -> list[LoggedEvent]:
+        """Every event of the log (or of one fact's stream), oldest first."""
+        return list(self.event_page(fact))
+
+    def event_page(self, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
         """The log after a position (one fact's stream after a version), read a page at a time as it is iterated:
         at most `limit` events, then `next` says where to continue."""
         if fact is None:
