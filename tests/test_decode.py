@@ -16,7 +16,15 @@ from timeline.storage import decode
 PROJECT = "north-hanoi-smart-city"
 
 
-def test_every_stored_row_decodes_to_what_validation_gives(sample_store):
+@pytest.fixture(params=["by hand", "validated"])
+def decoding(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways a row is decoded: by hand (a process's first rows) and by the compiled validator (the rest)."""
+    if request.param == "validated":
+        monkeypatch.setattr(decode, "CHEAP_ROWS", 0)
+    return request.param
+
+
+def test_every_stored_row_decodes_to_what_validation_gives(sample_store, decoding):
     connection = sqlite3.connect(sample_store)
     facts = [row[0] for row in connection.execute("SELECT state FROM rm_facts")]
     entities = [row[0] for row in connection.execute("SELECT state FROM rm_entities")]
@@ -70,7 +78,7 @@ def _broken(real: str, case: str) -> str:
 
 
 @pytest.mark.parametrize("case", list(GARBAGE))
-def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case):
+def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case, decoding):
     connection = sqlite3.connect(sample_store)
     with connection:
         real = connection.execute("SELECT state FROM rm_facts LIMIT 1").fetchone()[0]
@@ -87,7 +95,7 @@ def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case
     assert "`timeline rebuild`" in line and "\n" not in line
 
 
-def test_a_damaged_entity_row_is_one_store_error(sample_store):
+def test_a_damaged_entity_row_is_one_store_error(sample_store, decoding):
     connection = sqlite3.connect(sample_store)
     with connection:
         connection.execute('UPDATE rm_entities SET state=\'{"record": {"entity": "planet"}, "version": 1}\'')
