@@ -181,10 +181,11 @@ class EventLog:
 
         Returns the appended events by log position, so that read models need not decode them again."""
         stored, events = [], []
+        now = Aggregate.Event.create_timestamp()  # one recorded time per append: `timeline changes --last`
         for change in changes:
             originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
             for offset, event in enumerate(change.events, start=1):
-                stored.append(_stored_event(originator_id, change.version + offset, event))
+                stored.append(_stored_event(originator_id, change.version + offset, event, now))
                 events.append(event)
         if not stored:
             return {}
@@ -237,17 +238,29 @@ class EventLog:
                 return
             after = notifications[-1].id
 
+    def read_back(self, batch: int = 500) -> Iterator[LoggedEvent]:
+        """Every event, newest first, read in batches from the end (cheap when only the tail is wanted)."""
+        before = self.max_position() + 1
+        while before > 1:
+            start = max(1, before - batch)
+            notifications = self.app.recorder.select_notifications(start, before - start, stop=before - 1)
+            for notification in reversed(notifications):
+                yield _logged(notification.id, self.app.mapper.to_domain_event(notification))
+            before = start
+
     def stream(self, fact_id: str) -> list[LoggedEvent]:
         """One fact's events, oldest first (positions are not kept per stream: 0)."""
         return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
 
 
-def _stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent) -> Aggregate.Event:
+def _stored_event(
+    originator_id: uuid.UUID, version: int, event: domain.DomainEvent, timestamp: datetime
+) -> Aggregate.Event:
     cls = STORED[type(event)]
     fields: dict[str, Any] = {
         "originator_id": originator_id,
         "originator_version": version,
-        "timestamp": cls.create_timestamp(),
+        "timestamp": timestamp,
         "payload": event.model_dump(mode="json"),
     }
     if cls in _CREATED_TOPICS:

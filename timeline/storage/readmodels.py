@@ -350,6 +350,11 @@ class ReadModels:
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
 
+    def mention_counts(self) -> dict[str, int]:
+        """For each entity, how many facts name it (in any role, in any statement)."""
+        rows = self.connection.execute("SELECT entity_id, COUNT(DISTINCT fact_id) FROM rm_mentions GROUP BY entity_id")
+        return {entity_id: count for entity_id, count in rows}
+
     def fact_ids(self) -> frozenset[str]:
         return frozenset(row[0] for row in self.connection.execute("SELECT id FROM rm_facts"))
 
