@@ -97,11 +97,11 @@ def entity_list(view: EntityList) -> RenderableType:
     if not view.rows:
         return Group(heading, count)
     table = Table(show_header=True, header_style="bold", pad_edge=False)
-    table.add_column("Id", overflow="fold", min_width=min(32, max(len(row.record.id) for row in view.rows)))
+    table.add_column("Id", overflow="fold", min_width=min(24, max(len(row.record.id) for row in view.rows)))
     table.add_column("Name")
     if view.what in ("organisations", "offices"):
-        table.add_column("Kind" if view.what == "organisations" else "Organisation")
-    table.add_column("Facts", justify="right", no_wrap=True)
+        table.add_column("Kind" if view.what == "organisations" else "Organisation", min_width=10)
+    table.add_column("Facts", justify="right", no_wrap=True, min_width=5)
     for row in view.rows:
         record = row.record
         cells = [Text(record.id), Text(record.name)]

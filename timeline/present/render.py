@@ -17,6 +17,7 @@ from events.inputs import FACT_KINDS
 from projections.chronology import TimelineEntry, Window
 from timeline.intake.plan import Plan
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
+from timeline.present.yeartable import YearTable, all_years
 from timeline.present.views import (
     DiffView,
     OfficeView,
@@ -270,10 +271,6 @@ def diff(view: DiffView) -> RenderableType:
     return Group(*lines)
 
 
-def _cell(count: int) -> str:
-    return str(count) if count else "·"
-
-
 def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     """Two tables: facts per year by kind, and per partner per year; then what was counted and left out."""
     counts, names = view.stats, view.names
@@ -284,28 +281,22 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     retracted = f"{counts.retracted} retracted fact{'s' if counts.retracted != 1 else ''} excluded"
     if not counts.facts:
         return Group(heading, Text(f"No facts had been reported; {retracted}."))
-    years = list(counts.by_kind)
+    years = all_years(counts.by_kind)
     kinds = [kind for kind in FACT_KINDS if any(kind in row for row in counts.by_kind.values())]
-    by_kind = Table(show_header=True, header_style="bold", pad_edge=False)
-    for name in ("Year", *kinds, "Total"):
-        by_kind.add_column(name, justify="left" if name == "Year" else "right", no_wrap=True)
-    for year, row in counts.by_kind.items():
-        by_kind.add_row(
-            str(year),
-            *(_cell(row.get(kind, 0)) for kind in kinds),
-            str(sum(row.values())),
-            end_section=year == years[-1],
-        )
-    by_kind.add_row(
-        "Total", *(str(sum(row.get(kind, 0) for row in counts.by_kind.values())) for kind in kinds), str(counts.facts)
+    by_kind = YearTable(
+        "Kind",
+        years,
+        [(kind, [counts.by_kind.get(year, {}).get(kind, 0) for year in years]) for kind in kinds],
+        [sum(counts.by_kind.get(year, {}).values()) for year in years],
     )
-    by_partner = Table(show_header=True, header_style="bold", pad_edge=False)
-    by_partner.add_column("Partner")
-    for name in (*map(str, years), "Total"):
-        by_partner.add_column(name, justify="right", no_wrap=True)
-    for partner in counts.partners:
-        row = [counts.by_partner.get(year, {}).get(partner, 0) for year in years]
-        by_partner.add_row(Text(names.get(partner, partner)), *map(_cell, row), str(sum(row)))
+    by_partner = YearTable(
+        "Partner",
+        years,
+        [
+            (names.get(partner, partner), [counts.by_partner.get(year, {}).get(partner, 0) for year in years])
+            for partner in counts.partners
+        ],
+    )
     lines: list[RenderableType] = [
         heading,
         Text("By kind:"),
@@ -374,8 +365,11 @@ def event_log(events: list[LoggedEvent]) -> RenderableType:
     table = Table(show_header=True, header_style="bold", pad_edge=False)
     from timeline.present.changes import event_changes
 
-    for name in ("#", "Recorded (UTC)", "Event", "Subject", "Reported"):
-        table.add_column(name, no_wrap=name not in ("Subject", "Recorded (UTC)"))
+    table.add_column("#", no_wrap=True)
+    table.add_column("Recorded (UTC)", no_wrap=True)
+    table.add_column("Event", no_wrap=True)
+    table.add_column("Subject", overflow="fold", min_width=20)
+    table.add_column("Reported", min_width=10)
     for logged in events:
         told = [f"{c.text({})}" for c in event_changes(logged.event, {}).changes]
         table.add_row(
