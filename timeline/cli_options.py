@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import click
@@ -50,7 +50,7 @@ def parse_recorded(option: str, text: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidOption(f"{option}: {text!r} is not a time; write 2025-01-31 or 2025-01-31T14:30 (UTC)") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class FactKind(click.ParamType):

@@ -183,9 +183,7 @@ class Timeline:
         facts = self.read_models.facts_mentioning(partner.id, "partner", filters.as_of)
         chosen = select(facts, lambda fact: partner.id in fact.partners and scope.admits(fact), filters)
         history = history_of(chosen.entries)
-        return PartnerView(
-            partner, filters.as_of, filters.window, history, self.names(facts), chosen.hidden_retracted
-        )
+        return PartnerView(partner, filters.as_of, filters.window, history, self.names(facts), chosen.hidden_retracted)
 
     def targets(self, project: str | None = None, as_of: date | None = None, today: date | None = None) -> TargetsView:
         """Every target (or a project's) with its statements and its state as of a knowledge date."""

@@ -10,7 +10,6 @@ from timeline.exports._common import known, subject, views
 from timeline.present.labels import source_text
 from timeline.present.views import ExportSet
 
-
 ICS_STATUS = {"happened": "CONFIRMED", "scheduled": "TENTATIVE", "cancelled": "CANCELLED", "postponed": "CANCELLED"}
 
 

@@ -12,7 +12,7 @@ from events.domain import DomainEvent
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
 from timeline.present.changes import event_changes, summary_of
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
-from timeline.present.render import disagreement_text, entries_table, retracted_note
+from timeline.present.render import disagreement_text, retracted_note
 from timeline.storage.log import LoggedEvent
 
 

@@ -46,9 +46,7 @@ class FactDetail:
         entry = entry_json(TimelineEntry(self.view, False, self.raw.retracted if self.retracted else None), self.names)
         entry.pop("partial")
         visible = {source.key() for source in self.view.fact.sources}
-        entry["sources"] = [
-            {**source_json(s), "differs": s.differs} for s in self.raw.sources if s.key() in visible
-        ]
+        entry["sources"] = [{**source_json(s), "differs": s.differs} for s in self.raw.sources if s.key() in visible]
         entry["notes"] = self.view.fact.notes
         return {"as_of": _day(self.as_of), "fact": entry, "history": [logged_json(e, self.names) for e in self.history]}
 

@@ -72,9 +72,7 @@ def event_changes(event: DomainEvent, names: dict[str, str]) -> EventChanges:
         detail = ", ".join(part for part in (fields, f"source details of {fixed}" if fixed else "") if part)
         return EventChanges(event.fact_id, "fact", "corrected", detail, changes)
     if isinstance(event, FactRetracted):
-        return EventChanges(
-            event.fact_id, "fact", "retracted", f"on {event.retraction.on}: {event.retraction.reason}"
-        )
+        return EventChanges(event.fact_id, "fact", "retracted", f"on {event.retraction.on}: {event.retraction.reason}")
     if isinstance(event, EntityRegistered):
         return EventChanges(event.record.id, event.record.entity, f"new {event.record.entity}", event.record.name)
     if isinstance(event, AliasAdded):

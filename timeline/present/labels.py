@@ -65,7 +65,9 @@ def field_text(field: str, value: Any, names: dict[str, str]) -> str:
     if field == "figures":
         return "; ".join(figure_text(f if isinstance(f, Figure) else Figure.model_validate(f)) for f in value)
     if field == "people":
-        return "; ".join(person_text(p if isinstance(p, PersonRole) else PersonRole.model_validate(p), names) for p in value)
+        return "; ".join(
+            person_text(p if isinstance(p, PersonRole) else PersonRole.model_validate(p), names) for p in value
+        )
     if field == "retracted" and isinstance(value, dict):
         return f"on {value.get('on')}: {value.get('reason')}"
     if field == "sources" and isinstance(value, (list, tuple)):

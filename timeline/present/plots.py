@@ -93,9 +93,7 @@ def partner_series(view: StatsView, years: list[int]) -> list[tuple[str, list[in
     stats, names = view.stats, view.names
     partners = stats.partners
     shown = partners if len(partners) <= TOP_PARTNERS + 1 else partners[:TOP_PARTNERS]
-    series = [
-        (names.get(p, p), [stats.by_partner.get(year, {}).get(p, 0) for year in years]) for p in shown
-    ]
+    series = [(names.get(p, p), [stats.by_partner.get(year, {}).get(p, 0) for year in years]) for p in shown]
     rest = partners[len(shown) :]
     if rest:
         heights = [sum(stats.by_partner.get(year, {}).get(p, 0) for p in rest) for year in years]

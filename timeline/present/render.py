@@ -17,7 +17,6 @@ from events.inputs import FACT_KINDS
 from projections.chronology import TimelineEntry, Window
 from timeline.intake.plan import Plan
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
-from timeline.present.yeartable import YearTable, all_years
 from timeline.present.views import (
     DiffView,
     OfficeView,
@@ -29,6 +28,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
+from timeline.present.yeartable import YearTable, all_years
 from timeline.service import CheckReport
 from timeline.storage.log import LoggedEvent
 
@@ -81,7 +81,7 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
 def disagreement_text(d: Any, names: dict[str, str]) -> Text:
     """'disagreement: figures: urban railway: 96 km, deadline 2030 per VNA (en, 2022-03-24)'."""
     said = ", ".join(source_label(s) for s in d.sources)
-    return Text(f"disagreement: {d.field}: {field_text(d.field, d.value, names)} per {said}", style="yellow")
+    return Text(f"disagreement: {d.field} = {field_text(d.field, d.value, names)} per {said}", style="yellow")
 
 
 def _count(entries: list[TimelineEntry], hidden_retracted: int = 0) -> Text:
@@ -100,7 +100,9 @@ def project_timeline(view: ProjectTimeline) -> RenderableType:
         when = f"by {view.as_of.isoformat()}" if view.as_of else "yet"
         return Group(
             heading,
-            Text(f"No facts about {view.project.name} had been reported {when}{retracted_note(view.hidden_retracted)}."),
+            Text(
+                f"No facts about {view.project.name} had been reported {when}{retracted_note(view.hidden_retracted)}."
+            ),
         )
     return Group(heading, entries_table(view.entries, view.names), _count(view.entries, view.hidden_retracted))
 
