@@ -161,7 +161,7 @@ def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @json_option
 def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue."""
-    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of)), "targets")
+    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of), date.today()), "targets")
 
 
 @main.command(name="who")

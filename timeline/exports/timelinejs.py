@@ -62,12 +62,17 @@ def write(data: ExportSet) -> str:
         if fact.status != "happened":
             body += f"<p>Status: {html.escape(fact.status)}</p>"
         body += "<p>Sources: " + "; ".join(source_html(s) for s in fact.sources) + "</p>"
-        event: dict[str, Any] = {"unique_id": fact.id, **timelinejs_dates(seen.occurred),
-                                 "text": {"headline": html.escape(fact.title), "text": body}}
+        event: dict[str, Any] = {
+            "unique_id": fact.id,
+            **timelinejs_dates(seen.occurred),
+            "text": {"headline": html.escape(fact.title), "text": body},
+        }
         lane = next(iter(fact.projects), None) or next(iter(fact.partners), None)
         if lane:
             event["group"] = names.get(lane, lane)
         events.append(event)
-    document = {"title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},
-                "events": events}
+    document = {
+        "title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},
+        "events": events,
+    }
     return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
