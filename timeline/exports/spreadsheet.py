@@ -9,10 +9,6 @@ from timeline.exports._common import views
 from timeline.present.labels import figure_text, person_text, source_text
 from timeline.present.views import ExportSet
 
-<<<<<<< HEAD
-CSV_COLUMNS = ("id", "kind", "occurred", "status", "title", "summary", "projects", "partners", "people", "place",
-               "figures", "target", "fulfils", "sources", "retracted", "notes")
-=======
 CSV_COLUMNS = (
     "id",
     "kind",
@@ -31,7 +27,6 @@ CSV_COLUMNS = (
     "retracted",
     "notes",
 )
->>>>>>> main
 JOIN = "; "
 
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-<<<<<<< HEAD
-from events.inputs import Figure, Person, PersonRole, Source
-=======
 from events.inputs import Figure, PersonRole, Source
->>>>>>> main
 
 
 def source_label(source: Source) -> str:
