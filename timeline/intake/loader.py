@@ -16,7 +16,7 @@ from events.text import clip, quoted
 from timeline.errors import Problem
 from timeline.intake.plain import yaml_message
 
-SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 _SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -171,7 +171,15 @@ class _FileProblem(Exception):
 def parse(text: str, file: str) -> Iterator[Record]:
     """Records in one file's text; the format follows the file name's suffix."""
     suffix = Path(file).suffix.lower()
-    if suffix == ".jsonl":
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel and Notepad write UTF-8
+    if suffix == ".csv":
+        from timeline.intake.spreadsheet import RowProblems, read_csv
+
+        try:
+            yield from (Record("fact", data, file, line) for data, line in read_csv(text, file))
+        except RowProblems as error:
+            raise _FileProblem(*error.problems) from None
+    elif suffix == ".jsonl":
         yield from _jsonl(text, file)
     elif suffix == ".json":
         try:
