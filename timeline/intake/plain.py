@@ -100,7 +100,10 @@ def _language(value: Any) -> str:
         lowered = value.strip().lower()
         meant = LANGUAGE_NAMES.get(lowered) or (lowered if lowered.isalpha() and 2 <= len(lowered) <= 3 else None)
     hint = f"did you mean {meant!r}? " if meant else ""
-    return f"{shown} is not a language code; {hint}write the two- or three-letter lowercase ISO 639 code, e.g. language: vi"
+    return (
+        f"{shown} is not a language code; {hint}write the two- or three-letter lowercase ISO 639 code, "
+        "e.g. language: vi"
+    )
 
 
 def _shown(value: Any) -> str:

@@ -42,8 +42,13 @@ def read_csv(text: str, file: str) -> Iterator[tuple[dict[str, Any], int]]:
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in REQUIRED if name not in header]
     if unknown or missing:
-        said = [f"unknown column {quoted(unknown[0])}" if unknown else "", f"missing {', '.join(missing)}" if missing else ""]
-        raise RowProblems([Problem(file, "; ".join(s for s in said if s) + f"; the columns are {', '.join(COLUMNS)}", 1)])
+        said = [
+            f"unknown column {quoted(unknown[0])}" if unknown else "",
+            f"missing {', '.join(missing)}" if missing else "",
+        ]
+        raise RowProblems(
+            [Problem(file, "; ".join(s for s in said if s) + f"; the columns are {', '.join(COLUMNS)}", 1)]
+        )
     problems: list[Problem] = []
     found = []
     for line, row in enumerate(rows, start=2):
@@ -78,7 +83,9 @@ def fact_of(cells: dict[str, str]) -> dict[str, Any]:
         elif name == "retracted":
             found = _RETRACTED.match(cell)
             if not found:
-                raise ValueError(f"column 'retracted': write 'date: reason' (e.g. '2024-05-01: withdrawn'), got {quoted(cell)}")
+                raise ValueError(
+                    f"column 'retracted': write 'date: reason' (e.g. '2024-05-01: withdrawn'), got {quoted(cell)}"
+                )
             data[name] = {"on": found["on"], "reason": found["reason"]}
         else:
             data[name] = cell

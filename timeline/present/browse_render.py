@@ -78,13 +78,20 @@ def history(events: list[LoggedEvent], names: dict[str, str]) -> Table:
     return grid
 
 
-def change_lines(events: Iterable[DomainEvent], names: dict[str, str]) -> list[Text]:
-    """Per subject, what was done to it: 'fact X: corrected: title' and the fields' old -> new values."""
-    lines = []
+def change_lines(events: Iterable[DomainEvent], names: dict[str, str]) -> list[RenderableType]:
+    """Per subject, what was done to it: 'fact X: corrected: title' and, indented under it (wrapped lines
+    too), each field's old -> new values."""
+    lines: list[RenderableType] = []
     for event in events:
         told = event_changes(event, names)
         lines.append(Text(f"{'fact' if told.stream == 'fact' else 'entity'} {told.subject}: {told.headline}"))
-        lines += [Text(f"    {change.text(names)}", style="yellow") for change in told.changes]
+        if told.changes:
+            fields = Table.grid()
+            fields.add_column(width=4)
+            fields.add_column()
+            for change in told.changes:
+                fields.add_row("", Text(change.text(names), style="yellow"))
+            lines.append(fields)
     return lines
 
 

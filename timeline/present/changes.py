@@ -20,7 +20,6 @@ from events.domain import (
     entity_id_of,
     fact_id_of,
 )
-from events.inputs import Fact
 from timeline.present.labels import count_noun, field_text, source_label
 
 NOT_RECORDED = "(not recorded)"  # schema-1 corrections did not keep the replaced values
@@ -82,10 +81,6 @@ def event_changes(event: DomainEvent, names: dict[str, str]) -> EventChanges:
         return EventChanges(event.entity_id, "entity", "corrected", ", ".join(event.changes), changes)
     subject = fact_id_of(event) if hasattr(event, "fact_id") else entity_id_of(event)
     return EventChanges(subject, "", type(event).__name__, "")
-
-
-def fact_title(fact: Fact | None) -> str:
-    return f" ({fact.title})" if fact else ""
 
 
 def summary_of(events: list[DomainEvent]) -> str:

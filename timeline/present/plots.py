@@ -41,7 +41,7 @@ def plot_format(path: str) -> str:
 
 def draw(view: StatsView) -> Figure:
     """The figure: facts per year per partner above, target values over knowledge dates below."""
-    stats, names = view.stats, view.names
+    stats = view.stats
     figure = Figure(figsize=(10, 8), dpi=100, layout="constrained")
     counts, targets = figure.subplots(2, 1)
     years = all_years([*stats.by_kind, *stats.by_partner])
