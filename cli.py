@@ -53,13 +53,18 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str, module: str = "render") -> None:
     """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
-    from importlib import import_module
-
     from timeline.service import Timeline
 
     with Timeline(db) as store:
         view = ask(store)
-    emit(as_json, view.to_json, lambda: getattr(import_module(f"timeline.present.{module}"), renderer)(view))
+    emit(as_json, view.to_json, lambda: getattr(_render(module), renderer)(view))
+
+
+def _render(module: str = "render"):  # type: ignore[no-untyped-def]
+    """The rich renderers, imported only to print for people (not for --json)."""
+    from importlib import import_module
+
+    return import_module(f"timeline.present.{module}")
 
 
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -118,10 +123,15 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Say what was done to each fact and entity.")
 @db_option("timeline.db")
 @json_option
-def ingest(paths: tuple[str, ...], verbose: bool, db: str, as_json: bool) -> None:
+def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
@@ -130,7 +140,7 @@ def ingest(paths: tuple[str, ...], verbose: bool, db: str, as_json: bool) -> Non
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
-    plan = service.ingest(paths, db, steps)
+    plan = service.ingest(paths, db, steps, complete)
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db, verbose))
 
 

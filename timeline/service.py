@@ -7,13 +7,13 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
@@ -29,10 +29,7 @@ from projections.selection import Filters, Scope, select, shown_view
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
-from timeline.intake.loader import load
-from timeline.intake.plan import Plan, plan
-from timeline.intake.resolve import EntityIndex, Unresolved
-from timeline.intake.validate import ValidInput, validate
+from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -47,8 +44,13 @@ from timeline.present.views import (
     VerifyReport,
 )
 from timeline.storage.database import locate
-from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
+from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
+
+if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
+    from timeline.intake.plan import Plan
+    from timeline.intake.validate import ValidInput
+    from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
 
@@ -95,19 +97,33 @@ class Timeline:
                 f"{self.location}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`"
             )
         self.read_models = ReadModels(self.location)
+        # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
+        self._create_log = not exists or not self.location.is_postgres
+        self._log: EventLog | None = None
         try:
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
-                # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
-                self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
+            if not exists:
+                self.log  # noqa: B018  (a new store: its log's tables now)
+            if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                self.read_models.catch_up(self.log)
         except BaseException:
-            self.read_models.close()
+            self.close()
             raise
-        if catch_up:
-            self.read_models.catch_up(self.log)
+
+    @property
+    def log(self) -> EventLog:
+        """The event log, opened when first needed: a query on current read models never opens it (nor imports
+        eventsourcing)."""
+        if self._log is None:
+            from timeline.storage.log import EventLog
+
+            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+                self._log = EventLog(self.location, create=self._create_log)
+        return self._log
 
     def close(self) -> None:
         self.read_models.close()
-        self.log.close()
+        if self._log is not None:
+            self._log.close()
 
     def __enter__(self) -> Timeline:
         return self
@@ -118,18 +134,29 @@ class Timeline:
     # Writing --------------------------------------------------------------------------------------
 
     def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet()) -> ValidInput:
-        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps)
+        """The input validated against the store's entities and target keys, read only as far as it names them."""
+        return validate_files(paths, self.read_models, self.read_models.targets(), steps)
 
-    def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None, steps: Steps = Quiet()) -> Plan:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        valid: ValidInput | None = None,
+        steps: Steps = Quiet(),
+        complete: bool = False,
+    ) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date."""
+        transaction and bring the read models up to date. Its cost follows the input, not the store; only
+        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks."""
         with without_gc():
-            return self._ingest(paths, valid, steps)
+            return self._ingest(paths, valid, steps, complete)
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps) -> Plan:
+    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool) -> Plan:
+        from timeline.intake.plan import plan
+
         valid = valid or self.validate(paths, steps)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        decided = plan(valid, facts, self.read_models.entity_states(), self.read_models.fact_ids())
+        entities = self.read_models.entity_states(record.id for record in valid.entities)
+        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
@@ -143,9 +170,9 @@ class Timeline:
         named = self.read_models.entities_named(match_key(ref), kind)
         if len(named) == 1:
             return named[0]
-        index = EntityIndex(self.read_models.entities())
+        index = EntityIndex(known=self.read_models)
         try:
-            return index.by_id[index.resolve(ref, kind)]
+            return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
             every = {"project": "projects", "organisation": "organisations", "office": "offices", "person": "people"}
             raise NotFound(f"{error} (list them all: timeline list {every[kind]})") from None
@@ -399,11 +426,14 @@ def _row(row: tuple[object, ...]) -> str:
 
 def validate_files(
     paths: Iterable[str | Path],
-    known: Iterable[EntityRecord] = (),
-    known_targets: Iterable[str] = (),
+    known: Iterable[EntityRecord] | KnownEntities = (),
+    known_targets: Collection[str] = (),
     steps: Steps = Quiet(),
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
+    from timeline.intake.loader import load
+    from timeline.intake.validate import validate
+
     records, problems = load(paths)
     try:
         valid = validate(steps.track(records, "validating"), known, known_targets)
@@ -414,14 +444,15 @@ def validate_files(
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
-    """Ingest into a store, creating it only once the input is known to be valid."""
+def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False) -> Plan:
+    """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
+    stored facts the input lacks."""
     paths = list(paths)
     with without_gc():
         # A new store knows nothing yet: validate before creating it.
         valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
         with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid, steps)
+            return store.ingest(paths, valid, steps, complete)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,7 +14,9 @@ from timeline.present.browse_views import ChangesView, EntityList, FactDetail, F
 from timeline.present.changes import event_changes, summary_of
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
 from timeline.present.render import disagreement_text, retracted_note
-from timeline.storage.log import LoggedEvent
+
+if TYPE_CHECKING:
+    from timeline.storage.log import LoggedEvent
 
 
 def _known(as_of: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from events.domain import EntityRecord
 from events.inputs import Fact
@@ -12,7 +12,9 @@ from projections.chronology import TimelineEntry, entry_json, source_json
 from projections.knowledge import FactView
 from projections.selection import Filters, Scope
 from timeline.present.changes import event_changes
-from timeline.storage.log import LoggedEvent
+
+if TYPE_CHECKING:
+    from timeline.storage.log import LoggedEvent
 
 
 def _day(value: date | None) -> str | None:
