@@ -363,3 +363,20 @@ def test_csv_with_a_wrong_column_names_the_columns(cli):
         "error: f.csv:1: unknown column 'when'; missing occurred; the columns are id, kind, occurred, status, title, "
         "summary, projects, partners, people, place, figures, target, fulfils, sources, retracted, notes"
     )
+
+
+def test_csv_that_the_csv_module_cannot_read_is_one_clear_problem(cli):
+    cli.write("f.csv", 'id,kind,occurred,title,sources\na,meeting,2022,"' + "x" * 200_000 + '",VNA (en, 2022)\n')
+    result = cli("check", "f.csv")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("error: f.csv: not a readable CSV file: field larger than field limit")
+
+
+def test_csv_problems_name_the_line_a_row_starts_on(cli):
+    cli.write(
+        "f.csv", 'id,kind,occurred,title,sources\na,meeting,2022,"two\nlines","VNA (en, 2022)"\nb,meeting,2022,T,VNA\n'
+    )
+    result = cli("check", "f.csv")
+    assert result.stderr.splitlines()[0].startswith(
+        "error: f.csv:4: column 'sources': write 'Outlet (language, reported) url'"
+    )

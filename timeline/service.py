@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -43,7 +43,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.storage.database import locate
+from timeline.storage.database import discard_empty_store, locate, store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
@@ -101,22 +101,40 @@ class Timeline:
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None
         try:
-            if not exists:
-                self.log  # noqa: B018  (a new store: its log's tables now)
-            if catch_up and log_position(self.read_models.connection) > self.read_models.position():
-                self.read_models.catch_up(self.log)
+            with store_errors(self.location):
+                if not exists:
+                    self.log  # noqa: B018  (a new store: its log's tables now)
+                self._repair_ahead()
+                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                    self._catch_up(writer=create)
         except BaseException:
             self.close()
             raise
 
+    def _catch_up(self, writer: bool) -> None:
+        """Bring the read models up to the log. A writer waits for another process catching up (it plans from
+        them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
+        try:
+            self.read_models.catch_up(self.log, wait=writer)
+        except StoreError as error:
+            if writer or "busy" not in str(error):
+                raise
+
+    def _repair_ahead(self) -> None:
+        """Read models that claim more of the log than it holds (a store restored from a backup under newer read
+        models, or tampered with) would hide new facts and call every re-ingest a conflict: rebuild them."""
+        position = self.read_models.position()
+        if not isinstance(position, int) or position > log_position(self.read_models.connection):
+            self.read_models.rebuild(self.log)
+
     @property
     def log(self) -> EventLog:
         """The event log, opened when first needed: a query on current read models never opens it (nor imports
-        eventsourcing)."""
+        eventsourcing). Only a new store's creator takes the creators' lock: readers never wait for writers."""
         if self._log is None:
             from timeline.storage.log import EventLog
 
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+            with self.read_models.connection.creating() if self._create_log else nullcontext():
                 self._log = EventLog(self.location, create=self._create_log)
         return self._log
 
@@ -128,8 +146,12 @@ class Timeline:
     def __enter__(self) -> Timeline:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Closes the store; what a damaged store raised while in use becomes one StoreError naming it."""
         self.close()
+        if isinstance(error, Exception):
+            with store_errors(self.location):
+                raise error
 
     # Writing --------------------------------------------------------------------------------------
 
@@ -160,7 +182,13 @@ class Timeline:
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
-        self.read_models.catch_up(self.log, known=appended)
+        try:
+            self.read_models.catch_up(self.log, known=appended)
+        except StoreError as error:  # the events are committed: this run did its job, the read models lag
+            reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
+            decided.warnings.append(
+                f"{decided.appended} events written; the read models will catch up on the next command ({reason})"
+            )
         return decided
 
     # Reading --------------------------------------------------------------------------------------
@@ -260,9 +288,7 @@ class Timeline:
         hundred by its own rank, so that a common word stays fast in a large store). The filters narrow the
         hits (as stated on the knowledge date); retracted facts are counted apart unless included."""
         filters = filters or Filters(as_of)
-        terms = fold(query).split()
-        if not terms:
-            raise InvalidOption("search: give at least one word")
+        terms = search_terms(query)
         scope, window = self.scope(filters), filters.window
         narrowed = scope.narrows or not window.is_open
         facts, entity_ids = self.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * limit))
@@ -419,6 +445,20 @@ def as_known(fact: Fact, as_of: date | None) -> Fact | None:
     return fact.model_copy(update={"sources": sources, "retracted": retracted})
 
 
+SEARCH_WORDS = 32  # distinct words in one search: each is matched and scored in every candidate's text
+
+
+def search_terms(query: str) -> list[str]:
+    """The query's distinct words in order, the last one (a prefix) last; at least one, at most SEARCH_WORDS."""
+    words = fold(query).split()
+    if not words:
+        raise InvalidOption("search: give at least one word")
+    terms = [word for word in dict.fromkeys(words) if word != words[-1]] + [words[-1]]
+    if len(terms) > SEARCH_WORDS:
+        raise InvalidOption(f"search: {len(terms)} different words; give at most {SEARCH_WORDS}")
+    return terms
+
+
 def _row(row: tuple[object, ...]) -> str:
     text = repr(row)
     return text if len(text) <= 160 else text[:157] + "..."
@@ -448,11 +488,18 @@ def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complet
     """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
     stored facts the input lacks."""
     paths = list(paths)
+    location = locate(db)
     with without_gc():
         # A new store knows nothing yet: validate before creating it.
-        valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
-        with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid, steps, complete)
+        existed = check_is_timeline_store(location)
+        valid = None if existed else validate_files(paths, steps=steps)
+        try:
+            with Timeline(db, create=True) as store:
+                return store.ingest(paths, valid, steps, complete)
+        except BaseException:
+            if not existed:
+                discard_empty_store(location)
+            raise
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

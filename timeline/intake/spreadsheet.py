@@ -34,7 +34,14 @@ class RowProblems(Exception):
 
 def read_csv(text: str, file: str) -> Iterator[tuple[dict[str, Any], int]]:
     """Each row as the raw data of a fact, with its line; RowProblems for a header or cells it cannot read."""
-    rows = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        yield from _rows(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")), file)
+    except csv.Error as error:  # a cell over the csv module's size limit, a NUL byte, an unclosed quote
+        raise RowProblems([Problem(file, f"not a readable CSV file: {error}")]) from None
+
+
+def _rows(rows: Any, file: str) -> Iterator[tuple[dict[str, Any], int]]:
+    """The rows after the header, each with the line it starts on (a quoted cell may span lines)."""
     header = next(rows, None)
     if header is None:
         return
@@ -51,7 +58,9 @@ def read_csv(text: str, file: str) -> Iterator[tuple[dict[str, Any], int]]:
         )
     problems: list[Problem] = []
     found = []
-    for line, row in enumerate(rows, start=2):
+    ended = rows.line_num
+    for row in rows:
+        line, ended = ended + 1, rows.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
