@@ -176,7 +176,7 @@ def test_paging_a_search_with_the_cursor_gives_the_unpaged_hits(sample_store, li
         whole = store.search(words, None, 1000).to_json()["hits"]
         paged, after = [], 0
         while True:
-            page = store.search(words, None, limit, after)
+            page = store.search(words, None, limit, after=after)
             paged += page.to_json()["hits"]
             if page.next is None:
                 break

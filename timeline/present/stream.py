@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 Echo = Callable[[str], None]  # writes the text as given (no newline added)
 EVENT_WIDTH = 16  # the longest event type name (EntityRegistered)
 SUBJECT_WIDTH = 40
+CHANGE_INDENT = 7 + 2 + 19 + 2 + EVENT_WIDTH + 2  # what an event changed, under its subject
 
 
 def subject(logged: LoggedEvent) -> str:
@@ -46,15 +47,20 @@ def event_json(logged: LoggedEvent) -> dict[str, Any]:
 
 
 def event_lines(events: Iterable[LoggedEvent], echo: Echo, by_version: bool = False) -> None:
-    """One line per event, columns of fixed width, written as each event is read."""
+    """One line per event, columns of fixed width, written as each event is read; under a correction, a line per
+    field it changed (old -> new)."""
     first = "v" if by_version else "#"
     echo(f"{first:>7}  {'Recorded (UTC)':19}  {'Event':{EVENT_WIDTH}}  {'Subject':{SUBJECT_WIDTH}}  Reported\n")
+    from timeline.present.changes import event_changes
+
     for logged in events:
         number = logged.version if by_version else logged.position
+        told = "".join(f"{'':{CHANGE_INDENT}}{c.text({})}\n" for c in event_changes(logged.event, {}).changes)
         echo(
             f"{number:>7}  {logged.recorded:%Y-%m-%d %H:%M:%S}  {type(logged.event).__name__:{EVENT_WIDTH}}  "
             f"{subject(logged):{SUBJECT_WIDTH}}  {', '.join(reported_dates(logged))}".rstrip()
             + "\n"
+            + told
         )
 
 
