@@ -123,6 +123,12 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
             "person": lambda: store.person(rng.choice(by_kind["person"])),
             "search": lambda: store.search(rng.choice(words), None, 20),
             "diff (one month)": lambda: (lambda d: store.diff(d, date.fromordinal(d.toordinal() + 30)))(day()),
+            "diff (one year, --limit 50)": lambda: (
+                lambda d: store.diff(d, date.fromordinal(d.toordinal() + 365), limit=50)
+            )(day()),
+            "log --limit 50 (a page anywhere)": lambda: list(
+                store.event_page(None, rng.randint(0, store.log.max_position()), 50)
+            ),
         }
         return {name: _time(call, QUERY_RUNS) for name, call in cases.items()}
 
