@@ -5,12 +5,26 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from timeline.cli_options import (
+    page_options,
+    parse_bound,
+    parse_kinds,
+    parse_position,
+    parse_recorded,
+    query_options,
+    recorded_before,
+    recorded_option,
+)
 from timeline.exports import FORMATS
+
+if TYPE_CHECKING:
+    from projections.selection import Filters
 
 DEMO_DB = "timeline-demo.db"
 
@@ -46,7 +60,7 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
         console().print(renderable())
 
 
-def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
+def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str, module: str = "render") -> None:
     """Open the store (as recorded before --recorded-before, if given), ask it one question, print the view it
     returns (canonical JSON or rich)."""
     from timeline.service import Timeline
@@ -57,13 +71,8 @@ def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> 
     emit(
         as_json,
         lambda: system_time_json(view.to_json(), before),
-        lambda: system_time_note(before, getattr(_render(), renderer)(view)),
+        lambda: system_time_note(before, getattr(_render(module), renderer)(view)),
     )
-
-
-def recorded_before() -> datetime | None:
-    """The --recorded-before time of the running command (parsed by its option), if any."""
-    return click.get_current_context().meta.get("recorded_before")
 
 
 def system_time_json(data: Any, before: datetime | None) -> Any:
@@ -86,37 +95,11 @@ def system_time_note(before: datetime | None, renderable: Any) -> Any:
     return Group(Text(f"As this store held it before {recorded_key(before)} (system time)", style="bold"), renderable)
 
 
-def parse_recorded(option: str, text: str) -> datetime:
-    """A recorded (system) time: an ISO date (its midnight, UTC) or date-time; without an offset it is UTC."""
-    from timeline.errors import InvalidOption
-
-    try:
-        parsed = datetime.fromisoformat(text.strip().replace("z", "Z"))
-    except ValueError:
-        raise InvalidOption(
-            f"{option}: {text!r} is not a date or time; write e.g. 2025-06-01 or 2025-06-01T14:30:00Z"
-        ) from None
-    return parsed.replace(tzinfo=parsed.tzinfo or UTC).astimezone(UTC)
-
-
-def _recorded_callback(ctx: click.Context, param: click.Parameter, text: str | None) -> None:
-    if text is not None:
-        ctx.meta["recorded_before"] = parse_recorded("--recorded-before", text)
-
-
-recorded_option = click.option(
-    "--recorded-before",
-    callback=_recorded_callback,
-    expose_value=False,
-    help="System time: answer as this store held it before this time (ISO date = its midnight UTC, or date-time).",
-)
-
-
-def _render():  # type: ignore[no-untyped-def]
+def _render(module: str = "render"):  # type: ignore[no-untyped-def]
     """The rich renderers, imported only to print for people (not for --json)."""
-    from timeline.present import render
+    from importlib import import_module
 
-    return render
+    return import_module(f"timeline.present.{module}")
 
 
 def store_label(db: str) -> str:
@@ -146,20 +129,7 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return recorded_option(_as_of_only(func))
 
 
-def _bound(option: str, text: str | None, upper: bool) -> date | None:
-    from events.dates import InvalidDate, parse_edtf
-    from timeline.errors import InvalidOption
-
-    if text is None:
-        return None
-    try:
-        parsed = parse_edtf(text)
-        bound = parsed.upper if upper else parsed.lower
-    except InvalidDate as error:
-        raise InvalidOption(f"{option}: {error}") from None
-    if bound is None:
-        raise InvalidOption(f"{option}: {text!r} has an open end; give a date")
-    return bound
+_bound = parse_bound
 
 
 def _as_of(text: str | None) -> date | None:
@@ -205,9 +175,10 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     is_flag=True,
     help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Say what was done to each fact and entity.")
 @db_option("timeline.db")
 @json_option
-def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> None:
+def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
@@ -217,27 +188,27 @@ def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> No
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
     plan = service.ingest(paths, db, steps, complete)
-    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db)))
+    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db), verbose))
 
 
 @main.command()
 @click.argument("ref")
-@date_options
+@query_options("as_of", "window", "partner", "kind", "retracted")
 @db_option("timeline.db")
 @json_option
-def project(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+def project(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A project's timeline, oldest first, as known now or --as-of a past day."""
-    answer(db, as_json, lambda store: store.project(ref, _as_of(as_of), _window(since, until)), "project_timeline")
+    answer(db, as_json, lambda store: store.project(ref, filters=filters), "project_timeline")
 
 
 @main.command()
 @click.argument("ref")
-@date_options
+@query_options("as_of", "window", "project", "kind", "retracted")
 @db_option("timeline.db")
 @json_option
-def partner(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A partner's history: its facts, meetings per year, people met and projects."""
-    answer(db, as_json, lambda store: store.partner(ref, _as_of(as_of), _window(since, until)), "partner_history")
+    answer(db, as_json, lambda store: store.partner(ref, filters=filters), "partner_history")
 
 
 @main.command()
@@ -268,24 +239,72 @@ def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: b
 
 @main.command()
 @click.argument("ref")
-@date_options
+@query_options("as_of", "window", "project", "partner", "kind", "retracted")
 @db_option("timeline.db")
 @json_option
-def person(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """The offices a person held over time, and the facts they appear in."""
-    answer(db, as_json, lambda store: store.person(ref, _as_of(as_of), _window(since, until)), "person")
+    answer(db, as_json, lambda store: store.person(ref, filters=filters), "person")
 
 
 @main.command()
 @click.argument("words", nargs=-1, required=True)
-@click.option("--as-of", "as_of", help="Only facts the record held on this day (EDTF).")
-@recorded_option
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@query_options("as_of", "window", "project", "partner", "kind", "retracted")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option("--after", type=click.IntRange(0), default=0, help="Continue after this many hits (a page's end).")
 @db_option("timeline.db")
 @json_option
-def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_json: bool) -> None:
+def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
-    answer(db, as_json, lambda store: store.search(" ".join(words), _as_of(as_of), limit), "search")
+    ask = lambda store: store.search(" ".join(words), limit=limit, filters=filters, after=after)  # noqa: E731
+    answer(db, as_json, ask, "search")
+
+
+@main.command()
+@click.argument("ref")
+@query_options("as_of")
+@db_option("timeline.db")
+@json_option
+def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
+    """One fact whole: every field and figure, each source, disagreements, retraction and its history."""
+    from timeline import browse
+
+    answer(db, as_json, lambda store: browse.show(store, ref, filters.as_of), "fact_detail", "browse_render")
+
+
+@main.command(name="list")
+@click.argument("what", type=click.Choice(["projects", "organisations", "offices", "people", "facts"]))
+@query_options("as_of", "window", "project", "partner", "retracted")
+@click.option("--kind", "kinds", multiple=True, help="Facts of this kind, or organisations of this kind.")
+@db_option("timeline.db")
+@json_option
+def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, as_json: bool) -> None:
+    """What is stored: projects, organisations, offices, people (with how many facts name each) or facts."""
+    from timeline import browse
+
+    if what == "facts":
+        facts = replace(filters, kinds=parse_kinds(kinds))
+        answer(db, as_json, lambda store: browse.list_facts(store, facts), "fact_list", "browse_render")
+    else:
+        answer(db, as_json, lambda store: browse.list_entities(store, what, kinds, filters), "entity_list",
+               "browse_render")  # fmt: skip
+
+
+@main.command()
+@click.option("--last", "last", is_flag=True, help="What the last ingest changed (the default).")
+@click.option("--since", help="Everything recorded at or after this time (YYYY-MM-DD[THH:MM[:SS]], UTC).")
+@db_option("timeline.db")
+@json_option
+def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
+    """What an ingest changed: new facts, sources added, corrections (old -> new) and retractions."""
+    from timeline import browse
+
+    when = parse_recorded("--since", since) if since else None
+    if last and when:
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption("changes: give --last or --since, not both")
+    answer(db, as_json, lambda store: browse.changes(store, when), "changes", "browse_render")
 
 
 @main.command()
@@ -294,6 +313,7 @@ def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_js
 @click.option("--recorded-from", help="Audit: from this recorded (system) time, inclusive (ISO date or date-time).")
 @click.option("--recorded-to", help="Audit: to this recorded (system) time, exclusive (default: now).")
 @click.option("--project", "ref", help="Only facts of this project.")
+@page_options("fact id")
 @recorded_option
 @db_option("timeline.db")
 @json_option
@@ -303,12 +323,14 @@ def diff(
     recorded_from: str | None,
     recorded_to: str | None,
     ref: str | None,
+    limit: int | None,
+    after: str | None,
     db: str,
     as_json: bool,
 ) -> None:
-    """What the public record gained, changed or lost between two knowledge dates (--from/--to), or what this
-    store itself gained between two recorded times (--recorded-from/--recorded-to: the audit, corrections
-    included)."""
+    """What the public record gained, changed or lost between two knowledge dates (--from/--to; --limit N: N facts
+    a page), or what this store itself gained between two recorded times (--recorded-from/--recorded-to: the
+    audit, corrections included)."""
     from timeline.errors import InvalidOption
 
     if recorded_from is not None or recorded_to is not None:
@@ -328,7 +350,7 @@ def diff(
     if since is None or until is None:
         raise InvalidOption("diff: give --from and --to (knowledge dates), or --recorded-from (recorded times)")
     since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
-    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
+    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit), "diff")
 
 
 @main.command(name="export")
@@ -456,19 +478,34 @@ def bench(facts: int, seed: int, as_json: bool) -> None:
     emit(as_json, lambda: figures, lambda: render.bench_report(figures))
 
 
+def write(text: str) -> None:
+    click.echo(text, nl=False)
+
+
 @main.command()
 @click.option("--fact", help="Only this fact's events.")
 @recorded_option
+@page_options("position (with --fact: version)")
 @db_option("timeline.db")
 @json_option
-def log(fact: str | None, db: str, as_json: bool) -> None:
-    """The raw events, with their recorded time and, where they have one, reported dates."""
-    from timeline.present import render
+def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+    """The raw events, with their recorded time and, where they have one, reported dates; streamed."""
+    from timeline.present import stream
+    from timeline.present.canonical import canonical_json
     from timeline.service import Timeline
 
+    start = parse_position(after)
     with Timeline(db, recorded_before=recorded_before()) as store:
-        events = store.events(fact)
-    emit(as_json, lambda: [render.event_json(e) for e in events], lambda: render.event_log(events))
+        events = store.event_page(fact, start, limit)
+        if as_json and limit is None:
+            stream.json_list(map(stream.event_json, events), write)
+        elif as_json:
+            items = [stream.event_json(logged) for logged in events]
+            write(canonical_json({"events": items, "next": events.next}) + "\n")
+        else:
+            stream.event_lines(events, write, by_version=fact is not None)
+            if events.next is not None:
+                write(stream.continuation(events.next) + "\n")
 
 
 @main.command()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.inputs import Fact, Source
+from events.inputs import Fact, Retraction, Source, plain
 from projections.entities import name_at
 from projections.knowledge import FactView, view
 
@@ -28,6 +28,7 @@ class Window:
 class TimelineEntry:
     view: FactView
     partial: bool  # overlaps the window without lying wholly inside it
+    retracted: Retraction | None = None  # shown although retracted (--include-retracted)
 
 
 def timeline(
@@ -86,7 +87,7 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
             for p in fact.people
         ],
         "place": fact.place,
-        "figures": [figure.model_dump() for figure in fact.figures],
+        "figures": [plain(figure) for figure in fact.figures],
         "target": fact.target,
         "fulfils": fact.fulfils,
         "sources": [source_json(source) for source in fact.sources],
@@ -95,6 +96,7 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
             for d in entry.view.disagreements
         ],
         "partial": entry.partial,
+        "retracted": entry.retracted.model_dump() if entry.retracted else None,
     }
 
 

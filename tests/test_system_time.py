@@ -183,8 +183,8 @@ def test_recorded_before_is_parsed_at_the_edge(tmp_path: Path, cli) -> None:  # 
     bad = cli("search", "smart", "--db", str(db), "--recorded-before", "last tuesday")
     assert bad.exit_code == 2
     assert bad.stderr == (
-        "error: --recorded-before: 'last tuesday' is not a date or time; "
-        "write e.g. 2025-06-01 or 2025-06-01T14:30:00Z\n"
+        "error: --recorded-before: 'last tuesday' is not a time; "
+        "write 2025-01-31 or 2025-01-31T14:30 (UTC)\n"
     )
     shown = cli("project", "north-hanoi-smart-city", "--db", str(db), "--recorded-before", recorded_key(corrected))
     assert shown.stdout.startswith(f"As this store held it before {recorded_key(corrected)} (system time)\n")

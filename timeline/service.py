@@ -9,9 +9,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -19,17 +18,20 @@ from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact
 from events.text import fold, match_key
-from projections.chronology import Window, mentions, timeline
+from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
 from projections.entities import follow_merges, merge_map, one_with
+from projections.facts import FactState
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
-from projections.partners import partner_history
+from projections.partners import history_of
 from projections.search import snippet, text_score
+from projections.selection import Filters, Scope, select, shown_view
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
+from timeline.paging import Paged
 from timeline.present.audit import AuditView
 from timeline.present.views import (
     DiffView,
@@ -76,6 +78,8 @@ class Quiet:
 
 def sample_paths() -> list[Path]:
     """The bundled sample dataset, recorded from the seed articles."""
+    from importlib import resources
+
     root = resources.files("timeline") / "sample"
     return [Path(str(root / "entities.yaml")), Path(str(root / "facts"))]
 
@@ -211,7 +215,8 @@ class Timeline:
         try:
             return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
-            raise NotFound(str(error)) from None
+            every = {"project": "projects", "organisation": "organisations", "office": "offices", "person": "people"}
+            raise NotFound(f"{error} (list them all: timeline list {every[kind]})") from None
 
     def names(self, facts: Iterable[Fact] = (), *ids: str) -> dict[str, str]:
         """The names of the entities these facts (in any statement) and ids refer to."""
@@ -233,15 +238,33 @@ class Timeline:
                 found.setdefault(fact.id, follow_merges(fact, merges))
         return record, [found[i] for i in sorted(found)]
 
-    def project(self, ref: str, as_of: date | None = None, window: Window = Window()) -> ProjectTimeline:
-        project, facts = self.one_entity(ref, "project", "project", as_of)
-        entries = timeline(facts, lambda fact: project.id in fact.projects, as_of, window)
-        return ProjectTimeline(project, as_of, window, entries, self.names(facts))
+    def scope(self, filters: Filters) -> Scope:
+        """The filters' project and partner references resolved to ids (NotFound with suggestions)."""
+        project = self.entity(filters.project, "project") if filters.project else None
+        partner = self.entity(filters.partner, "organisation") if filters.partner else None
+        named = tuple(entity for entity in (project, partner) if entity)
+        return Scope(project.id if project else None, partner.id if partner else None, filters.kinds, named)
 
-    def partner(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PartnerView:
-        partner, facts = self.one_entity(ref, "organisation", "partner", as_of)
-        history = partner_history(facts, partner.id, as_of, window)
-        return PartnerView(partner, as_of, window, history, self.names(facts))
+    def project(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> ProjectTimeline:
+        filters = filters or Filters(as_of, window)
+        scope = self.scope(filters)
+        project, facts = self.one_entity(ref, "project", "project", filters.as_of)
+        chosen = select(facts, lambda fact: project.id in fact.projects and scope.admits(fact), filters)
+        return ProjectTimeline(
+            project, filters.as_of, filters.window, chosen.entries, self.names(facts), chosen.hidden_retracted
+        )
+
+    def partner(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> PartnerView:
+        filters = filters or Filters(as_of, window)
+        scope = self.scope(filters)
+        partner, facts = self.one_entity(ref, "organisation", "partner", filters.as_of)
+        chosen = select(facts, lambda fact: partner.id in fact.partners and scope.admits(fact), filters)
+        history = history_of(chosen.entries)
+        return PartnerView(partner, filters.as_of, filters.window, history, self.names(facts), chosen.hidden_retracted)
 
     def targets(self, project: str | None, as_of: date | None, today: date) -> TargetsView:
         """Every target (or a project's) with its statements and its state as of a knowledge date; deadlines are
@@ -269,43 +292,68 @@ class Timeline:
             return OfficeView(office, as_of, who(found, office.id, on), [], self.names(facts, office.id))
         return OfficeView(office, as_of, None, tenures(found), self.names(facts, office.id))
 
-    def person(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PersonView:
-        person = self.entity(ref, "person")
-        facts = self.read_models.facts_mentioning(person.id, "person", as_of)
-        held = [t for t in tenures(attestations(facts, as_of)) if t.person == person.id]
-        entries = timeline(facts, lambda fact: any(p.person == person.id for p in fact.people), as_of, window)
-        return PersonView(person, as_of, held, entries, self.names(facts, person.id))
+    def person(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> PersonView:
+        filters = filters or Filters(as_of, window)
+        person, scope = self.entity(ref, "person"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(person.id, "person", filters.as_of)
+        held = [t for t in tenures(attestations(facts, filters.as_of)) if t.person == person.id]
+        chosen = select(
+            facts, lambda fact: any(p.person == person.id for p in fact.people) and scope.admits(fact), filters
+        )
+        return PersonView(
+            person, filters.as_of, held, chosen.entries, self.names(facts, person.id), chosen.hidden_retracted
+        )
 
-    def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
+    def search(
+        self,
+        query: str,
+        as_of: date | None = None,
+        limit: int = 20,
+        filters: Filters | None = None,
+        after: int = 0,
+    ) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
-        hundred by its own rank, so that a common word stays fast in a large store)."""
+        hundred by its own rank, so that a common word stays fast in a large store). The filters narrow the
+        hits (as stated on the knowledge date); retracted facts are counted apart unless included. A page is the
+        `limit` hits after the first `after`; candidates are capped by how far the page reaches."""
+        filters = filters or Filters(as_of)
         terms = search_terms(query)
-        facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
-        scored = []
+        scope, window = self.scope(filters), filters.window
+        narrowed = scope.narrows or not window.is_open
+        facts, entity_ids = self.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * (after + limit)))
+        scored, hidden = [], 0
         for fact in facts:
-            seen = view(fact, as_of)
-            if seen is None:
+            seen, retracted = shown_view(fact, filters.as_of)
+            if seen is None or not scope.admits(seen.fact) or not seen.occurred.overlaps(window.since, window.until):
                 continue
             score = text_score(seen.fact, terms)
             if not score and not entity_ids & set().union(*mentions(seen.fact).values()):
                 continue
+            if retracted and not filters.include_retracted:
+                hidden += 1
+                continue
             scored.append((-score, seen.occurred.sort_key, seen.id, seen))
         scored.sort(key=lambda item: item[:3])
-        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
-        return SearchView(query, as_of, hits)
+        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[after : after + limit]]
+        more = after + limit if len(scored) > after + limit else None
+        return SearchView(query, filters.as_of, hits, hidden, scope, after, more)
 
-    def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
+    def diff(
+        self, since: date, until: date, project: str | None = None, after: str | None = None, limit: int | None = None
+    ) -> DiffView:
+        """What changed between two knowledge dates, over the facts whose knowledge days fall in the window (and
+        the facts sharing their target keys). A page holds the next `limit` of those facts by id after `after`; a
+        target's change is told on the page of the first changed fact naming it."""
         if until < since:
             raise InvalidOption(f"diff: --to {until} is before --from {since}")
         scope = self.entity(project, "project") if project else None
-        facts = self.read_models.facts_changing_between(since, until)
-        if scope is not None:
-            facts = [
-                f
-                for f in facts
-                if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
-            ]
+        ids = self.read_models.ids_changing_between(since, until, after, None if limit is None else limit + 1)
+        more = limit is not None and len(ids) > limit
+        ids = ids[:limit] if more else ids
+        facts = self._in_scope(self.read_models.fact_states(ids).values(), scope)
         keys = {f.target or f.fulfils for f in facts} - {None}
         related = {
             f.id: f
@@ -313,7 +361,35 @@ class Timeline:
             + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
             + self.read_models.facts_fulfilling(keys)
         }  # type: ignore[arg-type]
-        return DiffView(knowledge_diff(related.values(), since, until, changed={f.id for f in facts}), scope)
+        found = knowledge_diff(related.values(), since, until, changed={f.id for f in facts})
+        if after is not None and found.targets:
+            told = self._keys_told_before(since, until, after, keys, scope)  # type: ignore[arg-type]
+            found = replace(found, targets=tuple(t for t in found.targets if t[0] not in told))
+        return DiffView(found, scope, ids[-1] if more else None)
+
+    def _in_scope(self, states: Iterable[FactState], scope: EntityRecord | None) -> list[Fact]:
+        facts = sorted((state.fact for state in states), key=lambda f: f.id)
+        if scope is None:
+            return facts
+        return [
+            f
+            for f in facts
+            if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
+        ]
+
+    def _keys_told_before(
+        self, since: date, until: date, after: str, keys: set[str], scope: EntityRecord | None
+    ) -> set[str]:
+        """The target keys named by a changed fact (in scope) on an earlier page: their change was told there."""
+        earlier = set(self.read_models.ids_changing_between(since, until, upto=after))
+        naming = {key: ids & earlier for key, ids in self.read_models.ids_keyed(keys).items()}
+        if scope is not None:
+            kept = {
+                f.id
+                for f in self._in_scope(self.read_models.fact_states(set().union(*naming.values())).values(), scope)
+            }
+            naming = {key: ids & kept for key, ids in naming.items()}
+        return {key for key, ids in naming.items() if ids}
 
     def export(
         self,
@@ -379,13 +455,25 @@ class Timeline:
         return VerifyReport(differences, self.read_models.position())
 
     def events(self, fact: str | None = None) -> list[LoggedEvent]:
-        found = list(self.log.read()) if fact is None else self.log.stream(fact)
-        if fact is not None and not found:
+        """Every event of the log (or of one fact's stream), oldest first; with `recorded_before`, only those
+        recorded before it."""
+        return list(self.event_page(fact))
+
+    def event_page(self, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
+        """The log after a position (one fact's stream after a version), read a page at a time as it is iterated:
+        at most `limit` events, then `next` says where to continue."""
+        if fact is None:
+            batch = min(limit + 1, 1000) if limit else 1000
+            return Paged(self._recorded_then(self.log.read(after, batch)), limit, lambda logged: logged.position)
+        found = self.log.stream(fact, after, None if self.recorded_before else (limit + 1 if limit else None))
+        if not found and not (after and self.log.stream(fact, 0, 1)):
             raise NotFound(f"no fact '{fact}' in {self.location}")
-        if self.recorded_before is None:
-            return found
-        before = recorded_key(self.recorded_before)
-        return [logged for logged in found if recorded_key(logged.recorded) < before]
+        return Paged(list(self._recorded_then(found)), limit, lambda logged: logged.version)
+
+    def _recorded_then(self, events: Iterable[LoggedEvent]) -> Iterator[LoggedEvent]:
+        """The events recorded before `recorded_before` (all, without it)."""
+        before = recorded_key(self.recorded_before) if self.recorded_before else None
+        return (e for e in events if before is None or recorded_key(e.recorded) < before)
 
     def audit(self, since: datetime, until: datetime) -> AuditView:
         """What this store itself gained (events, corrections included) recorded since <= t < until."""

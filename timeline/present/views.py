@@ -7,13 +7,14 @@ from datetime import date
 from typing import Any
 
 from events.domain import EntityRecord
-from events.inputs import Fact
+from events.inputs import Fact, plain
 from projections.chronology import TimelineEntry, Window, entry_json, source_json
 from projections.diff import KnowledgeDiff
 from projections.entities import name_at
 from projections.knowledge import FactView
 from projections.offices import Answer, Tenure
 from projections.partners import PartnerHistory
+from projections.selection import Scope
 from projections.stats import Stats
 from projections.targets import Statement, TargetTrack
 
@@ -33,6 +34,7 @@ class ProjectTimeline:
     window: Window
     entries: list[TimelineEntry]
     names: dict[str, str]
+    hidden_retracted: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -41,6 +43,7 @@ class ProjectTimeline:
             "since": _day(self.window.since),
             "until": _day(self.window.until),
             "entries": [entry_json(entry, self.names) for entry in self.entries],
+            "retracted_not_shown": self.hidden_retracted,
         }
 
 
@@ -51,6 +54,7 @@ class PartnerView:
     window: Window
     history: PartnerHistory
     names: dict[str, str]
+    hidden_retracted: int = 0
 
     def to_json(self) -> dict[str, Any]:
         history = self.history
@@ -70,6 +74,7 @@ class PartnerView:
                 for c in history.counterparts
             ],
             "projects": [{"id": p, "name": self.names.get(p, p), "facts": n} for p, n in history.projects.items()],
+            "retracted_not_shown": self.hidden_retracted,
         }
 
 
@@ -77,7 +82,7 @@ def statement_json(statement: Statement) -> dict[str, Any]:
     return {
         "fact": statement.fact,
         "stated": statement.stated,
-        "figures": [figure.model_dump() for figure in statement.figures],
+        "figures": [plain(figure) for figure in statement.figures],
         "source": source_json(statement.source),
     }
 
@@ -158,6 +163,7 @@ class PersonView:
     offices: list[Tenure]
     entries: list[TimelineEntry]
     names: dict[str, str]
+    hidden_retracted: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -165,6 +171,7 @@ class PersonView:
             "as_of": _day(self.as_of),
             "offices": [tenure_json(t, self.names) for t in self.offices],
             "entries": [entry_json(entry, self.names) for entry in self.entries],
+            "retracted_not_shown": self.hidden_retracted,
         }
 
 
@@ -179,11 +186,19 @@ class SearchView:
     query: str
     as_of: date | None
     hits: list[SearchHit]
+    hidden_retracted: int = 0
+    scope: Scope = Scope()
+    after: int = 0  # hits before this page
+    next: int | None = None  # where the next page starts (--after), None at the end
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "as_of": _day(self.as_of),
+            "retracted_not_shown": self.hidden_retracted,
+            "project": self.scope.project,
+            "partner": self.scope.partner,
+            "kinds": list(self.scope.kinds),
             "hits": [
                 {
                     "rank": rank,
@@ -193,8 +208,9 @@ class SearchView:
                     "occurred": hit.view.fact.occurred,
                     "snippet": hit.snippet,
                 }
-                for rank, hit in enumerate(self.hits, start=1)
+                for rank, hit in enumerate(self.hits, start=self.after + 1)
             ],
+            "next": self.next,
         }
 
 
@@ -202,6 +218,7 @@ class SearchView:
 class DiffView:
     diff: KnowledgeDiff
     project: EntityRecord | None
+    next: str | None = None  # the last fact id of a page that has more
 
     def to_json(self) -> dict[str, Any]:
         diff = self.diff
@@ -225,6 +242,7 @@ class DiffView:
             ],
             "retracted": [{"fact": fact, "reason": reason} for fact, reason in diff.retracted],
             "targets": [{"key": key, "from": old, "to": new} for key, old, new in diff.targets],
+            "next": self.next,
         }
 
 
