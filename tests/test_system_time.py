@@ -172,6 +172,7 @@ def test_audit_diff_lists_the_correction_with_old_and_new_values(tmp_path: Path,
     events = json.loads(result.stdout)["events"]
     assert [(e["type"], e["subject"]) for e in events] == [("FactCorrected", f"fact {MEETING}")]
     assert events[0]["payload"]["previous"]["title"].endswith("on North Hanoi Smart City")
+    assert events[0]["change"].startswith("corrected: title (title: Hanoi Party")
     everything = json.loads(cli("diff", "--recorded-from", "2000-01-01", "--db", str(db), "--json").stdout)
     assert len(everything["events"]) == 52
     nothing = cli("diff", "--recorded-from", "2000-01-01", "--recorded-to", "2000-01-02", "--db", str(db))
@@ -183,8 +184,7 @@ def test_recorded_before_is_parsed_at_the_edge(tmp_path: Path, cli) -> None:  # 
     bad = cli("search", "smart", "--db", str(db), "--recorded-before", "last tuesday")
     assert bad.exit_code == 2
     assert bad.stderr == (
-        "error: --recorded-before: 'last tuesday' is not a time; "
-        "write 2025-01-31 or 2025-01-31T14:30 (UTC)\n"
+        "error: --recorded-before: 'last tuesday' is not a time; write 2025-01-31 or 2025-01-31T14:30 (UTC)\n"
     )
     shown = cli("project", "north-hanoi-smart-city", "--db", str(db), "--recorded-before", recorded_key(corrected))
     assert shown.stdout.startswith(f"As this store held it before {recorded_key(corrected)} (system time)\n")

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from events import domain
-from timeline.present.labels import source_label
+from timeline.present.changes import event_changes
 from timeline.storage.recorded import recorded_key
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ SIGNS = {
     domain.EntityRegistered: ("+", "green"),
     domain.AliasAdded: ("+", ""),
     domain.EntityCorrected: ("~", "yellow"),
+    domain.EntityMerged: ("~", "yellow"),
 }
 
 
@@ -62,33 +63,10 @@ def subject_of(event: domain.DomainEvent) -> str:
 
 
 def describe(event: domain.DomainEvent) -> str:
-    """One line saying what the event changed."""
-    if isinstance(event, domain.FactReported):
-        return f"reported: {event.fact.occurred} {event.fact.title}"
-    if isinstance(event, domain.SourceAdded):
-        return f"source added: {source_label(event.source)}"
-    if isinstance(event, domain.FactCorrected):
-        previous = event.previous or {}
-        fields = [
-            f"{name}: {_short(previous.get(name, '(not recorded)'))} → {_short(value)}"
-            for name, value in sorted(event.changes.items())
-        ]
-        fields += [f"source fixed: {source_label(source)}" for source in event.sources]
-        return "corrected: " + "; ".join(fields)
-    if isinstance(event, domain.FactRetracted):
-        return f"retracted on {event.retraction.on}: {event.retraction.reason}"
-    if isinstance(event, domain.EntityRegistered):
-        return f"registered ({event.record.entity}): {event.record.name}"
-    if isinstance(event, domain.AliasAdded):
-        return f"alias added: {event.alias}"
-    if isinstance(event, domain.EntityCorrected):
-        return "corrected: " + "; ".join(f"{k}: → {_short(v)}" for k, v in sorted(event.changes.items()))
-    return type(event).__name__
-
-
-def _short(value: Any, width: int = 200) -> str:
-    text = str(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """One line saying what the event changed (old -> new for a correction), as `changes` and `log` say it."""
+    change = event_changes(event, {})
+    fields = "; ".join(c.text({}) for c in change.changes)
+    return change.headline + (f" ({fields})" if fields else "")
 
 
 def render(view: AuditView) -> RenderableType:
