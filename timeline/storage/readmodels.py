@@ -418,13 +418,13 @@ class ReadModels:
             ):
                 found[entity_id] = name
                 if '"names":[]' not in state:
-                    dated[entity_id] = EntityState.model_validate_json(state).record.names
+                    dated[entity_id] = self._entity_state(state).record.names
         return Names(found, dated)
 
     def merged_records(self) -> list[EntityRecord]:
         """The entity records merged into another."""
         rows = self.connection.execute("SELECT state FROM rm_entities WHERE state NOT LIKE '%\"merged\":null%'")
-        return [EntityState.model_validate_json(state).record for (state,) in rows]
+        return [self._entity_state(state).record for (state,) in rows]
 
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
