@@ -21,6 +21,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import to_jsonable_python
 
 from events.dates import parse_edtf
 from events.text import match_key, quoted
@@ -87,6 +88,12 @@ Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$"
 Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
+def plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as JSON holds them: tuples as lists, models as mappings (every key kept, None included)."""
+    plain_values: dict[str, Any] = to_jsonable_python(values)
+    return plain_values
+
+
 class Figure(Frozen):
     metric: Text
     value: Number | tuple[Number, Number] | None = None
@@ -119,6 +126,13 @@ class Source(Frozen):
     quote: Verbatim | None = None
     differs: dict[str, Any] = Field(default_factory=dict)
     note: Text | None = None
+
+    @field_validator("differs")
+    @classmethod
+    def _plain_values(cls, differs: dict[str, Any]) -> dict[str, Any]:
+        """Stated values in one shape, the one the log's JSON gives back (lists, not tuples): a source read from
+        the log then equals the same source read from the input, so re-ingesting changes nothing."""
+        return plain(differs)
 
     def key(self) -> tuple[str, str, str, str]:
         """What makes two source entries the same source: the outlet, language, day and address."""

@@ -69,8 +69,8 @@ def latest(sources: tuple[Source, ...]) -> int:
 
 
 def statement(fact: Fact, source: Source) -> dict[str, Any]:
-    """The main values as this source states them."""
-    values = fact.model_dump(include=set(STATED_FIELDS))
+    """The main values as this source states them, in the shape `differs` holds them (see Source.differs)."""
+    values = fact.model_dump(mode="json", include=set(STATED_FIELDS))
     values.update(source.differs)
     return values
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from events.domain import EntityRecord
-from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact
+from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact, Source
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.loader import Record
@@ -214,7 +214,7 @@ def _resolve_fact(
             problems.extend(_problems(error, record, Fact, prefix=where + "."))
             continue
         resolved = _resolve_refs(record, stated.model_dump(include=set(source.differs)), where + ".", index, problems)
-        sources.append(source.model_copy(update={"differs": resolved}))
+        sources.append(Source.model_validate({**source.model_dump(), "differs": resolved}))
     if len(problems) > before:
         return None
     people = tuple(role.model_copy(update=resolved) for role, resolved in zip(fact.people, values["people"]))
