@@ -412,8 +412,10 @@ def test_querying_a_missing_store_fails_clearly_and_creates_nothing(cli, args, d
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
+    hint = f" --db {db}" if db else ""
     assert result.stderr == (
-        f"error: {name}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`\n"
+        f"error: {name}: no timeline store here; create one with `timeline ingest FILES{hint}` "
+        f"or load the sample with `timeline demo{hint}`\n"
     )
     assert sorted(p.name for p in cli.root.iterdir()) == ["sample"]
 

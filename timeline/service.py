@@ -7,6 +7,7 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
+import shlex
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +28,8 @@ from projections.partners import partner_history
 from projections.search import snippet, text_score
 from projections.stats import fact_stats
 from projections.targets import target_tracker
-from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
+from timeline import DEFAULT_DB
+from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.loader import load
 from timeline.intake.plan import Plan, plan
 from timeline.intake.resolve import EntityIndex, Unresolved
@@ -45,7 +47,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.storage.database import locate
+from timeline.storage.database import Location, locate
 from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
 from timeline.storage.readmodels import ReadModels
 
@@ -66,6 +68,12 @@ class Quiet:
 
     def step(self, description: str) -> None:
         pass
+
+
+def db_hint(db: str) -> str:
+    """The --db option a command needs to reach this store ('' for the default one); a PostgreSQL URL without
+    its password."""
+    return "" if db == DEFAULT_DB else f" --db {shlex.quote(str(locate(db)))}"
 
 
 def sample_paths() -> list[Path]:
@@ -90,8 +98,10 @@ class Timeline:
         self.location = locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
+            hint = db_hint(db)
             raise StoreError(
-                f"{self.location}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`"
+                f"{self.location}: no timeline store here; create one with `timeline ingest FILES{hint}` "
+                f"or load the sample with `timeline demo{hint}`"
             )
         self.read_models = ReadModels(self.location)
         try:
@@ -121,9 +131,14 @@ class Timeline:
 
     def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None, steps: Steps = Quiet()) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date."""
-        with without_gc():
-            return self._ingest(paths, valid, steps)
+        transaction and bring the read models up to date. Ctrl-C raises Interrupted, counting what the log
+        gained: nothing before the commit; after it, the events the read models have yet to catch up with."""
+        start = self.log.max_position()
+        try:
+            with without_gc():
+                return self._ingest(paths, valid, steps)
+        except KeyboardInterrupt:
+            raise Interrupted(self.log.max_position() - start) from None
 
     def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps) -> Plan:
         valid = valid or self.validate(paths, steps)
@@ -380,13 +395,29 @@ def validate_files(
 
 
 def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
-    """Ingest into a store, creating it only once the input is known to be valid."""
+    """Ingest into a store, creating it only once the input is known to be valid; a store this run created is
+    removed again if it is interrupted before anything was written."""
     paths = list(paths)
-    with without_gc():
-        # A new store knows nothing yet: validate before creating it.
-        valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
-        with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid, steps)
+    location = locate(db)
+    fresh = location.path is not None and not location.path.exists()
+    try:
+        with without_gc():
+            # A new store knows nothing yet: validate before creating it.
+            valid = None if check_is_timeline_store(location) else validate_files(paths, steps=steps)
+            with Timeline(db, create=True) as store:
+                return store.ingest(paths, valid, steps)
+    except (KeyboardInterrupt, Interrupted) as stopped:
+        written = stopped.written if isinstance(stopped, Interrupted) else 0
+        if fresh and not written:
+            remove_store_files(location)
+        raise Interrupted(written) from None
+
+
+def remove_store_files(location: Location) -> None:
+    """Remove an SQLite store (and its journal files) that this run created and wrote nothing to."""
+    assert location.path is not None
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(location.path) + suffix).unlink(missing_ok=True)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.inputs import FACT_KINDS
-from events.text import clip
+from events.text import clip, counted, plural
 from projections.chronology import TimelineEntry, Window
 from timeline.intake.plan import Plan
 from timeline.present.labels import source_label
@@ -79,7 +79,7 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
 def _count(entries: list[TimelineEntry]) -> Text:
     count = len(entries)
     partial = "; * = not wholly inside the window" if any(e.partial for e in entries) else ""
-    return Text(f"{count} fact{'s' if count != 1 else ''}{partial}")
+    return Text(f"{counted(count, 'fact')}{partial}")
 
 
 def project_timeline(view: ProjectTimeline) -> RenderableType:
@@ -263,7 +263,7 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
         f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
     )
     heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
-    retracted = f"{counts.retracted} retracted fact{'s' if counts.retracted != 1 else ''} excluded"
+    retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
     if not counts.facts:
         return Group(heading, Text(f"No facts had been reported; {retracted}."))
     years = list(counts.by_kind)
@@ -294,7 +294,7 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
         by_kind,
         Text("By partner (a fact counts once for each partner it names):"),
         by_partner,
-        Text(f"{counts.facts} fact{'s' if counts.facts != 1 else ''} counted; {retracted}."),
+        Text(f"{counted(counts.facts, 'fact')} counted; {retracted}."),
         Text("A fact counts in the year it occurred (its start, or its end when the start is open)."),
     ]
     if plot:
@@ -327,13 +327,12 @@ def _short(value: Any) -> str:
 
 
 def ingest_summary(plan: Plan, db: str) -> RenderableType:
-    summary = plan.summary()
     lines = [
         Text(
-            f"{db}: appended {summary['appended']} events — {plan.new_facts} new facts, "
-            f"{plan.sources_added} sources added, {plan.corrections} corrections, "
-            f"{plan.retractions} retractions, {plan.unchanged} unchanged; "
-            f"{plan.new_entities} new entities, {plan.entity_changes} entities changed."
+            f"{db}: appended {counted(plan.appended, 'event')} — {counted(plan.new_facts, 'new fact')}, "
+            f"{counted(plan.sources_added, 'source')} added, {counted(plan.corrections, 'correction')}, "
+            f"{counted(plan.retractions, 'retraction')}, {plan.unchanged} unchanged; "
+            f"{counted(plan.new_entities, 'new entity')}, {counted(plan.entity_changes, 'entity')} changed."
         )
     ]
     lines += [Text(f"warning: {w}", style="yellow") for w in plan.warnings]
@@ -341,7 +340,8 @@ def ingest_summary(plan: Plan, db: str) -> RenderableType:
         shown = ", ".join(plan.missing[:5]) + (" …" if len(plan.missing) > 5 else "")
         lines.append(
             Text(
-                f"warning: {len(plan.missing)} facts in the store are not in this input "
+                f"warning: {counted(len(plan.missing), 'fact')} in the store {plural('is', len(plan.missing))} "
+                "not in this input "
                 f"(kept; retract with `retracted:`): {shown}",
                 style="yellow",
             )
@@ -350,7 +350,8 @@ def ingest_summary(plan: Plan, db: str) -> RenderableType:
 
 
 def check_report(report: CheckReport, paths: Iterable[str]) -> RenderableType:
-    return Text(f"{', '.join(paths)}: OK — {report.entities} entities, {report.facts} facts, no problems.")
+    entities, facts = counted(report.entities, "entity"), counted(report.facts, "fact")
+    return Text(f"{', '.join(paths)}: OK — {entities}, {facts}, no problems.")
 
 
 def event_log(events: list[LoggedEvent]) -> RenderableType:
