@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint test-postgres bench screenshot clean
+.PHONY: demo test lint test-postgres bench screenshot draft-eval clean
 
 FACTS ?= 10000
 
@@ -38,6 +38,10 @@ test-postgres: $(STAMP)
 # docs/timeline.png: the sample's HTML timeline in headless Chromium (Debian's chromium and chromium-driver).
 screenshot: $(STAMP)
 	$(BIN)/python scripts/screenshot.py
+
+# Recall, noise and misses of `timeline draft` per article of tests/articles/, per split (tune, held_out).
+draft-eval: $(STAMP)
+	$(BIN)/python tests/draft_eval.py
 
 bench: $(STAMP)
 	$(BIN)/timeline bench --facts $(FACTS)

@@ -215,7 +215,7 @@ def partner(ref: str, as_of: str | None, since: str | None, until: str | None, d
 @json_option
 def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue."""
-    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of)), "targets")
+    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of), date.today()), "targets")
 
 
 @main.command(name="who")

@@ -52,8 +52,8 @@ def knowledge_diff(facts: Iterable[Fact], since: date, until: date, changed: set
                 before, after = getattr(old.fact, name), getattr(new.fact, name)
                 if before != after:
                     values.append(ValueChange(fact.id, name, _plain(before), _plain(after), new.latest_source))
-    old_targets = {t.key: t.state for t in target_tracker(facts, since)}
-    new_targets = {t.key: t.state for t in target_tracker(facts, until)}
+    old_targets = {t.key: t.state for t in target_tracker(facts, since, since)}
+    new_targets = {t.key: t.state for t in target_tracker(facts, until, until)}
     targets = tuple(
         (key, old_targets.get(key), state)
         for key, state in sorted(new_targets.items())

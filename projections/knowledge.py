@@ -1,4 +1,4 @@
-"""What the public record said about a fact on a knowledge date (DESIGN.md, "value at a knowledge date").
+"""What the public record said about a fact on a knowledge date (docs/design.md §3).
 
 As of D the visible sources are those reported by D (a source dated only to a month or a year counts from
 the last day it could have appeared). Each field shows the latest visible source's statement — the main

@@ -47,9 +47,10 @@ class TargetTrack:
 
 
 def target_tracker(
-    facts: Iterable[Fact], as_of: date | None = None, today: date | None = None, keys: set[str] | None = None
+    facts: Iterable[Fact], as_of: date | None, judged_on: date, keys: set[str] | None = None
 ) -> list[TargetTrack]:
-    """Every target (or those in `keys`) as the record stood on `as_of`; overdue is judged on as_of or today."""
+    """Every target (or those in `keys`) as the record stood on `as_of`; a deadline before `judged_on` that no
+    milestone met is overdue. The caller chooses the day (a fold reads no clock)."""
     statements: dict[str, list[tuple[tuple[Any, ...], Statement]]] = {}
     milestones: dict[str, list[tuple[tuple[Any, ...], str, str]]] = {}
     for fact in facts:
@@ -64,7 +65,6 @@ def target_tracker(
             milestones.setdefault(shown.fulfils, []).append(
                 ((seen.occurred.sort_key, shown.id), shown.id, shown.occurred)
             )
-    judged_on = as_of or today or date.today()
     tracks = []
     for key in sorted(statements):
         ordered = tuple(statement for _, statement in sorted(statements[key], key=lambda pair: pair[0]))

@@ -210,8 +210,8 @@ BAD_INPUTS = [
         {"facts.yaml": fact().replace('reported: "2023-03-02"', 'reported: "23/3"')},
         [
             "facts.yaml:1: fact 'test-meeting': field 'sources[0].reported': '23/3' is not an EDTF date; write "
-            "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an interval "
-            "A/B, ../B, A/.."
+            "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %; also 2022-03-23T10:30:00Z, "
+            "202X, 2022-XX, 2022-21 (spring), 2022-33 (first quarter), or an interval A/B, ../B, A/.., /B, A/"
         ],
     ),
     BadInput(
@@ -335,8 +335,9 @@ BAD_INPUTS = [
         {"facts.yaml": fact(occurred='  occurred: "' + "2022" * 1000 + '"')},
         [
             "facts.yaml:1: fact 'test-meeting': field 'occurred': '" + "2022" * 15 + "'… (4000 characters) is not "
-            "an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %, or an "
-            "interval A/B, ../B, A/.."
+            "an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %; also "
+            "2022-03-23T10:30:00Z, 202X, 2022-XX, 2022-21 (spring), 2022-33 (first quarter), or an interval A/B, "
+            "../B, A/.., /B, A/"
         ],
     ),
     BadInput(
@@ -463,7 +464,8 @@ def test_bad_as_of_date_is_a_usage_error(cli, sample_store):
     assert "Traceback" not in result.output
     assert result.stderr == (
         "error: --as-of: '23/3' is not an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD "
-        "(e.g. 2022-03-23), optionally with ~, ? or %, or an interval A/B, ../B, A/..\n"
+        "(e.g. 2022-03-23), optionally with ~, ? or %; also 2022-03-23T10:30:00Z, 202X, 2022-XX, 2022-21 (spring), "
+        "2022-33 (first quarter), or an interval A/B, ../B, A/.., /B, A/\n"
     )
 
 

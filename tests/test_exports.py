@@ -532,3 +532,22 @@ def test_html_export_escapes_user_text(cli, sample_store):
     assert states[0]["title"] == hostile
     assert states[0]["sources"][0]["url"] == "https://example.org/a?x=1&y=<2>"
     assert "<title>North Hanoi Smart City — as known now</title>" in text
+
+
+@pytest.mark.parametrize(
+    ("occurred", "expected"),
+    [
+        ("2023-11", {"start_date": {"year": 2023, "month": 11}}),
+        ("../2022-03-23", {"start_date": {"year": 2022, "month": 3, "day": 23}, "display_date": "by 2022-03-23"}),
+        ("1985/", {"start_date": {"year": 1985}, "display_date": "1985–unknown"}),
+        ("/1985-04", {"start_date": {"year": 1985, "month": 4}, "display_date": "unknown–1985-04"}),
+        ("2032-36", {"start_date": {"year": 2032, "month": 10}, "display_date": "Q4 2032"}),
+        ("201X", {"start_date": {"year": 2010}, "display_date": "201X"}),
+        ("2045/2065", {"start_date": {"year": 2045}, "end_date": {"year": 2065}, "display_date": "2045–2065"}),
+    ],
+)
+def test_timelinejs_dates_place_every_edtf_shape_and_label_what_it_cannot_show(occurred, expected):
+    from events.dates import parse_edtf
+    from timeline.exports.timelinejs import timelinejs_dates
+
+    assert timelinejs_dates(parse_edtf(occurred)) == expected

@@ -2,7 +2,7 @@
 
 Given a store holding the sample (tests' ./timeline.db), when an edited input is ingested, then the summary,
 the fact's events (`log --fact ID --json`) and the project timeline (`project --json`, now and --as-of)
-say what DESIGN.md promises. A few tests drive `timeline.service.Timeline` directly.
+say what docs/design.md promises. A few tests drive `timeline.service.Timeline` directly.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Property tests of the invariants in DESIGN.md ("Invariants the tests hold"), on generated inputs.
+"""Property tests of the invariants in docs/design.md §6, on generated inputs.
 
 Each test builds entities and facts with the strategies in tests/strategies.py (Vietnamese aliases, references
 in other cases / without diacritics / in NFD form, mixed EDTF dates, sources with `differs`, retractions),

@@ -182,8 +182,9 @@ class Timeline:
         history = partner_history(facts, partner.id, as_of, window)
         return PartnerView(partner, as_of, window, history, self.names(facts))
 
-    def targets(self, project: str | None = None, as_of: date | None = None, today: date | None = None) -> TargetsView:
-        """Every target (or a project's) with its statements and its state as of a knowledge date."""
+    def targets(self, project: str | None, as_of: date | None, today: date) -> TargetsView:
+        """Every target (or a project's) with its statements and its state as of a knowledge date; deadlines are
+        judged on the knowledge date, or on `today` (the caller's clock) when the query is as known now."""
         scope = self.entity(project, "project") if project else None
         if scope is None:
             keys = self.read_models.target_keys()
@@ -191,7 +192,7 @@ class Timeline:
             seen = (view(fact, as_of) for fact in self.read_models.facts_mentioning(scope.id, "project", as_of))
             keys = {v.fact.target for v in seen if v and v.fact.target and scope.id in v.fact.projects}
         facts = self.read_models.facts_with_target(keys) + self.read_models.facts_fulfilling(keys)
-        judged_on = as_of or today or date.today()
+        judged_on = as_of or today
         return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
 
     def office(self, ref: str, on: date | None = None, as_of: date | None = None) -> OfficeView:
@@ -441,7 +442,7 @@ def draft_article(
     """Draft facts from an article file as reviewable YAML: entities (and twins) from the store when there is
     one, else from the bundled sample's entities."""
     from events.dates import InvalidDate
-    from timeline.draft import draft, find_twins, to_yaml
+    from timeline.drafting import draft, find_twins, to_yaml
 
     try:
         text = Path(path).read_text(encoding="utf-8")

@@ -116,7 +116,7 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
             "project": lambda: store.project(rng.choice(by_kind["project"])),
             "project --as-of": lambda: store.project(rng.choice(by_kind["project"]), day()),
             "partner": lambda: store.partner(rng.choice(by_kind["organisation"])),
-            "targets --project": lambda: store.targets(rng.choice(by_kind["project"]), day()),
+            "targets --project": lambda: store.targets(rng.choice(by_kind["project"]), day(), date.today()),
             "who --on": lambda: store.office(rng.choice(by_kind["office"]), day()),
             "search": lambda: store.search(rng.choice(words), None, 20),
             "diff (one month)": lambda: (lambda d: store.diff(d, date.fromordinal(d.toordinal() + 30)))(day()),

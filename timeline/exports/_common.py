@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 from events.inputs import Fact
 from projections.knowledge import FactView, view

@@ -10,7 +10,6 @@ from timeline.exports._common import known, subject, views
 from timeline.present.labels import source_text
 from timeline.present.views import ExportSet
 
-
 ICS_STATUS = {"happened": "CONFIRMED", "scheduled": "TENTATIVE", "cancelled": "CANCELLED", "postponed": "CANCELLED"}
 
 
@@ -46,8 +45,14 @@ def write(data: ExportSet) -> str:
     events = [(raw, seen) for raw, seen in views(data) if seen.occurred.is_day]
     stamped = [reported_by(s) for _, seen in events for s in seen.fact.sources]
     stamp = ics_day(min(max(stamped), date(9999, 12, 31))) if stamped else ics_day(data.as_of or date(1970, 1, 1))
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//timeline//export//EN", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH", "X-WR-CALNAME:" + ics_text(f"{subject(data)} — {known(data)}")]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//timeline//export//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:" + ics_text(f"{subject(data)} — {known(data)}"),
+    ]
     names = data.names
     for _, seen in events:
         fact = seen.fact
@@ -60,11 +65,18 @@ def write(data: ExportSet) -> str:
         if fact.partners:
             description.append("Partners: " + ", ".join(names.get(p, p) for p in fact.partners))
         description += ["Source: " + source_text(s) for s in fact.sources]
-        lines += ["BEGIN:VEVENT", f"UID:{fact.id}@timeline", f"DTSTAMP:{stamp}T000000Z",
-                  f"DTSTART;VALUE=DATE:{ics_day(day)}", f"DTEND;VALUE=DATE:{ics_day(day + timedelta(days=1))}",
-                  "SUMMARY:" + ics_text(fact.title), "DESCRIPTION:" + ics_text("\n".join(description)),
-                  "CATEGORIES:" + ics_text(fact.kind), f"STATUS:{ICS_STATUS[fact.status]}",
-                  "TRANSP:TRANSPARENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{fact.id}@timeline",
+            f"DTSTAMP:{stamp}T000000Z",
+            f"DTSTART;VALUE=DATE:{ics_day(day)}",
+            f"DTEND;VALUE=DATE:{ics_day(day + timedelta(days=1))}",
+            "SUMMARY:" + ics_text(fact.title),
+            "DESCRIPTION:" + ics_text("\n".join(description)),
+            "CATEGORIES:" + ics_text(fact.kind),
+            f"STATUS:{ICS_STATUS[fact.status]}",
+            "TRANSP:TRANSPARENT",
+        ]
         if fact.place:
             lines.append("LOCATION:" + ics_text(fact.place))
         url = next((s.url for s in fact.sources if s.url), None)

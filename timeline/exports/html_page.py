@@ -27,16 +27,27 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text("utf-8")
 
 
-KIND_COLOURS = {"meeting": "#1f77b4", "target": "#9467bd", "milestone": "#2ca02c", "statistic": "#17becf",
-                "appointment": "#bcbd22", "agreement": "#ff7f0e", "announcement": "#7f7f7f"}
+KIND_COLOURS = {
+    "meeting": "#1f77b4",
+    "target": "#9467bd",
+    "milestone": "#2ca02c",
+    "statistic": "#17becf",
+    "appointment": "#bcbd22",
+    "agreement": "#ff7f0e",
+    "announcement": "#7f7f7f",
+}
 
 
 def span_json(occurred: EdtfDate) -> dict[str, Any]:
     """When it occurred, as the page draws it: the span of days [lo, hi] (None = open), precision, qualifiers."""
-    return {"text": occurred.display(), "precision": occurred.precision,
-            "lo": occurred.lower.isoformat() if occurred.lower else None,
-            "hi": occurred.upper.isoformat() if occurred.upper else None,
-            "approximate": occurred.approximate, "uncertain": occurred.uncertain}
+    return {
+        "text": occurred.display(),
+        "precision": occurred.precision,
+        "lo": occurred.lower.isoformat() if occurred.lower else None,
+        "hi": occurred.upper.isoformat() if occurred.upper else None,
+        "approximate": occurred.approximate,
+        "uncertain": occurred.uncertain,
+    }
 
 
 def state_json(seen: FactView, names: dict[str, str], retraction: Retraction | None) -> dict[str, Any]:
@@ -44,15 +55,23 @@ def state_json(seen: FactView, names: dict[str, str], retraction: Retraction | N
     retraction if it applies."""
     fact = seen.fact
     return {
-        "kind": fact.kind, "status": fact.status, "title": fact.title, "summary": fact.summary,
-        "place": fact.place, "when": span_json(seen.occurred),
+        "kind": fact.kind,
+        "status": fact.status,
+        "title": fact.title,
+        "summary": fact.summary,
+        "place": fact.place,
+        "when": span_json(seen.occurred),
         "projects": [names.get(p, p) for p in fact.projects],
         "partners": [names.get(p, p) for p in fact.partners],
         "figures": [figure_text(figure) for figure in fact.figures],
-        "disagreements": [{"field": d.field, "value": stated_text(d.value, names),
-                           "sources": [source_label(s) for s in d.sources]} for d in seen.disagreements],
-        "sources": [{"label": source_label(s), "url": s.url, "title": s.title, "quote": s.quote, "note": s.note}
-                    for s in fact.sources],
+        "disagreements": [
+            {"field": d.field, "value": stated_text(d.value, names), "sources": [source_label(s) for s in d.sources]}
+            for d in seen.disagreements
+        ],
+        "sources": [
+            {"label": source_label(s), "url": s.url, "title": s.title, "quote": s.quote, "note": s.note}
+            for s in fact.sources
+        ],
         "retracted": {"on": retraction.on, "reason": retraction.reason} if retraction else None,
     }
 
@@ -104,15 +123,19 @@ def write(data: ExportSet) -> str:
     content = page_json(data)
     last = max(len(content["days"]) - 1, 0)
     colours = "".join(f".kind-{kind}{{--c:{colour}}}" for kind, colour in KIND_COLOURS.items())
-    legend = "".join(f'<span class="fact kind-{kind} precision-year"><span class=mark style="width:18px"></span>'
-                     f"{kind}</span>" for kind in KIND_COLOURS)
-    legend += ('<span class="fact kind-meeting precision-day"><span class=mark></span>a day</span>'
-               '<span class="fact kind-meeting status-scheduled precision-year"><span class=mark style="width:18px">'
-               '</span>scheduled</span>'
-               '<span class="fact kind-meeting uncertain precision-year"><span class=mark style="width:18px"></span>'
-               'uncertain or approximate</span>'
-               '<span class="fact kind-meeting retracted precision-year"><span class=mark style="width:18px"></span>'
-               '<span class=label>retracted</span></span>')
+    legend = "".join(
+        f'<span class="fact kind-{kind} precision-year"><span class=mark style="width:18px"></span>{kind}</span>'
+        for kind in KIND_COLOURS
+    )
+    legend += (
+        '<span class="fact kind-meeting precision-day"><span class=mark></span>a day</span>'
+        '<span class="fact kind-meeting status-scheduled precision-year"><span class=mark style="width:18px">'
+        "</span>scheduled</span>"
+        '<span class="fact kind-meeting uncertain precision-year"><span class=mark style="width:18px"></span>'
+        "uncertain or approximate</span>"
+        '<span class="fact kind-meeting retracted precision-year"><span class=mark style="width:18px"></span>'
+        "<span class=label>retracted</span></span>"
+    )
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         f"<meta name=viewport content='width=device-width'><title>{esc(title)}</title>"
@@ -127,5 +150,3 @@ def write(data: ExportSet) -> str:
         "<div class=layout><div id=chart></div><aside id=detail></aside></div>"
         f"<script>{_asset('page.js')}</script></body></html>\n"
     )
-
-

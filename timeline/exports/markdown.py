@@ -9,7 +9,6 @@ from timeline.exports._common import known, subject, views
 from timeline.present.labels import source_label
 from timeline.present.views import ExportSet
 
-
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 
 

@@ -9,9 +9,24 @@ from timeline.exports._common import views
 from timeline.present.labels import figure_text, person_text, source_text
 from timeline.present.views import ExportSet
 
-
-CSV_COLUMNS = ("id", "kind", "occurred", "status", "title", "summary", "projects", "partners", "people", "place",
-               "figures", "target", "fulfils", "sources", "retracted", "notes")
+CSV_COLUMNS = (
+    "id",
+    "kind",
+    "occurred",
+    "status",
+    "title",
+    "summary",
+    "projects",
+    "partners",
+    "people",
+    "place",
+    "figures",
+    "target",
+    "fulfils",
+    "sources",
+    "retracted",
+    "notes",
+)
 JOIN = "; "
 
 
@@ -25,16 +40,24 @@ def write(data: ExportSet) -> str:
     for raw, seen in views(data, retracted=True):
         fact = seen.fact
         retraction = raw.retracted
-        writer.writerow([
-            fact.id, fact.kind, fact.occurred, fact.status, fact.title, fact.summary or "",
-            JOIN.join(names.get(p, p) for p in fact.projects),
-            JOIN.join(names.get(p, p) for p in fact.partners),
-            JOIN.join(person_text(p, names) for p in fact.people),
-            fact.place or "",
-            JOIN.join(figure_text(f) for f in fact.figures),
-            fact.target or "", fact.fulfils or "",
-            JOIN.join(source_text(s) for s in fact.sources),
-            f"{retraction.on}: {retraction.reason}" if retraction else "",
-            fact.notes or "",
-        ])
+        writer.writerow(
+            [
+                fact.id,
+                fact.kind,
+                fact.occurred,
+                fact.status,
+                fact.title,
+                fact.summary or "",
+                JOIN.join(names.get(p, p) for p in fact.projects),
+                JOIN.join(names.get(p, p) for p in fact.partners),
+                JOIN.join(person_text(p, names) for p in fact.people),
+                fact.place or "",
+                JOIN.join(figure_text(f) for f in fact.figures),
+                fact.target or "",
+                fact.fulfils or "",
+                JOIN.join(source_text(s) for s in fact.sources),
+                f"{retraction.on}: {retraction.reason}" if retraction else "",
+                fact.notes or "",
+            ]
+        )
     return out.getvalue()

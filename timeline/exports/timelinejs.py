@@ -6,42 +6,45 @@ import html
 import json
 from typing import Any
 
-from events.dates import EdtfDate, parse_edtf
+from events.dates import EdtfDate
 from events.inputs import Source
 from timeline.exports._common import known, subject, views
 from timeline.present.labels import source_label
 from timeline.present.views import ExportSet
 
 
-def date_parts(text: str) -> dict[str, int]:
-    """A single EDTF date's parts at its real precision: 2023-11 has year and month only."""
-    single = parse_edtf(text)
+def date_parts(single: EdtfDate) -> dict[str, int]:
+    """A single EDTF date's parts at its real precision: 2023-11 has year and month only; a season, quarter or
+    decade starts where its span starts, at month (or year) precision."""
     assert single.lower is not None and single.precision != "interval"
     parts = {"year": single.lower.year}
-    if single.precision in ("month", "day"):
+    if single.precision != "year" and single.lower.month != 1 or single.precision in ("month", "day"):
         parts["month"] = single.lower.month
     if single.precision == "day":
         parts["day"] = single.lower.day
     return parts
 
 
+def _plain(occurred: EdtfDate) -> bool:
+    """A date TimelineJS can label itself: a day, month or year with no qualifier and no unspecified digit."""
+    return (
+        occurred.precision in ("year", "month", "day")
+        and not (occurred.approximate or occurred.uncertain)
+        and "X" not in occurred.text
+    )
+
+
 def timelinejs_dates(occurred: EdtfDate) -> dict[str, Any]:
     """start_date (and end_date for an interval), plus display_date for anything not a plain date. An interval
-    with an open start ('by 2022-03-23') starts at its end: TimelineJS needs a start."""
-    dates: dict[str, Any] = {}
-    if occurred.precision == "interval":
-        start, end = occurred.text.split("/")
-        if start != "..":
-            dates["start_date"] = date_parts(start)
-            if end != "..":
-                dates["end_date"] = date_parts(end)
-        else:
-            dates["start_date"] = date_parts(end)
+    with an open or unknown start ('by 2022-03-23') starts at its end: TimelineJS needs a start."""
+    start, end = occurred.start, occurred.end
+    first = start or end
+    assert first is not None  # EDTF allows at most one missing end
+    dates: dict[str, Any] = {"start_date": date_parts(first)}
+    if start is not None and end is not None and occurred.precision == "interval":
+        dates["end_date"] = date_parts(end)
+    if not _plain(occurred):
         dates["display_date"] = occurred.display()
-    else:
-        dates["start_date"] = date_parts(occurred.text)
-        if occurred.approximate or occurred.uncertain:
-            dates["display_date"] = occurred.display()
     return dates
 
 
@@ -62,12 +65,17 @@ def write(data: ExportSet) -> str:
         if fact.status != "happened":
             body += f"<p>Status: {html.escape(fact.status)}</p>"
         body += "<p>Sources: " + "; ".join(source_html(s) for s in fact.sources) + "</p>"
-        event: dict[str, Any] = {"unique_id": fact.id, **timelinejs_dates(seen.occurred),
-                                 "text": {"headline": html.escape(fact.title), "text": body}}
+        event: dict[str, Any] = {
+            "unique_id": fact.id,
+            **timelinejs_dates(seen.occurred),
+            "text": {"headline": html.escape(fact.title), "text": body},
+        }
         lane = next(iter(fact.projects), None) or next(iter(fact.partners), None)
         if lane:
             event["group"] = names.get(lane, lane)
         events.append(event)
-    document = {"title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},
-                "events": events}
+    document = {
+        "title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},
+        "events": events,
+    }
     return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"

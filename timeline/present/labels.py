@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.inputs import Figure, Person, Source
+from events.inputs import Figure, PersonRole, Source
 
 
 def source_label(source: Source) -> str:
@@ -35,7 +35,7 @@ def figure_text(figure: Figure) -> str:
     return text
 
 
-def person_text(person: Person, names: dict[str, str]) -> str:
+def person_text(person: PersonRole, names: dict[str, str]) -> str:
     details = [names.get(person.office, person.office)] if person.office else []
     details += [person.role] if person.role and person.role not in details else []
     name = names.get(person.person, person.person)

@@ -1,0 +1,51 @@
+"""The tree is the architecture (docs/design.md §8): imports go one way, and contracts the CLI relies on hold."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import click
+import pytest
+
+pytestmark = pytest.mark.store_free
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ("events", "projections", "timeline", "cli")  # each may import only the ones before it
+
+
+def first_party_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found & set(LAYERS)
+
+
+def product_modules() -> list[Path]:
+    modules = [ROOT / "cli.py"]
+    for package in LAYERS[:-1]:
+        modules += sorted((ROOT / package).rglob("*.py"))
+    return modules
+
+
+@pytest.mark.parametrize("path", product_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_go_one_way_from_events_to_cli(path: Path) -> None:
+    layer = path.relative_to(ROOT).parts[0].removesuffix(".py")
+    allowed = set(LAYERS[: LAYERS.index(layer) + 1])
+    assert first_party_imports(path) <= allowed, f"{path.name} imports a later layer"
+
+
+def test_export_formats_offered_by_the_cli_are_the_registry() -> None:
+    from cli import main
+    from timeline.exports import FORMATS, writer
+
+    command = main.commands["export"]
+    option = next(p for p in command.params if p.name == "fmt")
+    assert isinstance(option.type, click.Choice)
+    assert list(option.type.choices) == list(FORMATS)
+    for fmt in FORMATS:
+        assert callable(writer(fmt).write), fmt
