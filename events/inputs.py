@@ -89,8 +89,12 @@ Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
 def plain(values: dict[str, Any]) -> dict[str, Any]:
-    """Values as JSON holds them: tuples as lists, models as mappings (every key kept, None included)."""
-    plain_values: dict[str, Any] = to_jsonable_python(values)
+    """Values as JSON holds them: tuples as lists, models as mappings (every key kept, None included). Raw input
+    too deep or too odd to convert is left as it is: validation reports it, at its own field, before it is stored."""
+    try:
+        plain_values: dict[str, Any] = to_jsonable_python(values)
+    except (ValueError, RecursionError):
+        return values
     return plain_values
 
 

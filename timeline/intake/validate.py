@@ -213,7 +213,8 @@ def _resolve_fact(
         except ValidationError as error:
             problems.extend(_problems(error, record, Fact, prefix=where + "."))
             continue
-        resolved = _resolve_refs(record, stated.model_dump(include=set(source.differs)), where + ".", index, problems)
+        stated_values = stated.model_dump(mode="json", include=set(source.differs))
+        resolved = _resolve_refs(record, stated_values, where + ".", index, problems)
         sources.append(Source.model_validate({**source.model_dump(), "differs": resolved}))
     if len(problems) > before:
         return None
