@@ -295,7 +295,7 @@ def export_command(
 ) -> None:
     """Export the selected facts (and the entities they name) for other tools."""
     from timeline.errors import InvalidOption
-    from timeline.exports import export
+    from timeline.exports import export, left_out
     from timeline.service import Timeline
 
     if excel and fmt != "csv":
@@ -303,6 +303,8 @@ def export_command(
     with Timeline(db) as store:
         selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
     text = ("\ufeff" if excel else "") + export(fmt, selected)
+    for line in left_out(fmt, selected):
+        click.echo(f"note: {line}", err=True)
     if out is None:
         click.echo(text, nl=False)
     else:

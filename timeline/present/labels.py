@@ -20,7 +20,7 @@ def figure_text(figure: Figure) -> str:
     value = figure.value
     text = figure.metric
     if value is not None:
-        amount = f"{number(value[0])}–{number(value[1])}" if isinstance(value, tuple) else number(value)
+        amount = f"{number(value[0])}–{number(value[1])}" if isinstance(value, (tuple, list)) else number(value)
         text += f": {amount}" + (f" {figure.unit}" if figure.unit else "")
     elif figure.unit:
         text += f" ({figure.unit})"
@@ -46,8 +46,15 @@ def source_text(source: Source) -> str:
     return source_label(source) + (f" {source.url}" if source.url else "")
 
 
-def stated_text(value: Any, names: dict[str, str]) -> str:
-    """A value a source states differently, for people: entity ids as names, lists joined."""
+def stated_text(value: Any, names: dict[str, str], field: str | None = None) -> str:
+    """A value a source states differently (or a correction changed), for people, the same in the terminal and in
+    every export: entity ids as names, figures and people as their labels, lists joined, numbers as 96.8."""
+    if field == "figures" and isinstance(value, (list, tuple)):
+        return "; ".join(figure_text(Figure.model_validate(item)) for item in value) or "none"
+    if field == "people" and isinstance(value, (list, tuple)):
+        return "; ".join(person_text(PersonRole.model_validate(item), names) for item in value) or "none"
+    if value is None or value == [] or value == ():
+        return "none"
     if isinstance(value, (list, tuple)):
         return "; ".join(stated_text(item, names) for item in value)
     if isinstance(value, dict):

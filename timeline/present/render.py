@@ -17,7 +17,7 @@ from events.inputs import FACT_KINDS
 from events.text import clip, counted, plural
 from projections.chronology import TimelineEntry, Window
 from timeline.intake.plan import Plan
-from timeline.present.labels import source_label
+from timeline.present.labels import source_label, stated_text
 from timeline.present.views import (
     DiffView,
     OfficeView,
@@ -71,7 +71,8 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
         lines += [Text(f"note, {s.outlet}: {clip(s.note, 90)}", style="dim") for s in fact.sources if s.note]
         for d in entry.view.disagreements:
             said = ", ".join(source_label(s) for s in d.sources)
-            lines.append(Text(f"disagreement: {d.field} = {_short(d.value)} per {said}", style="yellow"))
+            stated = stated_text(d.value, names, d.field)
+            lines.append(Text(f"disagreement: {d.field} = {stated} per {said}", style="yellow"))
         table.add_row(date_text, kind, Text("\n").join(lines))
     return table
 
@@ -240,7 +241,8 @@ def diff(view: DiffView) -> RenderableType:
     lines += [Text(f"+ source: [{fact}] {source_label(s)}") for fact, s in d.sources_added]
     lines += [
         Text(
-            f"~ changed: [{c.fact}] {c.field}: {_short(c.old)} → {_short(c.new)} per {source_label(c.source)}",
+            f"~ changed: [{c.fact}] {c.field}: {stated_text(c.old, {}, c.field)} → {stated_text(c.new, {}, c.field)} "
+            f"per {source_label(c.source)}",
             style="yellow",
         )
         for c in d.changed
@@ -316,14 +318,6 @@ def verify_report(report: VerifyReport) -> RenderableType:
         *[Text("  " + line) for line in shown],
         *([Text(f"  … and {more} more")] if more else []),
     )
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items() if v is not None) + "}"
-    return str(value)
 
 
 def ingest_summary(plan: Plan, db: str) -> RenderableType:
