@@ -167,7 +167,7 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     from timeline import service
     from timeline.present import render
 
-    report = service.check(paths, db)
+    report = service.check(paths, db, date.today())
     emit(as_json, report.to_json, lambda: render.check_report(report, paths))
 
 
@@ -184,7 +184,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
-    plan = service.ingest(paths, db, steps)
+    plan = service.ingest(paths, db, steps, date.today())
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
 
 
@@ -429,7 +429,7 @@ def demo(db: str, ref: str) -> None:
     from timeline.service import Timeline, db_hint, sample_paths
 
     out = console()
-    plan = service.ingest(sample_paths(), db)
+    plan = service.ingest(sample_paths(), db, today=date.today())
     with Timeline(db) as store:
         now = store.project(ref)
         before = store.project(ref, date(2022, 3, 22))

@@ -331,7 +331,9 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
         draw(source(pool, number * 10 + i, outlet, found.get("target"))) for i, outlet in enumerate(outlets)
     ]
     if draw(st.integers(0, 3)) == 0:
-        found["retracted"] = {"on": draw(days).isoformat(), "reason": "the outlet withdrew the report"}
+        first = min(date.fromisoformat((s["reported"] + "-01-01")[:10]) for s in found["sources"])
+        on = draw(st.dates(first, LAST_DAY))  # never before the first report (an impossible date is refused)
+        found["retracted"] = {"on": on.isoformat(), "reason": "the outlet withdrew the report"}
     if draw(st.booleans()):
         found["notes"] = "Năm 2022 suy ra từ bản tiếng Anh."
     return found

@@ -86,9 +86,10 @@ def sample_paths() -> list[Path]:
 class CheckReport:
     entities: int
     facts: int
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"entities": self.entities, "facts": self.facts, "problems": []}
+        return {"entities": self.entities, "facts": self.facts, "problems": [], "warnings": list(self.warnings)}
 
 
 class Timeline:
@@ -126,24 +127,31 @@ class Timeline:
 
     # Writing --------------------------------------------------------------------------------------
 
-    def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet()) -> ValidInput:
-        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps)
+    def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet(), today: date | None = None) -> ValidInput:
+        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps, today)
 
-    def ingest(self, paths: Iterable[str | Path], valid: ValidInput | None = None, steps: Steps = Quiet()) -> Plan:
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        valid: ValidInput | None = None,
+        steps: Steps = Quiet(),
+        today: date | None = None,
+    ) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
         transaction and bring the read models up to date. Ctrl-C raises Interrupted, counting what the log
         gained: nothing before the commit; after it, the events the read models have yet to catch up with."""
         start = self.log.max_position()
         try:
             with without_gc():
-                return self._ingest(paths, valid, steps)
+                return self._ingest(paths, valid, steps, today)
         except KeyboardInterrupt:
             raise Interrupted(self.log.max_position() - start) from None
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps) -> Plan:
-        valid = valid or self.validate(paths, steps)
+    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, today: date | None) -> Plan:
+        valid = valid or self.validate(paths, steps, today)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
         decided = plan(valid, facts, self.read_models.entity_states(), self.read_models.fact_ids())
+        decided.warnings[:0] = [str(doubt) for doubt in valid.warnings]
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
@@ -383,11 +391,12 @@ def validate_files(
     known: Iterable[EntityRecord] = (),
     known_targets: Iterable[str] = (),
     steps: Steps = Quiet(),
+    today: date | None = None,
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
     records, problems = load(paths)
     try:
-        valid = validate(steps.track(records, "validating"), known, known_targets)
+        valid = validate(steps.track(records, "validating"), known, known_targets, today)
     except InvalidInput as error:
         raise InvalidInput(problems + error.problems) from None
     if problems:
@@ -395,7 +404,7 @@ def validate_files(
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan:
+def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), today: date | None = None) -> Plan:
     """Ingest into a store, creating it only once the input is known to be valid; a store this run created is
     removed again if it is interrupted before anything was written."""
     paths = list(paths)
@@ -404,9 +413,9 @@ def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet()) -> Plan
     try:
         with without_gc():
             # A new store knows nothing yet: validate before creating it.
-            valid = None if check_is_timeline_store(location) else validate_files(paths, steps=steps)
+            valid = None if check_is_timeline_store(location) else validate_files(paths, steps=steps, today=today)
             with Timeline(db, create=True) as store:
-                return store.ingest(paths, valid, steps)
+                return store.ingest(paths, valid, steps, today)
     except (KeyboardInterrupt, Interrupted) as stopped:
         written = stopped.written if isinstance(stopped, Interrupted) else 0
         if fresh and not written:
@@ -421,14 +430,14 @@ def remove_store_files(location: Location) -> None:
         Path(str(location.path) + suffix).unlink(missing_ok=True)
 
 
-def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
+def check(paths: Iterable[str | Path], db: str | None, today: date | None = None) -> CheckReport:
     """Validate files against the store's entities when there is a store; write nothing."""
     if db and check_is_timeline_store(locate(db)):
         with Timeline(db, catch_up=False) as store:  # type: ignore[arg-type]
-            valid = store.validate(paths)
+            valid = store.validate(paths, today=today)
     else:
-        valid = validate_files(paths)
-    return CheckReport(entities=len(valid.entities), facts=len(valid.facts))
+        valid = validate_files(paths, today=today)
+    return CheckReport(len(valid.entities), len(valid.facts), tuple(str(doubt) for doubt in valid.warnings))
 
 
 def draft_article(

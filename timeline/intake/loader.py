@@ -14,6 +14,7 @@ import yaml
 from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
 from events.text import clip, quoted
 from timeline.errors import Problem
+from timeline.intake.drafts import unedited_draft
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 _SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
@@ -124,11 +125,13 @@ def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
         except OSError as error:
             problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
             continue
+        found: list[Record] = []
         try:
-            for record in parse(text, str(path)):
-                records.append(record)
+            found.extend(parse(text, str(path)))
         except _FileProblem as error:
             problems.extend(error.problems)
+        records.extend(found)
+        problems.extend(unedited_draft(text, str(path), found))
     return records, problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -13,6 +14,7 @@ from events.domain import EntityRecord
 from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact, Source
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
+from timeline.intake.date_checks import date_problems
 from timeline.intake.loader import Record
 from timeline.intake.resolve import EntityIndex, Unresolved
 
@@ -24,12 +26,17 @@ _REFERENCE_FIELDS = {"projects": "project", "partners": "organisation"}
 class ValidInput:
     entities: tuple[EntityRecord, ...]
     facts: tuple[Fact, ...]
+    warnings: tuple[Problem, ...] = ()  # what may be wrong but need not be (see timeline.intake.date_checks)
 
 
 def validate(
-    records: Iterable[Record], known: Iterable[EntityRecord] = (), known_targets: Iterable[str] = ()
+    records: Iterable[Record],
+    known: Iterable[EntityRecord] = (),
+    known_targets: Iterable[str] = (),
+    today: date | None = None,
 ) -> ValidInput:
-    """Resolved entities and facts, or InvalidInput listing every problem found."""
+    """Resolved entities and facts, or InvalidInput listing every problem found. `today` (read by the caller, at
+    the edge) refuses sources reported after it; None leaves that check out."""
     problems: list[Problem] = []
     entity_inputs: list[tuple[Record, Any]] = []
     fact_inputs: list[tuple[Record, Fact]] = []
@@ -56,11 +63,19 @@ def validate(
     entities = [_resolve_entity(record, entity, index, problems) for record, entity in entity_inputs]
     targets = set(known_targets) | {fact.target for _, fact in fact_inputs if fact.target}
     facts = [_resolve_fact(record, fact, index, targets, problems) for record, fact in fact_inputs]
+    warnings: list[Problem] = []
+    for (record, _), resolved in zip(fact_inputs, facts):
+        if resolved is not None:
+            errors, doubts = date_problems(record, resolved, today)
+            problems += errors
+            warnings += doubts
     for record in unparsed:  # a fact with other problems still gets its references checked
         _resolve_refs(record, _reference_shaped(record.data), "", index, problems)
     if problems:
         raise InvalidInput(problems)
-    return ValidInput(tuple(e for e in entities if e is not None), tuple(f for f in facts if f is not None))
+    return ValidInput(
+        tuple(e for e in entities if e is not None), tuple(f for f in facts if f is not None), tuple(warnings)
+    )
 
 
 def _entity_kind(entity: BaseModel) -> str:

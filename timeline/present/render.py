@@ -345,7 +345,8 @@ def ingest_summary(plan: Plan, db: str) -> RenderableType:
 
 def check_report(report: CheckReport, paths: Iterable[str]) -> RenderableType:
     entities, facts = counted(report.entities, "entity"), counted(report.facts, "fact")
-    return Text(f"{', '.join(paths)}: OK — {entities}, {facts}, no problems.")
+    ok = Text(f"{', '.join(paths)}: OK — {entities}, {facts}, no problems.")
+    return Group(ok, *(Text(f"warning: {w}", style="yellow") for w in report.warnings)) if report.warnings else ok
 
 
 def event_log(events: list[LoggedEvent]) -> RenderableType:
