@@ -95,12 +95,18 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
     """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
-    from timeline.present import render
     from timeline.service import Timeline
 
     with Timeline(db) as store:
         view = ask(store)
-    emit(as_json, view.to_json, lambda: getattr(render, renderer)(view))
+    emit(as_json, view.to_json, lambda: getattr(_render(), renderer)(view))
+
+
+def _render():  # type: ignore[no-untyped-def]
+    """The rich renderers, imported only to print for people (not for --json)."""
+    from timeline.present import render
+
+    return render
 
 
 def db_option(default: str | None = DEFAULT_DB) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -173,9 +179,14 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
+)
 @db_option()
 @json_option
-def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
+def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
@@ -184,7 +195,7 @@ def ingest(paths: tuple[str, ...], db: str, as_json: bool) -> None:
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
-    plan = service.ingest(paths, db, steps, date.today())
+    plan = service.ingest(paths, db, steps, complete, date.today())
     emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
 
 

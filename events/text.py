@@ -15,13 +15,26 @@ _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l"})
 
 
+class _FoldedCharacters(dict[int, str]):
+    """Each character folded on its own, the first time it is met: NFKD, marks dropped, case folded. Folding
+    character by character gives what folding the whole text gives (the marks dropped are the only ones NFKD
+    reorders), at the cost of one table look-up per character."""
+
+    def __missing__(self, code: int) -> str:
+        bare = _MARKS.sub("", unicodedata.normalize("NFKD", chr(code).translate(_SPECIAL)))
+        self[code] = folded = bare.casefold().translate(_SPECIAL)
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case words without diacritics, separated by single spaces: 'Hà  Nội!' -> 'ha noi'."""
     if text.isascii():
         return _NON_WORD.sub(" ", text.lower()).strip()
-    bare = _MARKS.sub("", unicodedata.normalize("NFKD", text.translate(_SPECIAL)))
-    return _NON_WORD.sub(" ", bare.casefold().translate(_SPECIAL)).strip()
+    return _NON_WORD.sub(" ", text.translate(_FOLDED)).strip()
 
 
 def match_key(text: str) -> str:

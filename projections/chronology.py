@@ -100,9 +100,11 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
 def mentions(fact: Fact) -> dict[str, set[str]]:
     """Every entity a fact names, by role, in its main values and in any source's differing statement."""
     roles: dict[str, set[str]] = {"project": set(), "partner": set(), "person": set(), "office": set()}
-    statements = [fact.model_dump(include={"projects", "partners", "people"})]
-    statements += [source.differs for source in fact.sources if source.differs]
-    for values in statements:
+    roles["project"].update(fact.projects)
+    roles["partner"].update(fact.partners)
+    roles["person"].update(role.person for role in fact.people)
+    roles["office"].update(role.office for role in fact.people if role.office)
+    for values in (source.differs for source in fact.sources if source.differs):
         roles["project"].update(values.get("projects", ()))
         roles["partner"].update(values.get("partners", ()))
         for person in values.get("people", ()):

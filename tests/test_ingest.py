@@ -208,8 +208,8 @@ def test_removing_a_retraction_from_the_input_does_not_undo_it(cli, sample_store
     assert RECEPTION not in entries(cli, PROJECT)
 
 
-def test_fact_missing_from_a_later_input_is_kept_and_reported(cli, sample_store):
-    result = summary(cli, "sample/entities.yaml", NHSC_FILE)
+def test_fact_missing_from_a_later_input_is_kept_and_reported_with_complete(cli, sample_store):
+    result = summary(cli, "--complete", "sample/entities.yaml", NHSC_FILE)
     assert result["appended"] == 0
     assert result["unchanged"] == 3
     assert len(result["missing"]) == SAMPLE_FACTS - 3
@@ -219,8 +219,14 @@ def test_fact_missing_from_a_later_input_is_kept_and_reported(cli, sample_store)
     assert len(cli.json("log")) == 51
 
 
+def test_adding_some_facts_reports_no_missing_ones_unless_asked(cli, sample_store):
+    result = summary(cli, "sample/entities.yaml", NHSC_FILE)
+    assert result["missing"] == [] and result["unchanged"] == 3
+    assert "not in this input" not in cli.ok("ingest", "sample/entities.yaml", NHSC_FILE).stdout
+
+
 def test_missing_facts_warning_is_shown_in_the_text_summary(cli, sample_store):
-    result = cli.ok("ingest", "sample/entities.yaml", NHSC_FILE)
+    result = cli.ok("ingest", "--complete", "sample/entities.yaml", NHSC_FILE)
     assert (
         "warning: 12 facts in the store are not in this input (kept; retract with `retracted:`): "
         "guangzhou-gdp-2024, hanoi-chairman-meets-japan-ambassador-2024-07-02" in " ".join(result.stdout.split())

@@ -77,7 +77,7 @@ def assert_one_line(result: subprocess.CompletedProcess[str]) -> str:
     [
         "timeline.service:validate_files before",  # reading and validating the files
         "timeline.storage.log:EventLog.__init__ after",  # the new store's tables exist, nothing appended
-        "timeline.service:plan after",  # planned against the stored state
+        "timeline.intake.plan:plan after",  # planned against the stored state
         "timeline.storage.log:EventLog.append before",  # about to append
     ],
 )
@@ -103,7 +103,7 @@ def test_sigint_before_the_commit_into_an_existing_store_changes_nothing(tmp_pat
     "where",
     [
         "timeline.storage.log:EventLog.append after",  # committed, read models not yet updated
-        "timeline.storage.readmodels:ReadModels.catch_up before 2",  # committed, catching up (1: on open)
+        "timeline.service:Quiet.step before 2",  # committed: "updating the read models"
     ],
 )
 def test_sigint_after_the_commit_counts_the_events_written_and_the_next_command_catches_up(tmp_path, where):

@@ -180,7 +180,7 @@ def appending(schema: str) -> bool:
 def test_sigkill_mid_ingest_on_postgresql_leaves_all_or_nothing_and_a_rerun_completes(tmp_path, url, schema, moment):
     """Killed inside the append transaction, the server rolls it back: none of the run's events; killed after
     the commit (while read models catch up): all of them. Either way verify passes and a rerun completes."""
-    count = 4_000
+    count = 12_000  # the append is one INSERT of an array of events: big enough to be caught inside it
     ok("ingest", ENTITIES, "--db", url, cwd=tmp_path)
     big = write_facts(tmp_path / "big.json", generated("big", count))
     before = stored_count(schema)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import gc
 import shlex
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
@@ -30,10 +30,7 @@ from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline import DEFAULT_DB
 from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
-from timeline.intake.loader import load
-from timeline.intake.plan import Plan, plan
-from timeline.intake.resolve import EntityIndex, Unresolved
-from timeline.intake.validate import ValidInput, validate
+from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -48,8 +45,13 @@ from timeline.present.views import (
     VerifyReport,
 )
 from timeline.storage.database import Location, locate
-from timeline.storage.log import EventLog, LoggedEvent, check_is_timeline_store
+from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
+
+if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
+    from timeline.intake.plan import Plan
+    from timeline.intake.validate import ValidInput
+    from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
 
@@ -105,19 +107,33 @@ class Timeline:
                 f"or load the sample with `timeline demo{hint}`"
             )
         self.read_models = ReadModels(self.location)
+        # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
+        self._create_log = not exists or not self.location.is_postgres
+        self._log: EventLog | None = None
         try:
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
-                # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
-                self.log = EventLog(self.location, create=not exists or not self.location.is_postgres)
+            if not exists:
+                self.log  # noqa: B018  (a new store: its log's tables now)
+            if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                self.read_models.catch_up(self.log)
         except BaseException:
-            self.read_models.close()
+            self.close()
             raise
-        if catch_up:
-            self.read_models.catch_up(self.log)
+
+    @property
+    def log(self) -> EventLog:
+        """The event log, opened when first needed: a query on current read models never opens it (nor imports
+        eventsourcing)."""
+        if self._log is None:
+            from timeline.storage.log import EventLog
+
+            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+                self._log = EventLog(self.location, create=self._create_log)
+        return self._log
 
     def close(self) -> None:
         self.read_models.close()
-        self.log.close()
+        if self._log is not None:
+            self._log.close()
 
     def __enter__(self) -> Timeline:
         return self
@@ -128,29 +144,38 @@ class Timeline:
     # Writing --------------------------------------------------------------------------------------
 
     def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet(), today: date | None = None) -> ValidInput:
-        return validate_files(paths, self.read_models.entities(), self.read_models.target_keys(), steps, today)
+        """The input validated against the store's entities and target keys, read only as far as it names them."""
+        return validate_files(paths, self.read_models, self.read_models.targets(), steps, today)
 
     def ingest(
         self,
         paths: Iterable[str | Path],
         valid: ValidInput | None = None,
         steps: Steps = Quiet(),
+        complete: bool = False,
         today: date | None = None,
     ) -> Plan:
         """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date. Ctrl-C raises Interrupted, counting what the log
-        gained: nothing before the commit; after it, the events the read models have yet to catch up with."""
+        transaction and bring the read models up to date. Its cost follows the input, not the store; only
+        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks. Ctrl-C
+        raises Interrupted, counting what the log gained: nothing before the commit; after it, the events the
+        read models have yet to catch up with."""
         start = self.log.max_position()
         try:
             with without_gc():
-                return self._ingest(paths, valid, steps, today)
+                return self._ingest(paths, valid, steps, complete, today)
         except KeyboardInterrupt:
             raise Interrupted(self.log.max_position() - start) from None
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, today: date | None) -> Plan:
+    def _ingest(
+        self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool, today: date | None
+    ) -> Plan:
+        from timeline.intake.plan import plan
+
         valid = valid or self.validate(paths, steps, today)
         facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        decided = plan(valid, facts, self.read_models.entity_states(), self.read_models.fact_ids())
+        entities = self.read_models.entity_states(record.id for record in valid.entities)
+        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
         decided.warnings[:0] = [str(doubt) for doubt in valid.warnings]
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
@@ -165,9 +190,9 @@ class Timeline:
         named = self.read_models.entities_named(match_key(ref), kind)
         if len(named) == 1:
             return named[0]
-        index = EntityIndex(self.read_models.entities())
+        index = EntityIndex(known=self.read_models)
         try:
-            return index.by_id[index.resolve(ref, kind)]
+            return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
             raise NotFound(str(error)) from None
 
@@ -388,12 +413,15 @@ def _row(row: tuple[object, ...]) -> str:
 
 def validate_files(
     paths: Iterable[str | Path],
-    known: Iterable[EntityRecord] = (),
-    known_targets: Iterable[str] = (),
+    known: Iterable[EntityRecord] | KnownEntities = (),
+    known_targets: Collection[str] = (),
     steps: Steps = Quiet(),
     today: date | None = None,
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
+    from timeline.intake.loader import load
+    from timeline.intake.validate import validate
+
     records, problems = load(paths)
     try:
         valid = validate(steps.track(records, "validating"), known, known_targets, today)
@@ -404,9 +432,12 @@ def validate_files(
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), today: date | None = None) -> Plan:
-    """Ingest into a store, creating it only once the input is known to be valid; a store this run created is
-    removed again if it is interrupted before anything was written."""
+def ingest(
+    paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False, today: date | None = None
+) -> Plan:
+    """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
+    stored facts the input lacks. A store this run created is removed again if it is interrupted before anything
+    was written."""
     paths = list(paths)
     location = locate(db)
     fresh = location.path is not None and not location.path.exists()
@@ -415,7 +446,7 @@ def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), today: 
             # A new store knows nothing yet: validate before creating it.
             valid = None if check_is_timeline_store(location) else validate_files(paths, steps=steps, today=today)
             with Timeline(db, create=True) as store:
-                return store.ingest(paths, valid, steps, today)
+                return store.ingest(paths, valid, steps, complete, today)
     except (KeyboardInterrupt, Interrupted) as stopped:
         written = stopped.written if isinstance(stopped, Interrupted) else 0
         if fresh and not written:

@@ -38,18 +38,19 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
-def phase(name: str, db: str, extra: str) -> dict[str, Any]:
+def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
     """One measured phase, in this process (called by the child)."""
-    start = time.perf_counter()
-    if name == "ingest":
-        from timeline import service
+    from timeline import service  # imports are not the work measured (start-up has its own figures)
 
+    start, cpu = time.perf_counter(), time.process_time()
+    if name == "ingest":
         corpus = Path(extra)
         plan = service.ingest([corpus / "entities.jsonl", corpus / "facts"], db)
         count = plan.appended
+    elif name == "add":
+        plan = service.ingest([extra], db)
+        count = plan.appended
     elif name == "reingest":
-        from timeline import service
-
         corpus = Path(extra)
         plan = service.ingest([corpus / "entities.jsonl", corpus / "revised"], db)
         count = plan.appended
@@ -57,30 +58,30 @@ def phase(name: str, db: str, extra: str) -> dict[str, Any]:
         from timeline.service import Timeline
 
         with Timeline(db) as store:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             count = store.rebuild()
-    elif name == "raw-insert":
+    elif name == "raw-insert":  # the limit: plain sqlite3, the same JSON payloads, one transaction
         with sqlite3.connect(db) as source:
-            rows = source.execute(
-                "SELECT originator_id, originator_version, topic, state FROM stored_events ORDER BY rowid"
-            ).fetchall()
-        start = time.perf_counter()
+            rows = source.execute("SELECT originator_id, originator_version, state FROM stored_events ORDER BY rowid")
+            rows = rows.fetchall()
+        start, cpu = time.perf_counter(), time.process_time()
         raw = sqlite3.connect(extra)
         raw.execute(
-            "CREATE TABLE events (stream TEXT, version INTEGER, topic TEXT, state BLOB, PRIMARY KEY (stream, version))"
+            "CREATE TABLE events (originator_id TEXT, version INTEGER, payload BLOB, "
+            "PRIMARY KEY (originator_id, version))"
         )
         with raw:
-            raw.executemany("INSERT INTO events VALUES (?, ?, ?, ?)", rows)
+            raw.executemany("INSERT INTO events VALUES (?, ?, ?)", rows)
         raw.close()
         count = len(rows)
     elif name == "raw-read":
         raw = sqlite3.connect(extra)
-        count = sum(1 for (state,) in raw.execute("SELECT state FROM events ORDER BY rowid") if json.loads(state))
+        count = sum(1 for (state,) in raw.execute("SELECT payload FROM events ORDER BY rowid") if json.loads(state))
         raw.close()
     else:
         raise SystemExit(f"unknown phase {name}")
-    seconds = time.perf_counter() - start
-    return {"phase": name, "seconds": seconds, "rows": count, "peak_mib": _peak_mib()}
+    seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
+    return {"phase": name, "seconds": seconds, "cpu_s": cpu_s, "rows": count, "peak_mib": _peak_mib()}
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -118,6 +119,7 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
             "partner": lambda: store.partner(rng.choice(by_kind["organisation"])),
             "targets --project": lambda: store.targets(rng.choice(by_kind["project"]), day(), date.today()),
             "who --on": lambda: store.office(rng.choice(by_kind["office"]), day()),
+            "person": lambda: store.person(rng.choice(by_kind["person"])),
             "search": lambda: store.search(rng.choice(words), None, 20),
             "diff (one month)": lambda: (lambda d: store.diff(d, date.fromordinal(d.toordinal() + 30)))(day()),
         }
@@ -133,27 +135,72 @@ def _command_seconds(command: list[str], runs: int) -> list[float]:
     return samples
 
 
-def run(facts: int, seed: int = 7, keep: Path | None = None) -> dict[str, Any]:
-    """Every figure for a corpus of `facts` facts, with the three ratios."""
-    from timeline.dev.corpus import generate
+def _commands(db: str, runs: int) -> dict[str, float]:
+    """Each query command as a new process (`--json`), median seconds."""
+    timeline_bin = str(Path(sys.executable).with_name("timeline"))
+    connection = sqlite3.connect(db)
+    first = dict(connection.execute("SELECT entity, MIN(id) FROM rm_entities GROUP BY entity").fetchall())
+    connection.close()
+    commands = {
+        "project": ["project", first["project"]],
+        "partner": ["partner", first["organisation"]],
+        "targets": ["targets", "--project", first["project"]],
+        "who": ["who", first["office"], "--on", "2020-06-01"],
+        "person": ["person", first["person"]],
+        "search": ["search", "ha", "noi", "--limit", "20"],
+        "diff": ["diff", "--from", "2020-01-01", "--to", "2020-02-01"],
+    }
+    return {
+        name: statistics.median(_command_seconds([timeline_bin, *args, "--db", db, "--json"], runs))
+        for name, args in commands.items()
+    }
+
+
+def _add_seconds(db: str, extra: Path) -> dict[str, Any]:
+    """Adding new facts to a store: a copy, so the store measured stays as it was."""
+    copy = db + ".add.db"
+    shutil.copyfile(db, copy)
+    try:
+        return _child("add", copy, str(extra))
+    finally:
+        Path(copy).unlink(missing_ok=True)
+
+
+def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, small: int = 20_000) -> dict[str, Any]:
+    """Every figure for a corpus of `facts` facts, with the ratios of the issue's goals, each against a limit
+    measured in the same run."""
+    from timeline.dev.corpus import generate, more_facts
 
     work = Path(tempfile.mkdtemp(prefix="timeline-bench-")) if keep is None else keep
     try:
         corpus = generate(work / "corpus", facts, seed)
         db, raw = str(work / "bench.db"), str(work / "raw.db")
         ingest = _child("ingest", db, str(corpus.entities.parent))
+        extra = more_facts(work / "more" / "facts.jsonl", added, min(facts, small), seed)
+        add_big = _add_seconds(db, extra)
+        if facts == small:
+            add_small = add_big
+        else:  # the same new facts into a store of `small` facts, built in this run
+            small_corpus = generate(work / "small", small, seed)
+            small_db = str(work / "small.db")
+            _child("ingest", small_db, str(small_corpus.entities.parent))
+            add_small = _add_seconds(small_db, extra)
         reingest = _child("reingest", db, str(corpus.entities.parent))
         rebuild = _child("rebuild", db, "")
         raw_insert = _child("raw-insert", db, raw)
         raw_read = _child("raw-read", db, raw)
         latencies = queries(db, seed)
-        timeline_bin = str(Path(sys.executable).with_name("timeline"))
-        project = sqlite3.connect(db).execute("SELECT id FROM rm_entities WHERE entity='project' LIMIT 1").fetchone()[0]
-        cli = _percentiles(_command_seconds([timeline_bin, "project", project, "--db", db, "--json"], CLI_RUNS))
-        help_s = statistics.median(_command_seconds([timeline_bin, "--help"], STARTUP_RUNS))
+        demo = str(work / "demo.db")
+        subprocess.run([str(Path(sys.executable).with_name("timeline")), "demo", "--db", demo], capture_output=True)
         python_s = statistics.median(_command_seconds([sys.executable, "-c", "pass"], STARTUP_RUNS))
+        demo_commands = _commands(demo, STARTUP_RUNS)
+        store_commands = _commands(db, STARTUP_RUNS)
+        timeline_bin = str(Path(sys.executable).with_name("timeline"))
+        help_s = statistics.median(_command_seconds([timeline_bin, "--help"], STARTUP_RUNS))
         engine_rate = ingest["rows"] / ingest["seconds"]
         raw_rate = raw_insert["rows"] / raw_insert["seconds"]
+        input_bytes = sum(p.stat().st_size for p in (corpus.entities, corpus.facts))
+        store_bytes = sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*"))
         return {
             "facts": facts,
             "events": raw_insert["rows"],
@@ -163,16 +210,44 @@ def run(facts: int, seed: int = 7, keep: Path | None = None) -> dict[str, Any]:
                 "events_per_s": engine_rate,
                 "peak_mib": ingest["peak_mib"],
             },
-            "reingest_with_corrections": {"seconds": reingest["seconds"], "events": reingest["rows"]},
             "raw_insert": {"seconds": raw_insert["seconds"], "rows_per_s": raw_rate},
             "ingest_ratio": engine_rate / raw_rate,
+            # CPU seconds of the same phases: on a shared machine wall time counts other people's work too
+            "ingest_ratio_cpu": (raw_insert["cpu_s"] / raw_insert["rows"]) / (ingest["cpu_s"] / ingest["rows"]),
+            "cpu_s": {
+                name: f["cpu_s"]
+                for name, f in (
+                    ("ingest", ingest),
+                    ("raw_insert", raw_insert),
+                    ("rebuild", rebuild),
+                    ("raw_read", raw_read),
+                )
+            },
+            "reingest_with_corrections": {"seconds": reingest["seconds"], "events": reingest["rows"]},
+            "add": {
+                "facts": added,
+                "into_store_s": add_big["seconds"],
+                f"into_{small}_s": add_small["seconds"],
+                "ratio": add_big["seconds"] / add_small["seconds"],
+            },
             "rebuild": {"seconds": rebuild["seconds"], "events": rebuild["rows"], "peak_mib": rebuild["peak_mib"]},
             "raw_read_decode": {"seconds": raw_read["seconds"]},
             "rebuild_ratio": rebuild["seconds"] / raw_read["seconds"],
+            "rebuild_ratio_cpu": rebuild["cpu_s"] / raw_read["cpu_s"],
             "queries_warm": latencies,
-            "cli_project_json": cli,
-            "startup": {"timeline_help_s": help_s, "python_pass_s": python_s, "ratio": help_s / python_s},
-            "store_mib": Path(db).stat().st_size / 2**20,
+            "commands_s": {"demo": demo_commands, "store": store_commands},
+            "startup": {
+                "python_pass_s": python_s,
+                "timeline_help_s": help_s,
+                "ratio": help_s / python_s,
+                "worst_demo_command_ratio": max(demo_commands.values()) / python_s,
+            },
+            "bytes_per_fact": {
+                "store": store_bytes / facts,
+                "input_jsonl": input_bytes / facts,
+                "ratio": store_bytes / input_bytes,
+            },
+            "store_mib": store_bytes / 2**20,
         }
     finally:
         if keep is None:

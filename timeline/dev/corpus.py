@@ -117,9 +117,9 @@ def _entities(rng: random.Random, n: int) -> tuple[list[dict[str, Any]], dict[st
     return lines, ids
 
 
-def _facts(rng: random.Random, n: int, ids: dict[str, list[str]]) -> Iterator[dict[str, Any]]:
+def _facts(rng: random.Random, n: int, ids: dict[str, list[str]], start: int = 0) -> Iterator[dict[str, Any]]:
     targets: list[str] = []
-    for i in range(n):
+    for i in range(start, start + n):
         kind = rng.choices(_KINDS, _KIND_WEIGHTS)[0]
         year = rng.randint(1996, 2025)
         fact: dict[str, Any] = {
@@ -189,3 +189,14 @@ def generate(directory: Path, n: int, seed: int = 7) -> Corpus:
                 fact = {**fact, "retracted": {"on": "2026-01-15", "reason": "nguồn rút lại bài"}}
             second.write(json.dumps(fact, ensure_ascii=False) + "\n")
     return Corpus(entities, facts, revised, n)
+
+
+def more_facts(path: Path, k: int, base: int, seed: int = 7) -> Path:
+    """k new facts (ids after any corpus's) naming only entities that a corpus of `base` or more facts has: the
+    daily case of adding an article or two, for stores of any size."""
+    _, ids = _entities(random.Random(seed), base)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for fact in _facts(random.Random(seed + 2), k, ids, start=9_000_000):
+            out.write(json.dumps(fact, ensure_ascii=False) + "\n")
+    return path

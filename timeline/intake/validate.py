@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,7 +16,7 @@ from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.date_checks import date_problems
 from timeline.intake.loader import Record
-from timeline.intake.resolve import EntityIndex, Unresolved
+from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "tuple", "literal", "constrained-str"}
 _REFERENCE_FIELDS = {"projects": "project", "partners": "organisation"}
@@ -31,8 +31,8 @@ class ValidInput:
 
 def validate(
     records: Iterable[Record],
-    known: Iterable[EntityRecord] = (),
-    known_targets: Iterable[str] = (),
+    known: Iterable[EntityRecord] | KnownEntities = (),
+    known_targets: Collection[str] = (),
     today: date | None = None,
 ) -> ValidInput:
     """Resolved entities and facts, or InvalidInput listing every problem found. `today` (read by the caller, at
@@ -57,11 +57,11 @@ def validate(
         elif group == "fact" and isinstance(record.data, dict):
             unparsed.append(record)
 
-    index = EntityIndex(known)
+    index = EntityIndex(known=known) if isinstance(known, KnownEntities) else EntityIndex(known)
     for _, entity in entity_inputs:  # input entities replace stored ones of the same id
         index.add(EntityRecord(entity=_entity_kind(entity), **entity.model_dump(exclude={"organisation"})))
     entities = [_resolve_entity(record, entity, index, problems) for record, entity in entity_inputs]
-    targets = set(known_targets) | {fact.target for _, fact in fact_inputs if fact.target}
+    targets = _Targets(known_targets, {fact.target for _, fact in fact_inputs if fact.target})
     facts = [_resolve_fact(record, fact, index, targets, problems) for record, fact in fact_inputs]
     warnings: list[Problem] = []
     for (record, _), resolved in zip(fact_inputs, facts):
@@ -76,6 +76,21 @@ def validate(
     return ValidInput(
         tuple(e for e in entities if e is not None), tuple(f for f in facts if f is not None), tuple(warnings)
     )
+
+
+@dataclass(frozen=True)
+class _Targets:
+    """The target keys a milestone may fulfil: those known (perhaps a store's, asked one key at a time) and those
+    this input sets."""
+
+    known: Collection[str]
+    new: set[str]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.new or key in self.known
+
+    def every(self) -> set[str]:
+        return self.new | set(self.known)
 
 
 def _entity_kind(entity: BaseModel) -> str:
@@ -188,12 +203,12 @@ def _resolve_entity(record: Record, entity: Any, index: EntityIndex, problems: l
 
 
 def _resolve_fact(
-    record: Record, fact: Fact, index: EntityIndex, targets: set[str], problems: list[Problem]
+    record: Record, fact: Fact, index: EntityIndex, targets: _Targets, problems: list[Problem]
 ) -> Fact | None:
     before = len(problems)
     values = _resolve_refs(record, fact.model_dump(include={"projects", "partners", "people"}), "", index, problems)
     if fact.fulfils and fact.fulfils not in targets:
-        close = difflib.get_close_matches(fact.fulfils, sorted(targets), n=1)
+        close = difflib.get_close_matches(fact.fulfils, sorted(targets.every()), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else "; no fact sets a target with that key"
         problems.append(record.problem(f"unknown target key {quoted(fact.fulfils)}" + hint, "fulfils"))
     sources = []

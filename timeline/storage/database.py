@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from eventsourcing.persistence import OperationalError
-
 from timeline.errors import StoreError
 
 LOCK_TIMEOUT_SECONDS = 5
@@ -130,7 +128,10 @@ def store_errors(location: Location) -> Iterator[None]:
 
 
 def _is_operational(error: Exception) -> bool:
-    if isinstance(error, (sqlite3.OperationalError, OperationalError)):
+    if isinstance(error, sqlite3.OperationalError):
+        return True
+    persistence = sys.modules.get("eventsourcing.persistence")  # imported only where the event log was opened
+    if persistence is not None and isinstance(error, persistence.OperationalError):
         return True
     psycopg = sys.modules.get("psycopg")  # imported only where a PostgreSQL store was opened
     return psycopg is not None and isinstance(error, (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege))

@@ -7,22 +7,24 @@ Stream ids are uuid5 of the input ids, so re-ingesting and re-ordering give the 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, PersistenceError
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, register_topic
 
 from events import domain
 from timeline.errors import Conflict, StoreError
 from timeline.intake.plan import Change
-from timeline.storage.database import APP_NAME, LOCK_TIMEOUT_SECONDS, Location, failure_message, store_errors
+from timeline.storage.database import APP_NAME, Location, failure_message
+from timeline.storage.probe import check_is_timeline_store  # noqa: F401  (its home before issue 15)
 
 NAMESPACE = uuid.UUID("6f1c2a7e-3b8d-5e4f-9a10-7c2d4e6f8a9b")
 
@@ -98,69 +100,29 @@ class LoggedEvent:
     event: domain.DomainEvent
 
 
+class FastJSONTranscoder(JSONTranscoder):
+    """The JSON transcoder, decoding the states this log writes with one `json.loads` and the recorded time
+    converted afterwards (the library's decoder calls a Python hook for every JSON object). A state holding any
+    other transcoded value is decoded by the library's way."""
+
+    def decode(self, data: bytes) -> Any:
+        if data.count(b'"_type_"') != 1:
+            return super().decode(data)
+        state = json.loads(data)
+        stamp = state.get("timestamp")
+        if not (isinstance(stamp, dict) and stamp.get("_type_") == "datetime_iso"):
+            return super().decode(data)
+        state["timestamp"] = datetime.fromisoformat(stamp["_data_"])
+        return state
+
+
 class TimelineApplication(Application[uuid.UUID]):
     name = APP_NAME
 
-
-def check_is_timeline_store(location: Location) -> bool:
-    """Whether there is a store to open at the location (a file, or the log's table); refuse to open one that
-    belongs to another program."""
-    if location.is_postgres:
-        return _check_postgres(location)
-    path = location.path
-    assert path is not None
-    if path.is_dir():
-        raise StoreError(f"{path}: is a directory, not a store file")
-    if not path.parent.is_dir():
-        raise StoreError(f"{path}: cannot create a store there: no directory {path.parent}")
-    if not path.exists() or path.stat().st_size == 0:
-        return path.exists()
-    with path.open("rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            raise StoreError(f"{path}: not a timeline store (not an SQLite database)")
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
-        try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            claimed = (
-                connection.execute("PRAGMA application_id").fetchone()[0]
-                or connection.execute("PRAGMA user_version").fetchone()[0]
-            )
-        finally:
-            connection.close()
-    except sqlite3.OperationalError as error:
-        raise StoreError(failure_message(location, error)) from None
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: cannot read the store: {error}") from None
-    if not tables and claimed:
-        raise StoreError(
-            f"{path}: an SQLite database of another program (application id or user version set); "
-            "refusing to add timeline tables to it"
-        )
-    foreign = sorted(t for t in tables if not t.startswith("rm_"))  # read models come first in a new store
-    if foreign and "stored_events" not in tables:
-        raise StoreError(
-            f"{path}: an SQLite database of another program (tables: {', '.join(foreign)}); "
-            "refusing to add timeline tables to it"
-        )
-    return True
-
-
-def _check_postgres(location: Location) -> bool:
-    with store_errors(location):
-        database = location.connect()
-        try:
-            tables = database.tables()
-        finally:
-            database.close()
-    log_table = f"{APP_NAME}_events"
-    foreign = sorted(t for t in tables if t != log_table and not t.startswith("rm_"))
-    if foreign and log_table not in tables:
-        raise StoreError(
-            f"{location}: schema holds tables of another program ({', '.join(foreign[:5])}); "
-            "refusing to add timeline tables to it; give another schema with ?schema=NAME"
-        )
-    return log_table in tables
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = FastJSONTranscoder()
+        self.register_transcodings(transcoder)
+        return transcoder
 
 
 class EventLog:
@@ -180,31 +142,49 @@ class EventLog:
         """Append every change's events after its stream's expected version, in one transaction.
 
         Returns the appended events by log position, so that read models need not decode them again."""
+        recorded = datetime.now(tz=UTC)
         stored, events = [], []
         for change in changes:
             originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
             for offset, event in enumerate(change.events, start=1):
-                stored.append(_stored_event(originator_id, change.version + offset, event))
+                stored.append(stored_event(originator_id, change.version + offset, event, recorded))
                 events.append(event)
         if not stored:
             return {}
+        positions = self.insert([stored], changes)
+        return {
+            position: LoggedEvent(position, made.originator_version, recorded, event)
+            for position, made, event in zip(positions, stored, events)
+        }
+
+    def insert(self, batches: Iterable[list[StoredEvent]], changes: Sequence[Change] = ()) -> list[int]:
+        """Insert stored events, batch after batch, in ONE transaction: all or nothing; their log positions (on
+        SQLite; none on PostgreSQL).
+
+        One batch (every ingest today) goes through the recorder's public `insert_events`. That call commits, so
+        several batches (a run that streams its events and never holds them all) share the recorder's own
+        transaction and insert (SQLite only); PostgreSQL inserts them in one `insert_events` call (its database
+        function takes an array)."""
+        recorder = self.app.recorder
         try:
-            recordings = self.app.save(*stored)
+            batches = list(batches) if self.location.is_postgres else batches
+            if self.location.is_postgres or isinstance(batches, list) and len(batches) == 1:
+                every = [event for batch in batches for event in batch]
+                return list(recorder.insert_events(every) or [])
+            positions: list[int] = []
+            with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+                for batch in batches:
+                    positions += recorder._insert_events(cursor, batch) or []  # type: ignore[attr-defined]
+            return positions
         except IntegrityError:
-            moved = self._moved(changes)
+            moved = self._moved(changes) if changes else ()
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
             raise Conflict(
-                f"{self.location}: conflict: another writer changed {ids} first; "
+                f"{self.location}: conflict: another writer changed {ids or 'the same facts'} first; "
                 "nothing was written; run the command again"
             ) from None
         except PersistenceError as error:  # busy, read-only, unreachable, or another refusal of the database
             raise StoreError(failure_message(self.location, error, doing="cannot write")) from None
-        return {
-            recording.notification.id: LoggedEvent(
-                recording.notification.id, made.originator_version, made.timestamp, event
-            )
-            for recording, made, event in zip(recordings, stored, events)
-        }
 
     def _moved(self, changes: Sequence[Change]) -> Sequence[Change]:
         """The changes whose stream another writer has taken past the version this run planned from (all of
@@ -242,33 +222,30 @@ class EventLog:
         return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
 
 
-def _stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent) -> Aggregate.Event:
+def stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent, recorded: datetime) -> StoredEvent:
+    """The stored form of a domain event, as the application's mapper would write it (same topic, same JSON
+    state: recorded time, originator topic for a stream's first event, class version, payload), encoded once by
+    pydantic's serialiser instead of through an aggregate event object and the JSON transcoder."""
     cls = STORED[type(event)]
-    fields: dict[str, Any] = {
-        "originator_id": originator_id,
-        "originator_version": version,
-        "timestamp": cls.create_timestamp(),
-        "payload": event.model_dump(mode="json"),
-    }
-    if cls in _CREATED_TOPICS:
-        fields["originator_topic"] = _CREATED_TOPICS[cls]
-    return cls(**fields)
+    state = b'{"timestamp":{"_type_":"datetime_iso","_data_":"%s%s%s}' % (
+        recorded.isoformat().encode(),
+        _HEADS[cls],
+        event.model_dump_json().encode(),
+    )
+    return StoredEvent(originator_id, version, _TOPICS[cls], state)
 
 
 _CREATED_TOPICS = {FactStream.Reported: get_topic(FactStream), EntityStream.Registered: get_topic(EntityStream)}
+_TOPICS = {cls: get_topic(cls) for cls in DOMAIN}
+_HEADS = {  # what follows the recorded time in the stored state
+    cls: b'"},'
+    + (b'"originator_topic":"' + _CREATED_TOPICS[cls].encode() + b'",' if cls in _CREATED_TOPICS else b"")
+    + (b'"class_version":%d,' % cls.class_version if cls.class_version > 1 else b"")  # type: ignore[attr-defined]
+    + b'"payload":'
+    for cls in DOMAIN
+}
 
 
 def _logged(position: int, stored: Any) -> LoggedEvent:
     event = DOMAIN[type(stored)].model_validate(stored.payload)
     return LoggedEvent(position, stored.originator_version, stored.timestamp, event)
-
-
-def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -7,9 +7,10 @@ up is idempotent and `rebuild` (from position 0) must give exactly what incremen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from events.dates import parse_edtf
 from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
@@ -20,27 +21,32 @@ from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from timeline.storage.database import Database, Location, store_errors
-from timeline.storage.log import EventLog, LoggedEvent, chunks
+
+if TYPE_CHECKING:  # queries do not import the event log (nor eventsourcing): only catching up reads it
+    from timeline.storage.log import EventLog, LoggedEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NULL, name TEXT NOT NULL,
                                         version INTEGER NOT NULL, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id));
+CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id))
+    WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
-                                        PRIMARY KEY (entity_id, role, fact_id));
+                                        PRIMARY KEY (entity_id, role, fact_id)) WITHOUT ROWID;
 -- Days on which what the record says about a fact can change: each source's first day, its retraction day,
 -- and for a target the first day after a deadline (when it falls overdue).
 CREATE TABLE IF NOT EXISTS rm_knowledge (fact_id TEXT NOT NULL, day TEXT NOT NULL, what TEXT NOT NULL,
-                                         PRIMARY KEY (fact_id, day, what));
+                                         PRIMARY KEY (fact_id, day, what)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
-CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
-CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
+CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id))
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id))
+    WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_mentions_by_fact ON rm_mentions (fact_id);
 -- For "who held office X on day D": the span of days each fact can attest the office (over every statement).
 CREATE TABLE IF NOT EXISTS rm_office_days (office TEXT NOT NULL, fact_id TEXT NOT NULL, first TEXT NOT NULL,
-                                           last TEXT NOT NULL, PRIMARY KEY (office, fact_id));
+                                           last TEXT NOT NULL, PRIMARY KEY (office, fact_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_office_days_by_first ON rm_office_days (office, first);
 CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, last);
 CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
@@ -70,7 +76,7 @@ def schema(dialect: str) -> str:
     it) and wants wide integers for log positions."""
     if dialect == "sqlite":
         return SCHEMA + SEARCH_SCHEMA["sqlite"]
-    table = SCHEMA.replace("position INTEGER", "position BIGINT")
+    table = SCHEMA.replace("position INTEGER", "position BIGINT").replace(" WITHOUT ROWID", "")
     for name in ("rm_facts", "rm_entities"):
         table = table.replace(
             f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
@@ -93,8 +99,8 @@ TABLES = (
     "rm_entity_search",
 )
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 6
-FLUSH = 5000  # fact and entity states held in memory while catching up
+READ_MODEL_VERSION = 7
+FLUSH = 5000  # events folded and written per batch while catching up
 RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
 WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
 
@@ -155,41 +161,25 @@ class ReadModels:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, empty: bool = False) -> int:
+    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None) -> int:
         """Apply every event after the stored position, in one transaction; returns how many.
 
-        `known` holds events this process just appended, by position: they are applied without decoding.
-        `empty` says the read models hold nothing yet (a rebuild), so there is no state to look up."""
-        if log.max_position() <= self.position():
+        `known` holds events this process just appended, by position: when they are all that is new, they are
+        applied without reading the log again. States are looked up and written a batch at a time."""
+        last = log.max_position()
+        if last <= self.position():
             return 0
         with self._writing() as db:
             start = self.position()  # re-read under the write lock: another process may have caught up
-            facts: dict[str, FactState | None] = {}
-            entities: dict[str, EntityState | None] = {}
-            stored: set[str] = set()  # ids already in the read models: their index rows are replaced
+            if known and len(known) == last - start and min(known) == start + 1:
+                events: Iterable[LoggedEvent] = (known[position] for position in sorted(known))
+            else:
+                events = log.read(after=start)
             applied, position = 0, start  # another process may have applied everything meanwhile
-            for logged in log.read(after=start, known=known):
-                event = logged.event
-                if isinstance(event, FACT_EVENTS):
-                    key = fact_id_of(event)
-                    if key not in facts:
-                        facts[key] = None if empty else self._fact_state(key)
-                        if facts[key] is not None:
-                            stored.add(key)
-                    facts[key] = evolve(facts[key], event)
-                else:
-                    key = entity_id_of(event)
-                    if key not in entities:
-                        entities[key] = None if empty else self._entity_state(key)
-                        if entities[key] is not None:
-                            stored.add(key)
-                    entities[key] = evolve(entities[key], event)
-                applied += 1
-                position = logged.position
-                if len(facts) + len(entities) >= FLUSH:  # bound memory; later look-ups find them in the table
-                    self._flush(db, facts, entities, stored)
-                    empty = False  # what was flushed must be looked up
-            self._flush(db, facts, entities, stored)
+            for batch in chunks(events, FLUSH):
+                self._apply(db, batch)
+                applied += len(batch)
+                position = batch[-1].position
             db.execute(
                 "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
                 "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
@@ -197,30 +187,41 @@ class ReadModels:
             )
         return applied
 
-    @staticmethod
-    def _flush(
-        db: Database, facts: dict[str, FactState | None], entities: dict[str, EntityState | None], stored: set[str]
-    ) -> None:
-        """Write the states folded so far (within the open transaction) and forget them: a later event of the
-        same stream loads its state back from the table, as in any catch-up."""
+    def _apply(self, db: Database, batch: list[LoggedEvent]) -> None:
+        """Fold a batch of events into the states they touch (loaded from the tables, a query per 500 ids) and
+        write those states and their index rows within the open transaction."""
+        fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
+        entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
+        facts: dict[str, FactState | None] = dict.fromkeys(fact_keys)
+        entities: dict[str, EntityState | None] = dict.fromkeys(entity_keys)
+        facts.update(self.fact_states(fact_keys))
+        entities.update(self._entity_states(entity_keys))
+        stored = {key for key, state in (*facts.items(), *entities.items()) if state is not None}
+        for logged in batch:
+            event = logged.event
+            if isinstance(event, FACT_EVENTS):
+                key = fact_id_of(event)
+                facts[key] = evolve(facts[key], event)
+            else:
+                key = entity_id_of(event)
+                entities[key] = evolve(entities[key], event)
         _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
         _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
-        facts.clear()
-        entities.clear()
 
     def rebuild(self, log: EventLog) -> int:
         """Forget every read model and apply the whole log again."""
         with self._writing() as db:
             _forget(db)
-        return self.catch_up(log, empty=True)
+        return self.catch_up(log)
 
-    def _fact_state(self, fact_id: str) -> FactState | None:
-        row = self.connection.execute("SELECT state FROM rm_facts WHERE id=?", (fact_id,)).fetchone()
-        return FactState.model_validate_json(row[0]) if row else None
-
-    def _entity_state(self, entity_id: str) -> EntityState | None:
-        row = self.connection.execute("SELECT state FROM rm_entities WHERE id=?", (entity_id,)).fetchone()
-        return EntityState.model_validate_json(row[0]) if row else None
+    def _entity_states(self, ids: Iterable[str]) -> dict[str, EntityState]:
+        found: dict[str, EntityState] = {}
+        for batch in chunks(ids, 500):
+            marks = ",".join("?" * len(batch))
+            for (state,) in self.connection.execute(f"SELECT state FROM rm_entities WHERE id IN ({marks})", batch):
+                parsed = EntityState.model_validate_json(state)
+                found[parsed.record.id] = parsed
+        return found
 
     # Queries ------------------------------------------------------------------------------------------
 
@@ -335,7 +336,10 @@ class ReadModels:
         )
         return [EntityState.model_validate_json(state).record for (state,) in rows]
 
-    def entity_states(self) -> dict[str, EntityState]:
+    def entity_states(self, ids: Iterable[str] | None = None) -> dict[str, EntityState]:
+        """Every entity's state, or those of these ids."""
+        if ids is not None:
+            return self._entity_states(ids)
         rows = self.connection.execute("SELECT state FROM rm_entities ORDER BY id")
         states = (EntityState.model_validate_json(state) for (state,) in rows)
         return {state.record.id: state for state in states}
@@ -349,6 +353,18 @@ class ReadModels:
 
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
+
+    def record(self, entity_id: str) -> EntityRecord | None:
+        """One entity by id (the `KnownEntities` of validation: a run reads only the entities it names)."""
+        row = self.connection.execute("SELECT state FROM rm_entities WHERE id=?", (entity_id,)).fetchone()
+        return EntityState.model_validate_json(row[0]).record if row else None
+
+    def ids_named(self, key: str) -> set[str]:
+        """The ids of the entities of any kind that have this match key."""
+        return {row[0] for row in self.connection.execute("SELECT entity_id FROM rm_aliases WHERE key=?", (key,))}
+
+    def targets(self) -> StoredTargets:
+        return StoredTargets(self.connection)
 
     def fact_ids(self) -> frozenset[str]:
         return frozenset(row[0] for row in self.connection.execute("SELECT id FROM rm_facts"))
@@ -368,6 +384,22 @@ class ReadModels:
             "SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e ON e.rowid = s.rowid ORDER BY 1"
         )
         return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
+
+
+class StoredTargets(Collection[str]):
+    """The target keys in the store, asked one at a time (`in`); iterated in full only when needed."""
+
+    def __init__(self, connection: Database):
+        self.connection = connection
+
+    def __contains__(self, key: object) -> bool:
+        return self.connection.execute("SELECT 1 FROM rm_targets WHERE key=? LIMIT 1", (key,)).fetchone() is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")})
+
+    def __len__(self) -> int:
+        return int(self.connection.execute("SELECT COUNT(DISTINCT key) FROM rm_targets").fetchone()[0])
 
 
 def _forget(db: Database) -> None:
@@ -419,16 +451,21 @@ def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> Non
 
 def _office_days(fact: Fact) -> dict[str, tuple[str, str]]:
     """Per office the fact names (in any statement), the first and last day it can attest a holder."""
-    main = fact.model_dump(include={"occurred", "people"})
+    main = (fact.occurred, [role.office for role in fact.people if role.office])
+    statements = [main] if main[1] else []
+    for source in fact.sources:
+        if source.differs and ("people" in source.differs or "occurred" in source.differs):
+            people = source.differs.get("people")
+            offices = main[1] if people is None else [role["office"] for role in people if role.get("office")]
+            statements.append((source.differs.get("occurred", fact.occurred), offices))
     spans: dict[str, tuple[str, str]] = {}
-    for values in [main, *({**main, **s.differs} for s in fact.sources if s.differs)]:
-        occurred = parse_edtf(values["occurred"])
+    for occurred_text, offices in statements:
+        occurred = parse_edtf(occurred_text)
         last = occurred.upper_or_max.isoformat()
         first = last if occurred.lower is None else occurred.lower.isoformat()  # "by D" attests D only
-        for role in values["people"]:
-            if role.get("office"):
-                old_first, old_last = spans.get(role["office"], (first, last))
-                spans[role["office"]] = (min(old_first, first), max(old_last, last))
+        for office in offices:
+            old_first, old_last = spans.get(office, (first, last))
+            spans[office] = (min(old_first, first), max(old_last, last))
     return spans
 
 
@@ -466,3 +503,14 @@ def _write_entities(db: Database, states: list[EntityState], stored: set[str]) -
         search.append((rowids[record.id], fold(" ".join((record.id.replace("-", " "), *names[1:])))))
     db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", aliases)
     _insert_search(db, "rm_entity_search", search)
+
+
+def chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
