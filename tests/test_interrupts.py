@@ -153,4 +153,4 @@ def test_sigint_from_outside_at_any_moment_of_a_large_ingest_says_what_the_store
             assert line.startswith(f"error: interrupted after the commit: {written:,} events written"), line
         else:  # before the commit, or before the ingest began
             assert line in (f"error: {BEFORE_COMMIT}", "error: interrupted; the log is unchanged"), line
-            assert not db.exists()
+            assert not db.exists(), line

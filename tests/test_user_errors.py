@@ -98,8 +98,8 @@ def test_json_failure_of_invalid_input_is_json_on_stdout_and_lines_on_stderr(cli
     document = json.loads(result.stdout)
     assert document["error"] == {"exit_code": 1, "message": "2 problems in the input", "type": "invalid_input"}
     assert [(p["fact"], p["field"], p["line"]) for p in document["problems"]] == [
-        ("f1", "occurred", 1),
-        ("f1", "sources", 1),
+        ("f1", "occurred", 3),
+        ("f1", "sources", 5),
     ]
     assert all(p["file"].endswith("bad.yaml") and p["message"] for p in document["problems"])
     assert result.stderr.splitlines()[-1] == "2 problems found; nothing was written."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import shlex
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -20,12 +20,13 @@ from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact
 from events.text import fold, match_key
-from projections.chronology import Window, mentions, timeline
+from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
-from projections.partners import partner_history
+from projections.partners import history_of
 from projections.search import snippet, text_score
+from projections.selection import Filters, Scope, select, shown_view
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline import DEFAULT_DB
@@ -44,7 +45,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.storage.database import Location, locate
+from timeline.storage.database import discard_empty_store, locate, store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
@@ -111,22 +112,40 @@ class Timeline:
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None
         try:
-            if not exists:
-                self.log  # noqa: B018  (a new store: its log's tables now)
-            if catch_up and log_position(self.read_models.connection) > self.read_models.position():
-                self.read_models.catch_up(self.log)
+            with store_errors(self.location):
+                if not exists:
+                    self.log  # noqa: B018  (a new store: its log's tables now)
+                self._repair_ahead()
+                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                    self._catch_up(writer=create)
         except BaseException:
             self.close()
             raise
 
+    def _catch_up(self, writer: bool) -> None:
+        """Bring the read models up to the log. A writer waits for another process catching up (it plans from
+        them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
+        try:
+            self.read_models.catch_up(self.log, wait=writer)
+        except StoreError as error:
+            if writer or "busy" not in str(error):
+                raise
+
+    def _repair_ahead(self) -> None:
+        """Read models that claim more of the log than it holds (a store restored from a backup under newer read
+        models, or tampered with) would hide new facts and call every re-ingest a conflict: rebuild them."""
+        position = self.read_models.position()
+        if not isinstance(position, int) or position > log_position(self.read_models.connection):
+            self.read_models.rebuild(self.log)
+
     @property
     def log(self) -> EventLog:
         """The event log, opened when first needed: a query on current read models never opens it (nor imports
-        eventsourcing)."""
+        eventsourcing). Only a new store's creator takes the creators' lock: readers never wait for writers."""
         if self._log is None:
             from timeline.storage.log import EventLog
 
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+            with self.read_models.connection.creating() if self._create_log else nullcontext():
                 self._log = EventLog(self.location, create=self._create_log)
         return self._log
 
@@ -138,8 +157,12 @@ class Timeline:
     def __enter__(self) -> Timeline:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Closes the store; what a damaged store raised while in use becomes one StoreError naming it."""
         self.close()
+        if isinstance(error, Exception):
+            with store_errors(self.location):
+                raise error
 
     # Writing --------------------------------------------------------------------------------------
 
@@ -180,7 +203,13 @@ class Timeline:
         steps.step(f"appending {decided.appended:,} events in one transaction")
         appended = self.log.append(decided.changes)
         steps.step("updating the read models")
-        self.read_models.catch_up(self.log, known=appended)
+        try:
+            self.read_models.catch_up(self.log, known=appended)
+        except StoreError as error:  # the events are committed: this run did its job, the read models lag
+            reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
+            decided.warnings.append(
+                f"{decided.appended} events written; the read models will catch up on the next command ({reason})"
+            )
         return decided
 
     # Reading --------------------------------------------------------------------------------------
@@ -194,7 +223,8 @@ class Timeline:
         try:
             return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
-            raise NotFound(str(error)) from None
+            every = {"project": "projects", "organisation": "organisations", "office": "offices", "person": "people"}
+            raise NotFound(f"{error} (list them all: timeline list {every[kind]})") from None
 
     def names(self, facts: Iterable[Fact] = (), *ids: str) -> dict[str, str]:
         """The names of the entities these facts (in any statement) and ids refer to."""
@@ -203,17 +233,33 @@ class Timeline:
             wanted.update(*mentions(fact).values())
         return self.read_models.names(wanted)
 
-    def project(self, ref: str, as_of: date | None = None, window: Window = Window()) -> ProjectTimeline:
-        project = self.entity(ref, "project")
-        facts = self.read_models.facts_mentioning(project.id, "project", as_of)
-        entries = timeline(facts, lambda fact: project.id in fact.projects, as_of, window)
-        return ProjectTimeline(project, as_of, window, entries, self.names(facts))
+    def scope(self, filters: Filters) -> Scope:
+        """The filters' project and partner references resolved to ids (NotFound with suggestions)."""
+        project = self.entity(filters.project, "project") if filters.project else None
+        partner = self.entity(filters.partner, "organisation") if filters.partner else None
+        named = tuple(entity for entity in (project, partner) if entity)
+        return Scope(project.id if project else None, partner.id if partner else None, filters.kinds, named)
 
-    def partner(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PartnerView:
-        partner = self.entity(ref, "organisation")
-        facts = self.read_models.facts_mentioning(partner.id, "partner", as_of)
-        history = partner_history(facts, partner.id, as_of, window)
-        return PartnerView(partner, as_of, window, history, self.names(facts))
+    def project(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> ProjectTimeline:
+        filters = filters or Filters(as_of, window)
+        project, scope = self.entity(ref, "project"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(project.id, "project", filters.as_of)
+        chosen = select(facts, lambda fact: project.id in fact.projects and scope.admits(fact), filters)
+        return ProjectTimeline(
+            project, filters.as_of, filters.window, chosen.entries, self.names(facts), chosen.hidden_retracted
+        )
+
+    def partner(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> PartnerView:
+        filters = filters or Filters(as_of, window)
+        partner, scope = self.entity(ref, "organisation"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(partner.id, "partner", filters.as_of)
+        chosen = select(facts, lambda fact: partner.id in fact.partners and scope.admits(fact), filters)
+        history = history_of(chosen.entries)
+        return PartnerView(partner, filters.as_of, filters.window, history, self.names(facts), chosen.hidden_retracted)
 
     def targets(self, project: str | None, as_of: date | None, today: date) -> TargetsView:
         """Every target (or a project's) with its statements and its state as of a knowledge date; deadlines are
@@ -241,33 +287,47 @@ class Timeline:
             return OfficeView(office, as_of, who(found, office.id, on), [], self.names(facts, office.id))
         return OfficeView(office, as_of, None, tenures(found), self.names(facts, office.id))
 
-    def person(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PersonView:
-        person = self.entity(ref, "person")
-        facts = self.read_models.facts_mentioning(person.id, "person", as_of)
-        held = [t for t in tenures(attestations(facts, as_of)) if t.person == person.id]
-        entries = timeline(facts, lambda fact: any(p.person == person.id for p in fact.people), as_of, window)
-        return PersonView(person, as_of, held, entries, self.names(facts, person.id))
+    def person(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> PersonView:
+        filters = filters or Filters(as_of, window)
+        person, scope = self.entity(ref, "person"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(person.id, "person", filters.as_of)
+        held = [t for t in tenures(attestations(facts, filters.as_of)) if t.person == person.id]
+        chosen = select(
+            facts, lambda fact: any(p.person == person.id for p in fact.people) and scope.admits(fact), filters
+        )
+        return PersonView(
+            person, filters.as_of, held, chosen.entries, self.names(facts, person.id), chosen.hidden_retracted
+        )
 
-    def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
+    def search(
+        self, query: str, as_of: date | None = None, limit: int = 20, filters: Filters | None = None
+    ) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
-        hundred by its own rank, so that a common word stays fast in a large store)."""
-        terms = fold(query).split()
-        if not terms:
-            raise InvalidOption("search: give at least one word")
-        facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
-        scored = []
+        hundred by its own rank, so that a common word stays fast in a large store). The filters narrow the
+        hits (as stated on the knowledge date); retracted facts are counted apart unless included."""
+        filters = filters or Filters(as_of)
+        terms = search_terms(query)
+        scope, window = self.scope(filters), filters.window
+        narrowed = scope.narrows or not window.is_open
+        facts, entity_ids = self.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * limit))
+        scored, hidden = [], 0
         for fact in facts:
-            seen = view(fact, as_of)
-            if seen is None:
+            seen, retracted = shown_view(fact, filters.as_of)
+            if seen is None or not scope.admits(seen.fact) or not seen.occurred.overlaps(window.since, window.until):
                 continue
             score = text_score(seen.fact, terms)
             if not score and not entity_ids & set().union(*mentions(seen.fact).values()):
                 continue
+            if retracted and not filters.include_retracted:
+                hidden += 1
+                continue
             scored.append((-score, seen.occurred.sort_key, seen.id, seen))
         scored.sort(key=lambda item: item[:3])
         hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
-        return SearchView(query, as_of, hits)
+        return SearchView(query, filters.as_of, hits, hidden, scope)
 
     def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
         if until < since:
@@ -406,6 +466,20 @@ def as_known(fact: Fact, as_of: date | None) -> Fact | None:
     return fact.model_copy(update={"sources": sources, "retracted": retracted})
 
 
+SEARCH_WORDS = 32  # distinct words in one search: each is matched and scored in every candidate's text
+
+
+def search_terms(query: str) -> list[str]:
+    """The query's distinct words in order, the last one (a prefix) last; at least one, at most SEARCH_WORDS."""
+    words = fold(query).split()
+    if not words:
+        raise InvalidOption("search: give at least one word")
+    terms = [word for word in dict.fromkeys(words) if word != words[-1]] + [words[-1]]
+    if len(terms) > SEARCH_WORDS:
+        raise InvalidOption(f"search: {len(terms)} different words; give at most {SEARCH_WORDS}")
+    return terms
+
+
 def _row(row: tuple[object, ...]) -> str:
     text = repr(row)
     return text if len(text) <= 160 else text[:157] + "..."
@@ -440,25 +514,20 @@ def ingest(
     was written."""
     paths = list(paths)
     location = locate(db)
-    fresh = location.path is not None and not location.path.exists()
+    existed = location.path is None or location.path.exists()
     try:
         with without_gc():
             # A new store knows nothing yet: validate before creating it.
-            valid = None if check_is_timeline_store(location) else validate_files(paths, steps=steps, today=today)
+            existed = check_is_timeline_store(location)
+            valid = None if existed else validate_files(paths, steps=steps, today=today)
             with Timeline(db, create=True) as store:
                 return store.ingest(paths, valid, steps, complete, today)
-    except (KeyboardInterrupt, Interrupted) as stopped:
-        written = stopped.written if isinstance(stopped, Interrupted) else 0
-        if fresh and not written:
-            remove_store_files(location)
-        raise Interrupted(written) from None
-
-
-def remove_store_files(location: Location) -> None:
-    """Remove an SQLite store (and its journal files) that this run created and wrote nothing to."""
-    assert location.path is not None
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(location.path) + suffix).unlink(missing_ok=True)
+    except BaseException as stopped:
+        if not existed:
+            discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind
+        if isinstance(stopped, (KeyboardInterrupt, Interrupted)):
+            raise Interrupted(stopped.written if isinstance(stopped, Interrupted) else 0) from None
+        raise
 
 
 def check(paths: Iterable[str | Path], db: str | None, today: date | None = None) -> CheckReport:

@@ -17,7 +17,7 @@ from events.dates import EdtfDate
 from events.inputs import Fact, Retraction
 from projections.knowledge import FactView, knowledge_days, retracted_from
 from timeline.exports._common import known, shown, subject, views
-from timeline.present.labels import figure_text, source_label, stated_text
+from timeline.present.labels import field_text, figure_text, source_label
 from timeline.present.views import ExportSet
 
 
@@ -67,7 +67,7 @@ def state_json(seen: FactView, names: dict[str, str], retraction: Retraction | N
         "disagreements": [
             {
                 "field": d.field,
-                "value": stated_text(d.value, names, d.field),
+                "value": field_text(d.field, d.value, names),
                 "sources": [source_label(s) for s in d.sources],
             }
             for d in seen.disagreements

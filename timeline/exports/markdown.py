@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from timeline.exports._common import known, printable, safe_url, subject, views
-from timeline.present.labels import source_label, stated_text
+from timeline.present.labels import field_text, source_label
 from timeline.present.views import ExportSet
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
@@ -64,7 +64,7 @@ def write(data: ExportSet) -> str:
             lines.append(f"  Partners: {md_text(', '.join(names.get(p, p) for p in fact.partners))}.")
         for d in seen.disagreements:
             said = ", ".join(source_label(s) for s in d.sources)
-            stated = stated_text(d.value, names, d.field)
+            stated = field_text(d.field, d.value, names)
             lines.append(f"  Disagreement: {md_text(d.field)} = {md_text(stated)} per {md_text(said)}.")
     if not count:
         lines.append("No facts.")

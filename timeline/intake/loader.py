@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +17,10 @@ from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
 from events.text import clip, quoted
 from timeline.errors import Problem
 from timeline.intake.drafts import unedited_draft
+from timeline.intake.limits import Limits, limits, oversized_text
+from timeline.intake.plain import yaml_message
 
-SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 _SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -32,24 +36,66 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, alias_values: int = Limits.alias_values) -> None:
         super().__init__(stream)
         self.anchors: dict[str, Any] = {}  # the state of the Python composer (below)
+        self.duplicates: list[tuple[str, int, int]] = []  # key, line, line first written
+        self.alias_limit = self.alias_budget = alias_values  # values that aliases may (still) add, once expanded
+        self.composing: list[str] = []  # anchors of the nodes being composed (an alias to one is a cycle)
+        self.weights: dict[int, int] = {}  # values in a composed node, by id, aliases expanded
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """PyYAML's composer, counting what each alias adds once expanded: refuse a file whose aliases would
+        expand past the budget (a few hundred bytes of nested aliases can stand for billions of values), and
+        an alias to a node that contains it."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            if event.anchor in self.composing:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the alias *{event.anchor} refers to a node that contains it", event.start_mark
+                )
+            node = yaml.composer.Composer.compose_node(self, parent, index)
+            self.alias_budget -= self._weight(node)
+            if self.alias_budget < 0:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"aliases expand to over {self.alias_limit:,} values (TIMELINE_MAX_ALIAS_VALUES); "
+                    "write the values out",
+                    event.start_mark,
+                )
+            return node
+        anchor = self.peek_event().anchor
+        self.composing.append(anchor)
+        try:
+            return yaml.composer.Composer.compose_node(self, parent, index)
+        finally:
+            self.composing.pop()
+
+    def _weight(self, node: Any) -> int:
+        """How many values a node stands for, aliases expanded (counted once per node: linear time)."""
+        known = self.weights.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.MappingNode):
+            weight = 1 + sum(self._weight(key) + self._weight(value) for key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            weight = 1 + sum(self._weight(item) for item in node.value)
+        else:
+            weight = 1
+        self.weights[id(node)] = weight
+        return weight
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        """A key written twice in one mapping is an error, not a silent "the last one wins"."""
+        """A key written twice in one mapping is an error, not a silent "the last one wins"; it is noted and the
+        rest of the file is still read and checked."""
         if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             for key, _ in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
                     if key.value in seen:
-                        raise yaml.constructor.ConstructorError(
-                            "while constructing a mapping",
-                            node.start_mark,
-                            f"found duplicate key {key.value!r}",
-                            key.start_mark,
-                        )
-                    seen.add(key.value)
+                        self.duplicates.append((key.value, key.start_mark.line + 1, seen[key.value]))
+                    seen.setdefault(key.value, key.start_mark.line + 1)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -59,7 +105,6 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 for _name in (
     "get_single_node",
     "compose_document",
-    "compose_node",
     "compose_scalar_node",
     "compose_sequence_node",
     "compose_mapping_node",
@@ -83,10 +128,23 @@ class Record:
     data: Any
     file: str
     line: int | None
+    fields: dict[str, int] | None = None  # field path ('sources[0].language') -> its line, for YAML
 
     def problem(self, message: str, field: str | None = None) -> Problem:
         fact = self.data.get("id") if self.kind == "fact" and isinstance(self.data, dict) else None
-        return Problem(self.file, message, self.line, _shown_id(fact) if isinstance(fact, str) else None, field)
+        return Problem(
+            self.file, message, self.line_of(field), _shown_id(fact) if isinstance(fact, str) else None, field
+        )
+
+    def line_of(self, field: str | None) -> int | None:
+        """The line of the field (or of its nearest enclosing field written), else of the record."""
+        path = field or ""
+        while path and self.fields:
+            if path in self.fields:
+                return self.fields[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.line
 
 
 def _shown_id(text: str) -> str:
@@ -97,15 +155,24 @@ def _shown_id(text: str) -> str:
 
 
 def input_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named, and input files found under directories named, in a stable order."""
+    """Files named, and input files found under directories named, in a stable order; a directory that cannot
+    be read is a problem, not an empty directory."""
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
-        elif not path.exists():
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
             problems.append(Problem(str(path), "no such file or directory"))
+            continue
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            continue
+        if stat.S_ISDIR(mode):
+            found, unreadable = _walk(path)
+            files.extend(found)
+            problems.extend(unreadable)
         elif path.suffix.lower() not in SUFFIXES:
             problems.append(Problem(str(path), f"not an input file; expected one of {', '.join(SUFFIXES)}"))
         else:
@@ -113,26 +180,89 @@ def input_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]
     return files, problems
 
 
+def _walk(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """Input files under a directory (sorted), and a problem for each directory that cannot be listed."""
+    problems: list[Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Problem(str(error.filename), f"cannot read the directory: {error.strerror}"))
+
+    found = [
+        Path(root) / name
+        for root, _, names in os.walk(directory, onerror=unreadable)
+        for name in names
+        if Path(name).suffix.lower() in SUFFIXES
+    ]
+    return sorted(found), problems
+
+
 def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
+    limit = limits()
     files, problems = input_files(paths)
     records: list[Record] = []
     for path in files:
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as error:
-            problems.append(Problem(str(path), f"not UTF-8 text (byte {error.start})"))
-            continue
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            text = read_input(path, limit.file_bytes)
+        except _FileProblem as error:
+            problems.extend(error.problems)
             continue
         found: list[Record] = []
         try:
-            found.extend(parse(text, str(path)))
+            for record in parse(text, str(path), limit.alias_values):
+                too_long = oversized_text(record.data, limit.text_chars)
+                if too_long is None:
+                    found.append(record)
+                    continue
+                field, length = too_long
+                message = f"{length:,} characters, over the limit of {limit.text_chars:,} (TIMELINE_MAX_TEXT)"
+                problems.append(record.problem(message, field))
         except _FileProblem as error:
             problems.extend(error.problems)
         records.extend(found)
         problems.extend(unedited_draft(text, str(path), found))
     return records, problems
+
+
+def read_input(path: Path, most: int) -> str:
+    """A regular file's text (never a FIFO, a device or a link to one: they block or never end), up to `most`
+    bytes."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO would wait for a writer
+    except OSError as error:
+        raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise _FileProblem(Problem(str(path), f"not a regular file ({_kind(info.st_mode)}); only files are read"))
+        if info.st_size > most:
+            raise _FileProblem(
+                Problem(str(path), f"{info.st_size:,} bytes, over the limit of {most:,} (TIMELINE_MAX_FILE_BYTES)")
+            )
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(most + 1)
+    except OSError as error:
+        raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    finally:
+        os.close(handle)
+    if len(data) > most:
+        raise _FileProblem(Problem(str(path), f"over the limit of {most:,} bytes (TIMELINE_MAX_FILE_BYTES)"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _FileProblem(Problem(str(path), f"not UTF-8 text (byte {error.start})")) from None
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
 
 
 def _json(text: str) -> Any:
@@ -160,10 +290,18 @@ class _FileProblem(Exception):
         self.problems = list(problems)
 
 
-def parse(text: str, file: str) -> Iterator[Record]:
+def parse(text: str, file: str, alias_values: int = Limits.alias_values) -> Iterator[Record]:
     """Records in one file's text; the format follows the file name's suffix."""
     suffix = Path(file).suffix.lower()
-    if suffix == ".jsonl":
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel and Notepad write UTF-8
+    if suffix == ".csv":
+        from timeline.intake.spreadsheet import RowProblems, read_csv
+
+        try:
+            yield from (Record("fact", data, file, line) for data, line in read_csv(text, file))
+        except RowProblems as error:
+            raise _FileProblem(*error.problems) from None
+    elif suffix == ".jsonl":
         yield from _jsonl(text, file)
     elif suffix == ".json":
         try:
@@ -176,7 +314,7 @@ def parse(text: str, file: str) -> Iterator[Record]:
             raise _FileProblem(Problem(file, f"invalid JSON: {_value_message(error)}")) from None
         yield from _document(data, file, lines=None)
     else:
-        yield from _yaml(text, file)
+        yield from _yaml(text, file, alias_values)
 
 
 def _jsonl(text: str, file: str) -> Iterator[Record]:
@@ -217,15 +355,15 @@ def _jsonl(text: str, file: str) -> Iterator[Record]:
         raise _FileProblem(*bad)
 
 
-def _yaml(text: str, file: str) -> Iterator[Record]:
-    loader = _Loader(text)
+def _yaml(text: str, file: str, alias_values: int) -> Iterator[Record]:
+    loader = _Loader(text, alias_values)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise _FileProblem(Problem(file, f"invalid YAML: {error.problem or error.context}", line)) from None
+        raise _FileProblem(Problem(file, f"invalid YAML: {yaml_message(error.problem, error.context)}", line)) from None
     except yaml.reader.ReaderError as error:  # its text spans lines; say what and where on one
         what = f"U+{error.character:04X} " if isinstance(error.character, int) else ""
         raise _FileProblem(Problem(file, f"invalid YAML: {error.reason} ({what}at offset {error.position})")) from None
@@ -236,8 +374,20 @@ def _yaml(text: str, file: str) -> Iterator[Record]:
     except ValueError as error:
         raise _FileProblem(Problem(file, f"invalid YAML: {_value_message(error)}")) from None
     finally:
+        duplicates = loader.duplicates
         loader.dispose()
     yield from _document(data, file, node)
+    if duplicates:
+        raise _FileProblem(
+            *(
+                Problem(
+                    file,
+                    f"duplicate key {quoted(key)}: written twice in one mapping (first on line {first}); keep one",
+                    line,
+                )  # fmt: skip
+                for key, line, first in duplicates
+            )
+        )
 
 
 def _item_lines(node: Any) -> list[int | None]:
@@ -279,5 +429,26 @@ def _document(data: Any, file: str, lines: Any) -> Iterator[Record]:
 
 def _section(kind: str, items: list[Any], file: str, node: Any) -> Iterator[Record]:
     lines = _item_lines(node) if node is not None else []
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else []
     for index, item in enumerate(items):
-        yield Record(kind, item, file, lines[index] if index < len(lines) else None)
+        fields = field_lines(nodes[index]) if index < len(nodes) else None
+        yield Record(kind, item, file, lines[index] if index < len(lines) else None, fields)
+
+
+def field_lines(node: Any, prefix: str = "", found: dict[str, int] | None = None, depth: int = 0) -> dict[str, int]:
+    """Each field path under a YAML node ('title', 'sources[0].language') with the line it is written on."""
+    found = {} if found is None else found
+    if depth > 20:
+        return found
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                found.setdefault(path, key.start_mark.line + 1)
+                field_lines(value, path, found, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = f"{prefix}[{index}]"
+            found.setdefault(path, item.start_mark.line + 1)
+            field_lines(item, path, found, depth + 1)
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.inputs import Figure, PersonRole, Source
+from events.text import counted
 
 
 def source_label(source: Source) -> str:
@@ -46,15 +47,8 @@ def source_text(source: Source) -> str:
     return source_label(source) + (f" {source.url}" if source.url else "")
 
 
-def stated_text(value: Any, names: dict[str, str], field: str | None = None) -> str:
-    """A value a source states differently (or a correction changed), for people, the same in the terminal and in
-    every export: entity ids as names, figures and people as their labels, lists joined, numbers as 96.8."""
-    if field == "figures" and isinstance(value, (list, tuple)):
-        return "; ".join(figure_text(Figure.model_validate(item)) for item in value) or "none"
-    if field == "people" and isinstance(value, (list, tuple)):
-        return "; ".join(person_text(PersonRole.model_validate(item), names) for item in value) or "none"
-    if value is None or value == [] or value == ():
-        return "none"
+def stated_text(value: Any, names: dict[str, str]) -> str:
+    """A value a source states differently, for people: entity ids as names, lists joined."""
     if isinstance(value, (list, tuple)):
         return "; ".join(stated_text(item, names) for item in value)
     if isinstance(value, dict):
@@ -62,3 +56,26 @@ def stated_text(value: Any, names: dict[str, str], field: str | None = None) -> 
     if isinstance(value, float):
         return number(value)
     return names.get(value, value) if isinstance(value, str) else str(value)
+
+
+def field_text(field: str, value: Any, names: dict[str, str]) -> str:
+    """A field's value for people, whatever its shape: figures and people read as the printouts write them,
+    entity ids as names, lists joined with '; ', nothing left as a Python literal."""
+    if value is None or value == [] or value == ():
+        return "(none)"
+    if field == "figures":
+        return "; ".join(figure_text(f if isinstance(f, Figure) else Figure.model_validate(f)) for f in value)
+    if field == "people":
+        return "; ".join(
+            person_text(p if isinstance(p, PersonRole) else PersonRole.model_validate(p), names) for p in value
+        )
+    if field == "retracted" and isinstance(value, dict):
+        return f"on {value.get('on')}: {value.get('reason')}"
+    if field == "sources" and isinstance(value, (list, tuple)):
+        return "; ".join(source_label(s if isinstance(s, Source) else Source.model_validate(s)) for s in value)
+    return stated_text(value, names)
+
+
+def count_noun(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 fact', '2 facts', '0 entities': events.text.counted (the one plural rule), or the plural given."""
+    return f"{n:,} {plural}" if plural and n != 1 else counted(n, noun)
