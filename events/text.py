@@ -77,8 +77,8 @@ def plural(noun: str, count: int) -> str:
 
 
 def counted(count: int, noun: str) -> str:
-    """'1 fact', '2 facts', '0 entities', '1,500 facts' (the number grouped by thousands)."""
-    return f"{count:,} {plural(noun, count)}"
+    """'1 fact', '2 facts', '0 entities', '1500 facts'."""
+    return f"{count} {plural(noun, count)}"
 
 
 def article(noun: str) -> str:

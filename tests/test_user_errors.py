@@ -162,7 +162,7 @@ def test_db_help_states_one_default(cli, name):
 @pytest.mark.parametrize(
     ("count", "noun", "text"),
     [(1, "fact", "1 fact"), (2, "fact", "2 facts"), (0, "entity", "0 entities"), (1, "entity", "1 entity"),
-     (3, "person", "3 people"), (1500, "fact", "1,500 facts"), (1, "problem", "1 problem")],
+     (3, "person", "3 people"), (1500, "fact", "1500 facts"), (1, "problem", "1 problem")],
 )  # fmt: skip
 def test_counted_agrees_in_number(count, noun, text):
     assert counted(count, noun) == text

@@ -78,4 +78,4 @@ def field_text(field: str, value: Any, names: dict[str, str]) -> str:
 
 def count_noun(n: int, noun: str, plural: str | None = None) -> str:
     """'1 fact', '2 facts', '0 entities': events.text.counted (the one plural rule), or the plural given."""
-    return f"{n:,} {plural}" if plural and n != 1 else counted(n, noun)
+    return f"{n} {plural}" if plural and n != 1 else counted(n, noun)
