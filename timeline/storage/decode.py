@@ -208,13 +208,17 @@ class _Decoder:
     """By hand for the first rows (a query's start-up builds no validator); then by the model's compiled
     validator, which is faster per row once built: a query reading thousands of rows pays the build once."""
 
-    def __init__(self, model: type, build: Check, where: str):
+    def __init__(self, model: type, build: Check, where: str, inner: tuple[type, ...] = ()):
         self.model, self.build, self.where = model, build, where
+        self.inner = inner  # nested models whose serialisers the queries then use (see events.inputs.stated)
         self.decoded = 0
 
     def __call__(self, text: str | bytes) -> Any:
         self.decoded += 1
         if self.decoded > CHEAP_ROWS:
+            if self.decoded == CHEAP_ROWS + 1:
+                for model in self.inner:
+                    model.model_rebuild()  # type: ignore[attr-defined]
             return self._validated(text)
         try:
             data = json.loads(text)
@@ -233,7 +237,7 @@ class _Decoder:
             raise DamagedRow(where, first["msg"]) from None
 
 
-_fact_decoder = _Decoder(FactState, _fact_state, "fact state")
+_fact_decoder = _Decoder(FactState, _fact_state, "fact state", (Fact,))
 _entity_decoder = _Decoder(EntityState, _entity_state, "entity state")
 
 
