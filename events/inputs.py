@@ -33,7 +33,36 @@ ENTITY_KINDS = ("project", "organisation", "office", "person")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Validators and serialisers are built only when first needed (`defer_build`): a query decodes stored rows
+    without them (timeline.storage.decode) and dumps them with `plain`, so it never pays for building them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+def stated(model: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
+    """`model_dump(include=fields)`: by the compiled serialiser once the model's schema is built (faster per call),
+    else by `plain` (a query decoding a few rows builds no schema)."""
+    if type(model).__pydantic_complete__:
+        return model.model_dump(include=set(fields))
+    return {name: plain(getattr(model, name)) for name in fields}
+
+
+def plain(value: Any) -> Any:
+    """`model_dump()` without a serialiser: models as dicts of every field, tuples kept, other values as they are."""
+    if isinstance(value, BaseModel):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    return value
+
+
+def listed(value: Any) -> Any:
+    """Tuples as lists, all the way down (dicts and lists walked): a dumped value in the shape JSON gives back."""
+    if isinstance(value, (tuple, list)):
+        return [listed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: listed(item) for key, item in value.items()}
+    return value
 
 
 def _year_as_text(value: Any) -> Any:
@@ -108,7 +137,7 @@ Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$"
 Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
-def plain(values: dict[str, Any]) -> dict[str, Any]:
+def json_shaped(values: dict[str, Any]) -> dict[str, Any]:
     """Values as JSON holds them: tuples as lists, models as mappings (every key kept, None included). Raw input
     too deep or too odd to convert is left as it is: validation reports it, at its own field, before it is stored."""
     try:
@@ -156,7 +185,7 @@ class Source(Frozen):
     def _plain_values(cls, differs: dict[str, Any]) -> dict[str, Any]:
         """Stated values in one shape, the one the log's JSON gives back (lists, not tuples): a source read from
         the log then equals the same source read from the input, so re-ingesting changes nothing."""
-        return plain(differs)
+        return json_shaped(differs)
 
     def key(self) -> tuple[str, str, str, str]:
         """What makes two source entries the same source: the outlet, language, day and address."""

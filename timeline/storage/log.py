@@ -94,7 +94,8 @@ for _model, _stored in STORED.items():
 
 # Stores written before the layout of issue 14 name this module `timeline.store` in their topics.
 LEGACY_MODULE = "timeline.store"
-for _cls in (FactStream, EntityStream, *DOMAIN):
+_streams: tuple[type[Aggregate], ...] = (FactStream, EntityStream)
+for _cls in (*_streams, *DOMAIN):
     register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
 # The only topics a stored event may name (current and legacy): anything else is not a timeline event, and is
 # never imported (a topic names a module and an attribute: resolving any would run any module's code).
@@ -283,9 +284,9 @@ class EventLog:
                 yield _logged(notification.id, self.app.mapper.to_domain_event(notification))
             before = start
 
-    def stream(self, fact_id: str) -> list[LoggedEvent]:
-        """One fact's events, oldest first (positions are not kept per stream: 0)."""
-        stored = self.app.recorder.select_events(fact_stream_id(fact_id))
+    def stream(self, fact_id: str, after: int = 0, limit: int | None = None) -> list[LoggedEvent]:
+        """One fact's events after a version, oldest first (positions are not kept per stream: 0)."""
+        stored = self.app.recorder.select_events(fact_stream_id(fact_id), gt=after or None, limit=limit)
         return [self._decoded(0, event) for event in stored]
 
     def _decoded(self, position: int, stored: StoredEvent) -> LoggedEvent:
