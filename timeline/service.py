@@ -47,11 +47,14 @@ from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
-    from timeline.intake.plan import Plan
+    from timeline.intake.plan import Change, Plan
+    from timeline.intake.stream import Survey
     from timeline.intake.validate import ValidInput
     from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
+INGEST_BATCH = 2000  # facts planned and appended at a time
+KEEP_APPENDED = 20_000  # events a run keeps to update the read models from; beyond it they are read back
 
 
 class Steps(Protocol):
@@ -139,28 +142,44 @@ class Timeline:
     def ingest(
         self,
         paths: Iterable[str | Path],
-        valid: ValidInput | None = None,
+        surveyed: Survey | None = None,
         steps: Steps = Quiet(),
         complete: bool = False,
     ) -> Plan:
-        """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date. Its cost follows the input, not the store; only
-        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks."""
+        """Validate everything (pass 1, unless given its survey), then read the input again and append its events
+        a batch at a time in ONE transaction, and bring the read models up to date. Memory follows a batch, not
+        the input; the cost follows the input, not the store; only `complete` (the input is meant to hold every
+        fact) reads every fact id to report those it lacks."""
         with without_gc():
-            return self._ingest(paths, valid, steps, complete)
+            return self._ingest(paths, surveyed, steps, complete)
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool) -> Plan:
-        from timeline.intake.plan import plan
+    def _ingest(self, paths: Iterable[str | Path], surveyed: Survey | None, steps: Steps, complete: bool) -> Plan:
+        from timeline.intake.plan import Plan, plan
+        from timeline.intake.stream import resolved_facts, survey
+        from timeline.intake.validate import ValidInput
+        from timeline.storage.readmodels import chunks
 
-        valid = valid or self.validate(paths, steps)
-        facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        entities = self.read_models.entity_states(record.id for record in valid.entities)
-        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
-        steps.step(f"appending {decided.appended:,} events in one transaction")
-        appended = self.log.append(decided.changes)
-        steps.step("updating the read models")
+        steps.step("validating")
+        surveyed = surveyed or survey(paths, self.read_models, self.read_models.targets())
+        total = Plan()
+
+        def batches() -> Iterator[list[Change]]:
+            entities = self.read_models.entity_states(record.id for record in surveyed.entities)
+            for part in (plan(ValidInput(surveyed.entities, ()), {}, entities),):
+                total.absorb(part)
+                yield part.changes
+            for facts in chunks(resolved_facts(surveyed), INGEST_BATCH):
+                part = plan(ValidInput((), tuple(facts)), self.read_models.fact_states(f.id for f in facts), {})
+                total.absorb(part)
+                yield part.changes
+
+        steps.step("appending events in one transaction")
+        appended = self.log.append_batches(batches(), keep=KEEP_APPENDED)
+        if complete and surveyed.first_seen:
+            total.missing = sorted(self.read_models.fact_ids() - surveyed.fact_ids())
+        steps.step(f"updating the read models ({total.appended:,} events)")
         self.read_models.catch_up(self.log, known=appended)
-        return decided
+        return total
 
     # Reading --------------------------------------------------------------------------------------
 
@@ -413,12 +432,14 @@ def validate_files(
 def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False) -> Plan:
     """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
     stored facts the input lacks."""
+    from timeline.intake.stream import survey
+
     paths = list(paths)
     with without_gc():
-        # A new store knows nothing yet: validate before creating it.
-        valid = None if check_is_timeline_store(locate(db)) else validate_files(paths, steps=steps)
+        # A new store knows nothing yet: validate (pass 1) before creating it.
+        surveyed = None if check_is_timeline_store(locate(db)) else survey(paths)
         with Timeline(db, create=True) as store:
-            return store.ingest(paths, valid, steps, complete)
+            return store.ingest(paths, surveyed, steps, complete)
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -113,23 +114,56 @@ def input_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]
 
 
 def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
-    files, problems = input_files(paths)
-    records: list[Record] = []
+    problems: list[Problem] = []
+    records = list(stream(paths, problems))
+    return records, problems
+
+
+def stream(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Record]:
+    """Every record of the files, one file at a time and a JSONL file one line at a time (memory does not grow
+    with the input); file-level problems are added to `problems` as they are found."""
+    files, found = input_files(paths)
+    problems.extend(found)
     for path in files:
         try:
-            text = path.read_text(encoding="utf-8")
+            if path.suffix.lower() == ".jsonl":
+                bad = _first_bad_byte(path)  # a file that is not UTF-8 gives this one problem and no records
+                if bad is not None:
+                    problems.append(Problem(str(path), f"not UTF-8 text (byte {bad})"))
+                    continue
+                yield from _jsonl(_lines(path), str(path))
+            else:
+                yield from parse(path.read_text(encoding="utf-8"), str(path))
         except UnicodeDecodeError as error:
             problems.append(Problem(str(path), f"not UTF-8 text (byte {error.start})"))
-            continue
         except OSError as error:
             problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
-            continue
-        try:
-            for record in parse(text, str(path)):
-                records.append(record)
         except _FileProblem as error:
             problems.extend(error.problems)
-    return records, problems
+
+
+def _first_bad_byte(path: Path, chunk: int = 1 << 20) -> int | None:
+    """Where the file stops being UTF-8 (a byte offset), read a chunk at a time; None if it is UTF-8 throughout."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fed = 0
+    with path.open("rb") as file:
+        while True:
+            data = file.read(chunk)
+            pending = len(decoder.getstate()[0])  # bytes of the last chunk's unfinished character
+            try:
+                decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                return fed - pending + error.start
+            if not data:
+                return None
+            fed += len(data)
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines split at '\\n' only (as `text.split("\\n")`: U+2028 or NEL may be in a string)."""
+    with path.open(encoding="utf-8", newline="\n") as file:
+        for line in file:
+            yield line[:-1] if line.endswith("\n") else line
 
 
 def _json(text: str) -> Any:
@@ -161,7 +195,7 @@ def parse(text: str, file: str) -> Iterator[Record]:
     """Records in one file's text; the format follows the file name's suffix."""
     suffix = Path(file).suffix.lower()
     if suffix == ".jsonl":
-        yield from _jsonl(text, file)
+        yield from _jsonl(iter(text.split("\n")), file)
     elif suffix == ".json":
         try:
             data = _json(text)
@@ -176,10 +210,10 @@ def parse(text: str, file: str) -> Iterator[Record]:
         yield from _yaml(text, file)
 
 
-def _jsonl(text: str, file: str) -> Iterator[Record]:
+def _jsonl(lines: Iterator[str], file: str) -> Iterator[Record]:
     """Each line is independent: every bad line is reported, not only the first."""
     bad: list[Problem] = []
-    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 or NEL may be in a string
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
