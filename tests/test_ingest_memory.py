@@ -16,8 +16,10 @@ from timeline import service
 
 service.INGEST_BATCH = 100  # small batches, so that a small input shows what a large one would
 service.KEEP_APPENDED = 200
-from timeline.intake import stream  # noqa: F401  (imported before the first measurement)
-from timeline.storage import log, readmodels  # noqa: F401
+from timeline.intake import stream
+from timeline.storage import log, readmodels  # noqa: F401  (imported before the first measurement)
+
+stream.KEEP_PARSED = 100  # pass 1 keeps no more than this many facts for pass 2
 
 readmodels.FLUSH = 200
 # Date parsing and text folding keep bounded caches (65,536 entries each): a small input would only show them

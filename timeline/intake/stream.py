@@ -4,8 +4,8 @@ Pass 1 (`survey`) reads every record once and keeps only what cross-checks need:
 defined, the entities (few), the target keys set, and each distinct reference and fulfilled key. It is exact:
 when it finds nothing wrong, pass 2 finds nothing either (unless a file changes between the passes). Pass 2
 (`resolved_facts`) reads the files again and yields each fact resolved, to be planned and appended a batch at a
-time. When pass 1 finds problems, `problems` reads the files again to list every one in the order and words
-of `validate`, and nothing is written.
+time (an input of up to KEEP_PARSED facts is kept from pass 1 instead). When pass 1 finds problems, `problems`
+reads the files again to list every one in the order and words of `validate`, and nothing is written.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from timeline.intake.validate import (
     _resolve_refs,
     _Targets,
 )
+
+KEEP_PARSED = 10_000  # facts pass 1 keeps for pass 2 (not read and validated again); beyond it, none
 
 
 class _Everything(Collection[str]):
@@ -71,6 +73,7 @@ class Survey:
     file_problems: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     suspect: bool = False  # a fact failed a check whose message pass 2 gives in its place
+    kept: list[tuple[Record, Fact]] | None = field(default_factory=list)  # pass 1's facts, while they are few
 
     @property
     def clean(self) -> bool:
@@ -122,11 +125,14 @@ def survey(
             found.targets.new.add(fact.target)
         if fact.fulfils:
             fulfilled.add(fact.fulfils)
-        before = len(found.problems)
-        _resolve_fact(record, fact, noting, _Targets(_Everything(), set()), found.problems)
-        if len(found.problems) > before:  # pass 2 reports them in their place among the reference problems
-            del found.problems[before:]
-            found.suspect = True
+        if found.kept is not None:
+            found.kept.append((record, fact)) if len(found.kept) < KEEP_PARSED else setattr(found, "kept", None)
+        if not _note(fact, noting.noted):
+            before = len(found.problems)
+            _resolve_fact(record, fact, noting, _Targets(_Everything(), set()), found.problems)
+            if len(found.problems) > before:  # pass 2 reports them in their place among the reference problems
+                del found.problems[before:]
+                found.suspect = True
     for _, entity in entity_inputs:  # input entities replace stored ones of the same id
         index.add(EntityRecord(entity=_entity_kind(entity), **entity.model_dump(exclude={"organisation"})))
     resolved = [_resolve_entity(record, entity, index, found.problems) for record, entity in entity_inputs]
@@ -136,6 +142,20 @@ def survey(
     if not found.clean:
         raise InvalidInput(problems(found))
     return found
+
+
+def _note(fact: Fact, noted: set[tuple[str, str, str | None]]) -> bool:
+    """Note the references of a fact whose sources state nothing differently and are distinct (most facts),
+    as `_resolve_fact` would ask for them; False for the others, which it judges."""
+    if any(source.differs for source in fact.sources) or len({s.key() for s in fact.sources}) < len(fact.sources):
+        return False
+    noted.update((ref, "project", None) for ref in fact.projects)
+    noted.update((ref, "organisation", "partner") for ref in fact.partners)
+    for role in fact.people:
+        noted.add((role.person, "person", None))
+        if role.office:
+            noted.add((role.office, "office", None))
+    return True
 
 
 def _resolves(index: EntityIndex, ref: str, kind: str, label: str | None) -> bool:
@@ -164,7 +184,14 @@ def resolved_facts(found: Survey) -> Iterator[Fact]:
     """Pass 2: each fact resolved, in input order. A file changed since pass 1 raises InvalidInput at the end
     (whatever was appended is then rolled back with the rest)."""
     fresh: list[Problem] = []
-    yield from _pass2(found, fresh, fresh, changed=fresh)
+    if found.kept is not None:  # a small input: pass 1 kept its facts
+        for record, fact in found.kept:
+            resolved = _resolve_fact(record, fact, found.index, found.targets, fresh)
+            if resolved is not None:
+                yield resolved
+        found.kept = None
+    else:
+        yield from _pass2(found, fresh, fresh, changed=fresh)
     if fresh:
         raise InvalidInput([Problem(fresh[0].file, "the input changed while being read; run again"), *fresh])
 
