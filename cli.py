@@ -62,6 +62,13 @@ def _render():  # type: ignore[no-untyped-def]
     return render
 
 
+def store_label(db: str) -> str:
+    """The store as output names it: never with a PostgreSQL password."""
+    from timeline.storage import database
+
+    return database.store_label(db)
+
+
 def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--db",
@@ -148,7 +155,7 @@ def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> No
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
     plan = service.ingest(paths, db, steps, complete)
-    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, db))
+    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db)))
 
 
 @main.command()
@@ -266,7 +273,12 @@ def export_command(
     else:
         from pathlib import Path
 
-        Path(out).write_bytes(text.encode("utf-8"))
+        from timeline.errors import OutputError
+
+        try:
+            Path(out).write_bytes(text.encode("utf-8"))
+        except OSError as error:  # a full disk, /dev/full, a vanished directory
+            raise OutputError(f"--out {out}: cannot write: {error.strerror or error}") from None
 
 
 @main.command()
@@ -305,7 +317,10 @@ def rebuild(db: str, as_json: bool) -> None:
 
     with Timeline(db) as store:
         applied = store.rebuild()
-    emit(as_json, lambda: {"applied": applied}, lambda: Text(f"{db}: rebuilt the read models from {applied} events."))
+    shown = store_label(db)
+    emit(
+        as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events.")
+    )
 
 
 @main.command()
@@ -387,7 +402,8 @@ def demo(db: str, ref: str) -> None:
         plan = store.ingest(sample_paths())
         now = store.project(ref)
         before = store.project(ref, date(2022, 3, 22))
-    out.print(render.ingest_summary(plan, db))
+    shown = store_label(db)
+    out.print(render.ingest_summary(plan, shown))
     out.print()
     out.print(render.project_timeline(now))
     out.print()
@@ -396,7 +412,7 @@ def demo(db: str, ref: str) -> None:
     out.print(
         Text(
             f"Replay: on 2022-03-22 the public record held {len(before.entries)} of the "
-            f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {db}"
+            f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {shown}"
         )
     )
 

@@ -15,6 +15,11 @@ class DomainEvent(Frozen):
     schema_version: ClassVar[int] = 1
 
 
+class UnappliableEvent(ValueError):
+    """An event that cannot apply to its stream's state (before the stream's first event, or with values the
+    state refuses): only a tampered log holds one."""
+
+
 class FactReported(DomainEvent):
     """First ingest of a fact: its resolved main values and its sources (never a retraction)."""
 

@@ -69,6 +69,25 @@ def _no_control_characters(text: str, info: ValidationInfo) -> str:
     return text
 
 
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # in an address, even tab and line ends
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
+
+
+def _web_address(text: str, info: ValidationInfo) -> str:
+    """A source's address is a web page: http(s) only (a `javascript:` or `data:` link would run in a reader's
+    browser), on one line (a line break would end the field in an iCalendar or CSV export)."""
+    if not _is_input(info):
+        return text
+    found = _ANY_CONTROL.search(text)
+    if found:
+        raise ValueError(
+            f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; remove it"
+        )
+    if not _WEB_ADDRESS.match(text):
+        raise ValueError(f"{quoted(text)} is not a web address; write one that starts with https:// or http://")
+    return text
+
+
 def _nameable(text: str, info: ValidationInfo) -> str:
     if _is_input(info) and not match_key(text):
         raise ValueError(f"{quoted(text)} has no letter or digit, so nothing could refer to it")
@@ -80,6 +99,7 @@ Text = Annotated[
 ]
 Verbatim = Annotated[str, StringConstraints(strict=True, min_length=1), AfterValidator(_no_control_characters)]
 Name = Annotated[Text, AfterValidator(_nameable)]  # an entity's name or alias: something a reference can match
+Url = Annotated[Text, AfterValidator(_web_address)]
 Slug = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=200)]
 Ref = Text  # an entity id or alias, before resolution; an id after
 Edtf = Annotated[str, BeforeValidator(_year_as_text), StringConstraints(strict=True), AfterValidator(_canonical_edtf)]
@@ -114,7 +134,7 @@ class Source(Frozen):
     outlet: Text
     language: Language
     reported: Edtf
-    url: Text | None = None
+    url: Url | None = None
     title: Text | None = None
     quote: Verbatim | None = None
     differs: dict[str, Any] = Field(default_factory=dict)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pydantic import ValidationError
+
 from events.domain import (
     AliasAdded,
     DomainEvent,
@@ -14,6 +16,7 @@ from events.domain import (
     FactReported,
     FactRetracted,
     SourceAdded,
+    UnappliableEvent,
 )
 from events.inputs import Fact, Frozen
 
@@ -86,7 +89,19 @@ def evolve(state, event: DomainEvent):  # type: ignore[no-untyped-def]
     An event this fold does not know leaves the state unchanged.
     """
     handler = _HANDLERS.get(type(event))
-    return state if handler is None else handler(state, event)
+    if handler is None:
+        return state
+    if state is None and handler not in (_reported, _registered):
+        raise UnappliableEvent(f"a {type(event).__name__} event comes before its stream's first event")
+    try:
+        return handler(state, event)  # type: ignore[operator]
+    except ValidationError as error:
+        raise UnappliableEvent(f"a {type(event).__name__} event does not apply: {_first(error)}") from None
+
+
+def _first(error: ValidationError) -> str:
+    item = error.errors(include_url=False)[0]
+    return f"{'.'.join(map(str, item['loc'])) or 'value'}: {item['msg']}"
 
 
 def fold(events: Iterable[DomainEvent], state=None):  # type: ignore[no-untyped-def]

@@ -27,6 +27,8 @@ import os
 import random
 import re
 import shutil
+import sqlite3
+import sys
 import tempfile
 import unicodedata
 from collections import Counter
@@ -72,7 +74,7 @@ from events.inputs import (
 )
 from events.text import match_key
 from timeline import service
-from timeline.errors import InvalidInput, Problem
+from timeline.errors import InvalidInput, Problem, StoreError
 
 # Examples per test function. The malformed ones must sum to at least 10,000 (asserted at the end).
 BUDGET = {
@@ -88,8 +90,12 @@ BUDGET = {
     "test_deep_nesting": 300,
     "test_control_characters": 800,
     "test_mixed_normal_forms": 700,
+    "test_alias_bombs": 300,
+    "test_oversized_values": 300,
+    "test_hostile_urls": 300,
     "test_store_is_untouched": 300,
     "test_cli_exits_1_without_traceback": 100,
+    "test_hostile_stores": 100,
 }
 # TIMELINE_FUZZ_SCALE=5 for a longer hunt; below 1 (a quick local look) the minimum shrinks with it.
 SCALE = float(os.environ.get("TIMELINE_FUZZ_SCALE", "1"))
@@ -1787,6 +1793,100 @@ def mixed_normal_forms(draw: st.DrawFn) -> Case:
     return fact_case("normal forms: unknown", doc, fact, path, "unknown")
 
 
+# 13. YAML aliases, oversized values, hostile addresses (issue 13) ---------------------------------------------------
+
+ALIAS_PATHS = ("notes", "summary", "sources[S].differs.summary", "sources[S].note", "figures[0].note")
+
+
+@st.composite
+def alias_bombs(draw: st.DrawFn) -> Case:
+    """Nested aliases whose expansion passes the budget (or an alias to the node holding it), in a field of a
+    YAML fact: refused at the file's level, with the budget's name, whatever the field."""
+    doc = draw(docs(entities=None))
+    doc.fmt = "yaml"
+    fact = pick_fact(draw, doc)
+    path, _ = fact_paths(draw, fact, {name: None for name in ALIAS_PATHS})
+    put(fact, path, MARK)
+    if draw(st.integers(0, 9), label="recursive?") == 0:
+        return Case(
+            "aliases: recursive",
+            doc.files(facts=replace_mark(doc.text("facts"), "&loop [x, *loop]")),
+            doc.facts_name,
+            (Expect(None, None, ("refers to a node that contains it",)),),
+        )
+    width = draw(st.integers(2, 9), label="width")
+    depth = next(d for d in count(1) if width**d > 100_000) + draw(st.integers(0, 3), label="extra depth")
+    leaf = draw(st.sampled_from(("lol", "'ă'", "{a: 1}", "[1, 2]", "''")), label="leaf")
+    levels = [f"&a0 [{', '.join([leaf] * width)}]"]
+    levels += [f"&a{level} [{', '.join([f'*a{level - 1}'] * width)}]" for level in range(1, depth + 1)]
+    event(f"aliases: width {width}")
+    return Case(
+        f"aliases: {width}^{depth} at {path}",
+        doc.files(facts=replace_mark(doc.text("facts"), "[" + ", ".join(levels) + "]")),
+        doc.facts_name,
+        (Expect(None, None, ("timeline_max_alias_values",)),),
+    )
+
+
+OVERSIZED_LIMIT = 3000  # TIMELINE_MAX_TEXT while test_oversized_values runs: over any string a base fact holds
+
+
+@st.composite
+def oversized_values(draw: st.DrawFn) -> Case:
+    """A string (in any text field, an entity's, or a key) longer than TIMELINE_MAX_TEXT: the fact (or entity)
+    and the field are named, with the limit."""
+    doc = draw(docs(entities=None))
+    size = draw(st.integers(OVERSIZED_LIMIT + 1, 3 * OVERSIZED_LIMIT), label="size")
+    filler = draw(st.sampled_from(("a", "ệ", nfd("ệ"), " word", "2022")), label="filler")
+    text = (filler * (size // len(filler) + 1))[:size]
+    if doc.entities is not None and draw(st.booleans(), label="entity?"):
+        _, entity = pick_entity(draw, doc)
+        field = draw(st.sampled_from(("name", "description")), label="field")
+        entity[field] = text
+        return entity_case(f"oversized: entity {field}", doc, field, "timeline_max_text")
+    fact = pick_fact(draw, doc)
+    path, _ = fact_paths(draw, fact, {name: None for name in (*TEXT_FIELDS, "id")})
+    put(fact, path, text)
+    return fact_case(f"oversized: {path}", doc, fact, path, "timeline_max_text")
+
+
+HOSTILE_URLS = (
+    "javascript:alert(1)",
+    "JAVASCRIPT:alert(document.cookie)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "ftp://example.org/x",
+    "//example.org/x",
+    "example.org/x",
+    "https:/example.org",
+)
+URL_BREAKS = ("\r\n", "\n", "\r", "\t", "\u2028", "\u2029", "\x0b", "\x85")
+
+
+@st.composite
+def hostile_urls(draw: st.DrawFn) -> Case:
+    """A source address that is not http(s), or that holds a line end, a tab or another control character
+    (escaped in the file, so that it reaches validation): the fact and `sources[i].url` are named."""
+    doc = draw(docs(entities=None))
+    fact = pick_fact(draw, doc)
+    source = draw(st.integers(0, len(fact["sources"]) - 1), label="source")
+    if draw(st.booleans(), label="scheme?"):
+        url = draw(st.sampled_from(HOSTILE_URLS), label="url")
+        words: tuple[str, ...] = ("not a web address",)
+    else:
+        url = draw(st.sampled_from(("https://vnexpress.net/a", "http://x.vn/")), label="url")
+        at = draw(st.integers(8, len(url) - 1), label="at")  # inside: never stripped as surrounding space
+        extra = draw(st.sampled_from(("", "UID:evil@x", "END:VEVENT", "=HYPERLINK(1)")), label="payload")
+        url = url[:at] + draw(st.sampled_from(URL_BREAKS), label="break") + extra + url[at:]
+        words = ("control character",)
+    if doc.fmt == "yaml" and any(c in url for c in "\r\n\u2028\u2029\x85"):
+        doc.fmt = "json"  # raw in block YAML these are line breaks (folded): escaped in JSON, they reach the field
+    fact["sources"][source]["url"] = url
+    event(f"url: {words[0]}")
+    return fact_case(f"url {url!r}", doc, fact, f"sources[{source}].url", *words)
+
+
 # Running a case ----------------------------------------------------------------------------------------------------
 
 _numbers = count()
@@ -1844,14 +1944,31 @@ def run_validate(test: str, case: Case, workdir: Path) -> None:
     COUNTS[test] += 1
 
 
-def fuzz(strategy: st.SearchStrategy[Case]) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """A test that runs BUDGET[its name] generated cases through validate_files."""
+@contextmanager
+def environ(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def fuzz(
+    strategy: st.SearchStrategy[Case], env: dict[str, str] | None = None
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """A test that runs BUDGET[its name] generated cases through validate_files (with `env` set meanwhile)."""
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
         name = func.__name__
 
         def test(case: Case, workdir: Path) -> None:
-            run_validate(name, case, workdir)
+            with environ(env or {}):
+                run_validate(name, case, workdir)
 
         test.__name__ = test.__qualname__ = name  # before @given: each test keeps its own examples database key
         test.__doc__ = func.__doc__
@@ -1932,6 +2049,24 @@ def test_mixed_normal_forms() -> None:
     """Two new entities whose names differ only in Unicode form (a reference in any form is ambiguous); ids and
     keys written with Vietnamese letters in NFC / NFD; names of combining marks alone; unknown names in mixed
     forms."""
+
+
+@fuzz(alias_bombs())
+def test_alias_bombs() -> None:
+    """YAML aliases nested to expand past the budget (2 to 9 wide, as deep as it takes and up to 3 deeper), or
+    an alias to the node that holds it, in any of several fields: refused at the file, never expanded."""
+
+
+@fuzz(oversized_values(), env={"TIMELINE_MAX_TEXT": str(OVERSIZED_LIMIT)})
+def test_oversized_values() -> None:
+    """A string over TIMELINE_MAX_TEXT in every text field of a fact (and an entity's name or description):
+    the fact or entity and the field are named, with the limit."""
+
+
+@fuzz(hostile_urls())
+def test_hostile_urls() -> None:
+    """Source addresses with other schemes (javascript:, data:, file:, none) or a line end, tab or control
+    character inside (an export injection): the fact and `sources[i].url` are named."""
 
 
 # Positive: NFC and NFD names are one entity ----------------------------------------------------------------------
@@ -2056,6 +2191,8 @@ STRATEGIES = {
     "deep": deep_nesting(),
     "control": control_characters(),
     "normal forms": mixed_normal_forms(),
+    "aliases": alias_bombs(),
+    "urls": hostile_urls(),
 }
 any_case = st.sampled_from(sorted(STRATEGIES)).flatmap(lambda name: STRATEGIES[name])
 
@@ -2143,6 +2280,93 @@ def test_cli_exits_1_without_traceback(case: Case, workdir: Path, store_template
             for expect in case.expect
         ), (case.kind, case.expect, errors[:10])
     COUNTS["test_cli_exits_1_without_traceback"] += 1
+
+
+# Hostile stores: a tampered row of the log or of a read model ------------------------------------------------------
+
+TOPICS = (
+    "this:Zen",
+    "os:system",
+    "subprocess:Popen",
+    "",
+    "timeline.storage.log:FactStream.Nope",
+    "timeline.storage.log:FactStream",
+    "timeline.store:FactStream.Corrected",
+    "timeline.storage.log:EntityStream.Registered",
+    "timeline.storage.log:FactStream.Retracted",
+)
+
+
+@st.composite
+def tampering(draw: st.DrawFn) -> tuple[str, str, Any]:
+    """(what, SQL, parameters): one row of the log or of a read model changed as a hostile hand would."""
+    target = draw(st.sampled_from(("topic", "state", "json", "version", "payload", "read model", "position")))
+    if target == "topic":
+        topic = draw(st.one_of(st.sampled_from(TOPICS), st.text(max_size=40)), label="topic")
+        return target, "UPDATE stored_events SET topic=? WHERE rowid=?", topic
+    if target == "state":
+        blob = draw(st.binary(max_size=60), label="bytes")
+        return target, "UPDATE stored_events SET state=? WHERE rowid=?", blob
+    if target in ("json", "payload"):
+        value = draw(
+            st.recursive(
+                st.none() | st.integers() | st.text(max_size=8),
+                lambda inner: st.lists(inner) | st.dictionaries(st.text(max_size=6), inner),
+                max_leaves=8,
+            ),
+            label="json",
+        )
+        path = (
+            "$"
+            if target == "json"
+            else draw(
+                st.sampled_from(("$.payload", "$.payload.fact", "$.timestamp", "$.payload.fact_id", "$.payload.record"))
+            )
+        )
+        sql = "UPDATE stored_events SET state=CAST(json_set(CAST(state AS TEXT), ?, json(?)) AS BLOB) WHERE rowid=?"
+        return target, sql, (path, json.dumps(value))
+    if target == "version":
+        version = draw(st.one_of(st.integers(-3, 50), st.just("2"), st.none()), label="class_version")
+        sql = "UPDATE stored_events SET state=CAST(json_set(CAST(state AS TEXT), '$.class_version', json(?)) AS BLOB) "
+        return target, sql + "WHERE rowid=?", json.dumps(version)
+    if target == "read model":
+        table = draw(st.sampled_from(("rm_facts", "rm_entities")), label="table")
+        garbage = draw(st.one_of(st.text(max_size=30), st.sampled_from(("{}", "[]", '{"fact": 1}', "null"))))
+        return target, f"UPDATE {table} SET state=? WHERE rowid=?", garbage
+    position = draw(st.one_of(st.integers(-5, 10**6), st.text(max_size=5)), label="position")
+    return target, "UPDATE rm_position SET position=? WHERE name='log' AND ?", position
+
+
+@pytest.mark.sqlite_only("tampers with the bytes of an SQLite store")
+@settings(FUZZ, max_examples=BUDGET["test_hostile_stores"])
+@given(tamper=tampering(), row=st.integers(1, 60))
+def test_hostile_stores(tamper: tuple[str, str, Any], row: int, workdir: Path, store_template: Path) -> None:
+    """One row tampered with, then the log read, a query, a rebuild and a verify: each either answers or raises
+    one StoreError naming the store (a one-line message), never another exception; `import this` never runs."""
+    STARTED.add("test_hostile_stores")
+    what, sql, value = tamper
+    event(f"store: {what}")
+    directory = workdir / f"case-{next(_numbers)}"
+    directory.mkdir()
+    try:
+        db = fuzz_store(store_template, directory)
+        with sqlite3.connect(db, isolation_level=None) as connection:
+            table = "stored_events" if "stored_events" in sql else "rm_facts"
+            rows = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] or 1
+            connection.execute(sql, (*(value if isinstance(value, tuple) else (value,)), 1 + row % rows))
+        for step in ("events", "search", "rebuild", "verify"):
+            try:
+                with service.Timeline(str(db)) as store:
+                    {"events": store.events, "rebuild": store.rebuild, "verify": store.verify}.get(
+                        step, lambda: store.search("hanoi")
+                    )()
+            except StoreError as error:
+                line = str(error)
+                assert line.startswith(f"{db}: ") and line.isprintable() and len(line) <= MAX_LINE, line
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    assert "this" not in sys.modules  # no stored topic made anything import a module
+    COUNTS["test_hostile_stores"] += 1
 
 
 # Last in file order: how many malformed inputs this run checked ---------------------------------------------------

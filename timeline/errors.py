@@ -54,6 +54,10 @@ class InvalidOption(TimelineError):
     exit_code = 2
 
 
+class OutputError(TimelineError):
+    """An output file cannot be written (a full disk, a device that refuses)."""
+
+
 class NotFound(TimelineError):
     """A referenced entity, fact or store does not exist."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -42,7 +42,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
-from timeline.storage.database import locate
+from timeline.storage.database import discard_empty_store, locate, store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
@@ -103,22 +103,40 @@ class Timeline:
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None
         try:
-            if not exists:
-                self.log  # noqa: B018  (a new store: its log's tables now)
-            if catch_up and log_position(self.read_models.connection) > self.read_models.position():
-                self.read_models.catch_up(self.log)
+            with store_errors(self.location):
+                if not exists:
+                    self.log  # noqa: B018  (a new store: its log's tables now)
+                self._repair_ahead()
+                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                    self._catch_up(writer=create)
         except BaseException:
             self.close()
             raise
 
+    def _catch_up(self, writer: bool) -> None:
+        """Bring the read models up to the log. A writer waits for another process catching up (it plans from
+        them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
+        try:
+            self.read_models.catch_up(self.log, wait=writer)
+        except StoreError as error:
+            if writer or "busy" not in str(error):
+                raise
+
+    def _repair_ahead(self) -> None:
+        """Read models that claim more of the log than it holds (a store restored from a backup under newer read
+        models, or tampered with) would hide new facts and call every re-ingest a conflict: rebuild them."""
+        position = self.read_models.position()
+        if not isinstance(position, int) or position > log_position(self.read_models.connection):
+            self.read_models.rebuild(self.log)
+
     @property
     def log(self) -> EventLog:
         """The event log, opened when first needed: a query on current read models never opens it (nor imports
-        eventsourcing)."""
+        eventsourcing). Only a new store's creator takes the creators' lock: readers never wait for writers."""
         if self._log is None:
             from timeline.storage.log import EventLog
 
-            with self.read_models.connection.creating():  # two new stores at once: one creates, one waits
+            with self.read_models.connection.creating() if self._create_log else nullcontext():
                 self._log = EventLog(self.location, create=self._create_log)
         return self._log
 
@@ -130,8 +148,12 @@ class Timeline:
     def __enter__(self) -> Timeline:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Closes the store; what a damaged store raised while in use becomes one StoreError naming it."""
         self.close()
+        if isinstance(error, Exception):
+            with store_errors(self.location):
+                raise error
 
     # Writing --------------------------------------------------------------------------------------
 
@@ -178,7 +200,13 @@ class Timeline:
         if complete and surveyed.first_seen:
             total.missing = sorted(self.read_models.fact_ids() - surveyed.fact_ids())
         steps.step(f"updating the read models ({total.appended:,} events)")
-        self.read_models.catch_up(self.log, known=appended)
+        try:
+            self.read_models.catch_up(self.log, known=appended)
+        except StoreError as error:  # the events are committed: this run did its job, the read models lag
+            reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
+            total.warnings.append(
+                f"{total.appended} events written; the read models will catch up on the next command ({reason})"
+            )
         return total
 
     # Reading --------------------------------------------------------------------------------------
@@ -250,9 +278,7 @@ class Timeline:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
         hundred by its own rank, so that a common word stays fast in a large store)."""
-        terms = fold(query).split()
-        if not terms:
-            raise InvalidOption("search: give at least one word")
+        terms = search_terms(query)
         facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
         scored = []
         for fact in facts:
@@ -404,6 +430,20 @@ def as_known(fact: Fact, as_of: date | None) -> Fact | None:
     return fact.model_copy(update={"sources": sources, "retracted": retracted})
 
 
+SEARCH_WORDS = 32  # distinct words in one search: each is matched and scored in every candidate's text
+
+
+def search_terms(query: str) -> list[str]:
+    """The query's distinct words in order, the last one (a prefix) last; at least one, at most SEARCH_WORDS."""
+    words = fold(query).split()
+    if not words:
+        raise InvalidOption("search: give at least one word")
+    terms = [word for word in dict.fromkeys(words) if word != words[-1]] + [words[-1]]
+    if len(terms) > SEARCH_WORDS:
+        raise InvalidOption(f"search: {len(terms)} different words; give at most {SEARCH_WORDS}")
+    return terms
+
+
 def _row(row: tuple[object, ...]) -> str:
     text = repr(row)
     return text if len(text) <= 160 else text[:157] + "..."
@@ -435,11 +475,18 @@ def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complet
     from timeline.intake.stream import survey
 
     paths = list(paths)
+    location = locate(db)
     with without_gc():
         # A new store knows nothing yet: validate (pass 1) before creating it.
-        surveyed = None if check_is_timeline_store(locate(db)) else survey(paths)
-        with Timeline(db, create=True) as store:
-            return store.ingest(paths, surveyed, steps, complete)
+        existed = check_is_timeline_store(location)
+        surveyed = None if existed else survey(paths)
+        try:
+            with Timeline(db, create=True) as store:
+                return store.ingest(paths, surveyed, steps, complete)
+        except BaseException:
+            if not existed:
+                discard_empty_store(location)
+            raise
 
 
 def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:

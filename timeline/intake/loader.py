@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
 from events.text import clip, quoted
 from timeline.errors import Problem
+from timeline.intake.limits import Limits, limits, oversized_text
 
 SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 _SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
@@ -32,9 +35,54 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
-    def __init__(self, stream: str) -> None:
+    def __init__(self, stream: str, alias_values: int = Limits.alias_values) -> None:
         super().__init__(stream)
         self.anchors: dict[str, Any] = {}  # the state of the Python composer (below)
+        self.alias_limit = self.alias_budget = alias_values  # values that aliases may (still) add, once expanded
+        self.composing: list[str] = []  # anchors of the nodes being composed (an alias to one is a cycle)
+        self.weights: dict[int, int] = {}  # values in a composed node, by id, aliases expanded
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """PyYAML's composer, counting what each alias adds once expanded: refuse a file whose aliases would
+        expand past the budget (a few hundred bytes of nested aliases can stand for billions of values), and
+        an alias to a node that contains it."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            if event.anchor in self.composing:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the alias *{event.anchor} refers to a node that contains it", event.start_mark
+                )
+            node = yaml.composer.Composer.compose_node(self, parent, index)
+            self.alias_budget -= self._weight(node)
+            if self.alias_budget < 0:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"aliases expand to over {self.alias_limit:,} values (TIMELINE_MAX_ALIAS_VALUES); "
+                    "write the values out",
+                    event.start_mark,
+                )
+            return node
+        anchor = self.peek_event().anchor
+        self.composing.append(anchor)
+        try:
+            return yaml.composer.Composer.compose_node(self, parent, index)
+        finally:
+            self.composing.pop()
+
+    def _weight(self, node: Any) -> int:
+        """How many values a node stands for, aliases expanded (counted once per node: linear time)."""
+        known = self.weights.get(id(node))
+        if known is not None:
+            return known
+        if isinstance(node, yaml.MappingNode):
+            weight = 1 + sum(self._weight(key) + self._weight(value) for key, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            weight = 1 + sum(self._weight(item) for item in node.value)
+        else:
+            weight = 1
+        self.weights[id(node)] = weight
+        return weight
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """A key written twice in one mapping is an error, not a silent "the last one wins"."""
@@ -59,7 +107,6 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 for _name in (
     "get_single_node",
     "compose_document",
-    "compose_node",
     "compose_scalar_node",
     "compose_sequence_node",
     "compose_mapping_node",
@@ -97,20 +144,45 @@ def _shown_id(text: str) -> str:
 
 
 def input_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Files named, and input files found under directories named, in a stable order."""
+    """Files named, and input files found under directories named, in a stable order; a directory that cannot
+    be read is a problem, not an empty directory."""
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES))
-        elif not path.exists():
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
             problems.append(Problem(str(path), "no such file or directory"))
+            continue
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+            continue
+        if stat.S_ISDIR(mode):
+            found, unreadable = _walk(path)
+            files.extend(found)
+            problems.extend(unreadable)
         elif path.suffix.lower() not in SUFFIXES:
             problems.append(Problem(str(path), f"not an input file; expected one of {', '.join(SUFFIXES)}"))
         else:
             files.append(path)
     return files, problems
+
+
+def _walk(directory: Path) -> tuple[list[Path], list[Problem]]:
+    """Input files under a directory (sorted), and a problem for each directory that cannot be listed."""
+    problems: list[Problem] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Problem(str(error.filename), f"cannot read the directory: {error.strerror}"))
+
+    found = [
+        Path(root) / name
+        for root, _, names in os.walk(directory, onerror=unreadable)
+        for name in names
+        if Path(name).suffix.lower() in SUFFIXES
+    ]
+    return sorted(found), problems
 
 
 def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
@@ -120,50 +192,113 @@ def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
 
 
 def stream(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Record]:
-    """Every record of the files, one file at a time and a JSONL file one line at a time (memory does not grow
-    with the input); file-level problems are added to `problems` as they are found."""
+    """Every record of the files, a YAML or JSON file at a time and a JSONL file a line at a time (memory does not
+    grow with the input); file-level problems, and records over a limit, are added to `problems` as found."""
+    limit = limits()
     files, found = input_files(paths)
     problems.extend(found)
     for path in files:
         try:
             if path.suffix.lower() == ".jsonl":
-                bad = _first_bad_byte(path)  # a file that is not UTF-8 gives this one problem and no records
-                if bad is not None:
-                    problems.append(Problem(str(path), f"not UTF-8 text (byte {bad})"))
-                    continue
-                yield from _jsonl(_lines(path), str(path))
+                records = _jsonl(_lines(path, limit.file_bytes), str(path))
             else:
-                yield from parse(path.read_text(encoding="utf-8"), str(path))
-        except UnicodeDecodeError as error:
-            problems.append(Problem(str(path), f"not UTF-8 text (byte {error.start})"))
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
+                records = parse(read_input(path, limit.file_bytes), str(path), limit.alias_values)
+            for record in records:
+                too_long = oversized_text(record.data, limit.text_chars)
+                if too_long is None:
+                    yield record
+                    continue
+                field, length = too_long
+                message = f"{length:,} characters, over the limit of {limit.text_chars:,} (TIMELINE_MAX_TEXT)"
+                problems.append(record.problem(message, field))
         except _FileProblem as error:
             problems.extend(error.problems)
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
 
 
-def _first_bad_byte(path: Path, chunk: int = 1 << 20) -> int | None:
+def _lines(path: Path, most: int) -> Iterator[str]:
+    """A JSONL file's lines, split at '\\n' only (as `text.split("\\n")`: U+2028 or NEL may be in a string), each
+    up to `most` bytes. A file that is not UTF-8 gives that one problem and no lines."""
+    handle, _ = _open_regular(path)
+    with os.fdopen(handle, "rb") as file:
+        bad = _first_bad_byte(file)
+        if bad is not None:
+            raise _FileProblem(Problem(str(path), f"not UTF-8 text (byte {bad})"))
+        file.seek(0)
+        for number, line in enumerate(iter(lambda: file.readline(most + 1), b""), start=1):
+            if len(line) > most and not line.endswith(b"\n"):
+                limit = f"over the limit of {most:,} bytes (TIMELINE_MAX_FILE_BYTES)"
+                raise _FileProblem(Problem(str(path), f"line {number} is {limit}", number))
+            yield line.removesuffix(b"\n").decode("utf-8")
+
+
+def _first_bad_byte(file: BinaryIO, chunk: int = 1 << 20) -> int | None:
     """Where the file stops being UTF-8 (a byte offset), read a chunk at a time; None if it is UTF-8 throughout."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     fed = 0
-    with path.open("rb") as file:
-        while True:
-            data = file.read(chunk)
-            pending = len(decoder.getstate()[0])  # bytes of the last chunk's unfinished character
-            try:
-                decoder.decode(data, final=not data)
-            except UnicodeDecodeError as error:
-                return fed - pending + error.start
-            if not data:
-                return None
-            fed += len(data)
+    while True:
+        data = file.read(chunk)
+        pending = len(decoder.getstate()[0])  # bytes of the last chunk's unfinished character
+        try:
+            decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            return fed - pending + error.start
+        if not data:
+            return None
+        fed += len(data)
 
 
-def _lines(path: Path) -> Iterator[str]:
-    """The file's lines split at '\\n' only (as `text.split("\\n")`: U+2028 or NEL may be in a string)."""
-    with path.open(encoding="utf-8", newline="\n") as file:
-        for line in file:
-            yield line[:-1] if line.endswith("\n") else line
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file (never a FIFO, a device or a link to one: they block or never end)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO would wait for a writer
+    except OSError as error:
+        raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    try:
+        info = os.fstat(handle)
+    except OSError as error:
+        os.close(handle)
+        raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise _FileProblem(Problem(str(path), f"not a regular file ({_kind(info.st_mode)}); only files are read"))
+    return handle, info
+
+
+def read_input(path: Path, most: int) -> str:
+    """A regular file's text, up to `most` bytes."""
+    handle, info = _open_regular(path)
+    try:
+        if info.st_size > most:
+            raise _FileProblem(
+                Problem(str(path), f"{info.st_size:,} bytes, over the limit of {most:,} (TIMELINE_MAX_FILE_BYTES)")
+            )
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(most + 1)
+    except OSError as error:
+        raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    finally:
+        os.close(handle)
+    if len(data) > most:
+        raise _FileProblem(Problem(str(path), f"over the limit of {most:,} bytes (TIMELINE_MAX_FILE_BYTES)"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _FileProblem(Problem(str(path), f"not UTF-8 text (byte {error.start})")) from None
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a file")
 
 
 def _json(text: str) -> Any:
@@ -191,7 +326,7 @@ class _FileProblem(Exception):
         self.problems = list(problems)
 
 
-def parse(text: str, file: str) -> Iterator[Record]:
+def parse(text: str, file: str, alias_values: int = Limits.alias_values) -> Iterator[Record]:
     """Records in one file's text; the format follows the file name's suffix."""
     suffix = Path(file).suffix.lower()
     if suffix == ".jsonl":
@@ -207,7 +342,7 @@ def parse(text: str, file: str) -> Iterator[Record]:
             raise _FileProblem(Problem(file, f"invalid JSON: {_value_message(error)}")) from None
         yield from _document(data, file, lines=None)
     else:
-        yield from _yaml(text, file)
+        yield from _yaml(text, file, alias_values)
 
 
 def _jsonl(lines: Iterator[str], file: str) -> Iterator[Record]:
@@ -248,8 +383,8 @@ def _jsonl(lines: Iterator[str], file: str) -> Iterator[Record]:
         raise _FileProblem(*bad)
 
 
-def _yaml(text: str, file: str) -> Iterator[Record]:
-    loader = _Loader(text)
+def _yaml(text: str, file: str, alias_values: int) -> Iterator[Record]:
+    loader = _Loader(text, alias_values)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

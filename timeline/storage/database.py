@@ -11,13 +11,16 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from timeline.errors import StoreError
+from pydantic import ValidationError
+
+from events.domain import UnappliableEvent
+from timeline.errors import StoreError, TimelineError
 
 LOCK_TIMEOUT_SECONDS = 5
 if os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip().isdigit() and int(os.environ["TIMELINE_LOCK_TIMEOUT"]) > 0:
@@ -97,6 +100,32 @@ def locate(db: str) -> Location:
     )
 
 
+def store_label(db: str) -> str:
+    """The store as every message names it: a PostgreSQL URL without its password."""
+    return locate(db).label
+
+
+def discard_empty_store(location: Location) -> None:
+    """Remove an SQLite store file (and its -wal and -shm) that this run created and left without an event: a
+    failed first ingest leaves nothing behind. A store holding any event is never touched."""
+    path = location.path
+    if path is None or not path.is_file():
+        return
+    if path.stat().st_size:
+        try:
+            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                if "stored_events" in tables and connection.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone():
+                    return
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            return  # cannot tell: keep it
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
 def _redacted(url: str) -> str:
     head, at, tail = url.rpartition("@")
     return f"{head.split(':')[0]}://***@{tail}" if at else url
@@ -106,11 +135,21 @@ def failure_message(location: Location, error: Exception, doing: str = "") -> st
     """What a user is told when the database refuses (sqlite3, psycopg or eventsourcing errors alike)."""
     text = (str(error).strip() or type(error).__name__).splitlines()[0]
     lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered:
+        return (
+            f"{location}: cannot read the store file, it is damaged ({text}); `verify` and `rebuild` cannot "
+            "repair it: restore it from a backup"
+        )
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return f"{location}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
+    if location.is_postgres and "permission denied" in lowered:
+        user = (location.postgres or {}).get("user", "")
+        return (
+            f"{location}: permission denied for user '{user}' ({text}); nothing was written (reading needs USAGE "
+            "on the schema and SELECT on its tables; ingest also needs INSERT, UPDATE, DELETE and CREATE)"
+        )
     if "readonly" in lowered or "read-only" in lowered or "permission denied" in lowered:
-        who = " for this user" if location.is_postgres else ""
-        return f"{location}: the store is read-only{who}; nothing was written"
+        return f"{location}: the store is read-only; nothing was written"
     if location.is_postgres and ("connection" in lowered or "could not translate host" in lowered):
         return f"{location}: cannot connect to the PostgreSQL server: {text}"
     return f"{location}: {doing + ': ' if doing else ''}{text}"
@@ -118,23 +157,38 @@ def failure_message(location: Location, error: Exception, doing: str = "") -> st
 
 @contextmanager
 def store_errors(location: Location) -> Iterator[None]:
-    """The database's operational failures (busy, read-only, unreachable, I/O) as one StoreError."""
+    """The database's failures (busy, read-only, unreachable, I/O, damaged pages) and damaged contents (a read-model
+    row that is not what it should be, an event that cannot apply) as one StoreError naming the store."""
     try:
         yield
+    except TimelineError:
+        raise
+    except UnappliableEvent as error:
+        raise StoreError(
+            f"{location}: the log is damaged: {error}; `rebuild` and `verify` cannot repair the log itself: "
+            "restore the store from a backup"
+        ) from None
+    except ValidationError as error:  # read models hold what code wrote: a row that fails to parse was tampered with
+        item = error.errors(include_url=False)[0]
+        where = ".".join(map(str, item["loc"])) or "row"
+        raise StoreError(
+            f"{location}: the read models hold a damaged row ({where}: {item['msg']}); "
+            "`timeline rebuild` recreates them from the log"
+        ) from None
     except Exception as error:
-        if not _is_operational(error):
+        if not _is_database_failure(error):
             raise
         raise StoreError(failure_message(location, error)) from None
 
 
-def _is_operational(error: Exception) -> bool:
-    if isinstance(error, sqlite3.OperationalError):
+def _is_database_failure(error: Exception) -> bool:
+    if isinstance(error, sqlite3.DatabaseError):
         return True
     persistence = sys.modules.get("eventsourcing.persistence")  # imported only where the event log was opened
-    if persistence is not None and isinstance(error, persistence.OperationalError):
+    if persistence is not None and isinstance(error, persistence.PersistenceError):
         return True
     psycopg = sys.modules.get("psycopg")  # imported only where a PostgreSQL store was opened
-    return psycopg is not None and isinstance(error, (psycopg.OperationalError, psycopg.errors.InsufficientPrivilege))
+    return psycopg is not None and isinstance(error, psycopg.Error)
 
 
 class Database:
@@ -159,8 +213,9 @@ class Database:
             if statement.strip():
                 self.execute(statement)
 
-    def writing(self) -> Any:
-        """One transaction, as the only writer of read models (others wait up to the lock timeout)."""
+    def writing(self, wait: bool = True) -> Any:
+        """One transaction, as the only writer of read models (others wait up to the lock timeout; without
+        `wait`, a writer already at work is a StoreError at once)."""
         raise NotImplementedError
 
     def preparing(self) -> Any:
@@ -192,14 +247,24 @@ class SQLiteDatabase(Database):
         self.connection.executemany(sql, rows)
 
     @contextmanager
-    def writing(self) -> Iterator[SQLiteDatabase]:
-        self.connection.execute("BEGIN IMMEDIATE")  # one writer at a time, waiting up to the lock timeout
+    def writing(self, wait: bool = True) -> Iterator[SQLiteDatabase]:
+        if not wait:
+            self.connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")  # one writer at a time, waiting up to the lock timeout
+        finally:
+            if not wait:
+                self.connection.execute(f"PRAGMA busy_timeout = {LOCK_TIMEOUT_SECONDS * 1000}")
         try:
             yield self
+            self.connection.execute("COMMIT")
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            # SQLite has already rolled back after some failures (a full disk, an I/O error): a ROLLBACK then
+            # fails too, and must not hide the error that says what went wrong.
+            if self.connection.in_transaction:
+                with suppress(sqlite3.Error):
+                    self.connection.execute("ROLLBACK")
             raise
-        self.connection.execute("COMMIT")
 
     @contextmanager
     def preparing(self) -> Iterator[SQLiteDatabase]:
@@ -223,8 +288,19 @@ class PostgresDatabase(Database):
         settings = dict(location.postgres or {})
         schema = settings.pop("schema")
         self.connection = psycopg.connect(**settings, autocommit=True, connect_timeout=LOCK_TIMEOUT_SECONDS)
-        if not self.connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone():
+        found = self.connection.execute(
+            "SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = %s", (schema,)
+        ).fetchone()
+        if found is None:
             self.connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')  # a reader may not: only if needed
+        elif not found[0]:
+            self.connection.close()
+            user = settings["user"]
+            raise StoreError(
+                f"{location}: user '{user}' has no USAGE privilege on schema '{schema}', so it can see nothing "
+                f'there; its owner can grant it: GRANT USAGE ON SCHEMA "{schema}" TO "{user}" (and SELECT on '
+                "its tables)"
+            )
         self.connection.execute(f'SET search_path TO "{schema}"')
         self.connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
         self.schema = schema
@@ -239,9 +315,14 @@ class PostgresDatabase(Database):
                 cursor.executemany(sql.replace("?", "%s"), rows)  # type: ignore[arg-type]
 
     @contextmanager
-    def writing(self) -> Iterator[PostgresDatabase]:
+    def writing(self, wait: bool = True) -> Iterator[PostgresDatabase]:
         with self.connection.transaction():
-            self.connection.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (self.WRITE_LOCK,))
+            if wait:
+                self.execute("SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))", (self.WRITE_LOCK,))
+            elif not self.execute(
+                "SELECT pg_try_advisory_xact_lock(?, hashtext(current_schema()))", (self.WRITE_LOCK,)
+            ).fetchone()[0]:
+                raise StoreError(f"{self.location}: the store is busy (another process is updating the read models)")
             yield self
 
     def preparing(self) -> Any:
@@ -256,12 +337,8 @@ class PostgresDatabase(Database):
             self.connection.execute("SELECT pg_advisory_unlock(%s, hashtext(current_schema()))", (self.WRITE_LOCK,))
 
     def tables(self) -> set[str]:
-        return {
-            row[0]
-            for row in self.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
-            )
-        }
+        """Every table of the schema, whatever this user may do with it (information_schema hides the rest)."""
+        return {row[0] for row in self.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
 
     def close(self) -> None:
         self.connection.close()

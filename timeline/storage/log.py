@@ -18,8 +18,16 @@ from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, PersistenceError, StoredEvent, Transcoder
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    PersistenceError,
+    StoredEvent,
+    Transcoder,
+)
 from eventsourcing.utils import get_topic, register_topic
+from pydantic import ValidationError
 
 from events import domain
 from timeline.errors import Conflict, StoreError
@@ -89,6 +97,51 @@ for _model, _stored in STORED.items():
 LEGACY_MODULE = "timeline.store"
 for _cls in (FactStream, EntityStream, *DOMAIN):
     register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
+# The only topics a stored event may name (current and legacy): anything else is not a timeline event, and is
+# never imported (a topic names a module and an attribute: resolving any would run any module's code).
+EVENT_CLASSES: dict[str, type[Aggregate.Event]] = {
+    **{get_topic(cls): cls for cls in DOMAIN},
+    **{f"{LEGACY_MODULE}:{cls.__qualname__}": cls for cls in DOMAIN},
+}
+
+
+class UnreadableEvent(Exception):
+    """A stored event this program cannot read back (tampered, damaged, or written by a newer timeline)."""
+
+    def __init__(self, reason: str, newer: bool = False):
+        super().__init__(reason)
+        self.newer = newer
+
+
+class EventMapper(Mapper[uuid.UUID]):
+    """Reads back only the project's own event classes, at a schema version this program knows."""
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        cls = EVENT_CLASSES.get(stored_event.topic)
+        if cls is None:
+            raise UnreadableEvent(f"its topic {stored_event.topic[:80]!r} is not a timeline event")
+        try:
+            state = self.transcoder.decode(stored_event.state)
+        except Exception:  # whatever the bytes are, they are not an event's JSON
+            raise UnreadableEvent("its stored state is not an event's JSON") from None
+        if not isinstance(state, dict) or not isinstance(state.get("payload"), dict):
+            raise UnreadableEvent("its stored state has no payload")
+        written, known = state.pop("class_version", 1), getattr(cls, "class_version", 1)
+        if not isinstance(written, int) or written < 1:
+            raise UnreadableEvent(f"its schema version {written!r} is not a version")
+        if written > known:
+            raise UnreadableEvent(
+                f"{DOMAIN[cls].__name__} schema {written} was written by a newer timeline (this one reads up to "
+                f"{known}): upgrade timeline",
+                newer=True,
+            )
+        for version in range(written, known):
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        state["originator_id"] = stored_event.originator_id
+        state["originator_version"] = stored_event.originator_version
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return event
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +177,9 @@ class TimelineApplication(Application[uuid.UUID]):
         transcoder = FastJSONTranscoder()
         self.register_transcodings(transcoder)
         return transcoder
+
+    def construct_mapper(self) -> Mapper[uuid.UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=EventMapper)
 
 
 class EventLog:
@@ -228,14 +284,34 @@ class EventLog:
             notifications = self.app.recorder.select_notifications(after, batch, inclusive_of_start=False)
             for notification in notifications:
                 logged = known.get(notification.id)
-                yield logged or _logged(notification.id, self.app.mapper.to_domain_event(notification))
+                yield logged or self._decoded(notification.id, notification)
             if len(notifications) < batch:
                 return
             after = notifications[-1].id
 
     def stream(self, fact_id: str) -> list[LoggedEvent]:
         """One fact's events, oldest first (positions are not kept per stream: 0)."""
-        return [_logged(0, event) for event in self.app.events.get(fact_stream_id(fact_id))]
+        stored = self.app.recorder.select_events(fact_stream_id(fact_id))
+        return [self._decoded(0, event) for event in stored]
+
+    def _decoded(self, position: int, stored: StoredEvent) -> LoggedEvent:
+        """One stored event as a domain event, or one clear StoreError saying which and why not."""
+        try:
+            return _logged(position, self.app.mapper.to_domain_event(stored))
+        except UnreadableEvent as error:
+            reason, newer = str(error), error.newer
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"])
+            reason, newer = f"its payload does not hold a valid event ({where or 'payload'}: {first['msg']})", False
+        where = f"event {position}" if position else f"an event of stream {stored.originator_id}"
+        where += f" (version {stored.originator_version})"
+        if newer:
+            raise StoreError(f"{self.location}: {where}: {reason}") from None
+        raise StoreError(
+            f"{self.location}: the log is damaged: {where}: {reason}; `rebuild` and `verify` cannot repair the "
+            "log itself: restore the store from a backup"
+        ) from None
 
 
 def stored_event(originator_id: uuid.UUID, version: int, event: domain.DomainEvent, recorded: datetime) -> StoredEvent:

@@ -35,10 +35,8 @@ def check_is_timeline_store(location: Location) -> bool:
             )
         finally:
             connection.close()
-    except sqlite3.OperationalError as error:
+    except sqlite3.DatabaseError as error:  # busy, unreadable, or damaged pages
         raise StoreError(failure_message(location, error)) from None
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: cannot read the store: {error}") from None
     if not tables and claimed:
         raise StoreError(
             f"{path}: an SQLite database of another program (application id or user version set); "

@@ -153,23 +153,24 @@ class ReadModels:
         self.connection.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[Database]:
-        with store_errors(self.location), self.connection.writing() as db:  # busy or read-only: a StoreError
+    def _writing(self, wait: bool = True) -> Iterator[Database]:
+        with store_errors(self.location), self.connection.writing(wait) as db:  # busy or read-only: a StoreError
             yield db
 
     def position(self) -> int:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None) -> int:
+    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, wait: bool = True) -> int:
         """Apply every event after the stored position, in one transaction; returns how many.
 
         `known` holds events this process just appended, by position: when they are all that is new, they are
-        applied without reading the log again. States are looked up and written a batch at a time."""
+        applied without reading the log again. States are looked up and written a batch at a time. Without
+        `wait`, another process catching up is a StoreError at once."""
         last = log.max_position()
         if last <= self.position():
             return 0
-        with self._writing() as db:
+        with self._writing(wait) as db:
             start = self.position()  # re-read under the write lock: another process may have caught up
             if known and len(known) == last - start and min(known) == start + 1:
                 events: Iterable[LoggedEvent] = (known[position] for position in sorted(known))
