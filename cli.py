@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from timeline.cli_options import parse_bound, parse_kinds, parse_recorded, query_options
 from timeline.exports import FORMATS
+
+if TYPE_CHECKING:
+    from projections.selection import Filters
 
 DEMO_DB = "timeline-demo.db"
 
@@ -46,20 +51,20 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
         console().print(renderable())
 
 
-def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str) -> None:
+def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str, module: str = "render") -> None:
     """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
     from timeline.service import Timeline
 
     with Timeline(db) as store:
         view = ask(store)
-    emit(as_json, view.to_json, lambda: getattr(_render(), renderer)(view))
+    emit(as_json, view.to_json, lambda: getattr(_render(module), renderer)(view))
 
 
-def _render():  # type: ignore[no-untyped-def]
+def _render(module: str = "render"):  # type: ignore[no-untyped-def]
     """The rich renderers, imported only to print for people (not for --json)."""
-    from timeline.present import render
+    from importlib import import_module
 
-    return render
+    return import_module(f"timeline.present.{module}")
 
 
 def store_label(db: str) -> str:
@@ -84,20 +89,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print canoni
 as_of_option = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
 
 
-def _bound(option: str, text: str | None, upper: bool) -> date | None:
-    from events.dates import InvalidDate, parse_edtf
-    from timeline.errors import InvalidOption
-
-    if text is None:
-        return None
-    try:
-        parsed = parse_edtf(text)
-        bound = parsed.upper if upper else parsed.lower
-    except InvalidDate as error:
-        raise InvalidOption(f"{option}: {error}") from None
-    if bound is None:
-        raise InvalidOption(f"{option}: {text!r} has an open end; give a date")
-    return bound
+_bound = parse_bound
 
 
 def _as_of(text: str | None) -> date | None:
@@ -143,9 +135,10 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     is_flag=True,
     help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
 )
+@click.option("-v", "--verbose", is_flag=True, help="Say what was done to each fact and entity.")
 @db_option("timeline.db")
 @json_option
-def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> None:
+def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
     from rich.console import Console
 
@@ -155,27 +148,27 @@ def ingest(paths: tuple[str, ...], complete: bool, db: str, as_json: bool) -> No
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
     plan = service.ingest(paths, db, steps, complete)
-    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db)))
+    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db), verbose))
 
 
 @main.command()
 @click.argument("ref")
-@date_options
+@query_options("as_of", "window", "partner", "kind", "retracted")
 @db_option("timeline.db")
 @json_option
-def project(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+def project(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A project's timeline, oldest first, as known now or --as-of a past day."""
-    answer(db, as_json, lambda store: store.project(ref, _as_of(as_of), _window(since, until)), "project_timeline")
+    answer(db, as_json, lambda store: store.project(ref, filters=filters), "project_timeline")
 
 
 @main.command()
 @click.argument("ref")
-@date_options
+@query_options("as_of", "window", "project", "kind", "retracted")
 @db_option("timeline.db")
 @json_option
-def partner(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A partner's history: its facts, meetings per year, people met and projects."""
-    answer(db, as_json, lambda store: store.partner(ref, _as_of(as_of), _window(since, until)), "partner_history")
+    answer(db, as_json, lambda store: store.partner(ref, filters=filters), "partner_history")
 
 
 @main.command()
@@ -206,23 +199,70 @@ def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: b
 
 @main.command()
 @click.argument("ref")
-@date_options
+@query_options("as_of", "window", "project", "partner", "kind", "retracted")
 @db_option("timeline.db")
 @json_option
-def person(ref: str, as_of: str | None, since: str | None, until: str | None, db: str, as_json: bool) -> None:
+def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """The offices a person held over time, and the facts they appear in."""
-    answer(db, as_json, lambda store: store.person(ref, _as_of(as_of), _window(since, until)), "person")
+    answer(db, as_json, lambda store: store.person(ref, filters=filters), "person")
 
 
 @main.command()
 @click.argument("words", nargs=-1, required=True)
-@click.option("--as-of", "as_of", help="Only facts the record held on this day (EDTF).")
+@query_options("as_of", "window", "project", "partner", "kind", "retracted")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @db_option("timeline.db")
 @json_option
-def search(words: tuple[str, ...], as_of: str | None, limit: int, db: str, as_json: bool) -> None:
+def search(words: tuple[str, ...], filters: Filters, limit: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
-    answer(db, as_json, lambda store: store.search(" ".join(words), _as_of(as_of), limit), "search")
+    answer(db, as_json, lambda store: store.search(" ".join(words), limit=limit, filters=filters), "search")
+
+
+@main.command()
+@click.argument("ref")
+@query_options("as_of")
+@db_option("timeline.db")
+@json_option
+def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
+    """One fact whole: every field and figure, each source, disagreements, retraction and its history."""
+    from timeline import browse
+
+    answer(db, as_json, lambda store: browse.show(store, ref, filters.as_of), "fact_detail", "browse_render")
+
+
+@main.command(name="list")
+@click.argument("what", type=click.Choice(["projects", "organisations", "offices", "people", "facts"]))
+@query_options("as_of", "window", "project", "partner", "retracted")
+@click.option("--kind", "kinds", multiple=True, help="Facts of this kind, or organisations of this kind.")
+@db_option("timeline.db")
+@json_option
+def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, as_json: bool) -> None:
+    """What is stored: projects, organisations, offices, people (with how many facts name each) or facts."""
+    from timeline import browse
+
+    if what == "facts":
+        facts = replace(filters, kinds=parse_kinds(kinds))
+        answer(db, as_json, lambda store: browse.list_facts(store, facts), "fact_list", "browse_render")
+    else:
+        answer(db, as_json, lambda store: browse.list_entities(store, what, kinds, filters), "entity_list",
+               "browse_render")  # fmt: skip
+
+
+@main.command()
+@click.option("--last", "last", is_flag=True, help="What the last ingest changed (the default).")
+@click.option("--since", help="Everything recorded at or after this time (YYYY-MM-DD[THH:MM[:SS]], UTC).")
+@db_option("timeline.db")
+@json_option
+def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
+    """What an ingest changed: new facts, sources added, corrections (old -> new) and retractions."""
+    from timeline import browse
+
+    when = parse_recorded("--since", since) if since else None
+    if last and when:
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption("changes: give --last or --since, not both")
+    answer(db, as_json, lambda store: browse.changes(store, when), "changes", "browse_render")
 
 
 @main.command()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.inputs import Fact, Source
+from events.inputs import Fact, Retraction, Source
 from projections.knowledge import FactView, view
 
 
@@ -27,6 +27,7 @@ class Window:
 class TimelineEntry:
     view: FactView
     partial: bool  # overlaps the window without lying wholly inside it
+    retracted: Retraction | None = None  # shown although retracted (--include-retracted)
 
 
 def timeline(
@@ -94,6 +95,7 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
             for d in entry.view.disagreements
         ],
         "partial": entry.partial,
+        "retracted": entry.retracted.model_dump() if entry.retracted else None,
     }
 
 

@@ -29,12 +29,18 @@ class PartnerHistory:
 def partner_history(
     facts: Iterable[Fact], partner: str, as_of: date | None = None, window: Window = Window()
 ) -> PartnerHistory:
-    entries = timeline(facts, lambda fact: partner in fact.partners, as_of, window)
+    return history_of(timeline(facts, lambda fact: partner in fact.partners, as_of, window))
+
+
+def history_of(entries: list[TimelineEntry]) -> PartnerHistory:
+    """Meetings per year, counterparts and projects of a partner's timeline entries (retracted ones listed only)."""
     meetings: Counter[str] = Counter()
     people: dict[str, tuple[set[str], list[str]]] = {}
     projects: Counter[str] = Counter()
     for entry in entries:
         fact, occurred = entry.view.fact, entry.view.occurred
+        if entry.retracted is not None:
+            continue
         if fact.status in ("cancelled", "postponed"):  # listed, but nobody met (as in offices over time)
             continue
         if fact.kind == "meeting" and fact.status == "happened":

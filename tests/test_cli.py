@@ -127,7 +127,7 @@ BAD_INPUTS = [
         "unknown partner, with a suggestion",
         {"facts.yaml": fact(partners="  partners: [Sumitomo Corp]")},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'partners[0]': unknown partner 'Sumitomo Corp'; "
+            "facts.yaml:8: fact 'test-meeting': field 'partners[0]': unknown partner 'Sumitomo Corp'; "
             "did you mean 'sumitomo' (Sumitomo Corporation)?"
         ],
     ),
@@ -162,38 +162,38 @@ BAD_INPUTS = [
             )
         },
         [
-            "facts.yaml:1: fact 'test-meeting': field 'sources': at least one source is required "
+            "facts.yaml:6: fact 'test-meeting': field 'sources': at least one source is required "
             "(outlet, language, reported)"
         ],
     ),
     BadInput(
         "source without its reported date",
         {"facts.yaml": fact().replace(', reported: "2023-03-02"', "")},
-        ["facts.yaml:1: fact 'test-meeting': field 'sources[0].reported': required field is missing"],
+        ["facts.yaml:7: fact 'test-meeting': field 'sources[0].reported': required field is missing"],
     ),
     BadInput(
         "wrong type: a number as title",
         {"facts.yaml": fact(title="  title: 42")},
-        ["facts.yaml:1: fact 'test-meeting': field 'title': Input should be a valid string, got 42"],
+        ["facts.yaml:4: fact 'test-meeting': field 'title': Input should be a valid string, got 42"],
     ),
     BadInput(
         "unknown key, with a suggestion",
         {"facts.yaml": fact(title="  titel: A test meeting")},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'titel': unknown field 'titel'; did you mean 'title'?",
             "facts.yaml:1: fact 'test-meeting': field 'title': required field is missing",
+            "facts.yaml:4: fact 'test-meeting': field 'titel': unknown field 'titel'; did you mean 'title'?",
         ],
     ),
     BadInput(
         "unknown key in a source",
         {"facts.yaml": fact().replace("language: en", "language: en, lang: en")},
-        ["facts.yaml:1: fact 'test-meeting': field 'sources[0].lang': unknown field 'lang'; did you mean 'language'?"],
+        ["facts.yaml:7: fact 'test-meeting': field 'sources[0].lang': unknown field 'lang'; did you mean 'language'?"],
     ),
     BadInput(
         "day that does not exist",
         {"facts.yaml": fact(occurred='  occurred: "2023-02-30"')},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'occurred': '2023-02-30' is not a valid date: "
+            "facts.yaml:3: fact 'test-meeting': field 'occurred': '2023-02-30' is not a valid date: "
             "February 2023 has 28 days"
         ],
     ),
@@ -201,7 +201,7 @@ BAD_INPUTS = [
         "month 13",
         {"facts.yaml": fact(occurred='  occurred: "2023-13"')},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'occurred': '2023-13' is not a valid date: "
+            "facts.yaml:3: fact 'test-meeting': field 'occurred': '2023-13' is not a valid date: "
             "month 13 does not exist (months run 01..12)"
         ],
     ),
@@ -209,7 +209,7 @@ BAD_INPUTS = [
         "day/month as written in an article, as a source's reported date",
         {"facts.yaml": fact().replace('reported: "2023-03-02"', 'reported: "23/3"')},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'sources[0].reported': '23/3' is not an EDTF date; write "
+            "facts.yaml:7: fact 'test-meeting': field 'sources[0].reported': '23/3' is not an EDTF date; write "
             "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %; also 2022-03-23T10:30:00Z, "
             "202X, 2022-XX, 2022-21 (spring), 2022-33 (first quarter), or an interval A/B, ../B, A/.., /B, A/"
         ],
@@ -218,7 +218,7 @@ BAD_INPUTS = [
         "number written as text with a decimal comma",
         {"facts.yaml": fact(kind="  kind: statistic") + '  figures:\n    - {metric: length, value: "96,8"}\n'},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'figures[0].value': '96,8' is text, not a number; write it "
+            "facts.yaml:9: fact 'test-meeting': field 'figures[0].value': '96,8' is text, not a number; write it "
             "as a number (e.g. 96.8 for '96,8', 3100 for '3.100') and keep the source's spelling in as_written"
         ],
     ),
@@ -226,7 +226,7 @@ BAD_INPUTS = [
         "unknown target key in fulfils, with a suggestion",
         {"facts.yaml": fact(kind="  kind: milestone") + "  fulfils: hanoi-urban-rail-km-2031\n"},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'fulfils': unknown target key 'hanoi-urban-rail-km-2031'; "
+            "facts.yaml:8: fact 'test-meeting': field 'fulfils': unknown target key 'hanoi-urban-rail-km-2031'; "
             "did you mean 'hanoi-urban-rail-km-2030'?"
         ],
     ),
@@ -273,8 +273,8 @@ BAD_INPUTS = [
             )
         },
         [
-            "facts.jsonl:2: fact 'test-meeting': field 'projects': Input should be a valid tuple, "
-            "got 'north-hanoi-smart-city'"
+            "facts.jsonl:2: fact 'test-meeting': field 'projects': must be a list, found the text "
+            "'north-hanoi-smart-city'; write it in brackets or as '- ' items; e.g. projects: [north-hanoi-smart-city]"
         ],
     ),
     BadInput(
@@ -313,15 +313,15 @@ BAD_INPUTS = [
         "unknown organisation kind",
         {"entities.yaml": "organisations:\n  - {id: jica, name: JICA, kind: donor}\n"},
         [
-            "entities.yaml:2: field 'kind': Input should be 'country', 'city', 'company', 'agency', 'university', "
-            "'government', 'party' or 'other', got 'donor'"
+            "entities.yaml:2: field 'kind': 'donor' is not a kind of organisation; write one of country, city, "
+            "company, agency, university, government, party, other, e.g. kind: country"
         ],
     ),
     BadInput(
         "a control character written as an escape",
         {"facts.yaml": fact().replace("title: A test meeting", 'title: "A test\\emeeting"')},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'title': contains the control character U+001B at position 6; "
+            "facts.yaml:4: fact 'test-meeting': field 'title': contains the control character U+001B at position 6; "
             "remove it"
         ],
     ),
@@ -334,7 +334,7 @@ BAD_INPUTS = [
         "a huge bad date is shown clipped, with its length",
         {"facts.yaml": fact(occurred='  occurred: "' + "2022" * 1000 + '"')},
         [
-            "facts.yaml:1: fact 'test-meeting': field 'occurred': '" + "2022" * 15 + "'… (4000 characters) is not "
+            "facts.yaml:3: fact 'test-meeting': field 'occurred': '" + "2022" * 15 + "'… (4000 characters) is not "
             "an EDTF date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2022-03-23), optionally with ~, ? or %; also "
             "2022-03-23T10:30:00Z, 202X, 2022-XX, 2022-21 (spring), 2022-33 (first quarter), or an interval A/B, "
             "../B, A/.., /B, A/"
@@ -404,12 +404,12 @@ def test_all_problems_of_a_run_are_reported_at_once(cli, sample_store):
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert result.stderr.splitlines() == [
-        "error: a.yaml:1: fact 'first': field 'partners[0]': unknown partner 'Sumitomo Corp'; "
+        "error: a.yaml:4: fact 'first': field 'title': Input should be a valid string, got 42",
+        "error: a.yaml:8: fact 'first': field 'partners[0]': unknown partner 'Sumitomo Corp'; "
         "did you mean 'sumitomo' (Sumitomo Corporation)?",
-        "error: a.yaml:1: fact 'first': field 'title': Input should be a valid string, got 42",
-        "error: a.yaml:9: fact 'second': field 'kind': Input should be 'meeting', 'target', 'milestone', "
-        "'statistic', 'appointment', 'agreement' or 'announcement', got 'meating'",
-        "error: a.yaml:9: fact 'second': field 'occurred': '2023-02-30' is not a valid date: February 2023 has 28 days",
+        "error: a.yaml:10: fact 'second': field 'kind': 'meating' is not a kind of fact; did you mean 'meeting'? "
+        "write one of meeting, target, milestone, statistic, appointment, agreement, announcement, e.g. kind: meeting",
+        "error: a.yaml:11: fact 'second': field 'occurred': '2023-02-30' is not a valid date: February 2023 has 28 days",
         "error: b.json:1: invalid JSON: Expecting property name enclosed in double quotes",
         "error: c.jsonl:1: field 'entity': unknown entity kind 'building'; "
         "expected one of project, organisation, office, person",
@@ -433,7 +433,7 @@ def test_unknown_reference_in_decomposed_unicode_still_gets_a_suggestion(cli, sa
     result = cli("ingest", "facts.yaml")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith(
-        "error: facts.yaml:1: fact 'test-meeting': field 'partners[0]': unknown partner "
+        "error: facts.yaml:8: fact 'test-meeting': field 'partners[0]': unknown partner "
         f"{ref!r}; did you mean 'sumitomo' (Sumitomo Corporation)"
     )
 
@@ -454,7 +454,7 @@ def test_unknown_project_suggests_the_closest(cli, sample_store):
     assert result.exit_code == 1
     assert result.stderr == (
         "error: unknown project 'north hanoi smart citty'; did you mean "
-        "'north-hanoi-smart-city' (North Hanoi Smart City)?\n"
+        "'north-hanoi-smart-city' (North Hanoi Smart City)? (list them all: timeline list projects)\n"
     )
 
 

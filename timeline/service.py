@@ -19,12 +19,13 @@ from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact
 from events.text import fold, match_key
-from projections.chronology import Window, mentions, timeline
+from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
-from projections.partners import partner_history
+from projections.partners import history_of
 from projections.search import snippet, text_score
+from projections.selection import Filters, Scope, select, shown_view
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
@@ -220,7 +221,8 @@ class Timeline:
         try:
             return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
         except Unresolved as error:
-            raise NotFound(str(error)) from None
+            every = {"project": "projects", "organisation": "organisations", "office": "offices", "person": "people"}
+            raise NotFound(f"{error} (list them all: timeline list {every[kind]})") from None
 
     def names(self, facts: Iterable[Fact] = (), *ids: str) -> dict[str, str]:
         """The names of the entities these facts (in any statement) and ids refer to."""
@@ -229,17 +231,33 @@ class Timeline:
             wanted.update(*mentions(fact).values())
         return self.read_models.names(wanted)
 
-    def project(self, ref: str, as_of: date | None = None, window: Window = Window()) -> ProjectTimeline:
-        project = self.entity(ref, "project")
-        facts = self.read_models.facts_mentioning(project.id, "project", as_of)
-        entries = timeline(facts, lambda fact: project.id in fact.projects, as_of, window)
-        return ProjectTimeline(project, as_of, window, entries, self.names(facts))
+    def scope(self, filters: Filters) -> Scope:
+        """The filters' project and partner references resolved to ids (NotFound with suggestions)."""
+        project = self.entity(filters.project, "project") if filters.project else None
+        partner = self.entity(filters.partner, "organisation") if filters.partner else None
+        named = tuple(entity for entity in (project, partner) if entity)
+        return Scope(project.id if project else None, partner.id if partner else None, filters.kinds, named)
 
-    def partner(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PartnerView:
-        partner = self.entity(ref, "organisation")
-        facts = self.read_models.facts_mentioning(partner.id, "partner", as_of)
-        history = partner_history(facts, partner.id, as_of, window)
-        return PartnerView(partner, as_of, window, history, self.names(facts))
+    def project(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> ProjectTimeline:
+        filters = filters or Filters(as_of, window)
+        project, scope = self.entity(ref, "project"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(project.id, "project", filters.as_of)
+        chosen = select(facts, lambda fact: project.id in fact.projects and scope.admits(fact), filters)
+        return ProjectTimeline(
+            project, filters.as_of, filters.window, chosen.entries, self.names(facts), chosen.hidden_retracted
+        )
+
+    def partner(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> PartnerView:
+        filters = filters or Filters(as_of, window)
+        partner, scope = self.entity(ref, "organisation"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(partner.id, "partner", filters.as_of)
+        chosen = select(facts, lambda fact: partner.id in fact.partners and scope.admits(fact), filters)
+        history = history_of(chosen.entries)
+        return PartnerView(partner, filters.as_of, filters.window, history, self.names(facts), chosen.hidden_retracted)
 
     def targets(self, project: str | None, as_of: date | None, today: date) -> TargetsView:
         """Every target (or a project's) with its statements and its state as of a knowledge date; deadlines are
@@ -267,31 +285,47 @@ class Timeline:
             return OfficeView(office, as_of, who(found, office.id, on), [], self.names(facts, office.id))
         return OfficeView(office, as_of, None, tenures(found), self.names(facts, office.id))
 
-    def person(self, ref: str, as_of: date | None = None, window: Window = Window()) -> PersonView:
-        person = self.entity(ref, "person")
-        facts = self.read_models.facts_mentioning(person.id, "person", as_of)
-        held = [t for t in tenures(attestations(facts, as_of)) if t.person == person.id]
-        entries = timeline(facts, lambda fact: any(p.person == person.id for p in fact.people), as_of, window)
-        return PersonView(person, as_of, held, entries, self.names(facts, person.id))
+    def person(
+        self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    ) -> PersonView:
+        filters = filters or Filters(as_of, window)
+        person, scope = self.entity(ref, "person"), self.scope(filters)
+        facts = self.read_models.facts_mentioning(person.id, "person", filters.as_of)
+        held = [t for t in tenures(attestations(facts, filters.as_of)) if t.person == person.id]
+        chosen = select(
+            facts, lambda fact: any(p.person == person.id for p in fact.people) and scope.admits(fact), filters
+        )
+        return PersonView(
+            person, filters.as_of, held, chosen.entries, self.names(facts, person.id), chosen.hidden_retracted
+        )
 
-    def search(self, query: str, as_of: date | None = None, limit: int = 20) -> SearchView:
+    def search(
+        self, query: str, as_of: date | None = None, limit: int = 20, filters: Filters | None = None
+    ) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
-        hundred by its own rank, so that a common word stays fast in a large store)."""
+        hundred by its own rank, so that a common word stays fast in a large store). The filters narrow the
+        hits (as stated on the knowledge date); retracted facts are counted apart unless included."""
+        filters = filters or Filters(as_of)
         terms = search_terms(query)
-        facts, entity_ids = self.read_models.search(terms, cap=max(100, 5 * limit))
-        scored = []
+        scope, window = self.scope(filters), filters.window
+        narrowed = scope.narrows or not window.is_open
+        facts, entity_ids = self.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * limit))
+        scored, hidden = [], 0
         for fact in facts:
-            seen = view(fact, as_of)
-            if seen is None:
+            seen, retracted = shown_view(fact, filters.as_of)
+            if seen is None or not scope.admits(seen.fact) or not seen.occurred.overlaps(window.since, window.until):
                 continue
             score = text_score(seen.fact, terms)
             if not score and not entity_ids & set().union(*mentions(seen.fact).values()):
                 continue
+            if retracted and not filters.include_retracted:
+                hidden += 1
+                continue
             scored.append((-score, seen.occurred.sort_key, seen.id, seen))
         scored.sort(key=lambda item: item[:3])
         hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
-        return SearchView(query, as_of, hits)
+        return SearchView(query, filters.as_of, hits, hidden, scope)
 
     def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
         if until < since:

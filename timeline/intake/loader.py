@@ -18,8 +18,9 @@ from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
 from events.text import clip, quoted
 from timeline.errors import Problem
 from timeline.intake.limits import Limits, limits, oversized_text
+from timeline.intake.plain import yaml_message
 
-SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 _SECTIONS = {**ENTITY_SECTIONS, "facts": "fact"}
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _BOOL = "tag:yaml.org,2002:bool"
@@ -38,6 +39,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
     def __init__(self, stream: str, alias_values: int = Limits.alias_values) -> None:
         super().__init__(stream)
         self.anchors: dict[str, Any] = {}  # the state of the Python composer (below)
+        self.duplicates: list[tuple[str, int, int]] = []  # key, line, line first written
         self.alias_limit = self.alias_budget = alias_values  # values that aliases may (still) add, once expanded
         self.composing: list[str] = []  # anchors of the nodes being composed (an alias to one is a cycle)
         self.weights: dict[int, int] = {}  # values in a composed node, by id, aliases expanded
@@ -85,19 +87,15 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
         return weight
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        """A key written twice in one mapping is an error, not a silent "the last one wins"."""
+        """A key written twice in one mapping is an error, not a silent "the last one wins"; it is noted and the
+        rest of the file is still read and checked."""
         if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
+            seen: dict[str, int] = {}
             for key, _ in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE:
                     if key.value in seen:
-                        raise yaml.constructor.ConstructorError(
-                            "while constructing a mapping",
-                            node.start_mark,
-                            f"found duplicate key {key.value!r}",
-                            key.start_mark,
-                        )
-                    seen.add(key.value)
+                        self.duplicates.append((key.value, key.start_mark.line + 1, seen[key.value]))
+                    seen.setdefault(key.value, key.start_mark.line + 1)
         return super().construct_mapping(node, deep=deep)
 
 
@@ -130,10 +128,23 @@ class Record:
     data: Any
     file: str
     line: int | None
+    fields: dict[str, int] | None = None  # field path ('sources[0].language') -> its line, for YAML
 
     def problem(self, message: str, field: str | None = None) -> Problem:
         fact = self.data.get("id") if self.kind == "fact" and isinstance(self.data, dict) else None
-        return Problem(self.file, message, self.line, _shown_id(fact) if isinstance(fact, str) else None, field)
+        return Problem(
+            self.file, message, self.line_of(field), _shown_id(fact) if isinstance(fact, str) else None, field
+        )
+
+    def line_of(self, field: str | None) -> int | None:
+        """The line of the field (or of its nearest enclosing field written), else of the record."""
+        path = field or ""
+        while path and self.fields:
+            if path in self.fields:
+                return self.fields[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.line
 
 
 def _shown_id(text: str) -> str:
@@ -230,7 +241,8 @@ def _lines(path: Path, most: int) -> Iterator[str]:
             if len(line) > most and not line.endswith(b"\n"):
                 limit = f"over the limit of {most:,} bytes (TIMELINE_MAX_FILE_BYTES)"
                 raise _FileProblem(Problem(str(path), f"line {number} is {limit}", number))
-            yield line.removesuffix(b"\n").decode("utf-8")
+            text = line.removesuffix(b"\n").decode("utf-8")
+            yield text.removeprefix("\ufeff") if number == 1 else text  # a byte-order mark, as Notepad writes
 
 
 def _first_bad_byte(file: BinaryIO, chunk: int = 1 << 20) -> int | None:
@@ -329,7 +341,15 @@ class _FileProblem(Exception):
 def parse(text: str, file: str, alias_values: int = Limits.alias_values) -> Iterator[Record]:
     """Records in one file's text; the format follows the file name's suffix."""
     suffix = Path(file).suffix.lower()
-    if suffix == ".jsonl":
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Excel and Notepad write UTF-8
+    if suffix == ".csv":
+        from timeline.intake.spreadsheet import RowProblems, read_csv
+
+        try:
+            yield from (Record("fact", data, file, line) for data, line in read_csv(text, file))
+        except RowProblems as error:
+            raise _FileProblem(*error.problems) from None
+    elif suffix == ".jsonl":
         yield from _jsonl(iter(text.split("\n")), file)
     elif suffix == ".json":
         try:
@@ -391,7 +411,7 @@ def _yaml(text: str, file: str, alias_values: int) -> Iterator[Record]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise _FileProblem(Problem(file, f"invalid YAML: {error.problem or error.context}", line)) from None
+        raise _FileProblem(Problem(file, f"invalid YAML: {yaml_message(error.problem, error.context)}", line)) from None
     except yaml.reader.ReaderError as error:  # its text spans lines; say what and where on one
         what = f"U+{error.character:04X} " if isinstance(error.character, int) else ""
         raise _FileProblem(Problem(file, f"invalid YAML: {error.reason} ({what}at offset {error.position})")) from None
@@ -402,8 +422,20 @@ def _yaml(text: str, file: str, alias_values: int) -> Iterator[Record]:
     except ValueError as error:
         raise _FileProblem(Problem(file, f"invalid YAML: {_value_message(error)}")) from None
     finally:
+        duplicates = loader.duplicates
         loader.dispose()
     yield from _document(data, file, node)
+    if duplicates:
+        raise _FileProblem(
+            *(
+                Problem(
+                    file,
+                    f"duplicate key {quoted(key)}: written twice in one mapping (first on line {first}); keep one",
+                    line,
+                )  # fmt: skip
+                for key, line, first in duplicates
+            )
+        )
 
 
 def _item_lines(node: Any) -> list[int | None]:
@@ -445,5 +477,26 @@ def _document(data: Any, file: str, lines: Any) -> Iterator[Record]:
 
 def _section(kind: str, items: list[Any], file: str, node: Any) -> Iterator[Record]:
     lines = _item_lines(node) if node is not None else []
+    nodes = node.value if isinstance(node, yaml.SequenceNode) else []
     for index, item in enumerate(items):
-        yield Record(kind, item, file, lines[index] if index < len(lines) else None)
+        fields = field_lines(nodes[index]) if index < len(nodes) else None
+        yield Record(kind, item, file, lines[index] if index < len(lines) else None, fields)
+
+
+def field_lines(node: Any, prefix: str = "", found: dict[str, int] | None = None, depth: int = 0) -> dict[str, int]:
+    """Each field path under a YAML node ('title', 'sources[0].language') with the line it is written on."""
+    found = {} if found is None else found
+    if depth > 20:
+        return found
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                found.setdefault(path, key.start_mark.line + 1)
+                field_lines(value, path, found, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            path = f"{prefix}[{index}]"
+            found.setdefault(path, item.start_mark.line + 1)
+            field_lines(item, path, found, depth + 1)
+    return found

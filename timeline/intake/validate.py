@@ -14,6 +14,7 @@ from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.loader import Record
+from timeline.intake.plain import pydantic_message
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "tuple", "literal", "constrained-str"}
@@ -107,7 +108,7 @@ def _problems(error: ValidationError, record: Record, model: type[BaseModel], pr
         else:
             path = prefix + field_path(loc)
         if path not in found:
-            found[path] = record.problem(_message(item, model), path or None)
+            found[path] = record.problem(pydantic_message(item, path) or _message(item, model), path or None)
     return list(found.values())
 
 

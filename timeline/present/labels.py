@@ -55,3 +55,36 @@ def stated_text(value: Any, names: dict[str, str]) -> str:
     if isinstance(value, float):
         return number(value)
     return names.get(value, value) if isinstance(value, str) else str(value)
+
+
+def field_text(field: str, value: Any, names: dict[str, str]) -> str:
+    """A field's value for people, whatever its shape: figures and people read as the printouts write them,
+    entity ids as names, lists joined with '; ', nothing left as a Python literal."""
+    if value is None or value == [] or value == ():
+        return "(none)"
+    if field == "figures":
+        return "; ".join(figure_text(f if isinstance(f, Figure) else Figure.model_validate(f)) for f in value)
+    if field == "people":
+        return "; ".join(
+            person_text(p if isinstance(p, PersonRole) else PersonRole.model_validate(p), names) for p in value
+        )
+    if field == "retracted" and isinstance(value, dict):
+        return f"on {value.get('on')}: {value.get('reason')}"
+    if field == "sources" and isinstance(value, (list, tuple)):
+        return "; ".join(source_label(s if isinstance(s, Source) else Source.model_validate(s)) for s in value)
+    return stated_text(value, names)
+
+
+def count_noun(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 fact', '2 facts', '0 facts'; irregular plurals given ('1 entity', '2 entities')."""
+    if n == 1:
+        return f"{n} {noun}"
+    return f"{n} {plural or _plural(noun)}"
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"

@@ -17,9 +17,13 @@ matplotlib.use("Agg")  # before anything imports pyplot: never a display
 
 from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from timeline.errors import InvalidOption  # noqa: E402
 from timeline.present.views import StatsView  # noqa: E402
+from timeline.present.yeartable import all_years  # noqa: E402
+
+TOP_PARTNERS = 10  # the legend names the partners with most facts; the rest are drawn as one "other" bar
 
 FORMATS = {".svg": "svg", ".png": "png"}
 METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
@@ -37,22 +41,17 @@ def plot_format(path: str) -> str:
 
 def draw(view: StatsView) -> Figure:
     """The figure: facts per year per partner above, target values over knowledge dates below."""
-    stats, names = view.stats, view.names
+    stats = view.stats
     figure = Figure(figsize=(10, 8), dpi=100, layout="constrained")
     counts, targets = figure.subplots(2, 1)
-    years = list(stats.by_partner)
+    years = all_years([*stats.by_kind, *stats.by_partner])
     bottom = [0] * len(years)
     colours = matplotlib.colormaps["tab20"]
-    for i, partner in enumerate(stats.partners):
-        heights = [stats.by_partner[year].get(partner, 0) for year in years]
-        counts.bar(
-            [str(year) for year in years],
-            heights,
-            bottom=bottom,
-            label=names.get(partner, partner),
-            color=colours(i % 20),
-        )
+    for i, (label, heights) in enumerate(partner_series(view, years)):
+        colour = "#b0b0b0" if label.startswith("other") else colours(i % 20)
+        counts.bar([str(year) for year in years], heights, bottom=bottom, label=label, color=colour)
         bottom = [b + h for b, h in zip(bottom, heights)]
+    counts.yaxis.set_major_locator(MaxNLocator(integer=True))
     counts.set_title(f"Facts per year per partner — {_known(view)}")
     counts.set_ylabel("facts naming the partner")
     if stats.partners:
@@ -88,14 +87,33 @@ def draw(view: StatsView) -> Figure:
     return figure
 
 
+def partner_series(view: StatsView, years: list[int]) -> list[tuple[str, list[int]]]:
+    """The bars to stack: the TOP_PARTNERS partners with most facts, then "other (N partners)" for the rest;
+    every year from the first to the last counted, empty years at zero."""
+    stats, names = view.stats, view.names
+    partners = stats.partners
+    shown = partners if len(partners) <= TOP_PARTNERS + 1 else partners[:TOP_PARTNERS]
+    series = [(names.get(p, p), [stats.by_partner.get(year, {}).get(p, 0) for year in years]) for p in shown]
+    rest = partners[len(shown) :]
+    if rest:
+        heights = [sum(stats.by_partner.get(year, {}).get(p, 0) for p in rest) for year in years]
+        series.append((f"other ({len(rest)} partners)", heights))
+    return series
+
+
 def _known(view: StatsView) -> str:
     return f"as of {view.as_of.isoformat()}" if view.as_of else "as known now"
 
 
 def plot(view: StatsView, path: str) -> None:
     """Draw the view to `path` (.svg or .png); InvalidOption when it cannot be written."""
+    import logging
+    import warnings
+
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
     fmt = plot_format(path)
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # font fallbacks and layout notes are for developers, not users
         figure = draw(view)
         try:
             figure.savefig(path, format=fmt, metadata=METADATA[fmt])

@@ -14,9 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from events.inputs import FACT_KINDS
-from events.text import clip
 from projections.chronology import TimelineEntry, Window
-from timeline.present.labels import source_label
+from timeline.present.labels import count_noun, field_text, figure_text, source_label
 from timeline.present.views import (
     DiffView,
     OfficeView,
@@ -28,6 +27,7 @@ from timeline.present.views import (
     TargetsView,
     VerifyReport,
 )
+from timeline.present.yeartable import YearTable, all_years
 
 if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
     from timeline.intake.plan import Plan
@@ -67,29 +67,46 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
         if fact.status != "happened":
             kind.append(f"\n{fact.status}", style="italic")
         lines = [Text(fact.title, style="bold")]
+        if entry.retracted is not None:
+            kind.append("\nretracted", style="red")
+            lines.append(Text(f"retracted on {entry.retracted.on}: {entry.retracted.reason}", style="red"))
         if fact.partners:
             lines.append(Text("partners: " + ", ".join(names.get(p, p) for p in fact.partners)))
+        lines += [Text("figure: " + figure_text(figure)) for figure in fact.figures]
         lines.append(Text("sources: " + "; ".join(source_label(s) for s in fact.sources), style="dim"))
-        lines += [Text(f"note, {s.outlet}: {clip(s.note, 90)}", style="dim") for s in fact.sources if s.note]
-        for d in entry.view.disagreements:
-            said = ", ".join(source_label(s) for s in d.sources)
-            lines.append(Text(f"disagreement: {d.field} = {_short(d.value)} per {said}", style="yellow"))
+        lines += [Text(f"note, {s.outlet}: {s.note}", style="dim") for s in fact.sources if s.note]
+        lines += [disagreement_text(d, names) for d in entry.view.disagreements]
         table.add_row(date_text, kind, Text("\n").join(lines))
     return table
 
 
-def _count(entries: list[TimelineEntry]) -> Text:
-    count = len(entries)
+def disagreement_text(d: Any, names: dict[str, str]) -> Text:
+    """'disagreement: figures: urban railway: 96 km, deadline 2030 per VNA (en, 2022-03-24)'."""
+    said = ", ".join(source_label(s) for s in d.sources)
+    return Text(f"disagreement: {d.field} = {field_text(d.field, d.value, names)} per {said}", style="yellow")
+
+
+def _count(entries: list[TimelineEntry], hidden_retracted: int = 0) -> Text:
     partial = "; * = not wholly inside the window" if any(e.partial for e in entries) else ""
-    return Text(f"{count} fact{'s' if count != 1 else ''}{partial}")
+    return Text(count_noun(len(entries), "fact") + partial + retracted_note(hidden_retracted))
+
+
+def retracted_note(hidden: int) -> str:
+    """'; 1 retracted fact not shown (--include-retracted)', or nothing."""
+    return f"; {count_noun(hidden, 'retracted fact')} not shown (--include-retracted)" if hidden else ""
 
 
 def project_timeline(view: ProjectTimeline) -> RenderableType:
     heading = Text.assemble((view.project.name, "bold"), f" — timeline {_known(view.as_of, view.window)}")
     if not view.entries:
         when = f"by {view.as_of.isoformat()}" if view.as_of else "yet"
-        return Group(heading, Text(f"No facts about {view.project.name} had been reported {when}."))
-    return Group(heading, entries_table(view.entries, view.names), _count(view.entries))
+        return Group(
+            heading,
+            Text(
+                f"No facts about {view.project.name} had been reported {when}{retracted_note(view.hidden_retracted)}."
+            ),
+        )
+    return Group(heading, entries_table(view.entries, view.names), _count(view.entries, view.hidden_retracted))
 
 
 def partner_history(view: PartnerView) -> RenderableType:
@@ -97,7 +114,7 @@ def partner_history(view: PartnerView) -> RenderableType:
     heading = Text.assemble((view.partner.name, "bold"), f" — partner history {_known(view.as_of, view.window)}")
     parts: list[RenderableType] = [heading]
     if not history.entries:
-        return Group(heading, Text("No facts name this partner."))
+        return Group(heading, Text(f"No facts name this partner{retracted_note(view.hidden_retracted)}."))
     meetings = ", ".join(f"{year}: {n}" for year, n in history.meetings_per_year.items()) or "none"
     parts.append(Text(f"meetings per year: {meetings}"))
     people = [
@@ -108,7 +125,7 @@ def partner_history(view: PartnerView) -> RenderableType:
     parts.append(Text("people: " + ("; ".join(people) or "none")))
     projects = ", ".join(f"{names.get(p, p)} ({n})" for p, n in history.projects.items()) or "none"
     parts.append(Text(f"projects: {projects}"))
-    parts += [entries_table(history.entries, names), _count(history.entries)]
+    parts += [entries_table(history.entries, names), _count(history.entries, view.hidden_retracted)]
     return Group(*parts)
 
 
@@ -206,15 +223,18 @@ def person(view: PersonView) -> RenderableType:
         for t in view.offices
     ]
     parts: list[RenderableType] = [heading, Text("offices:" if offices else "offices: none attested"), *offices]
-    if view.entries:
-        parts += [entries_table(view.entries, view.names), _count(view.entries)]
+    if view.entries or view.hidden_retracted:
+        parts += [entries_table(view.entries, view.names), _count(view.entries, view.hidden_retracted)]
     return Group(*parts)
 
 
 def search(view: SearchView) -> RenderableType:
-    heading = Text.assemble(("Search ", "bold"), Text(repr(view.query)), f" — {_known(view.as_of)}")
+    heading = Text.assemble(
+        ("Search ", "bold"), Text(repr(view.query)), f" — {_known(view.as_of)}{view.scope.describe()}"
+    )
+    hidden = retracted_note(view.hidden_retracted)
     if not view.hits:
-        return Group(heading, Text("No matches."))
+        return Group(heading, Text(f"No matches{hidden}."))
     table = Table(show_header=True, header_style="bold", pad_edge=False)
     table.add_column("#", no_wrap=True)
     table.add_column("Occurred", no_wrap=True)
@@ -222,7 +242,7 @@ def search(view: SearchView) -> RenderableType:
     for rank, hit in enumerate(view.hits, start=1):
         body = Text.assemble((hit.view.fact.title, "bold"), f" [{hit.view.id}]\n", (hit.snippet, "dim"))
         table.add_row(str(rank), hit.view.occurred.display(), body)
-    return Group(heading, table)
+    return Group(heading, table, *([Text(count_noun(len(view.hits), "match", "matches") + hidden)] if hidden else []))
 
 
 def diff(view: DiffView) -> RenderableType:
@@ -242,7 +262,8 @@ def diff(view: DiffView) -> RenderableType:
     lines += [Text(f"+ source: [{fact}] {source_label(s)}") for fact, s in d.sources_added]
     lines += [
         Text(
-            f"~ changed: [{c.fact}] {c.field}: {_short(c.old)} → {_short(c.new)} per {source_label(c.source)}",
+            f"~ changed: [{c.fact}] {c.field}: {field_text(c.field, c.old, {})} → {field_text(c.field, c.new, {})} "
+            f"per {source_label(c.source)}",
             style="yellow",
         )
         for c in d.changed
@@ -252,10 +273,6 @@ def diff(view: DiffView) -> RenderableType:
     if len(lines) == 1:
         lines.append(Text("No change."))
     return Group(*lines)
-
-
-def _cell(count: int) -> str:
-    return str(count) if count else "·"
 
 
 def stats(view: StatsView, plot: str | None = None) -> RenderableType:
@@ -268,28 +285,22 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     retracted = f"{counts.retracted} retracted fact{'s' if counts.retracted != 1 else ''} excluded"
     if not counts.facts:
         return Group(heading, Text(f"No facts had been reported; {retracted}."))
-    years = list(counts.by_kind)
+    years = all_years(counts.by_kind)
     kinds = [kind for kind in FACT_KINDS if any(kind in row for row in counts.by_kind.values())]
-    by_kind = Table(show_header=True, header_style="bold", pad_edge=False)
-    for name in ("Year", *kinds, "Total"):
-        by_kind.add_column(name, justify="left" if name == "Year" else "right", no_wrap=True)
-    for year, row in counts.by_kind.items():
-        by_kind.add_row(
-            str(year),
-            *(_cell(row.get(kind, 0)) for kind in kinds),
-            str(sum(row.values())),
-            end_section=year == years[-1],
-        )
-    by_kind.add_row(
-        "Total", *(str(sum(row.get(kind, 0) for row in counts.by_kind.values())) for kind in kinds), str(counts.facts)
+    by_kind = YearTable(
+        "Kind",
+        years,
+        [(kind, [counts.by_kind.get(year, {}).get(kind, 0) for year in years]) for kind in kinds],
+        [sum(counts.by_kind.get(year, {}).values()) for year in years],
     )
-    by_partner = Table(show_header=True, header_style="bold", pad_edge=False)
-    by_partner.add_column("Partner")
-    for name in (*map(str, years), "Total"):
-        by_partner.add_column(name, justify="right", no_wrap=True)
-    for partner in counts.partners:
-        row = [counts.by_partner.get(year, {}).get(partner, 0) for year in years]
-        by_partner.add_row(Text(names.get(partner, partner)), *map(_cell, row), str(sum(row)))
+    by_partner = YearTable(
+        "Partner",
+        years,
+        [
+            (names.get(partner, partner), [counts.by_partner.get(year, {}).get(partner, 0) for year in years])
+            for partner in counts.partners
+        ],
+    )
     lines: list[RenderableType] = [
         heading,
         Text("By kind:"),
@@ -320,15 +331,10 @@ def verify_report(report: VerifyReport) -> RenderableType:
     )
 
 
-def _short(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_short(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_short(v)}" for k, v in value.items() if v is not None) + "}"
-    return str(value)
+def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType:
+    """The counts, the warnings and where to look; with `verbose`, what was done to each fact and entity."""
+    from timeline.present.browse_render import change_lines
 
-
-def ingest_summary(plan: Plan, db: str) -> RenderableType:
     summary = plan.summary()
     lines = [
         Text(
@@ -348,6 +354,10 @@ def ingest_summary(plan: Plan, db: str) -> RenderableType:
                 style="yellow",
             )
         )
+    if verbose:
+        lines += change_lines([event for change in plan.changes for event in change.events], {})
+    elif plan.appended:
+        lines.append(Text(f"What changed, fact by fact: timeline changes --last --db {db}", style="dim"))
     return Group(*lines)
 
 
@@ -357,14 +367,20 @@ def check_report(report: CheckReport, paths: Iterable[str]) -> RenderableType:
 
 def event_log(events: list[LoggedEvent]) -> RenderableType:
     table = Table(show_header=True, header_style="bold", pad_edge=False)
-    for name in ("#", "Recorded (UTC)", "Event", "Subject", "Reported"):
-        table.add_column(name, no_wrap=name != "Subject")
+    from timeline.present.changes import event_changes
+
+    table.add_column("#", no_wrap=True)
+    table.add_column("Recorded (UTC)", no_wrap=True)
+    table.add_column("Event", no_wrap=True)
+    table.add_column("Subject", overflow="fold", min_width=20)
+    table.add_column("Reported", min_width=10)
     for logged in events:
+        told = [f"{c.text({})}" for c in event_changes(logged.event, {}).changes]
         table.add_row(
             str(logged.position) if logged.position else "",
             logged.recorded.strftime("%Y-%m-%d %H:%M:%S"),
             type(logged.event).__name__,
-            Text(subject(logged)),
+            Text("\n".join([subject(logged), *told])),
             ", ".join(reported_dates(logged)),
         )
     return table

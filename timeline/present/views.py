@@ -13,6 +13,7 @@ from projections.diff import KnowledgeDiff
 from projections.knowledge import FactView
 from projections.offices import Answer, Tenure
 from projections.partners import PartnerHistory
+from projections.selection import Scope
 from projections.stats import Stats
 from projections.targets import Statement, TargetTrack
 
@@ -32,6 +33,7 @@ class ProjectTimeline:
     window: Window
     entries: list[TimelineEntry]
     names: dict[str, str]
+    hidden_retracted: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,7 @@ class ProjectTimeline:
             "since": _day(self.window.since),
             "until": _day(self.window.until),
             "entries": [entry_json(entry, self.names) for entry in self.entries],
+            "retracted_not_shown": self.hidden_retracted,
         }
 
 
@@ -50,6 +53,7 @@ class PartnerView:
     window: Window
     history: PartnerHistory
     names: dict[str, str]
+    hidden_retracted: int = 0
 
     def to_json(self) -> dict[str, Any]:
         history = self.history
@@ -69,6 +73,7 @@ class PartnerView:
                 for c in history.counterparts
             ],
             "projects": [{"id": p, "name": self.names.get(p, p), "facts": n} for p, n in history.projects.items()],
+            "retracted_not_shown": self.hidden_retracted,
         }
 
 
@@ -155,6 +160,7 @@ class PersonView:
     offices: list[Tenure]
     entries: list[TimelineEntry]
     names: dict[str, str]
+    hidden_retracted: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -162,6 +168,7 @@ class PersonView:
             "as_of": _day(self.as_of),
             "offices": [tenure_json(t, self.names) for t in self.offices],
             "entries": [entry_json(entry, self.names) for entry in self.entries],
+            "retracted_not_shown": self.hidden_retracted,
         }
 
 
@@ -176,11 +183,17 @@ class SearchView:
     query: str
     as_of: date | None
     hits: list[SearchHit]
+    hidden_retracted: int = 0
+    scope: Scope = Scope()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "query": self.query,
             "as_of": _day(self.as_of),
+            "retracted_not_shown": self.hidden_retracted,
+            "project": self.scope.project,
+            "partner": self.scope.partner,
+            "kinds": list(self.scope.kinds),
             "hits": [
                 {
                     "rank": rank,

@@ -289,6 +289,16 @@ class EventLog:
                 return
             after = notifications[-1].id
 
+    def read_back(self, batch: int = 500) -> Iterator[LoggedEvent]:
+        """Every event, newest first, read in batches from the end (cheap when only the tail is wanted)."""
+        before = self.max_position() + 1
+        while before > 1:
+            start = max(1, before - batch)
+            notifications = self.app.recorder.select_notifications(start, before - start, stop=before - 1)
+            for notification in reversed(notifications):
+                yield _logged(notification.id, self.app.mapper.to_domain_event(notification))
+            before = start
+
     def stream(self, fact_id: str) -> list[LoggedEvent]:
         """One fact's events, oldest first (positions are not kept per stream: 0)."""
         stored = self.app.recorder.select_events(fact_stream_id(fact_id))

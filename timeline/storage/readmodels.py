@@ -355,6 +355,11 @@ class ReadModels:
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
 
+    def mention_counts(self) -> dict[str, int]:
+        """For each entity, how many facts name it (in any role, in any statement)."""
+        rows = self.connection.execute("SELECT entity_id, COUNT(DISTINCT fact_id) FROM rm_mentions GROUP BY entity_id")
+        return {entity_id: count for entity_id, count in rows}
+
     def record(self, entity_id: str) -> EntityRecord | None:
         """One entity by id (the `KnownEntities` of validation: a run reads only the entities it names)."""
         row = self.connection.execute("SELECT state FROM rm_entities WHERE id=?", (entity_id,)).fetchone()

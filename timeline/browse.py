@@ -1,0 +1,115 @@
+"""Browsing a store: one fact whole (`show`), what is stored (`list`), what an ingest changed (`changes`).
+
+Each function takes an open `Timeline` and plain values and returns a view; they read the read models (and, for a
+fact's history or recent changes, only the events they need from the log), never a full replay.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime
+
+from events.domain import ENTITY_EVENTS
+from events.inputs import ORGANISATION_KINDS, Fact
+from events.text import fold, quoted
+from projections.chronology import mentions
+from projections.selection import Filters, Scope, Selected, select, shown_view
+from timeline.errors import InvalidOption, NotFound
+from timeline.present.browse_views import ChangesView, EntityList, EntityRow, FactDetail, FactList
+from timeline.present.changes import event_changes
+from timeline.service import Timeline
+
+LISTS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
+
+
+def find_fact(store: Timeline, ref: str) -> Fact:
+    """The fact an id or some words of its title name; NotFound with the closest ids or the candidates."""
+    states = store.read_models.fact_states([ref])
+    if ref in states:
+        return states[ref].fact
+    terms = fold(ref).split()
+    candidates: list[Fact] = []
+    if terms:
+        facts, _ = store.read_models.search(terms, cap=200)
+        for fact in facts:
+            words = fold(fact.title).split() + fold(fact.id).split()
+            if all(term in words for term in terms[:-1]) and any(w.startswith(terms[-1]) for w in words):
+                candidates.append(fact)
+    if len(candidates) == 1:
+        return candidates[0]
+    if candidates:
+        shown = "; ".join(f"{f.id} ({f.title})" for f in sorted(candidates, key=lambda f: f.id)[:5])
+        more = f" and {len(candidates) - 5} more" if len(candidates) > 5 else ""
+        raise NotFound(f"{quoted(ref)} matches {len(candidates)} facts: {shown}{more}; give the id")
+    close = difflib.get_close_matches(ref, sorted(store.read_models.fact_ids()), n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+    raise NotFound(f"no fact {quoted(ref)} in {store.location}{hint} (list them: timeline list facts)")
+
+
+def show(store: Timeline, ref: str, as_of: date | None = None) -> FactDetail:
+    fact = find_fact(store, ref)
+    seen, retracted = shown_view(fact, as_of)
+    if seen is None:
+        first = min(source.reported for source in fact.sources)
+        raise NotFound(f"fact '{fact.id}' had not been reported by {as_of} (first source: {first})")
+    history = store.log.stream(fact.id)
+    return FactDetail(as_of, fact, seen, retracted, history, store.names([fact]))
+
+
+def list_entities(store: Timeline, what: str, kinds: tuple[str, ...], filters: Filters) -> EntityList:
+    """The entities of one kind (organisations of the given kinds), with how many facts name each; with
+    --project/--partner only those named by the facts of that project or partner (as stated on --as-of)."""
+    entity = LISTS[what]
+    for kind in kinds:
+        if entity != "organisation":
+            raise InvalidOption(f"--kind: only organisations have kinds ({', '.join(ORGANISATION_KINDS)})")
+        if kind not in ORGANISATION_KINDS:
+            close = difflib.get_close_matches(kind, ORGANISATION_KINDS, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InvalidOption(f"--kind: {kind!r} is not a kind of organisation; {hint}kinds: "
+                                f"{', '.join(ORGANISATION_KINDS)}")  # fmt: skip
+    scope = store.scope(Filters(project=filters.project, partner=filters.partner))
+    records = [r for r in store.read_models.entities() if r.entity == entity and (not kinds or r.kind in kinds)]
+    if scope.narrows:
+        named: set[str] = set()
+        chosen, _ = _scoped_facts(store, scope, filters)
+        for e in chosen.entries:
+            named.update(*mentions(e.view.fact).values())
+        records = [r for r in records if r.id in named]
+    counts = store.read_models.mention_counts()
+    rows = [EntityRow(r, counts.get(r.id, 0)) for r in records]
+    names = store.read_models.names({r.organisation for r in records if r.organisation})
+    return EntityList(what, kinds, scope, rows, names)
+
+
+def _scoped_facts(store: Timeline, scope: Scope, filters: Filters) -> tuple[Selected, list[Fact]]:
+    if scope.project or scope.partner:
+        ref, role = (scope.project, "project") if scope.project else (scope.partner, "partner")
+        facts = store.read_models.facts_mentioning(ref, role, filters.as_of)  # type: ignore[arg-type]
+    else:
+        facts = [s.fact for s in store.read_models.fact_states(sorted(store.read_models.fact_ids())).values()]
+    return select(facts, scope.admits, filters), facts
+
+
+def list_facts(store: Timeline, filters: Filters) -> FactList:
+    scope = store.scope(filters)
+    chosen, facts = _scoped_facts(store, scope, filters)
+    return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
+
+
+def changes(store: Timeline, since: datetime | None = None) -> ChangesView:
+    """The events of the last ingest (one append shares one recorded time), or every event recorded at or
+    after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
+    found = []
+    for logged in store.log.read_back():
+        if since is None:
+            if found and logged.recorded != found[0].recorded:
+                break
+        elif logged.recorded < since:
+            break
+        found.append(logged)
+    found.reverse()
+    facts = store.read_models.fact_states({event_changes(e.event, {}).subject for e in found
+                                           if not isinstance(e.event, ENTITY_EVENTS)})  # fmt: skip
+    ids = {event_changes(e.event, {}).subject for e in found if isinstance(e.event, ENTITY_EVENTS)}
+    return ChangesView(since, found, store.names([s.fact for s in facts.values()], *ids))

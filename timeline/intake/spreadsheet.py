@@ -1,0 +1,162 @@
+"""Reading the CSV that `timeline export --format csv` writes (or a spreadsheet saved in its shape) as facts.
+
+One row per fact, with the export's columns (see README, "Spreadsheets in"): entities by id or any name, lists
+joined with '; ', people as 'Name (Office, role)', figures as the export writes them ('metric: 96.8 km (as
+written "96,8 km"), deadline 2030'), sources as 'Outlet (language, reported) url', a retraction as 'date: reason'.
+Empty cells are absent fields. A UTF-8 byte-order mark (as Excel writes) is accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from events.text import quoted
+from timeline.errors import Problem
+
+COLUMNS = ("id", "kind", "occurred", "status", "title", "summary", "projects", "partners", "people", "place",
+           "figures", "target", "fulfils", "sources", "retracted", "notes")  # fmt: skip
+REQUIRED = ("id", "kind", "occurred", "title", "sources")
+JOIN = "; "
+_SOURCE = re.compile(r"^(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>\S+))?$")
+_PERSON = re.compile(r"^(?P<person>[^()]+?)(?: \((?P<details>.*)\))?$")
+_AMOUNT = re.compile(r"^(?P<low>-?[\d.]+(?:e[+-]?\d+)?)(?:–(?P<high>-?[\d.]+(?:e[+-]?\d+)?))?(?: (?P<unit>.+))?$")
+_RETRACTED = re.compile(r"^(?P<on>[^:]+): (?P<reason>.+)$", re.S)
+
+
+class RowProblems(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+
+
+def read_csv(text: str, file: str) -> Iterator[tuple[dict[str, Any], int]]:
+    """Each row as the raw data of a fact, with its line; RowProblems for a header or cells it cannot read."""
+    try:
+        yield from _rows(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")), file)
+    except csv.Error as error:  # a cell over the csv module's size limit, a NUL byte, an unclosed quote
+        raise RowProblems([Problem(file, f"not a readable CSV file: {error}")]) from None
+
+
+def _rows(rows: Any, file: str) -> Iterator[tuple[dict[str, Any], int]]:
+    """The rows after the header, each with the line it starts on (a quoted cell may span lines)."""
+    header = next(rows, None)
+    if header is None:
+        return
+    header = [name.strip() for name in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    missing = [name for name in REQUIRED if name not in header]
+    if unknown or missing:
+        said = [
+            f"unknown column {quoted(unknown[0])}" if unknown else "",
+            f"missing {', '.join(missing)}" if missing else "",
+        ]
+        raise RowProblems(
+            [Problem(file, "; ".join(s for s in said if s) + f"; the columns are {', '.join(COLUMNS)}", 1)]
+        )
+    problems: list[Problem] = []
+    found = []
+    ended = rows.line_num
+    for row in rows:
+        line, ended = ended + 1, rows.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(file, f"has {len(row)} cells; the header has {len(header)}", line))
+            continue
+        try:
+            found.append((fact_of(dict(zip(header, row))), line))
+        except ValueError as error:
+            problems.append(Problem(file, str(error), line))
+    if problems:
+        raise RowProblems(problems)
+    yield from found
+
+
+def fact_of(cells: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, cell in cells.items():
+        cell = cell.strip()
+        if not cell:
+            continue
+        if name in ("projects", "partners"):
+            data[name] = cell.split(JOIN)
+        elif name == "people":
+            data[name] = [_person(text) for text in cell.split(JOIN)]
+        elif name == "figures":
+            data[name] = [_figure(text) for text in _figures(cell)]
+        elif name == "sources":
+            data[name] = [_source(text) for text in cell.split(JOIN)]
+        elif name == "retracted":
+            found = _RETRACTED.match(cell)
+            if not found:
+                raise ValueError(
+                    f"column 'retracted': write 'date: reason' (e.g. '2024-05-01: withdrawn'), got {quoted(cell)}"
+                )
+            data[name] = {"on": found["on"], "reason": found["reason"]}
+        else:
+            data[name] = cell
+    return data
+
+
+def _person(text: str) -> dict[str, str]:
+    found = _PERSON.match(text)
+    if not found:
+        raise ValueError(f"column 'people': write 'Name (Office, role)', got {quoted(text)}")
+    person: dict[str, str] = {"person": found["person"].strip()}
+    if found["details"]:
+        office, _, role = found["details"].partition(", ")
+        person["office"] = office
+        if role:
+            person["role"] = role
+    return person
+
+
+def _source(text: str) -> dict[str, str]:
+    found = _SOURCE.match(text)
+    if not found:
+        raise ValueError(f"column 'sources': write 'Outlet (language, reported) url', e.g. 'VNA (en, 2022-03-24)', "
+                         f"got {quoted(text)}")  # fmt: skip
+    return {k: v for k, v in found.groupdict().items() if v is not None}
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
+_FIGURE_START = re.compile(rf'^[^:;]+: {_NUMBER}(?:–{_NUMBER})?(?: |$)|\(as written "')
+
+
+def _figures(cell: str) -> list[str]:
+    """The figures of a cell: joined with '; ', but a figure's note (always last) may itself hold '; '."""
+    figures: list[str] = []
+    for part in cell.split(JOIN):
+        if figures and ", note: " in figures[-1] and not _FIGURE_START.search(part):
+            figures[-1] += JOIN + part
+        else:
+            figures.append(part)
+    return figures
+
+
+def _figure(text: str) -> dict[str, Any]:
+    """The inverse of `labels.figure_text`."""
+    figure: dict[str, Any] = {}
+    for key, pattern in (("note", r", note: (.*)$"), ("vision", r", vision (\S+)$"), ("deadline", r", deadline (\S+)$"),
+                         ("as_written", r' \(as written "(.*)"\)$')):  # fmt: skip
+        found = re.search(pattern, text)
+        if found:
+            figure[key] = found[1]
+            text = text[: found.start()]
+    metric, sep, amount = text.rpartition(": ")
+    value = _AMOUNT.match(amount) if sep else None
+    if value:
+        low = float(value["low"])
+        figure["value"] = [low, float(value["high"])] if value["high"] else low
+        if value["unit"]:
+            figure["unit"] = value["unit"]
+        figure["metric"] = metric
+    else:
+        unit = re.search(r" \(([^()]+)\)$", text)
+        figure["metric"] = text[: unit.start()] if unit else text
+        if unit:
+            figure["unit"] = unit[1]
+    return figure
