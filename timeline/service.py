@@ -189,11 +189,11 @@ class Timeline:
         def batches() -> Iterator[list[Change]]:
             entities = self.read_models.entity_states(record.id for record in surveyed.entities)
             for part in (plan(ValidInput(surveyed.entities, ()), {}, entities),):
-                total.absorb(part)
+                total.absorb(part, keep=KEEP_APPENDED)
                 yield part.changes
             for facts in chunks(resolved_facts(surveyed), INGEST_BATCH):
                 part = plan(ValidInput((), tuple(facts)), self.read_models.fact_states(f.id for f in facts), {})
-                total.absorb(part)
+                total.absorb(part, keep=KEEP_APPENDED)
                 yield part.changes
 
         steps.step("appending events in one transaction")

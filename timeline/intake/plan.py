@@ -46,15 +46,19 @@ class Plan:
     entity_changes: int = 0
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    absorbed: int = 0  # events of the batch plans absorbed (their changes are not kept)
+    absorbed: int = 0  # events of the batch plans absorbed without their changes (a long run keeps only counts)
 
     @property
     def appended(self) -> int:
         return self.absorbed + sum(len(change.events) for change in self.changes)
 
-    def absorb(self, batch: Plan) -> None:
-        """Count a batch's plan in this one (a streamed run plans a batch at a time and keeps only the counts)."""
-        self.absorbed += batch.appended
+    def absorb(self, batch: Plan, keep: int) -> None:
+        """Count a batch's plan in this one (a streamed run plans a batch at a time), keeping its changes while this
+        plan holds at most `keep` events."""
+        if self.absorbed == 0 and self.appended + batch.appended <= keep:
+            self.changes += batch.changes
+        else:
+            self.absorbed += batch.appended
         for name in ("new_facts", "sources_added", "corrections", "retractions", "unchanged"):
             setattr(self, name, getattr(self, name) + getattr(batch, name))
         self.new_entities += batch.new_entities

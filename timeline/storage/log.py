@@ -276,7 +276,7 @@ class EventLog:
         return self.app.recorder.max_notification_id() or 0
 
     def read(
-        self, after: int = 0, batch: int = 1000, known: dict[int, LoggedEvent] | None = None
+        self, after: int = 0, batch: int = 5000, known: dict[int, LoggedEvent] | None = None
     ) -> Iterator[LoggedEvent]:
         """Every event after a position, oldest first; events in `known` (by position) are not decoded again."""
         known = known or {}
