@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from timeline.cli_options import parse_bound, parse_kinds, parse_recorded, query_options
+from timeline.cli_options import page_options, parse_bound, parse_kinds, parse_position, parse_recorded, query_options
 from timeline.exports import FORMATS
 
 if TYPE_CHECKING:
@@ -210,12 +210,14 @@ def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @main.command()
 @click.argument("words", nargs=-1, required=True)
 @query_options("as_of", "window", "project", "partner", "kind", "retracted")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option("--after", type=click.IntRange(0), default=0, help="Continue after this many hits (a page's end).")
 @db_option("timeline.db")
 @json_option
-def search(words: tuple[str, ...], filters: Filters, limit: int, db: str, as_json: bool) -> None:
+def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
-    answer(db, as_json, lambda store: store.search(" ".join(words), limit=limit, filters=filters), "search")
+    ask = lambda store: store.search(" ".join(words), limit=limit, filters=filters, after=after)  # noqa: E731
+    answer(db, as_json, ask, "search")
 
 
 @main.command()
@@ -269,12 +271,13 @@ def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
 @click.option("--from", "since", required=True, help="The earlier knowledge date (EDTF; its last day).")
 @click.option("--to", "until", required=True, help="The later knowledge date (EDTF; its last day).")
 @click.option("--project", "ref", help="Only facts of this project.")
+@page_options("fact id")
 @db_option("timeline.db")
 @json_option
-def diff(since: str, until: str, ref: str | None, db: str, as_json: bool) -> None:
-    """What the public record gained, changed or lost between two knowledge dates."""
+def diff(since: str, until: str, ref: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+    """What the public record gained, changed or lost between two knowledge dates; --limit N: N facts a page."""
     since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
-    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref), "diff")
+    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit), "diff")
 
 
 @main.command(name="export")
@@ -397,18 +400,33 @@ def bench(facts: int, seed: int, as_json: bool) -> None:
     emit(as_json, lambda: figures, lambda: render.bench_report(figures))
 
 
+def write(text: str) -> None:
+    click.echo(text, nl=False)
+
+
 @main.command()
 @click.option("--fact", help="Only this fact's events.")
+@page_options("position (with --fact: version)")
 @db_option("timeline.db")
 @json_option
-def log(fact: str | None, db: str, as_json: bool) -> None:
-    """The raw events, with their recorded time and, where they have one, reported dates."""
-    from timeline.present import render
+def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+    """The raw events, with their recorded time and, where they have one, reported dates; streamed."""
+    from timeline.present import stream
+    from timeline.present.canonical import canonical_json
     from timeline.service import Timeline
 
+    start = parse_position(after)
     with Timeline(db) as store:
-        events = store.events(fact)
-    emit(as_json, lambda: [render.event_json(e) for e in events], lambda: render.event_log(events))
+        events = store.event_page(fact, start, limit)
+        if as_json and limit is None:
+            stream.json_list(map(stream.event_json, events), write)
+        elif as_json:
+            items = [stream.event_json(logged) for logged in events]
+            write(canonical_json({"events": items, "next": events.next}) + "\n")
+        else:
+            stream.event_lines(events, write, by_version=fact is not None)
+            if events.next is not None:
+                write(stream.continuation(events.next) + "\n")
 
 
 @main.command()

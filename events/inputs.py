@@ -32,7 +32,27 @@ ENTITY_KINDS = ("project", "organisation", "office", "person")
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Validators and serialisers are built only when first needed (`defer_build`): a query decodes stored rows
+    without them (timeline.storage.decode) and dumps them with `plain`, so it never pays for building them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+def stated(model: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
+    """`model_dump(include=fields)`: by the compiled serialiser once the model's schema is built (faster per call),
+    else by `plain` (a query decoding a few rows builds no schema)."""
+    if type(model).__pydantic_complete__:
+        return model.model_dump(include=set(fields))
+    return {name: plain(getattr(model, name)) for name in fields}
+
+
+def plain(value: Any) -> Any:
+    """`model_dump()` without a serialiser: models as dicts of every field, tuples kept, other values as they are."""
+    if isinstance(value, BaseModel):
+        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, tuple):
+        return tuple(plain(item) for item in value)
+    return value
 
 
 def _year_as_text(value: Any) -> Any:

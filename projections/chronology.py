@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.inputs import Fact, Retraction, Source
+from events.inputs import Fact, Retraction, Source, plain
 from projections.knowledge import FactView, view
 
 
@@ -86,7 +86,7 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
             for p in fact.people
         ],
         "place": fact.place,
-        "figures": [figure.model_dump() for figure in fact.figures],
+        "figures": [plain(figure) for figure in fact.figures],
         "target": fact.target,
         "fulfils": fact.fulfils,
         "sources": [source_json(source) for source in fact.sources],

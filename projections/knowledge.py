@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from events.dates import EdtfDate, parse_edtf
-from events.inputs import STATED_FIELDS, Fact, Source
+from events.inputs import STATED_FIELDS, Fact, Source, stated
 
 
 def reported_by(source: Source) -> date:
@@ -70,7 +70,7 @@ def latest(sources: tuple[Source, ...]) -> int:
 
 def statement(fact: Fact, source: Source) -> dict[str, Any]:
     """The main values as this source states them."""
-    values = fact.model_dump(include=set(STATED_FIELDS))
+    values = stated(fact, STATED_FIELDS)
     values.update(source.differs)
     return values
 

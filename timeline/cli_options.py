@@ -120,3 +120,27 @@ def to_filters(raw: dict[str, Any]) -> Any:
         partner=raw.get("partner_ref"),
         include_retracted=bool(raw.get("include_retracted")),
     )
+
+
+def page_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--limit N and --after CURSOR: a long answer a page at a time; the page's last line (and `next` in --json)
+    says where the next page starts."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        func = click.option("--after", "after", help=f"Continue after this {what} (from the last page's end).")(func)
+        return click.option("--limit", type=click.IntRange(1), help="Print at most N, then how to continue (--after).")(
+            func
+        )
+
+    return decorate
+
+
+def parse_position(after: str | None) -> int:
+    """A log cursor (--after): the position (or stream version) a page ended with."""
+    if after is None:
+        return 0
+    if not after.isdigit():
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption(f"--after: {after!r} is not a position; give the number a page ended with")
+    return int(after)

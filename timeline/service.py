@@ -9,9 +9,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -21,6 +20,7 @@ from events.inputs import Fact
 from events.text import fold, match_key
 from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
+from projections.facts import FactState
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
@@ -30,6 +30,7 @@ from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
+from timeline.paging import Paged
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -76,6 +77,8 @@ class Quiet:
 
 def sample_paths() -> list[Path]:
     """The bundled sample dataset, recorded from the seed articles."""
+    from importlib import resources
+
     root = resources.files("timeline") / "sample"
     return [Path(str(root / "entities.yaml")), Path(str(root / "facts"))]
 
@@ -300,17 +303,23 @@ class Timeline:
         )
 
     def search(
-        self, query: str, as_of: date | None = None, limit: int = 20, filters: Filters | None = None
+        self,
+        query: str,
+        as_of: date | None = None,
+        limit: int = 20,
+        filters: Filters | None = None,
+        after: int = 0,
     ) -> SearchView:
         """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
         do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
         hundred by its own rank, so that a common word stays fast in a large store). The filters narrow the
-        hits (as stated on the knowledge date); retracted facts are counted apart unless included."""
+        hits (as stated on the knowledge date); retracted facts are counted apart unless included. A page is the
+        `limit` hits after the first `after`; candidates are capped by how far the page reaches."""
         filters = filters or Filters(as_of)
         terms = search_terms(query)
         scope, window = self.scope(filters), filters.window
         narrowed = scope.narrows or not window.is_open
-        facts, entity_ids = self.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * limit))
+        facts, entity_ids = self.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * (after + limit)))
         scored, hidden = [], 0
         for fact in facts:
             seen, retracted = shown_view(fact, filters.as_of)
@@ -324,20 +333,23 @@ class Timeline:
                 continue
             scored.append((-score, seen.occurred.sort_key, seen.id, seen))
         scored.sort(key=lambda item: item[:3])
-        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[:limit]]
-        return SearchView(query, filters.as_of, hits, hidden, scope)
+        hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[after : after + limit]]
+        more = after + limit if len(scored) > after + limit else None
+        return SearchView(query, filters.as_of, hits, hidden, scope, after, more)
 
-    def diff(self, since: date, until: date, project: str | None = None) -> DiffView:
+    def diff(
+        self, since: date, until: date, project: str | None = None, after: str | None = None, limit: int | None = None
+    ) -> DiffView:
+        """What changed between two knowledge dates, over the facts whose knowledge days fall in the window (and
+        the facts sharing their target keys). A page holds the next `limit` of those facts by id after `after`; a
+        target's change is told on the page of the first changed fact naming it."""
         if until < since:
             raise InvalidOption(f"diff: --to {until} is before --from {since}")
         scope = self.entity(project, "project") if project else None
-        facts = self.read_models.facts_changing_between(since, until)
-        if scope is not None:
-            facts = [
-                f
-                for f in facts
-                if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
-            ]
+        ids = self.read_models.ids_changing_between(since, until, after, None if limit is None else limit + 1)
+        more = limit is not None and len(ids) > limit
+        ids = ids[:limit] if more else ids
+        facts = self._in_scope(self.read_models.fact_states(ids).values(), scope)
         keys = {f.target or f.fulfils for f in facts} - {None}
         related = {
             f.id: f
@@ -345,7 +357,35 @@ class Timeline:
             + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
             + self.read_models.facts_fulfilling(keys)
         }  # type: ignore[arg-type]
-        return DiffView(knowledge_diff(related.values(), since, until, changed={f.id for f in facts}), scope)
+        found = knowledge_diff(related.values(), since, until, changed={f.id for f in facts})
+        if after is not None and found.targets:
+            told = self._keys_told_before(since, until, after, keys, scope)  # type: ignore[arg-type]
+            found = replace(found, targets=tuple(t for t in found.targets if t[0] not in told))
+        return DiffView(found, scope, ids[-1] if more else None)
+
+    def _in_scope(self, states: Iterable[FactState], scope: EntityRecord | None) -> list[Fact]:
+        facts = sorted((state.fact for state in states), key=lambda f: f.id)
+        if scope is None:
+            return facts
+        return [
+            f
+            for f in facts
+            if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
+        ]
+
+    def _keys_told_before(
+        self, since: date, until: date, after: str, keys: set[str], scope: EntityRecord | None
+    ) -> set[str]:
+        """The target keys named by a changed fact (in scope) on an earlier page: their change was told there."""
+        earlier = set(self.read_models.ids_changing_between(since, until, upto=after))
+        naming = {key: ids & earlier for key, ids in self.read_models.ids_keyed(keys).items()}
+        if scope is not None:
+            kept = {
+                f.id
+                for f in self._in_scope(self.read_models.fact_states(set().union(*naming.values())).values(), scope)
+            }
+            naming = {key: ids & kept for key, ids in naming.items()}
+        return {key for key, ids in naming.items() if ids}
 
     def export(
         self,
@@ -411,12 +451,19 @@ class Timeline:
         return VerifyReport(differences, self.read_models.position())
 
     def events(self, fact: str | None = None) -> list[LoggedEvent]:
+        """Every event of the log (or of one fact's stream), oldest first."""
+        return list(self.event_page(fact))
+
+    def event_page(self, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
+        """The log after a position (one fact's stream after a version), read a page at a time as it is iterated:
+        at most `limit` events, then `next` says where to continue."""
         if fact is None:
-            return list(self.log.read())
-        found = self.log.stream(fact)
-        if not found:
+            batch = min(limit + 1, 1000) if limit else 1000
+            return Paged(self.log.read(after, batch), limit, lambda logged: logged.position)
+        found = self.log.stream(fact, after, limit + 1 if limit else None)
+        if not found and not (after and self.log.stream(fact, 0, 1)):
             raise NotFound(f"no fact '{fact}' in {self.location}")
-        return found
+        return Paged(found, limit, lambda logged: logged.version)
 
     # Statistics ------------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ nothing here fails a build.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import shutil
@@ -122,15 +123,25 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
             "person": lambda: store.person(rng.choice(by_kind["person"])),
             "search": lambda: store.search(rng.choice(words), None, 20),
             "diff (one month)": lambda: (lambda d: store.diff(d, date.fromordinal(d.toordinal() + 30)))(day()),
+            "diff (one year, --limit 50)": lambda: (
+                lambda d: store.diff(d, date.fromordinal(d.toordinal() + 365), limit=50)
+            )(day()),
+            "log --limit 50 (a page anywhere)": lambda: list(
+                store.event_page(None, rng.randint(0, store.log.max_position()), 50)
+            ),
         }
         return {name: _time(call, QUERY_RUNS) for name, call in cases.items()}
 
 
 def _command_seconds(command: list[str], runs: int) -> list[float]:
+    """Wall seconds of each run, after one warm-up run. Bytecode may be cached as on any installed copy: with
+    PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run would recompile the project's modules."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(command, capture_output=True, check=True, env=env)
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)
+        subprocess.run(command, capture_output=True, check=True, env=env)
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -174,6 +185,10 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
     work = Path(tempfile.mkdtemp(prefix="timeline-bench-")) if keep is None else keep
     try:
         corpus = generate(work / "corpus", facts, seed)
+        # The corpus is one JSONL file (64 MB at 100k facts): the children may read it whole, past the default
+        # input limit (which is read ahead of the file, so it is set to this file's size, not unlimited).
+        limit = max(20_000_000, corpus.facts.stat().st_size + 1)
+        os.environ["TIMELINE_MAX_FILE_BYTES"] = str(max(limit, int(os.environ.get("TIMELINE_MAX_FILE_BYTES", 0))))
         db, raw = str(work / "bench.db"), str(work / "raw.db")
         ingest = _child("ingest", db, str(corpus.entities.parent))
         extra = more_facts(work / "more" / "facts.jsonl", added, min(facts, small), seed)

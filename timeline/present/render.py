@@ -16,6 +16,7 @@ from rich.text import Text
 from events.inputs import FACT_KINDS
 from projections.chronology import TimelineEntry, Window
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
+from timeline.present.stream import continuation
 from timeline.present.views import (
     DiffView,
     OfficeView,
@@ -32,7 +33,6 @@ from timeline.present.yeartable import YearTable, all_years
 if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
     from timeline.intake.plan import Plan
     from timeline.service import CheckReport
-    from timeline.storage.log import LoggedEvent
 
 KIND_STYLES = {
     "meeting": "cyan",
@@ -239,10 +239,12 @@ def search(view: SearchView) -> RenderableType:
     table.add_column("#", no_wrap=True)
     table.add_column("Occurred", no_wrap=True)
     table.add_column("Fact")
-    for rank, hit in enumerate(view.hits, start=1):
+    for rank, hit in enumerate(view.hits, start=view.after + 1):
         body = Text.assemble((hit.view.fact.title, "bold"), f" [{hit.view.id}]\n", (hit.snippet, "dim"))
         table.add_row(str(rank), hit.view.occurred.display(), body)
-    return Group(heading, table, *([Text(count_noun(len(view.hits), "match", "matches") + hidden)] if hidden else []))
+    told = [Text(count_noun(len(view.hits), "match", "matches") + hidden)] if hidden else []
+    more = [Text(continuation(view.next))] if view.next is not None else []
+    return Group(heading, table, *told, *more)
 
 
 def diff(view: DiffView) -> RenderableType:
@@ -272,6 +274,8 @@ def diff(view: DiffView) -> RenderableType:
     lines += [Text(f"= target {key}: {old or 'not yet stated'} → {new}") for key, old, new in d.targets]
     if len(lines) == 1:
         lines.append(Text("No change."))
+    if view.next is not None:
+        lines.append(Text(continuation(view.next)))
     return Group(*lines)
 
 
@@ -365,57 +369,6 @@ def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType
 
 def check_report(report: CheckReport, paths: Iterable[str]) -> RenderableType:
     return Text(f"{', '.join(paths)}: OK — {report.entities} entities, {report.facts} facts, no problems.")
-
-
-def event_log(events: list[LoggedEvent]) -> RenderableType:
-    table = Table(show_header=True, header_style="bold", pad_edge=False)
-    from timeline.present.changes import event_changes
-
-    table.add_column("#", no_wrap=True)
-    table.add_column("Recorded (UTC)", no_wrap=True)
-    table.add_column("Event", no_wrap=True)
-    table.add_column("Subject", overflow="fold", min_width=20)
-    table.add_column("Reported", min_width=10)
-    for logged in events:
-        told = [f"{c.text({})}" for c in event_changes(logged.event, {}).changes]
-        table.add_row(
-            str(logged.position) if logged.position else "",
-            logged.recorded.strftime("%Y-%m-%d %H:%M:%S"),
-            type(logged.event).__name__,
-            Text("\n".join([subject(logged), *told])),
-            ", ".join(reported_dates(logged)),
-        )
-    return table
-
-
-def subject(logged: LoggedEvent) -> str:
-    payload = logged.event.model_dump()
-    if "fact" in payload:
-        return payload["fact"]["id"]
-    if "record" in payload:
-        return payload["record"]["id"]
-    return payload.get("fact_id") or payload.get("entity_id") or ""
-
-
-def reported_dates(logged: LoggedEvent) -> list[str]:
-    payload = logged.event.model_dump()
-    sources = payload.get("fact", {}).get("sources", ()) or payload.get("sources", ())
-    if "source" in payload:
-        sources = [payload["source"]]
-    return [source["reported"] for source in sources]
-
-
-def event_json(logged: LoggedEvent) -> dict[str, Any]:
-    return {
-        "position": logged.position,
-        "version": logged.version,
-        "recorded": logged.recorded.isoformat(),
-        "type": type(logged.event).__name__,
-        "schema_version": logged.event.schema_version,
-        "subject": subject(logged),
-        "reported": reported_dates(logged),
-        "payload": logged.event.model_dump(mode="json"),
-    }
 
 
 def bench_report(figures: dict[str, Any]) -> RenderableType:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from events.domain import EntityRecord
-from events.inputs import Fact
+from events.inputs import Fact, plain
 from projections.chronology import TimelineEntry, Window, entry_json, source_json
 from projections.diff import KnowledgeDiff
 from projections.knowledge import FactView
@@ -81,7 +81,7 @@ def statement_json(statement: Statement) -> dict[str, Any]:
     return {
         "fact": statement.fact,
         "stated": statement.stated,
-        "figures": [figure.model_dump() for figure in statement.figures],
+        "figures": [plain(figure) for figure in statement.figures],
         "source": source_json(statement.source),
     }
 
@@ -185,6 +185,8 @@ class SearchView:
     hits: list[SearchHit]
     hidden_retracted: int = 0
     scope: Scope = Scope()
+    after: int = 0  # hits before this page
+    next: int | None = None  # where the next page starts (--after), None at the end
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -203,8 +205,9 @@ class SearchView:
                     "occurred": hit.view.fact.occurred,
                     "snippet": hit.snippet,
                 }
-                for rank, hit in enumerate(self.hits, start=1)
+                for rank, hit in enumerate(self.hits, start=self.after + 1)
             ],
+            "next": self.next,
         }
 
 
@@ -212,6 +215,7 @@ class SearchView:
 class DiffView:
     diff: KnowledgeDiff
     project: EntityRecord | None
+    next: str | None = None  # the last fact id of a page that has more
 
     def to_json(self) -> dict[str, Any]:
         diff = self.diff
@@ -235,6 +239,7 @@ class DiffView:
             ],
             "retracted": [{"fact": fact, "reason": reason} for fact, reason in diff.retracted],
             "targets": [{"key": key, "from": old, "to": new} for key, old, new in diff.targets],
+            "next": self.next,
         }
 
 

@@ -299,9 +299,9 @@ class EventLog:
                 yield _logged(notification.id, self.app.mapper.to_domain_event(notification))
             before = start
 
-    def stream(self, fact_id: str) -> list[LoggedEvent]:
-        """One fact's events, oldest first (positions are not kept per stream: 0)."""
-        stored = self.app.recorder.select_events(fact_stream_id(fact_id))
+    def stream(self, fact_id: str, after: int = 0, limit: int | None = None) -> list[LoggedEvent]:
+        """One fact's events after a version, oldest first (positions are not kept per stream: 0)."""
+        stored = self.app.recorder.select_events(fact_stream_id(fact_id), gt=after or None, limit=limit)
         return [self._decoded(0, event) for event in stored]
 
     def _decoded(self, position: int, stored: StoredEvent) -> LoggedEvent:

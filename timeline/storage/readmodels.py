@@ -20,6 +20,8 @@ from projections.chronology import mentions
 from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
+from timeline.errors import StoreError
+from timeline.storage import decode
 from timeline.storage.database import Database, Location, store_errors
 
 if TYPE_CHECKING:  # queries do not import the event log (nor eventsourcing): only catching up reads it
@@ -165,6 +167,24 @@ class ReadModels:
         with store_errors(self.location), self.connection.writing(wait) as db:  # busy or read-only: a StoreError
             yield db
 
+    def _fact_state(self, text: str | bytes) -> FactState:
+        try:
+            return decode.fact_state(text)
+        except decode.DamagedRow as error:
+            raise self._damaged(error) from None
+
+    def _entity_state(self, text: str | bytes) -> EntityState:
+        try:
+            return decode.entity_state(text)
+        except decode.DamagedRow as error:
+            raise self._damaged(error) from None
+
+    def _damaged(self, error: decode.DamagedRow) -> StoreError:
+        return StoreError(
+            f"{self.location}: the read models hold a damaged row ({error}); "
+            "`timeline rebuild` recreates them from the log"
+        )
+
     def position(self) -> int:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
@@ -234,7 +254,7 @@ class ReadModels:
         for batch in chunks(ids, 500):
             marks = ",".join("?" * len(batch))
             for (state,) in self.connection.execute(f"SELECT state FROM rm_entities WHERE id IN ({marks})", batch):
-                parsed = EntityState.model_validate_json(state)
+                parsed = self._entity_state(state)
                 found[parsed.record.id] = parsed
         return found
 
@@ -245,7 +265,7 @@ class ReadModels:
         for batch in chunks(ids, 500):
             marks = ",".join("?" * len(batch))
             for (state,) in self.connection.execute(f"SELECT state FROM rm_facts WHERE id IN ({marks})", batch):
-                parsed = FactState.model_validate_json(state)
+                parsed = self._fact_state(state)
                 found[parsed.fact.id] = parsed
         return found
 
@@ -260,7 +280,7 @@ class ReadModels:
             )
             params.append(as_of.isoformat())
         rows = self.connection.execute(query + " ORDER BY f.id", params)
-        return [FactState.model_validate_json(state).fact for (state,) in rows]
+        return [self._fact_state(state).fact for (state,) in rows]
 
     def facts_attesting(self, office: str, on: date, nearest: int = 50) -> list[Fact]:
         """Facts that can attest the office on a day, and the `nearest` before and after it (indexed)."""
@@ -275,14 +295,35 @@ class ReadModels:
         )
         return [state.fact for state in self.fact_states(sorted(row[0] for row in rows)).values()]
 
-    def facts_changing_between(self, since: date, until: date) -> list[Fact]:
-        """Facts whose knowledge view may differ between two knowledge dates (indexed by day)."""
-        rows = self.connection.execute(
-            "SELECT state FROM rm_facts WHERE id IN (SELECT fact_id FROM rm_knowledge WHERE day > ? AND day <= ?) "
-            "ORDER BY id",
-            (since.isoformat(), until.isoformat()),
-        )
-        return [FactState.model_validate_json(state).fact for (state,) in rows]
+    def ids_changing_between(
+        self, since: date, until: date, after: str | None = None, limit: int | None = None, upto: str | None = None
+    ) -> list[str]:
+        """The ids of the facts changing in the window, in order: after `after`, up to `upto`, at most `limit`."""
+        query = "SELECT DISTINCT fact_id FROM rm_knowledge WHERE day > ? AND day <= ?"
+        params: list[object] = [since.isoformat(), until.isoformat()]
+        for bound, operator in ((after, ">"), (upto, "<=")):
+            if bound is not None:
+                query += f" AND fact_id {operator} ?"
+                params.append(bound)
+        query += " ORDER BY fact_id"
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(limit)
+        return [row[0] for row in self.connection.execute(query, params)]
+
+    def ids_keyed(self, keys: set[str]) -> dict[str, set[str]]:
+        """For each target key, the facts stating or fulfilling it."""
+        found: dict[str, set[str]] = {}
+        for batch in chunks(sorted(keys), 500):
+            marks = ",".join("?" * len(batch))
+            rows = self.connection.execute(
+                f"SELECT key, fact_id FROM rm_targets WHERE key IN ({marks}) "
+                f"UNION SELECT key, fact_id FROM rm_fulfils WHERE key IN ({marks})",
+                [*batch, *batch],
+            )
+            for key, fact_id in rows:
+                found.setdefault(key, set()).add(fact_id)
+        return found
 
     def facts_with_target(self, keys: set[str]) -> list[Fact]:
         """Facts stating one of these target keys."""
@@ -301,7 +342,7 @@ class ReadModels:
                 f"WHERE key IN ({marks})) ORDER BY id",
                 batch,
             )
-            found += [FactState.model_validate_json(state).fact for (state,) in rows]
+            found += [self._fact_state(state).fact for (state,) in rows]
         return found
 
     def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
@@ -349,14 +390,14 @@ class ReadModels:
             "WHERE a.key=? AND e.entity=? ORDER BY e.id",
             (key, kind),
         )
-        return [EntityState.model_validate_json(state).record for (state,) in rows]
+        return [self._entity_state(state).record for (state,) in rows]
 
     def entity_states(self, ids: Iterable[str] | None = None) -> dict[str, EntityState]:
         """Every entity's state, or those of these ids."""
         if ids is not None:
             return self._entity_states(ids)
         rows = self.connection.execute("SELECT state FROM rm_entities ORDER BY id")
-        states = (EntityState.model_validate_json(state) for (state,) in rows)
+        states = (self._entity_state(state) for (state,) in rows)
         return {state.record.id: state for state in states}
 
     def names(self, ids: Iterable[str]) -> dict[str, str]:
@@ -377,7 +418,7 @@ class ReadModels:
     def record(self, entity_id: str) -> EntityRecord | None:
         """One entity by id (the `KnownEntities` of validation: a run reads only the entities it names)."""
         row = self.connection.execute("SELECT state FROM rm_entities WHERE id=?", (entity_id,)).fetchone()
-        return EntityState.model_validate_json(row[0]).record if row else None
+        return self._entity_state(row[0]).record if row else None
 
     def ids_named(self, key: str) -> set[str]:
         """The ids of the entities of any kind that have this match key."""
