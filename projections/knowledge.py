@@ -84,7 +84,7 @@ def view(fact: Fact, as_of: date | None = None) -> FactView | None:
     if not visible:
         return None
     values = statement(fact, visible[latest(visible)])
-    disagreements = []
+    disagreements: list[Disagreement] = []
     differing = sorted({name for source in visible for name in source.differs})
     for name in differing:
         others: dict[str, tuple[Any, list[Source]]] = {}

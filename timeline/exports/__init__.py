@@ -37,7 +37,7 @@ FORMATS: dict[str, str] = {
 
 def writer(fmt: str) -> Writer:
     """The module that writes format `fmt` (one of FORMATS)."""
-    module: Writer = import_module(f"{__name__}.{FORMATS[fmt]}")  # type: ignore[assignment]
+    module: Writer = import_module(f"{__name__}.{FORMATS[fmt]}")
     return module
 
 

@@ -439,9 +439,8 @@ def _yaml(text: str, file: str, alias_values: int) -> Iterator[Record]:
 
 
 def _item_lines(node: Any) -> list[int | None]:
-    items = getattr(node, "value", None)
     if isinstance(node, yaml.SequenceNode):
-        return [item.start_mark.line + 1 for item in items]
+        return [item.start_mark.line + 1 for item in node.value]
     return []
 
 

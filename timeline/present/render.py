@@ -340,7 +340,7 @@ def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType
     from timeline.present.browse_render import change_lines
 
     summary = plan.summary()
-    lines = [
+    lines: list[RenderableType] = [
         Text(
             f"{db}: appended {summary['appended']} events — {plan.new_facts} new facts, "
             f"{plan.sources_added} sources added, {plan.corrections} corrections, "

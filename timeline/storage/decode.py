@@ -52,7 +52,7 @@ def _edtf(value: Any, where: str) -> str:
         parse_edtf(_text(value, where))  # cached: the query parses the same dates again
     except InvalidDate as error:
         raise DamagedRow(where, str(error)) from None
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _optional(check: Check) -> Check:
@@ -63,7 +63,7 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any, where: str) -> str:
         if value not in choices:
             raise DamagedRow(where, f"not one of {', '.join(choices)}")
-        return value  # type: ignore[no-any-return]
+        return value
 
     return check
 
@@ -127,7 +127,7 @@ def _model(model: type, fields: dict[str, Check]) -> Check:
     return build
 
 
-def _constructed(model: type, values: dict[str, Any], given: Any) -> Any:
+def _constructed(model: Any, values: dict[str, Any], given: Any) -> Any:
     """What `model_construct` makes (no validation), without its per-call work: the values in field order."""
     made = model.__new__(model)
     object.__setattr__(made, "__dict__", values)
@@ -249,4 +249,4 @@ def fact_state(text: str | bytes) -> FactState:
 
 
 def entity_state(text: str | bytes) -> EntityState:
-    return _entity_decoder(text)  # type: ignore[no-any-return]
+    return _entity_decoder(text)

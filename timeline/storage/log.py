@@ -95,7 +95,8 @@ for _model, _stored in STORED.items():
 
 # Stores written before the layout of issue 14 name this module `timeline.store` in their topics.
 LEGACY_MODULE = "timeline.store"
-for _cls in (FactStream, EntityStream, *DOMAIN):
+_streams: tuple[type[Aggregate], ...] = (FactStream, EntityStream)
+for _cls in (*_streams, *DOMAIN):
     register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
 # The only topics a stored event may name (current and legacy): anything else is not a timeline event, and is
 # never imported (a topic names a module and an attribute: resolving any would run any module's code).
