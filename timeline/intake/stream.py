@@ -108,7 +108,7 @@ def survey(
         if record.kind != "fact":
             earlier = entity_seen.setdefault(raw_id, record) if isinstance(raw_id, str) else record
             if earlier is not record:
-                found.problems.append(_duplicate(record, "entity", raw_id, earlier.file, earlier.line))
+                found.problems.append(_duplicate(record, "entity", str(raw_id), earlier.file, earlier.line))
             elif (entity := _parse(ENTITY_MODELS[record.kind], record, found.problems)) is not None:
                 entity_inputs.append((record, entity))
             continue

@@ -242,7 +242,12 @@ class EventLog:
         held: list[StoredEvent] = []
         try:
             if self.location.is_postgres:
-                yield lambda stored: held.extend(stored) or []
+
+                def hold(stored: list[StoredEvent]) -> list[int]:
+                    held.extend(stored)
+                    return []
+
+                yield hold
                 self.app.recorder.insert_events(held)
             else:
                 recorder = self.app.recorder
