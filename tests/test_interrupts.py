@@ -75,10 +75,10 @@ def assert_one_line(result: subprocess.CompletedProcess[str]) -> str:
 @pytest.mark.parametrize(
     "where",
     [
-        "timeline.service:validate_files before",  # reading and validating the files
+        "timeline.intake.stream:survey before",  # reading and validating the files
         "timeline.storage.log:EventLog.__init__ after",  # the new store's tables exist, nothing appended
         "timeline.intake.plan:plan after",  # planned against the stored state
-        "timeline.storage.log:EventLog.append before",  # about to append
+        "timeline.storage.log:EventLog.append_batches before",  # about to append
     ],
 )
 def test_sigint_before_the_commit_writes_nothing_and_leaves_no_store_file(tmp_path, where):
@@ -93,7 +93,7 @@ def test_sigint_before_the_commit_into_an_existing_store_changes_nothing(tmp_pat
     before = stored_count(tmp_path / "store.db")
     facts = write_facts(tmp_path / "facts.json", generated("f", 20))
     result = interrupted_at(
-        "timeline.storage.log:EventLog.append before", "ingest", facts, "--db", "store.db", cwd=tmp_path
+        "timeline.storage.log:EventLog.append_batches before", "ingest", facts, "--db", "store.db", cwd=tmp_path
     )
     assert assert_one_line(result) == f"error: {BEFORE_COMMIT}"
     assert stored_count(tmp_path / "store.db") == before
@@ -102,8 +102,8 @@ def test_sigint_before_the_commit_into_an_existing_store_changes_nothing(tmp_pat
 @pytest.mark.parametrize(
     "where",
     [
-        "timeline.storage.log:EventLog.append after",  # committed, read models not yet updated
-        "timeline.service:Quiet.step before 2",  # committed: "updating the read models"
+        "timeline.storage.log:EventLog.append_batches after",  # committed, read models not yet updated
+        "timeline.service:Quiet.step before 3",  # committed: "updating the read models"
     ],
 )
 def test_sigint_after_the_commit_counts_the_events_written_and_the_next_command_catches_up(tmp_path, where):

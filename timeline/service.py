@@ -51,11 +51,14 @@ from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
-    from timeline.intake.plan import Plan
+    from timeline.intake.plan import Change, Plan
+    from timeline.intake.stream import Survey
     from timeline.intake.validate import ValidInput
     from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
+INGEST_BATCH = 2000  # facts planned and appended at a time
+KEEP_APPENDED = 20_000  # events a run keeps to update the read models from; beyond it they are read back
 
 
 class Steps(Protocol):
@@ -176,44 +179,59 @@ class Timeline:
     def ingest(
         self,
         paths: Iterable[str | Path],
-        valid: ValidInput | None = None,
+        surveyed: Survey | None = None,
         steps: Steps = Quiet(),
         complete: bool = False,
         today: date | None = None,
     ) -> Plan:
-        """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date. Its cost follows the input, not the store; only
-        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks. Ctrl-C
-        raises Interrupted, counting what the log gained: nothing before the commit; after it, the events the
-        read models have yet to catch up with."""
+        """Validate everything (pass 1, unless given its survey), then read the input again and append its events
+        a batch at a time in ONE transaction, and bring the read models up to date. Memory follows a batch, not
+        the input; the cost follows the input, not the store; only `complete` (the input is meant to hold every
+        fact) reads every fact id to report those it lacks. Ctrl-C raises Interrupted, counting what the log
+        gained: nothing before the commit; after it, the events the read models have yet to catch up with."""
         start = self.log.max_position()
         try:
             with without_gc():
-                return self._ingest(paths, valid, steps, complete, today)
+                return self._ingest(paths, surveyed, steps, complete, today)
         except KeyboardInterrupt:
             raise Interrupted(self.log.max_position() - start) from None
 
     def _ingest(
-        self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool, today: date | None
+        self, paths: Iterable[str | Path], surveyed: Survey | None, steps: Steps, complete: bool, today: date | None
     ) -> Plan:
-        from timeline.intake.plan import plan
+        from timeline.intake.plan import Plan, plan
+        from timeline.intake.stream import resolved_facts, survey
+        from timeline.intake.validate import ValidInput
+        from timeline.storage.readmodels import chunks
 
-        valid = valid or self.validate(paths, steps, today)
-        facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        entities = self.read_models.entity_states(record.id for record in valid.entities)
-        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
-        decided.warnings[:0] = [str(doubt) for doubt in valid.warnings]
-        steps.step(f"appending {decided.appended:,} events in one transaction")
-        appended = self.log.append(decided.changes)
-        steps.step("updating the read models")
+        steps.step("validating")
+        surveyed = surveyed or survey(paths, self.read_models, self.read_models.targets(), today)
+        total = Plan()
+        total.warnings += [str(doubt) for doubt in surveyed.warnings]
+
+        def batches() -> Iterator[list[Change]]:
+            entities = self.read_models.entity_states(record.id for record in surveyed.entities)
+            for part in (plan(ValidInput(surveyed.entities, ()), {}, entities),):
+                total.absorb(part, keep=KEEP_APPENDED)
+                yield part.changes
+            for facts in chunks(resolved_facts(surveyed), INGEST_BATCH):
+                part = plan(ValidInput((), tuple(facts)), self.read_models.fact_states(f.id for f in facts), {})
+                total.absorb(part, keep=KEEP_APPENDED)
+                yield part.changes
+
+        steps.step("appending events in one transaction")
+        appended = self.log.append_batches(batches(), keep=KEEP_APPENDED)
+        if complete and surveyed.first_seen:
+            total.missing = sorted(self.read_models.fact_ids() - surveyed.fact_ids())
+        steps.step(f"updating the read models ({total.appended:,} events)")
         try:
             self.read_models.catch_up(self.log, known=appended)
         except StoreError as error:  # the events are committed: this run did its job, the read models lag
             reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
-            decided.warnings.append(
-                f"{decided.appended} events written; the read models will catch up on the next command ({reason})"
+            total.warnings.append(
+                f"{total.appended} events written; the read models will catch up on the next command ({reason})"
             )
-        return decided
+        return total
 
     # Reading --------------------------------------------------------------------------------------
 
@@ -557,18 +575,20 @@ def ingest(
     paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False, today: date | None = None
 ) -> Plan:
     """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
-    stored facts the input lacks. A store this run created is removed again if it is interrupted before anything
-    was written."""
+    stored facts the input lacks. A store this run created is removed again if the run fails or is interrupted
+    before anything was written."""
+    from timeline.intake.stream import survey
+
     paths = list(paths)
     location = locate(db)
-    existed = location.path is None or location.path.exists()
+    existed = True
     try:
         with without_gc():
-            # A new store knows nothing yet: validate before creating it.
+            # A new store knows nothing yet: validate (pass 1) before creating it.
             existed = check_is_timeline_store(location)
-            valid = None if existed else validate_files(paths, steps=steps, today=today)
+            surveyed = None if existed else survey(paths, today=today)
             with Timeline(db, create=True) as store:
-                return store.ingest(paths, valid, steps, complete, today)
+                return store.ingest(paths, surveyed, steps, complete, today)
     except BaseException as stopped:
         if not existed:
             discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind

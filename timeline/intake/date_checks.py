@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from events.dates import parse_edtf
+from events.dates import InvalidDate, parse_edtf
 from events.inputs import Fact
 from timeline.errors import Problem
 from timeline.intake.loader import Record
@@ -35,7 +35,10 @@ def date_problems(record: Record, fact: Fact, today: date | None) -> tuple[list[
         firsts.append(reported.lower_or_min)
         stated = {**fact.model_dump(include={"status", "occurred"}), **source.differs}
         if stated.get("status") == "happened" and reported.upper is not None:
-            occurred = parse_edtf(stated["occurred"])
+            try:
+                occurred = parse_edtf(stated["occurred"])
+            except (InvalidDate, TypeError):  # a source's bad date: validation reports it at its field
+                continue
             if not (occurred.approximate or occurred.uncertain) and occurred.lower and occurred.lower > reported.upper:
                 warnings.append(
                     record.problem(

@@ -249,6 +249,9 @@ def _resolve_fact(
         sources.append(Source.model_validate({**source.model_dump(), "differs": resolved}))
     if len(problems) > before:
         return None
+    same_sources = len(sources) == len(fact.sources) and all(s is t for s, t in zip(sources, fact.sources))
+    if same_sources and _as_written(fact, values):
+        return fact  # every reference named its entity by id: nothing to copy
     people = tuple(role.model_copy(update=resolved) for role, resolved in zip(fact.people, values["people"]))
     return fact.model_copy(
         update={
@@ -257,6 +260,18 @@ def _resolve_fact(
             "people": people,
             "sources": tuple(sources),
         }
+    )
+
+
+def _as_written(fact: Fact, resolved: dict[str, Any]) -> bool:
+    """Whether the resolved references are the fact's own (each named by its id)."""
+    return (
+        list(fact.projects) == resolved["projects"]
+        and list(fact.partners) == resolved["partners"]
+        and all(
+            role.person == values["person"] and role.office == values.get("office")
+            for role, values in zip(fact.people, resolved["people"])
+        )
     )
 
 

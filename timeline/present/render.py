@@ -361,6 +361,8 @@ def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType
         )
     if verbose:
         lines += change_lines([event for change in plan.changes for event in change.events], {})
+        if plan.absorbed:  # a large run keeps only its counts past the first events
+            lines.append(Text(f"… and {plan.absorbed:,} more events: timeline changes --last --db {db}", style="dim"))
     elif plan.appended:
         lines.append(Text(f"What changed, fact by fact: timeline changes --last --db {db}", style="dim"))
     return Group(*lines)
