@@ -79,8 +79,9 @@ def write(data: ExportSet) -> str:
     names = data.names
     for _, seen in events:
         fact = seen.fact
-        first: date = seen.occurred.lower  # type: ignore[assignment]
-        last: date = min(seen.occurred.upper, date(9999, 12, 30))  # type: ignore[type-var]
+        first, upper = seen.occurred.lower, seen.occurred.upper
+        assert first is not None and upper is not None  # _spanned
+        last = min(upper, date(9999, 12, 30))
         description = [fact.summary] if fact.summary else []
         if not seen.occurred.is_day or seen.occurred.approximate or seen.occurred.uncertain:
             description.append(f"Date: {seen.occurred.display()}")
