@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from timeline import DEFAULT_DB
 from timeline.cli_options import (
     page_options,
     parse_bound,
@@ -26,29 +27,75 @@ from timeline.exports import FORMATS
 if TYPE_CHECKING:
     from projections.selection import Filters
 
-DEMO_DB = "timeline-demo.db"
-
 
 class TimelineGroup(click.Group):
-    """Renders every user error once, as plain lines on stderr, with its exit code."""
+    """Renders every user error once, as plain lines on stderr, with its exit code; with --json, also as
+    `{"error": {...}, "problems": [...]}` on stdout. Ctrl-C, unwritable paths, a full disk and a closed pipe are
+    user errors too: never a traceback (unless TIMELINE_DEBUG is set)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["as_json"] = "--json" in args
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from timeline.errors import TimelineError
+        from timeline.errors import FileError, Interrupted, TimelineError
 
+        as_json = bool(ctx.meta.get("as_json"))
         try:
-            return super().invoke(ctx)
-        except TimelineError as error:
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:  # `timeline ... | head`: the reader has what it wanted
+            _silence_stdout()
+            ctx.exit(141)
+        except (TimelineError, KeyboardInterrupt, OSError) as caught:
             if os.environ.get("TIMELINE_DEBUG"):
                 raise
-            for line in error.lines():
-                click.echo(line, err=True)
-            ctx.exit(error.exit_code)
+            error = (
+                caught
+                if isinstance(caught, TimelineError)
+                else Interrupted()
+                if isinstance(caught, KeyboardInterrupt)
+                else FileError.from_os_error(caught)
+            )
+            _fail(ctx, error, as_json)
+
+
+def _fail(ctx: click.Context, error: Any, as_json: bool) -> None:
+    """The error's lines on stderr (and its JSON on stdout with --json), then its exit code."""
+    if as_json:
+        from timeline.present.canonical import canonical_json
+
+        try:
+            click.echo(canonical_json(error.to_json()))
+        except OSError:
+            _silence_stdout()
+    for line in error.lines():
+        click.echo(line, err=True)
+    ctx.exit(error.exit_code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush cannot fail again at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
 
 
 def console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    class Stdout(Console):
+        def on_broken_pipe(self) -> None:  # rich would exit 1; a closed pipe ends every command alike
+            raise BrokenPipeError
+
+    return Stdout(highlight=False, soft_wrap=False)
 
 
 def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) -> None:
@@ -109,14 +156,15 @@ def store_label(db: str) -> str:
     return database.store_label(db)
 
 
-def db_option(default: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def db_option(default: str | None = DEFAULT_DB) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--db: the store; `default` None means "none unless given" (check and draft then work without one)."""
+    fallback = f"default ./{default}" if default else "default: none, the files alone"
     return click.option(
         "--db",
         envvar="TIMELINE_DB",
         default=default,
-        show_default=bool(default),
         help="Store: an SQLite file path or postgresql://user[:password]@host[:port]/db[?schema=name] "
-        "(env TIMELINE_DB; default ./timeline.db).",
+        f"(env TIMELINE_DB; {fallback}).",
     )
 
 
@@ -157,14 +205,14 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@db_option()
+@db_option(None)
 @json_option
 def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     """Validate input files and directories without writing anything."""
     from timeline import service
     from timeline.present import render
 
-    report = service.check(paths, db)
+    report = service.check(paths, db, date.today())
     emit(as_json, report.to_json, lambda: render.check_report(report, paths))
 
 
@@ -176,7 +224,7 @@ def check(paths: tuple[str, ...], db: str | None, as_json: bool) -> None:
     help="The input holds every fact: also report the facts in the store that it lacks (reads every fact id).",
 )
 @click.option("-v", "--verbose", is_flag=True, help="Say what was done to each fact and entity.")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_json: bool) -> None:
     """Validate everything, then append the resulting events in one transaction (all or nothing)."""
@@ -187,14 +235,19 @@ def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_js
 
     progress = Console(stderr=True)
     steps = render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
-    plan = service.ingest(paths, db, steps, complete)
-    emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db), verbose))
+    plan = service.ingest(paths, db, steps, complete, date.today())
+    try:
+        emit(as_json, plan.summary, lambda: render.ingest_summary(plan, store_label(db), verbose))
+    except KeyboardInterrupt:  # everything was written; only the summary was cut short
+        from timeline.errors import Interrupted
+
+        raise Interrupted(plan.appended) from None
 
 
 @main.command()
 @click.argument("ref")
 @query_options("as_of", "window", "partner", "kind", "retracted")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def project(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A project's timeline, oldest first, as known now or --as-of a past day."""
@@ -204,7 +257,7 @@ def project(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @main.command()
 @click.argument("ref")
 @query_options("as_of", "window", "project", "kind", "retracted")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A partner's history: its facts, meetings per year, people met and projects."""
@@ -214,7 +267,7 @@ def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @main.command()
 @click.option("--project", "ref", help="Only targets of this project.")
 @as_of_option
-@db_option("timeline.db")
+@db_option()
 @json_option
 def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue."""
@@ -225,7 +278,7 @@ def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
 @click.argument("ref")
 @click.option("--on", help="Who held the office on this day (occurred time).")
 @as_of_option
-@db_option("timeline.db")
+@db_option()
 @json_option
 def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Who held an office on a day (with the facts attesting it), or every holder over time."""
@@ -240,7 +293,7 @@ def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: b
 @main.command()
 @click.argument("ref")
 @query_options("as_of", "window", "project", "partner", "kind", "retracted")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """The offices a person held over time, and the facts they appear in."""
@@ -252,7 +305,7 @@ def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @query_options("as_of", "window", "project", "partner", "kind", "retracted")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
 @click.option("--after", type=click.IntRange(0), default=0, help="Continue after this many hits (a page's end).")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
@@ -263,7 +316,7 @@ def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db:
 @main.command()
 @click.argument("ref")
 @query_options("as_of")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """One fact whole: every field and figure, each source, disagreements, retraction and its history."""
@@ -276,7 +329,7 @@ def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @click.argument("what", type=click.Choice(["projects", "organisations", "offices", "people", "facts"]))
 @query_options("as_of", "window", "project", "partner", "retracted")
 @click.option("--kind", "kinds", multiple=True, help="Facts of this kind, or organisations of this kind.")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, as_json: bool) -> None:
     """What is stored: projects, organisations, offices, people (with how many facts name each) or facts."""
@@ -293,7 +346,7 @@ def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, a
 @main.command()
 @click.option("--last", "last", is_flag=True, help="What the last ingest changed (the default).")
 @click.option("--since", help="Everything recorded at or after this time (YYYY-MM-DD[THH:MM[:SS]], UTC).")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
     """What an ingest changed: new facts, sources added, corrections (old -> new) and retractions."""
@@ -315,7 +368,7 @@ def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
 @click.option("--project", "ref", help="Only facts of this project.")
 @page_options("fact id")
 @recorded_option
-@db_option("timeline.db")
+@db_option()
 @json_option
 def diff(
     since: str | None,
@@ -362,14 +415,16 @@ def diff(
     help="jsonl (input format, ingestible), csv, ics (iCalendar), md (Markdown), timelinejs (JSON), "
     "html (one self-contained page).",
 )
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (default: stdout).")
+@click.option("--out", help="Write to this file (default: stdout).")
+@click.option("--excel", is_flag=True, help="csv only: start with a UTF-8 byte order mark, so Excel reads the text.")
 @click.option("--project", "project_ref", help="Only facts of this project.")
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @date_options
-@db_option("timeline.db")
+@db_option()
 def export_command(
     fmt: str,
     out: str | None,
+    excel: bool,
     project_ref: str | None,
     partner_ref: str | None,
     as_of: str | None,
@@ -378,23 +433,23 @@ def export_command(
     db: str,
 ) -> None:
     """Export the selected facts (and the entities they name) for other tools."""
-    from timeline.exports import export
+    from timeline.errors import InvalidOption
+    from timeline.exports import export, left_out
     from timeline.service import Timeline
 
+    if excel and fmt != "csv":
+        raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
     with Timeline(db, recorded_before=recorded_before()) as store:
         selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
-    text = export(fmt, selected)
+    text = ("\ufeff" if excel else "") + export(fmt, selected)
+    for line in left_out(fmt, selected):
+        click.echo(f"note: {line}", err=True)
     if out is None:
         click.echo(text, nl=False)
     else:
-        from pathlib import Path
+        from timeline.output import write_file
 
-        from timeline.errors import OutputError
-
-        try:
-            Path(out).write_bytes(text.encode("utf-8"))
-        except OSError as error:  # a full disk, /dev/full, a vanished directory
-            raise OutputError(f"--out {out}: cannot write: {error.strerror or error}") from None
+        write_file(out, text.encode("utf-8"))
 
 
 @main.command()
@@ -402,7 +457,7 @@ def export_command(
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
 @as_of_option
-@db_option("timeline.db")
+@db_option()
 @json_option
 def stats(
     project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
@@ -428,7 +483,7 @@ def stats(
 
 
 @main.command()
-@db_option("timeline.db")
+@db_option()
 @json_option
 def rebuild(db: str, as_json: bool) -> None:
     """Recreate every read model from the log."""
@@ -445,7 +500,7 @@ def rebuild(db: str, as_json: bool) -> None:
 
 
 @main.command()
-@db_option("timeline.db")
+@db_option()
 @json_option
 def verify(db: str, as_json: bool) -> None:
     """Rebuild in memory and compare with the stored read models; exit 1 on any difference."""
@@ -486,7 +541,7 @@ def write(text: str) -> None:
 @click.option("--fact", help="Only this fact's events.")
 @recorded_option
 @page_options("position (with --fact: version)")
-@db_option("timeline.db")
+@db_option()
 @json_option
 def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
     """The raw events, with their recorded time and, where they have one, reported dates; streamed."""
@@ -514,7 +569,7 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
 @click.option("--url", help="The article's address.")
 @click.option("--outlet", help="The outlet's name.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), help="The article's language (guessed when absent).")
-@db_option()
+@db_option(None)
 def draft(
     article: str, published: str | None, url: str | None, outlet: str | None, lang: str | None, db: str | None
 ) -> None:
@@ -525,18 +580,20 @@ def draft(
 
 
 @main.command()
-@db_option(DEMO_DB)
+@db_option()
 @click.option("--project", "ref", default="north-hanoi-smart-city", show_default=True)
 def demo(db: str, ref: str) -> None:
     """Load the bundled sample (built from the seed articles) and print a timeline now and as of 2022-03-22."""
     from rich.text import Text
 
+    from events.text import counted
+    from timeline import service
     from timeline.present import render
-    from timeline.service import Timeline, sample_paths
+    from timeline.service import Timeline, db_hint, sample_paths
 
     out = console()
-    with Timeline(db, create=True) as store:
-        plan = store.ingest(sample_paths())
+    plan = service.ingest(sample_paths(), db, today=date.today())
+    with Timeline(db) as store:
         now = store.project(ref)
         before = store.project(ref, date(2022, 3, 22))
     shown = store_label(db)
@@ -549,7 +606,7 @@ def demo(db: str, ref: str) -> None:
     out.print(
         Text(
             f"Replay: on 2022-03-22 the public record held {len(before.entries)} of the "
-            f"{len(now.entries)} facts known now. Query this store: timeline project {ref} --db {shown}"
+            f"{counted(len(now.entries), 'fact')} known now. Query this store: timeline project {ref}{db_hint(db)}"
         )
     )
 

@@ -21,6 +21,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import to_jsonable_python
 
 from events.dates import parse_edtf
 from events.text import match_key, quoted
@@ -52,6 +53,15 @@ def plain(value: Any) -> Any:
         return {name: plain(getattr(value, name)) for name in type(value).model_fields}
     if isinstance(value, tuple):
         return tuple(plain(item) for item in value)
+    return value
+
+
+def listed(value: Any) -> Any:
+    """Tuples as lists, all the way down (dicts and lists walked): a dumped value in the shape JSON gives back."""
+    if isinstance(value, (tuple, list)):
+        return [listed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: listed(item) for key, item in value.items()}
     return value
 
 
@@ -127,6 +137,16 @@ Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$"
 Number = Annotated[float, Strict(), AllowInfNan(False)]
 
 
+def json_shaped(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as JSON holds them: tuples as lists, models as mappings (every key kept, None included). Raw input
+    too deep or too odd to convert is left as it is: validation reports it, at its own field, before it is stored."""
+    try:
+        plain_values: dict[str, Any] = to_jsonable_python(values)
+    except (ValueError, RecursionError):
+        return values
+    return plain_values
+
+
 class Figure(Frozen):
     metric: Text
     value: Number | tuple[Number, Number] | None = None
@@ -159,6 +179,13 @@ class Source(Frozen):
     quote: Verbatim | None = None
     differs: dict[str, Any] = Field(default_factory=dict)
     note: Text | None = None
+
+    @field_validator("differs")
+    @classmethod
+    def _plain_values(cls, differs: dict[str, Any]) -> dict[str, Any]:
+        """Stated values in one shape, the one the log's JSON gives back (lists, not tuples): a source read from
+        the log then equals the same source read from the input, so re-ingesting changes nothing."""
+        return json_shaped(differs)
 
     def key(self) -> tuple[str, str, str, str]:
         """What makes two source entries the same source: the outlet, language, day and address."""

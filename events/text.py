@@ -55,3 +55,37 @@ def quoted(text: str, width: int = 60) -> str:
     if len(text) <= width:
         return repr(text)
     return f"{text[:width]!r}… ({len(text)} characters)"
+
+
+# Grammar for messages: every count and every "a/an" goes through these two, so that no message reads "1 facts"
+# or "a organisation".
+_IRREGULAR = {"person": "people", "entity": "entities", "is": "are", "was": "were", "this": "these"}
+_VOWEL_SOUND_EXCEPTIONS = {"a": ("uni", "use", "usu", "eu", "one", "once"), "an": ("hour", "honest", "honour")}
+
+
+def plural(noun: str, count: int) -> str:
+    """The noun as it goes with `count`: plural('fact', 2) = 'facts', plural('entity', 2) = 'entities'."""
+    if count == 1:
+        return noun
+    if noun in _IRREGULAR:
+        return _IRREGULAR[noun]
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def counted(count: int, noun: str) -> str:
+    """'1 fact', '2 facts', '0 entities', '1500 facts'."""
+    return f"{count} {plural(noun, count)}"
+
+
+def article(noun: str) -> str:
+    """The noun with its indefinite article: 'an organisation', 'an office', 'a project', 'a university'."""
+    word = noun.lower()
+    if word.startswith(_VOWEL_SOUND_EXCEPTIONS["a"]):
+        return f"a {noun}"
+    if word.startswith(_VOWEL_SOUND_EXCEPTIONS["an"]) or word[:1] in "aeiou":
+        return f"an {noun}"
+    return f"a {noun}"

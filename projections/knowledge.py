@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from events.dates import EdtfDate, parse_edtf
-from events.inputs import STATED_FIELDS, Fact, Source, stated
+from events.inputs import STATED_FIELDS, Fact, Source, listed, stated
 
 
 def reported_by(source: Source) -> date:
@@ -69,8 +69,9 @@ def latest(sources: tuple[Source, ...]) -> int:
 
 
 def statement(fact: Fact, source: Source) -> dict[str, Any]:
-    """The main values as this source states them."""
-    values = stated(fact, STATED_FIELDS)
+    """The main values as this source states them, in the shape `differs` holds them (lists; see Source.differs),
+    so that a source stating the main value again is no disagreement."""
+    values = {name: listed(value) for name, value in stated(fact, STATED_FIELDS).items()}
     values.update(source.differs)
     return values
 
@@ -84,7 +85,7 @@ def view(fact: Fact, as_of: date | None = None) -> FactView | None:
     if not visible:
         return None
     values = statement(fact, visible[latest(visible)])
-    disagreements = []
+    disagreements: list[Disagreement] = []
     differing = sorted({name for source in visible for name in source.differs})
     for name in differing:
         others: dict[str, tuple[Any, list[Source]]] = {}

@@ -79,5 +79,5 @@ def target_tracker(
             state = "revised"
         else:
             state = "open"
-        tracks.append(TargetTrack(key, ordered, state, met, deadline))  # type: ignore[arg-type]
+        tracks.append(TargetTrack(key, ordered, state, met, deadline))
     return tracks

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from events.inputs import FACT_KINDS, STATUSES
+from events.inputs import FACT_KINDS, STATED_FIELDS, STATUSES
 from events.text import match_key
 
 # (id, name, Vietnamese alias[, kind or organisation index]); every match key is distinct within its kind.
@@ -207,8 +207,68 @@ def reported_date(draw: st.DrawFn) -> str:
     return day.isoformat()[: draw(st.sampled_from((10, 10, 10, 7, 4)))]
 
 
+FIGURE_VALUES = (96.8, 120, 11.5, 0, 1e12, [50.0, 55.0], [3, 3], [0.5, 2], None)
+
+
 @st.composite
-def source(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int, outlet: str) -> dict[str, Any]:
+def figure(draw: st.DrawFn) -> dict[str, Any]:
+    """A figure in every value shape: an integer, a float, a range (a list, as YAML and JSON write it), none;
+    optional keys left out or written as null."""
+    found: dict[str, Any] = {"metric": draw(st.sampled_from(("urban railway completed", "investment")))}
+    value = draw(st.sampled_from(FIGURE_VALUES))
+    if value is not None or draw(st.booleans()):
+        found["value"] = value
+    if draw(st.booleans()):
+        found["unit"] = draw(st.sampled_from(("km", "million USD", None)))
+    if value is not None and draw(st.booleans()):
+        found["as_written"] = "96,8 km" if value == 96.8 else str(value)
+    if draw(st.booleans()):
+        found["deadline"] = draw(edtf(date(2025, 1, 1), date(2045, 12, 31), intervals=False))
+    return found
+
+
+def people(pool: dict[str, list[Entity]]) -> st.SearchStrategy[list[dict[str, Any]]]:
+    @st.composite
+    def role(draw: st.DrawFn, person: Entity) -> dict[str, Any]:
+        found: dict[str, Any] = {"person": draw(ref(person))}
+        if draw(st.booleans()):
+            found["office"] = draw(st.sampled_from(pool["office"]).flatmap(ref))
+        if draw(st.booleans()):
+            found["role"] = draw(st.sampled_from(("Chủ tịch", None)))
+        return found
+
+    return st.lists(st.sampled_from(pool["person"]), min_size=1, unique_by=lambda p: p.id).flatmap(
+        lambda chosen: st.tuples(*(role(person) for person in chosen)).map(list)
+    )
+
+
+@st.composite
+def differs(draw: st.DrawFn, pool: dict[str, list[Entity]], target: str | None = None) -> dict[str, Any]:
+    """What a source states differently: any of the fields a source may differ on (events.inputs.STATED_FIELDS),
+    in every shape a value takes (lists, integers and floats, ranges, null, the main value itself)."""
+    stated = {
+        "kind": st.sampled_from(FACT_KINDS),
+        "occurred": edtf(),
+        "status": st.sampled_from(STATUSES),
+        "title": st.sampled_from(("Lễ ký kết", "Preview: a meeting is scheduled", "Hội nghị")),
+        "summary": st.sampled_from(("Tóm tắt khác.", "Another summary.", None)),
+        "projects": refs(pool["project"]),
+        "partners": refs(pool["organisation"]),
+        "people": people(pool),
+        "place": st.sampled_from(("Hà Nội", "Tokyo", None)),
+        "figures": st.lists(figure(), max_size=2),
+        "target": st.sampled_from((target, "another-target", None)),
+        "fulfils": st.sampled_from((target, None)),  # a key the input defines, or none
+    }
+    assert set(stated) == set(STATED_FIELDS), "a field a source may differ on has no strategy"
+    names = draw(st.lists(st.sampled_from(sorted(stated)), min_size=1, max_size=3, unique=True))
+    return {name: draw(stated[name]) for name in names}
+
+
+@st.composite
+def source(
+    draw: st.DrawFn, pool: dict[str, list[Entity]], number: int, outlet: str, target: str | None = None
+) -> dict[str, Any]:
     found: dict[str, Any] = {
         "outlet": outlet,
         "language": draw(st.sampled_from(LANGUAGES)),
@@ -223,19 +283,7 @@ def source(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int, outlet: 
             )
         )
     if draw(st.integers(0, 2)) == 0:
-        differs: dict[str, Any] = {}
-        for name in draw(
-            st.lists(st.sampled_from(("status", "title", "occurred", "partners")), min_size=1, max_size=2, unique=True)
-        ):
-            differs[name] = draw(
-                {
-                    "status": st.sampled_from(STATUSES),
-                    "title": st.sampled_from(("Lễ ký kết", "Preview: a meeting is scheduled", "Hội nghị")),
-                    "occurred": edtf(),
-                    "partners": refs(pool["organisation"]),
-                }[name]
-            )
-        found["differs"] = differs
+        found["differs"] = draw(differs(pool, target))
     if draw(st.booleans()):
         found["note"] = "calls BRG 'of Japan'"
     return found
@@ -271,31 +319,21 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
     if partners:
         found["partners"] = partners
     if draw(st.booleans()):
-        found["people"] = [
-            {
-                "person": draw(ref(person)),
-                **({"office": draw(ref(draw(st.sampled_from(pool["office"]))))} if draw(st.booleans()) else {}),
-                **({"role": "Chủ tịch"} if draw(st.booleans()) else {}),
-            }
-            for person in draw(st.lists(st.sampled_from(pool["person"]), min_size=1, unique_by=lambda p: p.id))
-        ]
+        found["people"] = draw(people(pool))
     if draw(st.booleans()):
         found["place"] = draw(st.sampled_from(("Hanoi", "Hà Nội", "Tokyo")))
     if kind in ("target", "statistic", "milestone") and draw(st.booleans()):
-        figure: dict[str, Any] = {"metric": "urban railway completed", "unit": "km"}
-        value = draw(st.sampled_from((96.8, 11.5, [50.0, 55.0], None)))
-        if value is not None:
-            figure["value"] = value
-            figure["as_written"] = "96,8 km" if value == 96.8 else str(value)
-        if draw(st.booleans()):
-            figure["deadline"] = draw(edtf(date(2025, 1, 1), date(2045, 12, 31), intervals=False))
-        found["figures"] = [figure]
+        found["figures"] = draw(st.lists(figure(), min_size=1, max_size=2))
         if kind == "target":
             found["target"] = f"target-{number}"
     outlets = draw(st.lists(st.sampled_from(OUTLETS), min_size=1, max_size=3, unique=True))  # distinct sources
-    found["sources"] = [draw(source(pool, number * 10 + i, outlet)) for i, outlet in enumerate(outlets)]
+    found["sources"] = [
+        draw(source(pool, number * 10 + i, outlet, found.get("target"))) for i, outlet in enumerate(outlets)
+    ]
     if draw(st.integers(0, 3)) == 0:
-        found["retracted"] = {"on": draw(days).isoformat(), "reason": "the outlet withdrew the report"}
+        first = min(date.fromisoformat((s["reported"] + "-01-01")[:10]) for s in found["sources"])
+        on = draw(st.dates(first, LAST_DAY))  # never before the first report (an impossible date is refused)
+        found["retracted"] = {"on": on.isoformat(), "reason": "the outlet withdrew the report"}
     if draw(st.booleans()):
         found["notes"] = "Năm 2022 suy ra từ bản tiếng Anh."
     return found

@@ -250,10 +250,10 @@ def test_conflicting_edits_of_one_fact_lose_nothing_and_the_loser_is_told_which_
         while not all(waiting_for_a_lock(p) for p in processes):
             assert time.monotonic() < deadline and all(p.poll() is None for p in processes), "never reached the lock"
             time.sleep(0.02)
+        before = stored_count(db)  # while the gate holds them: a winner may commit as soon as it opens
     finally:
         gate.execute("ROLLBACK")
         gate.close()
-    before = stored_count(db)
     errors = [p.communicate(timeout=60)[1] for p in processes]
     results = [(p.returncode, stderr) for p, stderr in zip(processes, errors)]
     assert sorted(code == 0 for code, _ in results) == [False, True], f"exactly one run should lose: {results}"

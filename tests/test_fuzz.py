@@ -35,6 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,7 @@ from strategies import (
     strip_diacritics,
 )
 
+from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import (
     ORGANISATION_KINDS,
@@ -295,8 +297,9 @@ def base_fact(rng: random.Random, number: int) -> dict[str, Any]:
         if rng.random() < 0.3:
             source["note"] = "calls BRG 'of Japan'"
         fact["sources"].append(source)
-    if rng.random() < 0.2:
-        fact["retracted"] = dict(RETRACTION)
+    if rng.random() < 0.2:  # never before the first report (an impossible date is refused)
+        first = min(parse_edtf(source["reported"]).lower_or_min for source in fact["sources"])
+        fact["retracted"] = {**RETRACTION, "on": max(first, date.fromisoformat(RETRACTION["on"])).isoformat()}
     if rng.random() < 0.3:
         fact["notes"] = "Năm 2022 suy ra từ bản tiếng Anh."
     return fact

@@ -418,8 +418,10 @@ def test_querying_a_missing_store_fails_clearly_and_creates_nothing(cli, args, d
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
+    hint = f" --db {db}" if db else ""
     assert result.stderr == (
-        f"error: {name}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`\n"
+        f"error: {name}: no timeline store here; create one with `timeline ingest FILES{hint}` "
+        f"or load the sample with `timeline demo{hint}`\n"
     )
     assert sorted(p.name for p in cli.root.iterdir()) == ["sample"]
 
@@ -463,3 +465,31 @@ def test_another_programs_sqlite_database_is_refused_and_left_unchanged(cli, arg
         "refusing to add timeline tables to it\n"
     )
     assert store_digest(path) == before
+
+
+FIGURES_DIFFER = """\
+- id: investment-2023
+  kind: statistic
+  occurred: 2023-05-01
+  title: Investment in the project
+  figures: [{metric: investment, value: 100, unit: million USD}]
+  sources:
+    - {outlet: VNA, language: en, reported: 2023-05-02}
+    - outlet: VnExpress
+      language: vi
+      reported: 2023-05-03
+      differs:
+        figures: [{metric: investment, value: 120, unit: million USD}]
+        partners: []
+"""
+
+
+def test_reingesting_a_source_that_differs_in_figures_appends_nothing(cli):
+    """Issue 12.1: a `differs` holding figures (or a list) equals itself once read back from the log."""
+    cli.write("figures.yaml", FIGURES_DIFFER)
+    first = cli.json("ingest", "figures.yaml")
+    again = cli.json("ingest", "figures.yaml")
+    assert (first["appended"], first["new_facts"]) == (1, 1)
+    assert (again["appended"], again["corrections"], again["unchanged"]) == (0, 0, 1)
+    events = cli.json("log", "--fact", "investment-2023")
+    assert len(events) == 1

@@ -268,7 +268,8 @@ def cases(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Case:
             sources.append(source)
         fact["sources"] = sources
         if draw(st.integers(0, 4)) == 0:
-            on = draw(st.dates(date(2020, 1, 1), date(2026, 6, 30)))
+            first = min(parse_edtf(source["reported"]).lower_or_min for source in sources)
+            on = draw(st.dates(max(first, date(2020, 1, 1)), date(2026, 6, 30)))  # never before the first report
             fact["retracted"] = {"on": on.isoformat(), "reason": "Báo đã gỡ bài (the outlet withdrew it)"}
         facts.append(fact)
     # A milestone may fulfil a target key already stated by a fact known no later than the milestone, so

@@ -18,6 +18,7 @@ from timeline.errors import InvalidOption, NotFound
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, FactDetail, FactList
 from timeline.present.changes import event_changes
 from timeline.service import Timeline
+from timeline.storage.log import LoggedEvent
 
 LISTS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
 
@@ -100,7 +101,7 @@ def list_facts(store: Timeline, filters: Filters) -> FactList:
 def changes(store: Timeline, since: datetime | None = None) -> ChangesView:
     """The events of the last ingest (one append shares one recorded time), or every event recorded at or
     after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
-    found = []
+    found: list[LoggedEvent] = []
     for logged in store.log.read_back():
         if since is None:
             if found and logged.recorded != found[0].recorded:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from events.text import counted
 
 
 class TimelineError(Exception):
@@ -13,6 +17,18 @@ class TimelineError(Exception):
     def lines(self) -> list[str]:
         """What the user reads, one line each."""
         return [f"error: {self}"]
+
+    def problems_json(self) -> list[dict[str, Any]]:
+        return []
+
+    def to_json(self) -> dict[str, Any]:
+        """What `--json` prints on stdout for the failure: the error (its type, message and exit code) and the
+        problems it lists (each with file, line, fact, field and message)."""
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).lower()
+        return {
+            "error": {"type": kind, "message": str(self), "exit_code": self.exit_code},
+            "problems": self.problems_json(),
+        }
 
 
 @dataclass(frozen=True)
@@ -40,12 +56,14 @@ class InvalidInput(TimelineError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.fact or "", p.field or ""))
-        super().__init__(f"{len(self.problems)} problem(s) in the input")
+        super().__init__(f"{counted(len(self.problems), 'problem')} in the input")
 
     def lines(self) -> list[str]:
-        count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        return [f"error: {p}" for p in self.problems] + [f"{count} {noun} found; nothing was written."]
+        found = counted(len(self.problems), "problem")
+        return [f"error: {p}" for p in self.problems] + [f"{found} found; nothing was written."]
+
+    def problems_json(self) -> list[dict[str, Any]]:
+        return [asdict(problem) for problem in self.problems]
 
 
 class InvalidOption(TimelineError):
@@ -68,3 +86,32 @@ class StoreError(TimelineError):
 
 class Conflict(StoreError):
     """Another writer changed the same facts first; nothing of this run was written."""
+
+
+class FileError(TimelineError):
+    """A file or stream the user named cannot be read or written: a missing folder, permissions, a full disk."""
+
+    @classmethod
+    def from_os_error(cls, error: OSError, what: str = "") -> FileError:
+        reason = error.strerror or str(error)
+        where = error.filename if error.filename is not None else what or "standard output"
+        return cls(f"{where}: {reason}")
+
+
+class Interrupted(TimelineError):
+    """Ctrl-C: the line says exactly what was written (exit 130, as a shell reports SIGINT)."""
+
+    exit_code = 130
+
+    def __init__(self, written: int | None = None):
+        self.written = written
+        if written is None:
+            message = "interrupted; the log is unchanged"
+        elif written == 0:
+            message = "interrupted before the commit: nothing was written"
+        else:
+            message = (
+                f"interrupted after the commit: {counted(written, 'event')} written; "
+                "read models will catch up on the next command"
+            )
+        super().__init__(message)

@@ -7,6 +7,7 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
+import shlex
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -29,7 +30,8 @@ from projections.search import snippet, text_score
 from projections.selection import Filters, Scope, select, shown_view
 from projections.stats import fact_stats
 from projections.targets import target_tracker
-from timeline.errors import InvalidInput, InvalidOption, NotFound, StoreError
+from timeline import DEFAULT_DB
+from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.paging import Paged
 from timeline.present.audit import AuditView
@@ -53,11 +55,14 @@ from timeline.storage.recorded import recorded_key
 from timeline.storage.system_time import RecordedBefore
 
 if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
-    from timeline.intake.plan import Plan
+    from timeline.intake.plan import Change, Plan
+    from timeline.intake.stream import Survey
     from timeline.intake.validate import ValidInput
     from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
+INGEST_BATCH = 2000  # facts planned and appended at a time
+KEEP_APPENDED = 20_000  # events a run keeps to update the read models from; beyond it they are read back
 
 
 class Steps(Protocol):
@@ -76,6 +81,12 @@ class Quiet:
         pass
 
 
+def db_hint(db: str) -> str:
+    """The --db option a command needs to reach this store ('' for the default one); a PostgreSQL URL without
+    its password."""
+    return "" if db == DEFAULT_DB else f" --db {shlex.quote(str(locate(db)))}"
+
+
 def sample_paths() -> list[Path]:
     """The bundled sample dataset, recorded from the seed articles."""
     from importlib import resources
@@ -88,9 +99,10 @@ def sample_paths() -> list[Path]:
 class CheckReport:
     entities: int
     facts: int
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"entities": self.entities, "facts": self.facts, "problems": []}
+        return {"entities": self.entities, "facts": self.facts, "problems": [], "warnings": list(self.warnings)}
 
 
 class Timeline:
@@ -103,8 +115,10 @@ class Timeline:
         self.location = locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
+            hint = db_hint(db)
             raise StoreError(
-                f"{self.location}: no timeline store here; create one with `timeline ingest FILES` or `timeline demo`"
+                f"{self.location}: no timeline store here; create one with `timeline ingest FILES{hint}` "
+                f"or load the sample with `timeline demo{hint}`"
             )
         self.read_models = ReadModels(self.location)
         # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
@@ -168,41 +182,66 @@ class Timeline:
 
     # Writing --------------------------------------------------------------------------------------
 
-    def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet()) -> ValidInput:
+    def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet(), today: date | None = None) -> ValidInput:
         """The input validated against the store's entities and target keys, read only as far as it names them."""
-        return validate_files(paths, self.read_models, self.read_models.targets(), steps)
+        return validate_files(paths, self.read_models, self.read_models.targets(), steps, today)
 
     def ingest(
         self,
         paths: Iterable[str | Path],
-        valid: ValidInput | None = None,
+        surveyed: Survey | None = None,
         steps: Steps = Quiet(),
         complete: bool = False,
+        today: date | None = None,
     ) -> Plan:
-        """Validate everything (unless given the validated input), then append all resulting events in one
-        transaction and bring the read models up to date. Its cost follows the input, not the store; only
-        `complete` (the input is meant to hold every fact) reads every fact id to report those it lacks."""
-        with without_gc():
-            return self._ingest(paths, valid, steps, complete)
+        """Validate everything (pass 1, unless given its survey), then read the input again and append its events
+        a batch at a time in ONE transaction, and bring the read models up to date. Memory follows a batch, not
+        the input; the cost follows the input, not the store; only `complete` (the input is meant to hold every
+        fact) reads every fact id to report those it lacks. Ctrl-C raises Interrupted, counting what the log
+        gained: nothing before the commit; after it, the events the read models have yet to catch up with."""
+        start = self.log.max_position()
+        try:
+            with without_gc():
+                return self._ingest(paths, surveyed, steps, complete, today)
+        except KeyboardInterrupt:
+            raise Interrupted(self.log.max_position() - start) from None
 
-    def _ingest(self, paths: Iterable[str | Path], valid: ValidInput | None, steps: Steps, complete: bool) -> Plan:
-        from timeline.intake.plan import plan
+    def _ingest(
+        self, paths: Iterable[str | Path], surveyed: Survey | None, steps: Steps, complete: bool, today: date | None
+    ) -> Plan:
+        from timeline.intake.plan import Plan, plan
+        from timeline.intake.stream import resolved_facts, survey
+        from timeline.intake.validate import ValidInput
+        from timeline.storage.readmodels import chunks
 
-        valid = valid or self.validate(paths, steps)
-        facts = self.read_models.fact_states(fact.id for fact in valid.facts)
-        entities = self.read_models.entity_states(record.id for record in valid.entities)
-        decided = plan(valid, facts, entities, self.read_models.fact_ids() if complete else None)
-        steps.step(f"appending {decided.appended:,} events in one transaction")
-        appended = self.log.append(decided.changes)
-        steps.step("updating the read models")
+        steps.step("validating")
+        surveyed = surveyed or survey(paths, self.read_models, self.read_models.targets(), today)
+        total = Plan()
+        total.warnings += [str(doubt) for doubt in surveyed.warnings]
+
+        def batches() -> Iterator[list[Change]]:
+            entities = self.read_models.entity_states(record.id for record in surveyed.entities)
+            for part in (plan(ValidInput(surveyed.entities, ()), {}, entities),):
+                total.absorb(part, keep=KEEP_APPENDED)
+                yield part.changes
+            for facts in chunks(resolved_facts(surveyed), INGEST_BATCH):
+                part = plan(ValidInput((), tuple(facts)), self.read_models.fact_states(f.id for f in facts), {})
+                total.absorb(part, keep=KEEP_APPENDED)
+                yield part.changes
+
+        steps.step("appending events in one transaction")
+        appended = self.log.append_batches(batches(), keep=KEEP_APPENDED)
+        if complete and surveyed.first_seen:
+            total.missing = sorted(self.read_models.fact_ids() - surveyed.fact_ids())
+        steps.step(f"updating the read models ({total.appended:,} events)")
         try:
             self.read_models.catch_up(self.log, known=appended)
         except StoreError as error:  # the events are committed: this run did its job, the read models lag
             reason = str(error).removeprefix(f"{self.location}: ").removesuffix("; try again")
-            decided.warnings.append(
-                f"{decided.appended} events written; the read models will catch up on the next command ({reason})"
+            total.warnings.append(
+                f"{total.appended} events written; the read models will catch up on the next command ({reason})"
             )
-        return decided
+        return total
 
     # Reading --------------------------------------------------------------------------------------
 
@@ -560,6 +599,7 @@ def validate_files(
     known: Iterable[EntityRecord] | KnownEntities = (),
     known_targets: Collection[str] = (),
     steps: Steps = Quiet(),
+    today: date | None = None,
 ) -> ValidInput:
     """Every problem in the files, or the validated input: file-level and record-level problems together."""
     from timeline.intake.loader import load
@@ -567,7 +607,7 @@ def validate_files(
 
     records, problems = load(paths)
     try:
-        valid = validate(steps.track(records, "validating"), known, known_targets)
+        valid = validate(steps.track(records, "validating"), known, known_targets, today)
     except InvalidInput as error:
         raise InvalidInput(problems + error.problems) from None
     if problems:
@@ -575,32 +615,40 @@ def validate_files(
     return valid
 
 
-def ingest(paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False) -> Plan:
+def ingest(
+    paths: Iterable[str | Path], db: str, steps: Steps = Quiet(), complete: bool = False, today: date | None = None
+) -> Plan:
     """Ingest into a store, creating it only once the input is known to be valid; `complete` also reports the
-    stored facts the input lacks."""
+    stored facts the input lacks. A store this run created is removed again if the run fails or is interrupted
+    before anything was written."""
+    from timeline.intake.stream import survey
+
     paths = list(paths)
     location = locate(db)
-    with without_gc():
-        # A new store knows nothing yet: validate before creating it.
-        existed = check_is_timeline_store(location)
-        valid = None if existed else validate_files(paths, steps=steps)
-        try:
+    existed = True
+    try:
+        with without_gc():
+            # A new store knows nothing yet: validate (pass 1) before creating it.
+            existed = check_is_timeline_store(location)
+            surveyed = None if existed else survey(paths, today=today)
             with Timeline(db, create=True) as store:
-                return store.ingest(paths, valid, steps, complete)
-        except BaseException:
-            if not existed:
-                discard_empty_store(location)
-            raise
+                return store.ingest(paths, surveyed, steps, complete, today)
+    except BaseException as stopped:
+        if not existed:
+            discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind
+        if isinstance(stopped, (KeyboardInterrupt, Interrupted)):
+            raise Interrupted(stopped.written if isinstance(stopped, Interrupted) else 0) from None
+        raise
 
 
-def check(paths: Iterable[str | Path], db: str | None) -> CheckReport:
+def check(paths: Iterable[str | Path], db: str | None, today: date | None = None) -> CheckReport:
     """Validate files against the store's entities when there is a store; write nothing."""
     if db and check_is_timeline_store(locate(db)):
         with Timeline(db, catch_up=False) as store:  # type: ignore[arg-type]
-            valid = store.validate(paths)
+            valid = store.validate(paths, today=today)
     else:
-        valid = validate_files(paths)
-    return CheckReport(entities=len(valid.entities), facts=len(valid.facts))
+        valid = validate_files(paths, today=today)
+    return CheckReport(len(valid.entities), len(valid.facts), tuple(str(doubt) for doubt in valid.warnings))
 
 
 def draft_article(

@@ -185,6 +185,10 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
     work = Path(tempfile.mkdtemp(prefix="timeline-bench-")) if keep is None else keep
     try:
         corpus = generate(work / "corpus", facts, seed)
+        # The corpus is one JSONL file (64 MB at 100k facts): the children may read it whole, past the default
+        # input limit (which is read ahead of the file, so it is set to this file's size, not unlimited).
+        limit = max(20_000_000, corpus.facts.stat().st_size + 1)
+        os.environ["TIMELINE_MAX_FILE_BYTES"] = str(max(limit, int(os.environ.get("TIMELINE_MAX_FILE_BYTES", 0))))
         db, raw = str(work / "bench.db"), str(work / "raw.db")
         ingest = _child("ingest", db, str(corpus.entities.parent))
         extra = more_facts(work / "more" / "facts.jsonl", added, min(facts, small), seed)

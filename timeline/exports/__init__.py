@@ -37,10 +37,17 @@ FORMATS: dict[str, str] = {
 
 def writer(fmt: str) -> Writer:
     """The module that writes format `fmt` (one of FORMATS)."""
-    module: Writer = import_module(f"{__name__}.{FORMATS[fmt]}")  # type: ignore[assignment]
+    module: Writer = import_module(f"{__name__}.{FORMATS[fmt]}")
     return module
 
 
 def export(fmt: str, data: ExportSet) -> str:
     """The export in format `fmt` (one of FORMATS)."""
     return writer(fmt).write(data)
+
+
+def left_out(fmt: str, data: ExportSet) -> list[str]:
+    """What format `fmt` cannot show of the data, one line each, for the user to read (e.g. ics: facts with an
+    open end); a format that shows everything has no `left_out`."""
+    lines: list[str] = getattr(writer(fmt), "left_out", lambda _: [])(data)
+    return lines

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
+from urllib.parse import quote, urlsplit
 
 from events.inputs import Fact
 from projections.knowledge import FactView, view
@@ -31,3 +33,29 @@ def subject(data: ExportSet) -> str:
 
 def known(data: ExportSet) -> str:
     return f"as of {data.as_of.isoformat()}" if data.as_of else "as known now"
+
+
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]_~"  # RFC 3986's reserved and unreserved marks; everything else is %-encoded
+
+
+def safe_url(url: str | None) -> str | None:
+    """An address fit to link to from any export: http or https only (never javascript:, data: or file:), with
+    every character that could end a link, a line, an attribute or a Markdown autolink (space, quotes, <, >,
+    backslash, backquote, control characters, line ends) percent-encoded; None for anything else."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    return quote(url.strip(), safe=_URL_SAFE)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text without control characters (tab and line ends kept): each becomes U+FFFD, so nothing is hidden."""
+    return _CONTROL.sub("\ufffd", text)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from projections.knowledge import reported_by
-from timeline.exports._common import known, subject, views
+from events.text import counted
+from projections.knowledge import FactView, reported_by
+from timeline.exports._common import known, printable, safe_url, subject, views
 from timeline.present.labels import source_text
 from timeline.present.views import ExportSet
 
@@ -14,8 +15,9 @@ ICS_STATUS = {"happened": "CONFIRMED", "scheduled": "TENTATIVE", "cancelled": "C
 
 
 def ics_text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma and line ends."""
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma and line ends; control characters, which
+    TEXT may not hold, become U+FFFD."""
+    value = printable(value).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return re.sub(r"\r\n|\r|\n", "\\\\n", value)
 
 
@@ -39,10 +41,30 @@ def ics_day(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
+def _spanned(seen: FactView) -> bool:
+    """Whether the fact's date has two known ends, so that it can be an all-day event over its whole span."""
+    return seen.occurred.lower is not None and seen.occurred.upper is not None
+
+
+def left_out(data: ExportSet) -> list[str]:
+    """What the calendar cannot show, for the user to read: facts whose date has an open or unknown end."""
+    missing = [seen for _, seen in views(data) if not _spanned(seen)]
+    if not missing:
+        return []
+    shown = ", ".join(f"{seen.id} ({seen.occurred.display()})" for seen in missing[:3])
+    more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+    return [
+        f"ics: {counted(len(missing), 'fact')} left out, dated with an open end (a calendar event needs a first "
+        f"and a last day): {shown}{more}"
+    ]
+
+
 def write(data: ExportSet) -> str:
-    """The facts that occurred on a known day, as all-day events. DTSTAMP is the latest reported day among the
-    exported sources (the store has no clock of its own to offer), so the same data gives the same file."""
-    events = [(raw, seen) for raw, seen in views(data) if seen.occurred.is_day]
+    """Every fact whose date has two known ends, as an all-day event over its whole span (a day, a month, a year,
+    an interval; an approximate or uncertain date says so in the description); facts with an open end are left
+    out and counted in X-WR-CALDESC (see `left_out`). DTSTAMP is the latest reported day among the exported
+    sources (the store has no clock of its own to offer), so the same data gives the same file."""
+    events = [(raw, seen) for raw, seen in views(data) if _spanned(seen)]
     stamped = [reported_by(s) for _, seen in events for s in seen.fact.sources]
     stamp = ics_day(min(max(stamped), date(9999, 12, 31))) if stamped else ics_day(data.as_of or date(1970, 1, 1))
     lines = [
@@ -53,12 +75,15 @@ def write(data: ExportSet) -> str:
         "METHOD:PUBLISH",
         "X-WR-CALNAME:" + ics_text(f"{subject(data)} — {known(data)}"),
     ]
+    lines += ["X-WR-CALDESC:" + ics_text(note) for note in left_out(data)]
     names = data.names
     for _, seen in events:
         fact = seen.fact
-        day: date = seen.occurred.lower  # type: ignore[assignment]
+        first, upper = seen.occurred.lower, seen.occurred.upper
+        assert first is not None and upper is not None  # _spanned
+        last = min(upper, date(9999, 12, 30))
         description = [fact.summary] if fact.summary else []
-        if seen.occurred.approximate or seen.occurred.uncertain:
+        if not seen.occurred.is_day or seen.occurred.approximate or seen.occurred.uncertain:
             description.append(f"Date: {seen.occurred.display()}")
         if fact.projects:
             description.append("Projects: " + ", ".join(names.get(p, p) for p in fact.projects))
@@ -69,8 +94,8 @@ def write(data: ExportSet) -> str:
             "BEGIN:VEVENT",
             f"UID:{fact.id}@timeline",
             f"DTSTAMP:{stamp}T000000Z",
-            f"DTSTART;VALUE=DATE:{ics_day(day)}",
-            f"DTEND;VALUE=DATE:{ics_day(day + timedelta(days=1))}",
+            f"DTSTART;VALUE=DATE:{ics_day(first)}",
+            f"DTEND;VALUE=DATE:{ics_day(last + timedelta(days=1))}",
             "SUMMARY:" + ics_text(fact.title),
             "DESCRIPTION:" + ics_text("\n".join(description)),
             "CATEGORIES:" + ics_text(fact.kind),
@@ -79,7 +104,7 @@ def write(data: ExportSet) -> str:
         ]
         if fact.place:
             lines.append("LOCATION:" + ics_text(fact.place))
-        url = next((s.url for s in fact.sources if s.url), None)
+        url = next((u for u in (safe_url(s.url) for s in fact.sources) if u), None)  # a URI: %-encoded
         if url:
             lines.append("URL:" + url)
         lines.append("END:VEVENT")

@@ -17,7 +17,7 @@ from events.dates import EdtfDate
 from events.inputs import Fact, Retraction
 from projections.knowledge import FactView, knowledge_days, retracted_from
 from timeline.exports._common import known, shown, subject, views
-from timeline.present.labels import figure_text, source_label, stated_text
+from timeline.present.labels import field_text, figure_text, source_label
 from timeline.present.views import ExportSet
 
 
@@ -65,7 +65,11 @@ def state_json(seen: FactView, names: dict[str, str], retraction: Retraction | N
         "partners": [names.get(p, p) for p in fact.partners],
         "figures": [figure_text(figure) for figure in fact.figures],
         "disagreements": [
-            {"field": d.field, "value": stated_text(d.value, names), "sources": [source_label(s) for s in d.sources]}
+            {
+                "field": d.field,
+                "value": field_text(d.field, d.value, names),
+                "sources": [source_label(s) for s in d.sources],
+            }
             for d in seen.disagreements
         ],
         "sources": [
@@ -94,10 +98,11 @@ def replay(fact: Fact, names: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def script_json(value: Any) -> str:
-    """JSON to embed in <script type="application/json">: '</' written '<\\/' and '<!--' written '\\u003c!--',
-    so that no user text can end the element or change how the parser reads it; JSON.parse reads both back."""
+    """JSON to embed in <script type="application/json">: every '<' written '\\u003c' (and '>' '\\u003e'), so that
+    no user text can end the element, open a comment or look like a tag to anything that scans the page; JSON.parse
+    reads them back."""
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def page_json(data: ExportSet) -> dict[str, Any]:

@@ -5,16 +5,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from timeline.exports._common import known, subject, views
-from timeline.present.labels import source_label
+from timeline.exports._common import known, printable, safe_url, subject, views
+from timeline.present.labels import field_text, source_label
 from timeline.present.views import ExportSet
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
+_HTML = {"<": "&lt;", ">": "&gt;"}
 
 
 def md_text(value: str) -> str:
-    """User text inline: Markdown's markup characters escaped, line ends as spaces."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    """User text inline: Markdown's markup characters escaped, < and > as entities (so no raw HTML, no
+    autolink), control characters made visible, line ends as spaces."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(printable(value).split()))
+    return re.sub("[<>]", lambda found: _HTML[found.group()], escaped)
+
+
+def md_link(url: str | None) -> str:
+    """An autolink for an http(s) address (percent-encoded, so it cannot end early); other schemes
+    (javascript:, data:) are shown as text, never linked."""
+    address = safe_url(url)
+    if address:
+        return f"<{address}>"
+    return md_text(url) if url else ""
 
 
 def write(data: ExportSet) -> str:
@@ -41,7 +53,7 @@ def write(data: ExportSet) -> str:
                 if source.title:
                     text += f", “{md_text(source.title)}”"
                 if source.url:
-                    text += f", <{source.url}>"
+                    text += f", {md_link(source.url)}"
                 texts.append(f"[^{notes[key]}]: {text}")
             marks += f"[^{notes[key]}]"
         status = f", {fact.status}" if fact.status != "happened" else ""
@@ -52,7 +64,8 @@ def write(data: ExportSet) -> str:
             lines.append(f"  Partners: {md_text(', '.join(names.get(p, p) for p in fact.partners))}.")
         for d in seen.disagreements:
             said = ", ".join(source_label(s) for s in d.sources)
-            lines.append(f"  Disagreement: {md_text(d.field)} = {md_text(str(d.value))} per {md_text(said)}.")
+            stated = field_text(d.field, d.value, names)
+            lines.append(f"  Disagreement: {md_text(d.field)} = {md_text(stated)} per {md_text(said)}.")
     if not count:
         lines.append("No facts.")
     if texts:

@@ -30,9 +30,19 @@ CSV_COLUMNS = (
 JOIN = "; "
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: one starting like a formula (=, +, -, @, tab, carriage
+    return; OWASP's CSV injection advice) gets a leading apostrophe, which Excel and LibreOffice hide."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def write(data: ExportSet) -> str:
     """One row per fact (retracted ones too, with their retraction), values as stated on the knowledge date;
-    entities by name; multi-valued fields joined with '; '. RFC 4180 (CRLF, quoted where needed)."""
+    entities by name; multi-valued fields joined with '; '; formula-like cells neutralised (see `cell`). RFC 4180
+    (CRLF, quoted where needed); `--excel` adds a byte order mark in the CLI."""
     names = data.names
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -41,7 +51,8 @@ def write(data: ExportSet) -> str:
         fact = seen.fact
         retraction = raw.retracted
         writer.writerow(
-            [
+            cell(value)
+            for value in [
                 fact.id,
                 fact.kind,
                 fact.occurred,

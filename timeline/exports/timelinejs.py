@@ -8,7 +8,7 @@ from typing import Any
 
 from events.dates import EdtfDate
 from events.inputs import Source
-from timeline.exports._common import known, subject, views
+from timeline.exports._common import known, safe_url, subject, views
 from timeline.present.labels import source_label
 from timeline.present.views import ExportSet
 
@@ -49,9 +49,11 @@ def timelinejs_dates(occurred: EdtfDate) -> dict[str, Any]:
 
 
 def source_html(source: Source) -> str:
+    """A source's label, linked only to an http(s) address (never javascript: or data:), escaped for HTML."""
     label = html.escape(source_label(source))
-    if source.url:
-        return f'<a href="{html.escape(source.url, quote=True)}">{label}</a>'
+    address = safe_url(source.url)
+    if address:
+        return f'<a href="{html.escape(address, quote=True)}">{label}</a>'
     return label
 
 
@@ -72,7 +74,7 @@ def write(data: ExportSet) -> str:
         }
         lane = next(iter(fact.projects), None) or next(iter(fact.partners), None)
         if lane:
-            event["group"] = names.get(lane, lane)
+            event["group"] = html.escape(names.get(lane, lane))
         events.append(event)
     document = {
         "title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -9,13 +10,14 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from events.inputs import ENTITY_KINDS, ENTITY_SECTIONS
 from events.text import clip, quoted
 from timeline.errors import Problem
+from timeline.intake.drafts import unedited_draft
 from timeline.intake.limits import Limits, limits, oversized_text
 from timeline.intake.plain import yaml_message
 
@@ -196,40 +198,98 @@ def _walk(directory: Path) -> tuple[list[Path], list[Problem]]:
 
 
 def load(paths: Iterable[str | Path]) -> tuple[list[Record], list[Problem]]:
+    problems: list[Problem] = []
+    records = list(stream(paths, problems))
+    return records, problems
+
+
+def stream(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator[Record]:
+    """Every record of the files, a YAML or JSON file at a time and a JSONL file a line at a time (memory does not
+    grow with the input); file-level problems, and records over a limit, are added to `problems` as found."""
     limit = limits()
-    files, problems = input_files(paths)
-    records: list[Record] = []
+    files, found = input_files(paths)
+    problems.extend(found)
     for path in files:
         try:
-            text = read_input(path, limit.file_bytes)
-        except _FileProblem as error:
-            problems.extend(error.problems)
-            continue
-        try:
-            for record in parse(text, str(path), limit.alias_values):
+            text: str | None = None
+            if path.suffix.lower() == ".jsonl":
+                records = _jsonl(_lines(path, limit.file_bytes), str(path))
+            else:
+                text = read_input(path, limit.file_bytes)
+                records = parse(text, str(path), limit.alias_values)
+            read: list[Record] = []  # a YAML or JSON file's records (parsed whole anyway), for the draft check
+            for record in records:
                 too_long = oversized_text(record.data, limit.text_chars)
                 if too_long is None:
-                    records.append(record)
+                    if text is not None:
+                        read.append(record)
+                    yield record
                     continue
                 field, length = too_long
                 message = f"{length:,} characters, over the limit of {limit.text_chars:,} (TIMELINE_MAX_TEXT)"
                 problems.append(record.problem(message, field))
+            if text is not None:
+                problems.extend(unedited_draft(text, str(path), read))
         except _FileProblem as error:
             problems.extend(error.problems)
-    return records, problems
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror}"))
 
 
-def read_input(path: Path, most: int) -> str:
-    """A regular file's text (never a FIFO, a device or a link to one: they block or never end), up to `most`
-    bytes."""
+def _lines(path: Path, most: int) -> Iterator[str]:
+    """A JSONL file's lines, split at '\\n' only (as `text.split("\\n")`: U+2028 or NEL may be in a string), each
+    up to `most` bytes. A file that is not UTF-8 gives that one problem and no lines."""
+    handle, _ = _open_regular(path)
+    with os.fdopen(handle, "rb") as file:
+        bad = _first_bad_byte(file)
+        if bad is not None:
+            raise _FileProblem(Problem(str(path), f"not UTF-8 text (byte {bad})"))
+        file.seek(0)
+        for number, line in enumerate(iter(lambda: file.readline(most + 1), b""), start=1):
+            if len(line) > most and not line.endswith(b"\n"):
+                limit = f"over the limit of {most:,} bytes (TIMELINE_MAX_FILE_BYTES)"
+                raise _FileProblem(Problem(str(path), f"line {number} is {limit}", number))
+            text = line.removesuffix(b"\n").decode("utf-8")
+            yield text.removeprefix("\ufeff") if number == 1 else text  # a byte-order mark, as Notepad writes
+
+
+def _first_bad_byte(file: BinaryIO, chunk: int = 1 << 20) -> int | None:
+    """Where the file stops being UTF-8 (a byte offset), read a chunk at a time; None if it is UTF-8 throughout."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    fed = 0
+    while True:
+        data = file.read(chunk)
+        pending = len(decoder.getstate()[0])  # bytes of the last chunk's unfinished character
+        try:
+            decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            return fed - pending + error.start
+        if not data:
+            return None
+        fed += len(data)
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor of a regular file (never a FIFO, a device or a link to one: they block or never end)."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO would wait for a writer
     except OSError as error:
         raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
     try:
         info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise _FileProblem(Problem(str(path), f"not a regular file ({_kind(info.st_mode)}); only files are read"))
+    except OSError as error:
+        os.close(handle)
+        raise _FileProblem(Problem(str(path), f"cannot read: {error.strerror}")) from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise _FileProblem(Problem(str(path), f"not a regular file ({_kind(info.st_mode)}); only files are read"))
+    return handle, info
+
+
+def read_input(path: Path, most: int) -> str:
+    """A regular file's text, up to `most` bytes."""
+    handle, info = _open_regular(path)
+    try:
         if info.st_size > most:
             raise _FileProblem(
                 Problem(str(path), f"{info.st_size:,} bytes, over the limit of {most:,} (TIMELINE_MAX_FILE_BYTES)")
@@ -298,7 +358,7 @@ def parse(text: str, file: str, alias_values: int = Limits.alias_values) -> Iter
         except RowProblems as error:
             raise _FileProblem(*error.problems) from None
     elif suffix == ".jsonl":
-        yield from _jsonl(text, file)
+        yield from _jsonl(iter(text.split("\n")), file)
     elif suffix == ".json":
         try:
             data = _json(text)
@@ -313,10 +373,10 @@ def parse(text: str, file: str, alias_values: int = Limits.alias_values) -> Iter
         yield from _yaml(text, file, alias_values)
 
 
-def _jsonl(text: str, file: str) -> Iterator[Record]:
+def _jsonl(lines: Iterator[str], file: str) -> Iterator[Record]:
     """Each line is independent: every bad line is reported, not only the first."""
     bad: list[Problem] = []
-    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 or NEL may be in a string
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -387,9 +447,8 @@ def _yaml(text: str, file: str, alias_values: int) -> Iterator[Record]:
 
 
 def _item_lines(node: Any) -> list[int | None]:
-    items = getattr(node, "value", None)
     if isinstance(node, yaml.SequenceNode):
-        return [item.start_mark.line + 1 for item in items]
+        return [item.start_mark.line + 1 for item in node.value]
     return []
 
 

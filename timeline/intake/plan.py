@@ -47,10 +47,24 @@ class Plan:
     entity_changes: int = 0
     missing: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    absorbed: int = 0  # events of the batch plans absorbed without their changes (a long run keeps only counts)
 
     @property
     def appended(self) -> int:
-        return sum(len(change.events) for change in self.changes)
+        return self.absorbed + sum(len(change.events) for change in self.changes)
+
+    def absorb(self, batch: Plan, keep: int) -> None:
+        """Count a batch's plan in this one (a streamed run plans a batch at a time), keeping its changes while this
+        plan holds at most `keep` events."""
+        if self.absorbed == 0 and self.appended + batch.appended <= keep:
+            self.changes += batch.changes
+        else:
+            self.absorbed += batch.appended
+        for name in ("new_facts", "sources_added", "corrections", "retractions", "unchanged"):
+            setattr(self, name, getattr(self, name) + getattr(batch, name))
+        self.new_entities += batch.new_entities
+        self.entity_changes += batch.entity_changes
+        self.warnings += batch.warnings
 
     def summary(self) -> dict[str, object]:
         return {

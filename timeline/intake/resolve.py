@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from events.domain import EntityRecord
-from events.text import fold, match_key, quoted
+from events.text import article, fold, match_key, plural, quoted
 
 
 class Unresolved(Exception):
@@ -87,7 +87,7 @@ class EntityIndex:
             listed = ", ".join(f"'{i}' ({self.record(i).name})" for i in matches)  # type: ignore[union-attr]
             raise Unresolved(f"ambiguous {label} {quoted(ref)}: it names {listed}; write the id")
         if record is not None:
-            raise Unresolved(f"{quoted(ref)} is a {record.entity}, not a {kind}")
+            raise Unresolved(f"{quoted(ref)} is {article(record.entity)}, not {article(kind)}")
         raise Unresolved(f"unknown {label} {quoted(ref)}" + self._suggestion(ref, kind))
 
     def _suggestion(self, ref: str, kind: str) -> str:
@@ -104,7 +104,7 @@ class EntityIndex:
             if entity_id not in ids:
                 ids.append(entity_id)
         if not ids:
-            return f"; add it to an entities file (known {kind}s: {self._count(kind)})"
+            return f"; add it to an entities file (known {plural(kind, 2)}: {self._count(kind)})"
         listed = " or ".join(f"'{i}' ({self.by_id[i].name})" for i in ids[:3])
         return f"; did you mean {listed}?"
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from events.domain import EntityRecord
-from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact
+from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact, Source
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
+from timeline.intake.date_checks import date_problems
 from timeline.intake.loader import Record
 from timeline.intake.plain import pydantic_message
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
@@ -25,14 +27,17 @@ _REFERENCE_FIELDS = {"projects": "project", "partners": "organisation"}
 class ValidInput:
     entities: tuple[EntityRecord, ...]
     facts: tuple[Fact, ...]
+    warnings: tuple[Problem, ...] = ()  # what may be wrong but need not be (see timeline.intake.date_checks)
 
 
 def validate(
     records: Iterable[Record],
     known: Iterable[EntityRecord] | KnownEntities = (),
     known_targets: Collection[str] = (),
+    today: date | None = None,
 ) -> ValidInput:
-    """Resolved entities and facts, or InvalidInput listing every problem found."""
+    """Resolved entities and facts, or InvalidInput listing every problem found. `today` (read by the caller, at
+    the edge) refuses sources reported after it; None leaves that check out."""
     problems: list[Problem] = []
     entity_inputs: list[tuple[Record, Any]] = []
     fact_inputs: list[tuple[Record, Fact]] = []
@@ -59,11 +64,19 @@ def validate(
     entities = [_resolve_entity(record, entity, index, problems) for record, entity in entity_inputs]
     targets = _Targets(known_targets, {fact.target for _, fact in fact_inputs if fact.target})
     facts = [_resolve_fact(record, fact, index, targets, problems) for record, fact in fact_inputs]
+    warnings: list[Problem] = []
+    for (record, _), resolved in zip(fact_inputs, facts):
+        if resolved is not None:
+            errors, doubts = date_problems(record, resolved, today)
+            problems += errors
+            warnings += doubts
     for record in unparsed:  # a fact with other problems still gets its references checked
         _resolve_refs(record, _reference_shaped(record.data), "", index, problems)
     if problems:
         raise InvalidInput(problems)
-    return ValidInput(tuple(e for e in entities if e is not None), tuple(f for f in facts if f is not None))
+    return ValidInput(
+        tuple(e for e in entities if e is not None), tuple(f for f in facts if f is not None), tuple(warnings)
+    )
 
 
 @dataclass(frozen=True)
@@ -241,10 +254,14 @@ def _resolve_fact(
         except ValidationError as error:
             problems.extend(_problems(error, record, Fact, prefix=where + "."))
             continue
-        resolved = _resolve_refs(record, stated.model_dump(include=set(source.differs)), where + ".", index, problems)
-        sources.append(source.model_copy(update={"differs": resolved}))
+        stated_values = stated.model_dump(mode="json", include=set(source.differs))
+        resolved = _resolve_refs(record, stated_values, where + ".", index, problems)
+        sources.append(Source.model_validate({**source.model_dump(), "differs": resolved}))
     if len(problems) > before:
         return None
+    same_sources = len(sources) == len(fact.sources) and all(s is t for s, t in zip(sources, fact.sources))
+    if same_sources and _as_written(fact, values):
+        return fact  # every reference named its entity by id: nothing to copy
     people = tuple(role.model_copy(update=resolved) for role, resolved in zip(fact.people, values["people"]))
     return fact.model_copy(
         update={
@@ -253,6 +270,18 @@ def _resolve_fact(
             "people": people,
             "sources": tuple(sources),
         }
+    )
+
+
+def _as_written(fact: Fact, resolved: dict[str, Any]) -> bool:
+    """Whether the resolved references are the fact's own (each named by its id)."""
+    return (
+        list(fact.projects) == resolved["projects"]
+        and list(fact.partners) == resolved["partners"]
+        and all(
+            role.person == values["person"] and role.office == values.get("office")
+            for role, values in zip(fact.people, resolved["people"])
+        )
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.inputs import Figure, PersonRole, Source
+from events.text import counted
 
 
 def source_label(source: Source) -> str:
@@ -20,7 +21,7 @@ def figure_text(figure: Figure) -> str:
     value = figure.value
     text = figure.metric
     if value is not None:
-        amount = f"{number(value[0])}–{number(value[1])}" if isinstance(value, tuple) else number(value)
+        amount = f"{number(value[0])}–{number(value[1])}" if isinstance(value, (tuple, list)) else number(value)
         text += f": {amount}" + (f" {figure.unit}" if figure.unit else "")
     elif figure.unit:
         text += f" ({figure.unit})"
@@ -76,15 +77,5 @@ def field_text(field: str, value: Any, names: dict[str, str]) -> str:
 
 
 def count_noun(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 fact', '2 facts', '0 facts'; irregular plurals given ('1 entity', '2 entities')."""
-    if n == 1:
-        return f"{n} {noun}"
-    return f"{n} {plural or _plural(noun)}"
-
-
-def _plural(noun: str) -> str:
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    if noun.endswith(("s", "x", "ch", "sh")):
-        return noun + "es"
-    return noun + "s"
+    """'1 fact', '2 facts', '0 entities': events.text.counted (the one plural rule), or the plural given."""
+    return f"{n} {plural}" if plural and n != 1 else counted(n, noun)

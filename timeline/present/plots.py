@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -28,7 +29,7 @@ TOP_PARTNERS = 10  # the legend names the partners with most facts; the rest are
 FORMATS = {".svg": "svg", ".png": "png"}
 METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
 MARGIN = timedelta(days=120)  # around the knowledge dates, so that a single restatement is not at the edge
-STYLE = {"svg.hashsalt": "timeline", "svg.fonttype": "none", "font.size": 9}
+STYLE: dict[str, Any] = {"svg.hashsalt": "timeline", "svg.fonttype": "none", "font.size": 9}
 
 
 def plot_format(path: str) -> str:
@@ -112,7 +113,7 @@ def plot(view: StatsView, path: str) -> None:
 
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
     fmt = plot_format(path)
-    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
+    with matplotlib.rc_context(STYLE), warnings.catch_warnings():  # type: ignore[arg-type]  # keys typed as Literals
         warnings.simplefilter("ignore")  # font fallbacks and layout notes are for developers, not users
         figure = draw(view)
         try:

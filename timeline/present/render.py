@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.inputs import FACT_KINDS
+from events.text import counted, plural
 from projections.chronology import TimelineEntry, Window
 from projections.entities import name_at
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
@@ -290,7 +291,7 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
         f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
     )
     heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
-    retracted = f"{counts.retracted} retracted fact{'s' if counts.retracted != 1 else ''} excluded"
+    retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
     if not counts.facts:
         return Group(heading, Text(f"No facts had been reported; {retracted}."))
     years = all_years(counts.by_kind)
@@ -315,7 +316,7 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
         by_kind,
         Text("By partner (a fact counts once for each partner it names):"),
         by_partner,
-        Text(f"{counts.facts} fact{'s' if counts.facts != 1 else ''} counted; {retracted}."),
+        Text(f"{counted(counts.facts, 'fact')} counted; {retracted}."),
         Text("A fact counts in the year it occurred (its start, or its end when the start is open)."),
     ]
     if plot:
@@ -343,13 +344,12 @@ def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType
     """The counts, the warnings and where to look; with `verbose`, what was done to each fact and entity."""
     from timeline.present.browse_render import change_lines
 
-    summary = plan.summary()
-    lines = [
+    lines: list[RenderableType] = [
         Text(
-            f"{db}: appended {summary['appended']} events — {plan.new_facts} new facts, "
-            f"{plan.sources_added} sources added, {plan.corrections} corrections, "
-            f"{plan.retractions} retractions, {plan.unchanged} unchanged; "
-            f"{plan.new_entities} new entities, {plan.entity_changes} entities changed."
+            f"{db}: appended {counted(plan.appended, 'event')} — {counted(plan.new_facts, 'new fact')}, "
+            f"{counted(plan.sources_added, 'source')} added, {counted(plan.corrections, 'correction')}, "
+            f"{counted(plan.retractions, 'retraction')}, {plan.unchanged} unchanged; "
+            f"{counted(plan.new_entities, 'new entity')}, {counted(plan.entity_changes, 'entity')} changed."
         )
     ]
     lines += [Text(f"warning: {w}", style="yellow") for w in plan.warnings]
@@ -357,20 +357,25 @@ def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType
         shown = ", ".join(plan.missing[:5]) + (" …" if len(plan.missing) > 5 else "")
         lines.append(
             Text(
-                f"warning: {len(plan.missing)} facts in the store are not in this input "
+                f"warning: {counted(len(plan.missing), 'fact')} in the store {plural('is', len(plan.missing))} "
+                "not in this input "
                 f"(kept; retract with `retracted:`): {shown}",
                 style="yellow",
             )
         )
     if verbose:
         lines += change_lines([event for change in plan.changes for event in change.events], {})
+        if plan.absorbed:  # a large run keeps only its counts past the first events
+            lines.append(Text(f"… and {plan.absorbed:,} more events: timeline changes --last --db {db}", style="dim"))
     elif plan.appended:
         lines.append(Text(f"What changed, fact by fact: timeline changes --last --db {db}", style="dim"))
     return Group(*lines)
 
 
 def check_report(report: CheckReport, paths: Iterable[str]) -> RenderableType:
-    return Text(f"{', '.join(paths)}: OK — {report.entities} entities, {report.facts} facts, no problems.")
+    entities, facts = counted(report.entities, "entity"), counted(report.facts, "fact")
+    ok = Text(f"{', '.join(paths)}: OK — {entities}, {facts}, no problems.")
+    return Group(ok, *(Text(f"warning: {w}", style="yellow") for w in report.warnings)) if report.warnings else ok
 
 
 def bench_report(figures: dict[str, Any]) -> RenderableType:

@@ -21,7 +21,7 @@ def subject(logged: LoggedEvent) -> str:
     event = logged.event
     for name in ("fact", "record"):
         if hasattr(event, name):
-            return getattr(event, name).id  # type: ignore[no-any-return]
+            return getattr(event, name).id
     return getattr(event, "fact_id", None) or getattr(event, "entity_id", None) or ""
 
 

@@ -6,7 +6,7 @@ total in the last), so that no header or year is ever cut to `20…`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -53,7 +53,7 @@ def _cell(count: int) -> str:
     return str(count) if count else "·"
 
 
-def all_years(years: Iterator[int] | list[int]) -> list[int]:
+def all_years(years: Iterable[int]) -> list[int]:
     """Every year from the first to the last given, empty ones too."""
     found = sorted(set(years))
     return list(range(found[0], found[-1] + 1)) if found else []

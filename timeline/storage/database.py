@@ -285,7 +285,7 @@ class PostgresDatabase(Database):
         import psycopg  # only PostgreSQL stores need it
 
         super().__init__(location)
-        settings = dict(location.postgres or {})
+        settings: dict[str, Any] = dict(location.postgres or {})
         schema = settings.pop("schema")
         self.connection = psycopg.connect(**settings, autocommit=True, connect_timeout=LOCK_TIMEOUT_SECONDS)
         found = self.connection.execute(
@@ -306,13 +306,13 @@ class PostgresDatabase(Database):
         self.schema = schema
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.connection.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+        return self.connection.execute(sql.replace("?", "%s"), params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if rows:
             with self.connection.cursor() as cursor:
-                cursor.executemany(sql.replace("?", "%s"), rows)  # type: ignore[arg-type]
+                cursor.executemany(sql.replace("?", "%s"), rows)
 
     @contextmanager
     def writing(self, wait: bool = True) -> Iterator[PostgresDatabase]:

@@ -54,7 +54,7 @@ def _edtf(value: Any, where: str) -> str:
         parse_edtf(_text(value, where))  # cached: the query parses the same dates again
     except InvalidDate as error:
         raise DamagedRow(where, str(error)) from None
-    return value  # type: ignore[no-any-return]
+    return value
 
 
 def _optional(check: Check) -> Check:
@@ -65,7 +65,7 @@ def _one_of(choices: tuple[str, ...]) -> Check:
     def check(value: Any, where: str) -> str:
         if value not in choices:
             raise DamagedRow(where, f"not one of {', '.join(choices)}")
-        return value  # type: ignore[no-any-return]
+        return value
 
     return check
 
@@ -129,7 +129,7 @@ def _model(model: type, fields: dict[str, Check]) -> Check:
     return build
 
 
-def _constructed(model: type, values: dict[str, Any], given: Any) -> Any:
+def _constructed(model: Any, values: dict[str, Any], given: Any) -> Any:
     """What `model_construct` makes (no validation), without its per-call work: the values in field order."""
     made = model.__new__(model)
     object.__setattr__(made, "__dict__", values)
@@ -212,13 +212,17 @@ class _Decoder:
     """By hand for the first rows (a query's start-up builds no validator); then by the model's compiled
     validator, which is faster per row once built: a query reading thousands of rows pays the build once."""
 
-    def __init__(self, model: type, build: Check, where: str):
+    def __init__(self, model: type, build: Check, where: str, inner: tuple[type, ...] = ()):
         self.model, self.build, self.where = model, build, where
+        self.inner = inner  # nested models whose serialisers the queries then use (see events.inputs.stated)
         self.decoded = 0
 
     def __call__(self, text: str | bytes) -> Any:
         self.decoded += 1
         if self.decoded > CHEAP_ROWS:
+            if self.decoded == CHEAP_ROWS + 1:
+                for model in self.inner:
+                    model.model_rebuild()  # type: ignore[attr-defined]
             return self._validated(text)
         try:
             data = json.loads(text)
@@ -237,7 +241,7 @@ class _Decoder:
             raise DamagedRow(where, first["msg"]) from None
 
 
-_fact_decoder = _Decoder(FactState, _fact_state, "fact state")
+_fact_decoder = _Decoder(FactState, _fact_state, "fact state", (Fact,))
 _entity_decoder = _Decoder(EntityState, _entity_state, "entity state")
 
 
@@ -249,4 +253,4 @@ def fact_state(text: str | bytes) -> FactState:
 
 
 def entity_state(text: str | bytes) -> EntityState:
-    return _entity_decoder(text)  # type: ignore[no-any-return]
+    return _entity_decoder(text)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -104,7 +105,8 @@ for _model, _stored in STORED.items():
 
 # Stores written before the layout of issue 14 name this module `timeline.store` in their topics.
 LEGACY_MODULE = "timeline.store"
-for _cls in (FactStream, EntityStream, *DOMAIN):
+_streams: tuple[type[Aggregate], ...] = (FactStream, EntityStream)
+for _cls in (*_streams, *DOMAIN):
     register_topic(f"{LEGACY_MODULE}:{_cls.__qualname__}", _cls)
 # The only topics a stored event may name (current and legacy): anything else is not a timeline event, and is
 # never imported (a topic names a module and an attribute: resolving any would run any module's code).
@@ -208,41 +210,61 @@ class EventLog:
         """Append every change's events after its stream's expected version, in one transaction.
 
         Returns the appended events by log position, so that read models need not decode them again."""
-        recorded = datetime.now(tz=UTC)  # one recorded time per append: it is one transaction
-        stored, events = [], []
-        for change in changes:
-            originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
-            for offset, event in enumerate(change.events, start=1):
-                stored.append(stored_event(originator_id, change.version + offset, event, recorded))
-                events.append(event)
-        if not stored:
-            return {}
-        positions = self.insert([stored], changes)
-        return {
-            position: LoggedEvent(position, made.originator_version, recorded, event)
-            for position, made, event in zip(positions, stored, events)
-        }
+        return self.append_batches([changes]) or {}
 
-    def insert(self, batches: Iterable[list[StoredEvent]], changes: Sequence[Change] = ()) -> list[int]:
-        """Insert stored events, batch after batch, in ONE transaction: all or nothing; their log positions (on
-        SQLite; none on PostgreSQL).
+    def append_batches(self, batches: Iterable[Sequence[Change]], keep: int = 20_000) -> dict[int, LoggedEvent] | None:
+        """Append batch after batch of changes in ONE transaction (all or nothing), never holding more than a
+        batch (on SQLite). Returns the appended events by log position while they are at most `keep` (the read
+        models then need not decode them again); None when there were more (read them back from the log)."""
+        recorded = datetime.now(tz=UTC)
+        known: dict[int, LoggedEvent] | None = {}
+        current: list[Sequence[Change]] = []  # the batch being inserted, for a conflict's message
 
-        One batch (every ingest today) goes through the recorder's public `insert_events`. That call commits, so
-        several batches (a run that streams its events and never holds them all) share the recorder's own
-        transaction and insert (SQLite only); PostgreSQL inserts them in one `insert_events` call (its database
-        function takes an array)."""
-        recorder = self.app.recorder
+        def stored_batches() -> Iterator[tuple[list[StoredEvent], list[domain.DomainEvent]]]:
+            for changes in batches:
+                current[:] = [*current, changes] if self.location.is_postgres else [changes]
+                stored, events = [], []
+                for change in changes:
+                    originator_id = (fact_stream_id if change.stream == "fact" else entity_stream_id)(change.id)
+                    for offset, event in enumerate(change.events, start=1):
+                        stored.append(stored_event(originator_id, change.version + offset, event, recorded))
+                        events.append(event)
+                if stored:
+                    yield stored, events
+
+        with self._inserting(current) as insert:
+            for stored, events in stored_batches():
+                positions = insert(stored)
+                if known is not None and len(known) + len(stored) <= keep and positions:
+                    known.update(
+                        (position, LoggedEvent(position, made.originator_version, recorded, event))
+                        for position, made, event in zip(positions, stored, events)
+                    )
+                else:
+                    known = None
+        return known
+
+    @contextmanager
+    def _inserting(self, current: list[Sequence[Change]]) -> Iterator[Callable[[list[StoredEvent]], list[int]]]:
+        """A function inserting stored events inside ONE transaction, committed when the block ends (rolled back
+        if it raises). SQLite inserts each batch at once in the recorder's own transaction; PostgreSQL inserts them
+        all at the end in one `insert_events` call (its database function takes an array)."""
+        held: list[StoredEvent] = []
         try:
-            batches = list(batches) if self.location.is_postgres else batches
-            if self.location.is_postgres or isinstance(batches, list) and len(batches) == 1:
-                every = [event for batch in batches for event in batch]
-                return list(recorder.insert_events(every) or [])
-            positions: list[int] = []
-            with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
-                for batch in batches:
-                    positions += recorder._insert_events(cursor, batch) or []  # type: ignore[attr-defined]
-            return positions
+            if self.location.is_postgres:
+
+                def hold(stored: list[StoredEvent]) -> list[int]:
+                    held.extend(stored)
+                    return []
+
+                yield hold
+                self.app.recorder.insert_events(held)
+            else:
+                recorder = self.app.recorder
+                with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+                    yield lambda stored: list(recorder._insert_events(cursor, stored) or [])  # type: ignore[attr-defined]
         except IntegrityError:
+            changes = [change for changes in current for change in changes]
             moved = self._moved(changes) if changes else ()
             ids = ", ".join(f"{c.stream} '{c.id}'" for c in moved[:5]) + (" ..." if len(moved) > 5 else "")
             raise Conflict(
@@ -270,7 +292,7 @@ class EventLog:
         return self.app.recorder.max_notification_id() or 0
 
     def read(
-        self, after: int = 0, batch: int = 1000, known: dict[int, LoggedEvent] | None = None
+        self, after: int = 0, batch: int = 5000, known: dict[int, LoggedEvent] | None = None
     ) -> Iterator[LoggedEvent]:
         """Every event after a position, oldest first; events in `known` (by position) are not decoded again."""
         known = known or {}
