@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from strategies import OUTLETS, Input, inputs, write_input
 
+from events.dates import parse_edtf
 from timeline.exports import export
 from timeline.present.canonical import canonical_json
 from timeline.service import Timeline, sample_paths
@@ -51,8 +52,9 @@ def later_step(draw: st.DrawFn, previous: Input, all_facts: list[dict[str, Any]]
             if free:
                 reported = draw(st.dates(date(2020, 1, 1), date(2025, 12, 31))).isoformat()
                 fact["sources"].append({"outlet": free[0], "language": "en", "reported": reported})
-        elif change == "retract" and "retracted" not in fact:
-            on = draw(st.dates(date(2020, 1, 1), date(2025, 12, 31))).isoformat()
+        elif change == "retract" and "retracted" not in fact:  # never before the fact's first report
+            first = min(parse_edtf(s["reported"]).upper_or_max for s in fact["sources"])
+            on = draw(st.dates(first, max(first, date(2025, 12, 31)))).isoformat()
             fact["retracted"] = {"on": on, "reason": f"withdrawn at step {step}"}
         event(f"edit: {change}")
     if draw(st.booleans()):
