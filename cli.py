@@ -6,13 +6,22 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from timeline import DEFAULT_DB
-from timeline.cli_options import page_options, parse_bound, parse_kinds, parse_position, parse_recorded, query_options
+from timeline.cli_options import (
+    page_options,
+    parse_bound,
+    parse_kinds,
+    parse_position,
+    parse_recorded,
+    query_options,
+    recorded_before,
+    recorded_option,
+)
 from timeline.exports import FORMATS
 
 if TYPE_CHECKING:
@@ -99,12 +108,38 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 
 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str, module: str = "render") -> None:
-    """Open the store, ask it one question, print the view it returns (canonical JSON or rich)."""
+    """Open the store (as recorded before --recorded-before, if given), ask it one question, print the view it
+    returns (canonical JSON or rich)."""
     from timeline.service import Timeline
 
-    with Timeline(db) as store:
+    before = recorded_before()
+    with Timeline(db, recorded_before=before) as store:
         view = ask(store)
-    emit(as_json, view.to_json, lambda: getattr(_render(module), renderer)(view))
+    emit(
+        as_json,
+        lambda: system_time_json(view.to_json(), before),
+        lambda: system_time_note(before, getattr(_render(module), renderer)(view)),
+    )
+
+
+def system_time_json(data: Any, before: datetime | None) -> Any:
+    if before is None or not isinstance(data, dict):
+        return data
+    from timeline.storage.recorded import recorded_key
+
+    return {**data, "recorded_before": recorded_key(before)}
+
+
+def system_time_note(before: datetime | None, renderable: Any) -> Any:
+    """A printout answered from an earlier state of the store says so first."""
+    if before is None:
+        return renderable
+    from rich.console import Group
+    from rich.text import Text
+
+    from timeline.storage.recorded import recorded_key
+
+    return Group(Text(f"As this store held it before {recorded_key(before)} (system time)", style="bold"), renderable)
 
 
 def _render(module: str = "render"):  # type: ignore[no-untyped-def]
@@ -134,7 +169,12 @@ def db_option(default: str | None = DEFAULT_DB) -> Callable[[Callable[..., Any]]
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")
-as_of_option = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+_as_of_only = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+
+
+def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of (knowledge time) and --recorded-before (system time): together, a bitemporal query."""
+    return recorded_option(_as_of_only(func))
 
 
 _bound = parse_bound
@@ -321,14 +361,47 @@ def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--from", "since", required=True, help="The earlier knowledge date (EDTF; its last day).")
-@click.option("--to", "until", required=True, help="The later knowledge date (EDTF; its last day).")
+@click.option("--from", "since", help="The earlier knowledge date (EDTF; its last day).")
+@click.option("--to", "until", help="The later knowledge date (EDTF; its last day).")
+@click.option("--recorded-from", help="Audit: from this recorded (system) time, inclusive (ISO date or date-time).")
+@click.option("--recorded-to", help="Audit: to this recorded (system) time, exclusive (default: now).")
 @click.option("--project", "ref", help="Only facts of this project.")
 @page_options("fact id")
+@recorded_option
 @db_option()
 @json_option
-def diff(since: str, until: str, ref: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
-    """What the public record gained, changed or lost between two knowledge dates; --limit N: N facts a page."""
+def diff(
+    since: str | None,
+    until: str | None,
+    recorded_from: str | None,
+    recorded_to: str | None,
+    ref: str | None,
+    limit: int | None,
+    after: str | None,
+    db: str,
+    as_json: bool,
+) -> None:
+    """What the public record gained, changed or lost between two knowledge dates (--from/--to; --limit N: N facts
+    a page), or what this store itself gained between two recorded times (--recorded-from/--recorded-to: the
+    audit, corrections included)."""
+    from timeline.errors import InvalidOption
+
+    if recorded_from is not None or recorded_to is not None:
+        if since or until or ref:
+            raise InvalidOption("diff: give either --from/--to (knowledge dates) or --recorded-from/--recorded-to")
+        if recorded_from is None:
+            raise InvalidOption("diff: --recorded-to needs --recorded-from")
+        low = parse_recorded("--recorded-from", recorded_from)
+        high = parse_recorded("--recorded-to", recorded_to) if recorded_to else datetime.now(UTC)
+        from timeline.present.audit import render as render_audit
+        from timeline.service import Timeline
+
+        with Timeline(db) as store:
+            audit = store.audit(low, high)
+        emit(as_json, audit.to_json, lambda: render_audit(audit))
+        return
+    if since is None or until is None:
+        raise InvalidOption("diff: give --from and --to (knowledge dates), or --recorded-from (recorded times)")
     since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
     answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit), "diff")
 
@@ -366,7 +439,7 @@ def export_command(
 
     if excel and fmt != "csv":
         raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
-    with Timeline(db) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:
         selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
     text = ("\ufeff" if excel else "") + export(fmt, selected)
     for line in left_out(fmt, selected):
@@ -397,11 +470,16 @@ def stats(
         from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
-    with Timeline(db) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:
         view = store.stats(_as_of(as_of), project_ref, partner_ref)
     if plot_path:
         plot(view, plot_path)
-    emit(as_json, view.to_json, lambda: render.stats(view, plot_path))
+    before = recorded_before()
+    emit(
+        as_json,
+        lambda: system_time_json(view.to_json(), before),
+        lambda: system_time_note(before, render.stats(view, plot_path)),
+    )
 
 
 @main.command()
@@ -461,6 +539,7 @@ def write(text: str) -> None:
 
 @main.command()
 @click.option("--fact", help="Only this fact's events.")
+@recorded_option
 @page_options("position (with --fact: version)")
 @db_option()
 @json_option
@@ -471,7 +550,7 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
     from timeline.service import Timeline
 
     start = parse_position(after)
-    with Timeline(db) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:
         events = store.event_page(fact, start, limit)
         if as_json and limit is None:
             stream.json_list(map(stream.event_json, events), write)

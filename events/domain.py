@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from events.inputs import ENTITY_KINDS, ORGANISATION_KINDS, Fact, Frozen, Name, Retraction, Slug, Source, Text
+from events.inputs import (
+    ENTITY_KINDS,
+    ORGANISATION_KINDS,
+    DatedName,
+    Fact,
+    Frozen,
+    Merge,
+    Name,
+    Retraction,
+    Slug,
+    Source,
+    Text,
+)
 
 
 class DomainEvent(Frozen):
@@ -56,18 +68,25 @@ class FactRetracted(DomainEvent):
 
 
 class EntityRecord(Frozen):
-    """A resolved entity: references (an office's organisation) are ids."""
+    """A resolved entity: references (an office's organisation, a merge's survivor) are ids."""
 
     entity: Literal[ENTITY_KINDS]  # type: ignore[valid-type]
     id: Slug
     name: Name
     aliases: tuple[Name, ...] = ()
+    names: tuple[DatedName, ...] = ()
     description: Text | None = None
     kind: Literal[ORGANISATION_KINDS] | None = None  # type: ignore[valid-type]  # organisations only
     organisation: Slug | None = None  # offices only
+    merged: Merge | None = None  # set by EntityMerged only
 
 
 class EntityRegistered(DomainEvent):
+    """Schema 2 added the record's dated `names` (and `merged`, always unset here: a merge is an event of its
+    own); schema-1 records bore no dated names, so they read as `names: ()`."""
+
+    schema_version: ClassVar[int] = 2
+
     record: EntityRecord
 
 
@@ -81,8 +100,16 @@ class EntityCorrected(DomainEvent):
     changes: dict[str, Any]
 
 
+class EntityMerged(DomainEvent):
+    """The entity record turned out to be another one (`merge.into`, an id), from `merge.on` if given. Nothing
+    is deleted: both ids stay resolvable, and facts keep the id they named."""
+
+    entity_id: str
+    merge: Merge
+
+
 FACT_EVENTS = (FactReported, SourceAdded, FactCorrected, FactRetracted)
-ENTITY_EVENTS = (EntityRegistered, AliasAdded, EntityCorrected)
+ENTITY_EVENTS = (EntityRegistered, AliasAdded, EntityCorrected, EntityMerged)
 
 
 def fact_id_of(event: DomainEvent) -> str:

@@ -222,11 +222,28 @@ STATED_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "
 CORRECTABLE_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "sources", "retracted"})
 
 
+class DatedName(Frozen):
+    """A name the entity bore for a time (`since` and `until` are EDTF, either may be absent: open)."""
+
+    name: Name
+    since: Edtf | None = None
+    until: Edtf | None = None
+
+
+class Merge(Frozen):
+    """This entity record turned out to be another (`into`, a reference), from a knowledge date `on` if given."""
+
+    into: Ref
+    on: Edtf | None = None
+
+
 class Entity(Frozen):
     id: Slug
     name: Name
     aliases: tuple[Name, ...] = ()
+    names: tuple[DatedName, ...] = ()  # earlier or later names, with their validity dates
     description: Text | None = None
+    merged: Merge | None = None
 
 
 class Project(Entity):

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from events.inputs import Fact, Retraction, Source, plain
+from projections.entities import name_at
 from projections.knowledge import FactView, view
 
 
@@ -64,8 +65,8 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
     """The canonical JSON shape of a timeline entry; entity references carry their names."""
     fact = entry.view.fact
 
-    def named(ids: Iterable[str]) -> list[dict[str, str]]:
-        return [{"id": ref, "name": names.get(ref, ref)} for ref in ids]
+    def named(ids: Iterable[str]) -> list[dict[str, str]]:  # as named when the fact occurred
+        return [{"id": ref, "name": name_at(names, ref, entry.view.occurred)} for ref in ids]
 
     return {
         "fact": fact.id,

@@ -10,6 +10,7 @@ from events.domain import (
     AliasAdded,
     DomainEvent,
     EntityCorrected,
+    EntityMerged,
     EntityRecord,
     EntityRegistered,
     FactCorrected,
@@ -72,6 +73,11 @@ def _entity_corrected(state: EntityState, event: EntityCorrected) -> EntityState
     return EntityState(record=record, version=state.version + 1)
 
 
+def _entity_merged(state: EntityState, event: EntityMerged) -> EntityState:
+    record = state.record.model_copy(update={"merged": event.merge})
+    return EntityState(record=record, version=state.version + 1)
+
+
 _HANDLERS = {
     FactReported: _reported,
     SourceAdded: _source_added,
@@ -80,6 +86,7 @@ _HANDLERS = {
     EntityRegistered: _registered,
     AliasAdded: _alias_added,
     EntityCorrected: _entity_corrected,
+    EntityMerged: _entity_merged,
 }
 
 

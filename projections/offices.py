@@ -44,6 +44,16 @@ class Answer:
     before: Tenure | None  # the last attested before, when inferred
     after: Tenure | None  # the first attested after, when inferred
 
+    @property
+    def disagreement(self) -> str | None:
+        """Two holders attested on the day, or a gap between two holders: said, with the attesting facts,
+        never silently resolved."""
+        if not self.inferred and len({t.person for t in self.holders}) > 1:
+            return "two or more holders are attested on this day"
+        if self.inferred and self.before and self.after and self.before.person != self.after.person:
+            return "no holder is attested on this day; it lies between two holders' attestations"
+        return None
+
 
 def attestations(facts: Iterable[Fact], as_of: date | None = None) -> list[Attestation]:
     found = []

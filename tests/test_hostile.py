@@ -320,7 +320,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def _fill(disk: Path, leave: int = 0) -> None:
     """Fill the disk, then free `leave` bytes of it."""
     filler = disk / "filler"
-    with filler.open("wb") as handle:
+    with filler.open("wb", buffering=0) as handle:  # unbuffered: closing never flushes into a full disk
         try:
             while True:
                 handle.write(b"\0" * 65536)

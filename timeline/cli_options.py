@@ -89,8 +89,28 @@ _NAMES = {"as_of": ("as_of",), "window": ("since", "until"), "project": ("projec
           "partner": ("partner_ref",), "kind": ("kinds",), "retracted": ("include_retracted",)}  # fmt: skip
 
 
+def _recorded_callback(ctx: click.Context, param: click.Parameter, text: str | None) -> None:
+    if text is not None:
+        ctx.meta["recorded_before"] = parse_recorded("--recorded-before", text)
+
+
+# System time: every query command that takes --as-of takes it (the CLI opens the store as it was then).
+recorded_option = click.option(
+    "--recorded-before",
+    callback=_recorded_callback,
+    expose_value=False,
+    help="System time: answer as this store held it before this time (ISO date = its midnight UTC, or date-time).",
+)
+
+
+def recorded_before() -> datetime | None:
+    """The --recorded-before time of the running command, if given."""
+    return click.get_current_context().meta.get("recorded_before")
+
+
 def query_options(*wanted: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Add the named option groups to a command; it receives `filters` (a `projections.selection.Filters`)."""
+    """Add the named option groups to a command; it receives `filters` (a `projections.selection.Filters`).
+    With "as_of", --recorded-before comes too (see `recorded_before`)."""
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(func)
@@ -101,7 +121,7 @@ def query_options(*wanted: str) -> Callable[[Callable[..., Any]], Callable[..., 
         for group in reversed(wanted):
             for option in reversed(_OPTIONS[group]):
                 command = option(command)
-        return command
+        return recorded_option(command) if "as_of" in wanted else command
 
     return decorate
 

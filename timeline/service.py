@@ -11,7 +11,7 @@ import shlex
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -21,6 +21,7 @@ from events.inputs import Fact
 from events.text import fold, match_key
 from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
+from projections.entities import follow_merges, merge_map, one_with
 from projections.facts import FactState
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
@@ -33,6 +34,7 @@ from timeline import DEFAULT_DB
 from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.paging import Paged
+from timeline.present.audit import AuditView
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -49,6 +51,8 @@ from timeline.present.views import (
 from timeline.storage.database import discard_empty_store, locate, store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.recorded import recorded_key
+from timeline.storage.system_time import RecordedBefore
 
 if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
     from timeline.intake.plan import Change, Plan
@@ -104,7 +108,10 @@ class CheckReport:
 class Timeline:
     """A timeline store: the event log and its read models, kept current on open."""
 
-    def __init__(self, db: str, *, create: bool = False, catch_up: bool = True):
+    def __init__(
+        self, db: str, *, create: bool = False, catch_up: bool = True, recorded_before: datetime | None = None
+    ):
+        """`recorded_before` (system time) makes every query answer as this store held it before that time."""
         self.location = locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
@@ -127,6 +134,9 @@ class Timeline:
         except BaseException:
             self.close()
             raise
+        self.recorded_before = recorded_before
+        if recorded_before is not None:
+            self.read_models = RecordedBefore(self.read_models, self.log, recorded_before)  # type: ignore[assignment]
 
     def _catch_up(self, writer: bool) -> None:
         """Bring the read models up to the log. A writer waits for another process catching up (it plans from
@@ -254,6 +264,19 @@ class Timeline:
             wanted.update(*mentions(fact).values())
         return self.read_models.names(wanted)
 
+    def one_entity(self, ref: str, kind: str, role: str, as_of: date | None) -> tuple[EntityRecord, list[Fact]]:
+        """The entity `ref` names, or the one it was merged into (by `as_of`), and the facts naming any record
+        of it in that role, with merged ids replaced by the surviving one."""
+        merges = merge_map(self.read_models.merged_records(), as_of)
+        record = self.entity(ref, kind)
+        if record.id in merges:
+            record = self.entity(merges[record.id], kind)
+        found: dict[str, Fact] = {}
+        for entity_id in sorted(one_with(record.id, merges)):
+            for fact in self.read_models.facts_mentioning(entity_id, role, as_of):
+                found.setdefault(fact.id, follow_merges(fact, merges))
+        return record, [found[i] for i in sorted(found)]
+
     def scope(self, filters: Filters) -> Scope:
         """The filters' project and partner references resolved to ids (NotFound with suggestions)."""
         project = self.entity(filters.project, "project") if filters.project else None
@@ -265,8 +288,8 @@ class Timeline:
         self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
     ) -> ProjectTimeline:
         filters = filters or Filters(as_of, window)
-        project, scope = self.entity(ref, "project"), self.scope(filters)
-        facts = self.read_models.facts_mentioning(project.id, "project", filters.as_of)
+        scope = self.scope(filters)
+        project, facts = self.one_entity(ref, "project", "project", filters.as_of)
         chosen = select(facts, lambda fact: project.id in fact.projects and scope.admits(fact), filters)
         return ProjectTimeline(
             project, filters.as_of, filters.window, chosen.entries, self.names(facts), chosen.hidden_retracted
@@ -276,8 +299,8 @@ class Timeline:
         self, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
     ) -> PartnerView:
         filters = filters or Filters(as_of, window)
-        partner, scope = self.entity(ref, "organisation"), self.scope(filters)
-        facts = self.read_models.facts_mentioning(partner.id, "partner", filters.as_of)
+        scope = self.scope(filters)
+        partner, facts = self.one_entity(ref, "organisation", "partner", filters.as_of)
         chosen = select(facts, lambda fact: partner.id in fact.partners and scope.admits(fact), filters)
         history = history_of(chosen.entries)
         return PartnerView(partner, filters.as_of, filters.window, history, self.names(facts), chosen.hidden_retracted)
@@ -460,7 +483,7 @@ class Timeline:
         scratch = ReadModels(locate(":memory:"))
         try:
             scratch.catch_up(self.log)
-            expected, actual = scratch.dump(), self.read_models.dump()
+            expected, actual = scratch.dump(system_time=True), self.read_models.dump(system_time=True)
         finally:
             scratch.close()
         differences = []
@@ -471,7 +494,8 @@ class Timeline:
         return VerifyReport(differences, self.read_models.position())
 
     def events(self, fact: str | None = None) -> list[LoggedEvent]:
-        """Every event of the log (or of one fact's stream), oldest first."""
+        """Every event of the log (or of one fact's stream), oldest first; with `recorded_before`, only those
+        recorded before it."""
         return list(self.event_page(fact))
 
     def event_page(self, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
@@ -479,24 +503,44 @@ class Timeline:
         at most `limit` events, then `next` says where to continue."""
         if fact is None:
             batch = min(limit + 1, 1000) if limit else 1000
-            return Paged(self.log.read(after, batch), limit, lambda logged: logged.position)
-        found = self.log.stream(fact, after, limit + 1 if limit else None)
+            return Paged(self._recorded_then(self.log.read(after, batch)), limit, lambda logged: logged.position)
+        found = self.log.stream(fact, after, None if self.recorded_before else (limit + 1 if limit else None))
         if not found and not (after and self.log.stream(fact, 0, 1)):
             raise NotFound(f"no fact '{fact}' in {self.location}")
-        return Paged(found, limit, lambda logged: logged.version)
+        return Paged(list(self._recorded_then(found)), limit, lambda logged: logged.version)
+
+    def _recorded_then(self, events: Iterable[LoggedEvent]) -> Iterator[LoggedEvent]:
+        """The events recorded before `recorded_before` (all, without it)."""
+        before = recorded_key(self.recorded_before) if self.recorded_before else None
+        return (e for e in events if before is None or recorded_key(e.recorded) < before)
+
+    def audit(self, since: datetime, until: datetime) -> AuditView:
+        """What this store itself gained (events, corrections included) recorded since <= t < until."""
+        if until < since:
+            raise InvalidOption(
+                f"diff: --recorded-to {recorded_key(until)} is before --recorded-from {recorded_key(since)}"
+            )
+        low, high = recorded_key(since), recorded_key(until)
+        found: list[LoggedEvent] = []
+        for _, first, last in self.read_models.recorded_between(low, high):
+            found += [e for e in self.log.between(first, last) if low <= recorded_key(e.recorded) < high]
+        return AuditView(since, until, tuple(found))
 
     # Statistics ------------------------------------------------------------------------------------
 
     def stats(self, as_of: date | None = None, project: str | None = None, partner: str | None = None) -> StatsView:
         """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
         only facts naming the project and the partner when given (as stated then); retracted facts excluded."""
-        scope = self.entity(project, "project") if project else None
-        with_partner = self.entity(partner, "organisation") if partner else None
-        if scope or with_partner:
-            ref, role = (scope, "project") if scope else (with_partner, "partner")
-            facts = self.read_models.facts_mentioning(ref.id, role, as_of)  # type: ignore[union-attr]
-        else:
-            facts = [state.fact for state in self.read_models.fact_states(sorted(self.read_models.fact_ids())).values()]
+        scope = with_partner = None
+        if project:
+            scope, facts = self.one_entity(project, "project", "project", as_of)
+        if partner:
+            with_partner, partner_facts = self.one_entity(partner, "organisation", "partner", as_of)
+            facts = facts if project else partner_facts
+        if not project and not partner:
+            merges = merge_map(self.read_models.merged_records(), as_of)
+            ids = sorted(self.read_models.fact_ids())
+            facts = [follow_merges(state.fact, merges) for state in self.read_models.fact_states(ids).values()]
         stats = fact_stats(facts, as_of, scope.id if scope else None, with_partner.id if with_partner else None)
         return StatsView(as_of, scope, with_partner, stats, self.names(facts))
 

@@ -13,7 +13,10 @@ from timeline.present.views import ExportSet
 
 def entity_input(record: EntityRecord) -> dict[str, Any]:
     """An entity as a JSONL input line reads it: `entity` names its kind; unset fields are left out."""
-    return record.model_dump(mode="json", exclude_none=True)
+    data = record.model_dump(mode="json", exclude_none=True)
+    if not data["names"]:
+        del data["names"]
+    return data
 
 
 def fact_input(fact: Fact) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from events.domain import (
     AliasAdded,
     DomainEvent,
     EntityCorrected,
+    EntityMerged,
     EntityRecord,
     EntityRegistered,
     FactCorrected,
@@ -98,20 +99,30 @@ def plan(
 
 
 def _plan_entity(record: EntityRecord, state: EntityState | None, result: Plan) -> None:
+    merged = [EntityMerged(entity_id=record.id, merge=record.merged)] if record.merged else []
     if state is None:
-        result.changes.append(Change("entity", record.id, 0, (EntityRegistered(record=record),)))
+        registered = EntityRegistered(record=record.model_copy(update={"merged": None}))
+        result.changes.append(Change("entity", record.id, 0, (registered, *merged)))
         result.new_entities += 1
         return
     old = state.record
     events: list[DomainEvent] = []
     changes = {
         name: value
-        for name, value in record.model_dump(exclude={"aliases", "id"}).items()
-        if getattr(old, name) != value
+        for name, value in record.model_dump(exclude={"aliases", "id", "merged"}).items()
+        if getattr(old, name) != getattr(record, name)
     }
     if changes:
         events.append(EntityCorrected(entity_id=record.id, changes=changes))
     events += [AliasAdded(entity_id=record.id, alias=alias) for alias in record.aliases if alias not in old.aliases]
+    if record.merged != old.merged:
+        if merged:
+            events += merged
+        else:
+            result.warnings.append(
+                f"entity '{record.id}': merged into '{old.merged.into}'; a merge is not undone by removing it "  # type: ignore[union-attr]
+                "from the input (nothing is deleted)"
+            )
     dropped = [alias for alias in old.aliases if alias not in record.aliases]
     if dropped:
         result.warnings.append(f"entity '{record.id}': aliases no longer in the input are kept: {', '.join(dropped)}")

@@ -40,7 +40,7 @@ class EntityIndex:
 
     def add(self, record: EntityRecord) -> None:
         self.by_id[record.id] = record
-        for name in (record.id, record.name, *record.aliases):
+        for name in (record.id, record.name, *record.aliases, *(dated.name for dated in record.names)):
             self._by_key.setdefault(match_key(name), set()).add(record.id)
 
     def record(self, entity_id: str) -> EntityRecord | None:

@@ -60,7 +60,7 @@ def validate(
 
     index = EntityIndex(known=known) if isinstance(known, KnownEntities) else EntityIndex(known)
     for _, entity in entity_inputs:  # input entities replace stored ones of the same id
-        index.add(EntityRecord(entity=_entity_kind(entity), **entity.model_dump(exclude={"organisation"})))
+        index.add(EntityRecord(entity=_entity_kind(entity), **entity.model_dump(exclude={"organisation", "merged"})))
     entities = [_resolve_entity(record, entity, index, problems) for record, entity in entity_inputs]
     targets = _Targets(known_targets, {fact.target for _, fact in fact_inputs if fact.target})
     facts = [_resolve_fact(record, fact, index, targets, problems) for record, fact in fact_inputs]
@@ -200,6 +200,16 @@ def _resolve_entity(record: Record, entity: Any, index: EntityIndex, problems: l
         except Unresolved as error:
             problems.append(record.problem(f"{entity.id}: {error}", "organisation"))
             return None
+    if entity.merged is not None:
+        try:
+            into = index.resolve(entity.merged.into, kind, f"{kind} to merge into")
+        except Unresolved as error:
+            problems.append(record.problem(f"{entity.id}: {error}", "merged.into"))
+            return None
+        if into == entity.id:
+            problems.append(record.problem(f"{entity.id}: an entity cannot be merged into itself", "merged.into"))
+            return None
+        values["merged"] = {**values["merged"], "into": into}
     return EntityRecord(entity=kind, **values)
 
 

@@ -12,6 +12,7 @@ from events.domain import (
     AliasAdded,
     DomainEvent,
     EntityCorrected,
+    EntityMerged,
     EntityRegistered,
     FactCorrected,
     FactReported,
@@ -79,6 +80,9 @@ def event_changes(event: DomainEvent, names: dict[str, str]) -> EventChanges:
     if isinstance(event, EntityCorrected):
         changes = tuple(FieldChange(k, None, v, False) for k, v in sorted(event.changes.items()))
         return EventChanges(event.entity_id, "entity", "corrected", ", ".join(event.changes), changes)
+    if isinstance(event, EntityMerged):
+        since = f" from {event.merge.on}" if event.merge.on else ""
+        return EventChanges(event.entity_id, "entity", "merged", f"into {event.merge.into}{since}")
     subject = fact_id_of(event) if hasattr(event, "fact_id") else entity_id_of(event)
     return EventChanges(subject, "", type(event).__name__, "")
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from events.inputs import FACT_KINDS
 from events.text import counted, plural
 from projections.chronology import TimelineEntry, Window
+from projections.entities import name_at
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
 from timeline.present.stream import continuation
 from timeline.present.views import (
@@ -72,7 +73,7 @@ def entries_table(entries: list[TimelineEntry], names: dict[str, str]) -> Render
             kind.append("\nretracted", style="red")
             lines.append(Text(f"retracted on {entry.retracted.on}: {entry.retracted.reason}", style="red"))
         if fact.partners:
-            lines.append(Text("partners: " + ", ".join(names.get(p, p) for p in fact.partners)))
+            lines.append(Text("partners: " + ", ".join(name_at(names, p, entry.view.occurred) for p in fact.partners)))
         lines += [Text("figure: " + figure_text(figure)) for figure in fact.figures]
         lines.append(Text("sources: " + "; ".join(source_label(s) for s in fact.sources), style="dim"))
         lines += [Text(f"note, {s.outlet}: {s.note}", style="dim") for s in fact.sources if s.note]
@@ -190,8 +191,11 @@ def office(view: OfficeView) -> RenderableType:
         if not view.holders:
             return Group(heading, Text("No holder is attested."))
         return Group(heading, *[Text("• " + _tenure(t, names)) for t in view.holders])
-    lines: list[RenderableType] = [heading]
     day = answer.on.isoformat()
+    then = name_at(names, view.office.id, day)
+    lines: list[RenderableType] = [heading] + ([Text(f"(on {day} named: {then})")] if then != view.office.name else [])
+    if answer.disagreement:
+        lines.append(Text(f"disagreement: {answer.disagreement}", style="red"))
     if not answer.inferred:
         lines += [Text(f"On {day}: " + _tenure(t, names)) for t in answer.holders]
         return Group(*lines)

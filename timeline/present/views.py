@@ -10,6 +10,7 @@ from events.domain import EntityRecord
 from events.inputs import Fact, plain
 from projections.chronology import TimelineEntry, Window, entry_json, source_json
 from projections.diff import KnowledgeDiff
+from projections.entities import name_at
 from projections.knowledge import FactView
 from projections.offices import Answer, Tenure
 from projections.partners import PartnerHistory
@@ -148,6 +149,8 @@ class OfficeView:
                 "holders": [tenure_json(t, self.names) for t in answer.holders],
                 "last_before": tenure_json(answer.before, self.names) if answer.before else None,
                 "first_after": tenure_json(answer.after, self.names) if answer.after else None,
+                "disagreement": answer.disagreement,
+                "office_name_then": name_at(self.names, self.office.id, answer.on.isoformat()),
             }
         )
         return data

@@ -20,8 +20,10 @@ from events.inputs import (
     FACT_KINDS,
     ORGANISATION_KINDS,
     STATUSES,
+    DatedName,
     Fact,
     Figure,
+    Merge,
     PersonRole,
     Retraction,
     Source,
@@ -196,6 +198,8 @@ _record = _model(
         "description": _maybe_text,
         "kind": _optional(_one_of(ORGANISATION_KINDS)),
         "organisation": _maybe_text,
+        "names": _many(_model(DatedName, {"name": _text, "since": _maybe_edtf, "until": _maybe_edtf})),
+        "merged": _optional(_model(Merge, {"into": _text, "on": _maybe_edtf})),
     },
 )
 _entity_state = _model(EntityState, {"record": _record, "version": _integer})

@@ -73,10 +73,19 @@ class EntityStream(Aggregate):
     class Registered(Aggregate.Created):
         payload: dict[str, Any]
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Schema 1 records had no dated names (and no merge: that is an event of its own)."""
+            record = state["payload"]["record"]
+            state["payload"] = {**state["payload"], "record": {**record, "names": [], "merged": None}}
+
     class AliasAdded(Aggregate.Event):
         payload: dict[str, Any]
 
     class Corrected(Aggregate.Event):
+        payload: dict[str, Any]
+
+    class Merged(Aggregate.Event):
         payload: dict[str, Any]
 
 
@@ -88,6 +97,7 @@ STORED: dict[type[domain.DomainEvent], type[Aggregate.Event]] = {
     domain.EntityRegistered: EntityStream.Registered,
     domain.AliasAdded: EntityStream.AliasAdded,
     domain.EntityCorrected: EntityStream.Corrected,
+    domain.EntityMerged: EntityStream.Merged,
 }
 DOMAIN = {stored: model for model, stored in STORED.items()}
 for _model, _stored in STORED.items():
@@ -310,6 +320,18 @@ class EventLog:
         stored = self.app.recorder.select_events(fact_stream_id(fact_id), gt=after or None, limit=limit)
         return [self._decoded(0, event) for event in stored]
 
+    def history(self, stream: str, stream_id: str) -> list[LoggedEvent]:
+        """One fact's or entity's events, oldest first (positions are not kept per stream: 0)."""
+        originator_id = (fact_stream_id if stream == "fact" else entity_stream_id)(stream_id)
+        return [self._decoded(0, event) for event in self.app.recorder.select_events(originator_id)]
+
+    def between(self, first: int, last: int) -> Iterator[LoggedEvent]:
+        """The events at log positions first..last, oldest first."""
+        for logged in self.read(after=first - 1):
+            if logged.position > last:
+                return
+            yield logged
+
     def _decoded(self, position: int, stored: StoredEvent) -> LoggedEvent:
         """One stored event as a domain event, or one clear StoreError saying which and why not."""
         try:
@@ -355,5 +377,7 @@ _HEADS = {  # what follows the recorded time in the stored state
 
 
 def _logged(position: int, stored: Any) -> LoggedEvent:
+    if not isinstance(stored.timestamp, datetime) or stored.timestamp.tzinfo is None:  # system time is queried
+        raise UnreadableEvent("its recorded time is not a date and time with a time zone")
     event = DOMAIN[type(stored)].model_validate(stored.payload)
     return LoggedEvent(position, stored.originator_version, stored.timestamp, event)

@@ -17,21 +17,30 @@ from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
 from events.inputs import Fact, Figure
 from events.text import fold, match_key
 from projections.chronology import mentions
+from projections.entities import Names
 from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from timeline.errors import StoreError
 from timeline.storage import decode
 from timeline.storage.database import Database, Location, store_errors
+from timeline.storage.recorded import Spans, recorded_key, write_recorded
 
 if TYPE_CHECKING:  # queries do not import the event log (nor eventsourcing): only catching up reads it
     from timeline.storage.log import EventLog, LoggedEvent
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rm_position (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL);
+-- first/last: the recorded (system) time of the stream's first and latest event, for --recorded-before.
+CREATE TABLE IF NOT EXISTS rm_facts (id TEXT PRIMARY KEY, version INTEGER NOT NULL, state TEXT NOT NULL,
+                                     first TEXT NOT NULL, last TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NULL, name TEXT NOT NULL,
-                                        version INTEGER NOT NULL, state TEXT NOT NULL);
+                                        version INTEGER NOT NULL, state TEXT NOT NULL,
+                                        first TEXT NOT NULL, last TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rm_facts_by_last ON rm_facts (last);
+CREATE INDEX IF NOT EXISTS rm_entities_by_last ON rm_entities (last);
+-- The log positions appended at each recorded time (one row per ingest), for the audit diff.
+CREATE TABLE IF NOT EXISTS rm_recorded (recorded TEXT PRIMARY KEY, first INTEGER NOT NULL, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NULL, PRIMARY KEY (key, entity_id))
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
@@ -79,6 +88,7 @@ def schema(dialect: str) -> str:
     if dialect == "sqlite":
         return SCHEMA + SEARCH_SCHEMA["sqlite"]
     table = SCHEMA.replace("position INTEGER", "position BIGINT").replace(" WITHOUT ROWID", "")
+    table = table.replace("first INTEGER", "first BIGINT").replace("last INTEGER", "last BIGINT")
     for name in ("rm_facts", "rm_entities"):
         table = table.replace(
             f"CREATE TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY,",
@@ -106,6 +116,7 @@ TABLES = (
     "rm_fulfils",
     "rm_fact_search",
     "rm_entity_search",
+    "rm_recorded",
 )
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
 READ_MODEL_VERSION = 7
@@ -147,8 +158,12 @@ class ReadModels:
         try:
             tables = schema(self.connection.dialect)
             with store_errors(location):
-                if not set(TABLES) <= self.connection.tables():  # only then: a reader may not create tables
+                present = self.connection.tables()
+                if not set(TABLES) <= present:  # only then: a reader may not create tables
                     with self.connection.preparing() as db:
+                        if "rm_position" in present:  # built by older code: its tables may lack new columns
+                            db.script("".join(f"DROP TABLE IF EXISTS {table};" for table in TABLES))
+                            db.execute("DELETE FROM rm_position")
                         db.script(tables)
                 row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
             if row is None or row[0] != READ_MODEL_VERSION:  # new, or built by other code: start again
@@ -230,16 +245,22 @@ class ReadModels:
         facts.update(self.fact_states(fact_keys))
         entities.update(self._entity_states(entity_keys))
         stored = {key for key, state in (*facts.items(), *entities.items()) if state is not None}
+        spans = Spans()
         for logged in batch:
             event = logged.event
+            recorded = recorded_key(logged.recorded)
+            spans.note(recorded, logged.position)
             if isinstance(event, FACT_EVENTS):
                 key = fact_id_of(event)
                 facts[key] = evolve(facts[key], event)
+                spans.touch(spans.facts, key, recorded)
             else:
                 key = entity_id_of(event)
                 entities[key] = evolve(entities[key], event)
-        _write_facts(db, list(facts.values()), stored)  # type: ignore[arg-type]
-        _write_entities(db, list(entities.values()), stored)  # type: ignore[arg-type]
+                spans.touch(spans.entities, key, recorded)
+        _write_facts(db, list(facts.values()), stored, spans.facts)  # type: ignore[arg-type]
+        _write_entities(db, list(entities.values()), stored, spans.entities)  # type: ignore[arg-type]
+        write_recorded(db, spans.positions)
 
     def rebuild(self, log: EventLog) -> int:
         """Forget every read model (dropped and created again: faster than deleting every row) and apply the whole
@@ -400,12 +421,24 @@ class ReadModels:
         states = (self._entity_state(state) for (state,) in rows)
         return {state.record.id: state for state in states}
 
-    def names(self, ids: Iterable[str]) -> dict[str, str]:
+    def names(self, ids: Iterable[str]) -> Names:
+        """The entities' current names, and the dated names of those that have some."""
         found: dict[str, str] = {}
+        dated = {}
         for batch in chunks(sorted(ids), 500):
             marks = ",".join("?" * len(batch))
-            found.update(self.connection.execute(f"SELECT id, name FROM rm_entities WHERE id IN ({marks})", batch))
-        return found
+            for entity_id, name, state in self.connection.execute(
+                f"SELECT id, name, state FROM rm_entities WHERE id IN ({marks})", batch
+            ):
+                found[entity_id] = name
+                if '"names":[]' not in state:
+                    dated[entity_id] = self._entity_state(state).record.names
+        return Names(found, dated)
+
+    def merged_records(self) -> list[EntityRecord]:
+        """The entity records merged into another."""
+        rows = self.connection.execute("SELECT state FROM rm_entities WHERE state NOT LIKE '%\"merged\":null%'")
+        return [self._entity_state(state).record for (state,) in rows]
 
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
@@ -430,14 +463,35 @@ class ReadModels:
     def fact_ids(self) -> frozenset[str]:
         return frozenset(row[0] for row in self.connection.execute("SELECT id FROM rm_facts"))
 
+    def target_rows(self) -> list[tuple[str, str]]:
+        """Every (target key, fact id)."""
+        return self.connection.execute("SELECT key, fact_id FROM rm_targets").fetchall()
+
+    def recorded_late(self, table: str, key: str) -> tuple[set[str], set[str]]:
+        """The streams (of rm_facts or rm_entities) with an event recorded at or after `key`: those that began
+        then (hidden before it), and those that began before it (to be folded again from their own events)."""
+        rows = self.connection.execute(f"SELECT id, first FROM {table} WHERE last >= ?", (key,)).fetchall()
+        return {i for i, first in rows if first >= key}, {i for i, first in rows if first < key}
+
+    def recorded_between(self, since: str, until: str) -> list[tuple[str, int, int]]:
+        """The log positions appended at recorded times since <= recorded < until, oldest first."""
+        return self.connection.execute(
+            "SELECT recorded, first, last FROM rm_recorded WHERE recorded >= ? AND recorded < ? ORDER BY first",
+            (since, until),
+        ).fetchall()
+
     def target_keys(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")}
 
-    def dump(self) -> dict[str, list[tuple[object, ...]]]:
-        """Every read-model row, in a stable order: what `verify` compares."""
+    def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
+        """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
+        `system_time`: two stores holding the same events recorded at other times otherwise dump the same."""
         queries = {table: f"SELECT * FROM {table}" for table in TABLES}  # (PostgreSQL's rowids differ by history)
-        queries["rm_facts"] = "SELECT id, version, state FROM rm_facts"
-        queries["rm_entities"] = "SELECT id, entity, name, version, state FROM rm_entities"
+        recorded = ", first, last" if system_time else ""
+        queries["rm_facts"] = f"SELECT id, version, state{recorded} FROM rm_facts"
+        queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
+        if not system_time:
+            del queries["rm_recorded"]
         queries["rm_fact_search"] = (
             "SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f ON f.rowid = s.rowid ORDER BY 1"
         )
@@ -479,15 +533,15 @@ def _rowids(db: Database, table: str, ids: list[str]) -> dict[str, int]:
     return found
 
 
-def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> None:
+def _write_facts(db: Database, states: list[FactState], stored: set[str], spans: dict[str, tuple[str, str]]) -> None:
     """Upsert fact states and replace their index rows, a statement per table for the whole batch."""
     replaced = [(state.fact.id,) for state in states if state.fact.id in stored]
     for table in ("rm_mentions", "rm_office_days", "rm_knowledge", "rm_targets", "rm_fulfils"):
         db.executemany(f"DELETE FROM {table} WHERE fact_id=?", replaced)
     db.executemany(
-        "INSERT INTO rm_facts (id, version, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
-        "SET version=excluded.version, state=excluded.state",
-        [(state.fact.id, state.version, state.model_dump_json()) for state in states],
+        "INSERT INTO rm_facts (id, version, state, first, last) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+        "SET version=excluded.version, state=excluded.state, last=excluded.last",
+        [(state.fact.id, state.version, state.model_dump_json(), *spans[state.fact.id]) for state in states],
     )
     rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
     db.executemany("DELETE FROM rm_fact_search WHERE rowid=?", [(rowids[fact_id],) for (fact_id,) in replaced])
@@ -496,7 +550,7 @@ def _write_facts(db: Database, states: list[FactState], stored: set[str]) -> Non
     for state in states:
         fact = state.fact
         mentioned += [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids]
-        days += [(fact.id, day, what) for day, what in _knowledge_days(fact)]
+        days += [(fact.id, day, what) for day, what in knowledge_days_of(fact)]
         office_days += [(office, fact.id, first, last) for office, (first, last) in _office_days(fact).items()]
         for table, field in (("rm_targets", "target"), ("rm_fulfils", "fulfils")):
             keys = {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
@@ -530,7 +584,7 @@ def _office_days(fact: Fact) -> dict[str, tuple[str, str]]:
     return spans
 
 
-def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
+def knowledge_days_of(fact: Fact) -> set[tuple[str, str]]:
     """The days on which what the record says about the fact can change (see rm_knowledge)."""
     days = {(reported_by(source).isoformat(), "source") for source in fact.sources}
     if fact.retracted is not None:
@@ -545,21 +599,27 @@ def _knowledge_days(fact: Fact) -> set[tuple[str, str]]:
     return days
 
 
-def _write_entities(db: Database, states: list[EntityState], stored: set[str]) -> None:
+def _write_entities(
+    db: Database, states: list[EntityState], stored: set[str], spans: dict[str, tuple[str, str]]
+) -> None:
     """Upsert entity states and replace their alias and search rows."""
     replaced = [(state.record.id,) for state in states if state.record.id in stored]
     db.executemany("DELETE FROM rm_aliases WHERE entity_id=?", replaced)
     db.executemany(
-        "INSERT INTO rm_entities (id, entity, name, version, state) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state",
-        [(s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json()) for s in states],
+        "INSERT INTO rm_entities (id, entity, name, version, state, first, last) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET name=excluded.name, version=excluded.version, state=excluded.state, "
+        "last=excluded.last",
+        [
+            (s.record.id, s.record.entity, s.record.name, s.version, s.model_dump_json(), *spans[s.record.id])
+            for s in states
+        ],
     )
     rowids = _rowids(db, "rm_entities", [state.record.id for state in states])
     db.executemany("DELETE FROM rm_entity_search WHERE rowid=?", [(rowids[i],) for (i,) in replaced])
     aliases, search = [], []
     for state in states:
         record = state.record
-        names = (record.id, record.name, *record.aliases)
+        names = (record.id, record.name, *record.aliases, *(dated.name for dated in record.names))
         aliases += [(key, record.id) for key in {match_key(name) for name in names}]
         search.append((rowids[record.id], fold(" ".join((record.id.replace("-", " "), *names[1:])))))
     db.executemany("INSERT INTO rm_aliases (key, entity_id) VALUES (?, ?)", aliases)

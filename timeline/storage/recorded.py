@@ -1,0 +1,54 @@
+"""Recorded (system) time in the read models: each stream's first and latest recorded time, and the log
+positions appended at each recorded time (what `--recorded-before` and the audit diff read)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from timeline.storage.database import Database
+
+
+def recorded_key(recorded: datetime) -> str:
+    """A recorded time as the read models store it: UTC, to the microsecond, so that text order is time order."""
+    return recorded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Spans:
+    """What a catch-up learns of recorded (system) time: per stream the first and latest recorded time of the
+    events applied, and per recorded time the log positions appended then."""
+
+    def __init__(self) -> None:
+        self.facts: dict[str, tuple[str, str]] = {}
+        self.entities: dict[str, tuple[str, str]] = {}
+        self.positions: dict[str, tuple[int, int]] = {}
+
+    @staticmethod
+    def touch(spans: dict[str, tuple[str, str]], key: str, recorded: str) -> None:
+        first, last = spans.get(key, (recorded, recorded))
+        spans[key] = (min(first, recorded), max(last, recorded))
+
+    def note(self, recorded: str, position: int) -> None:
+        first, last = self.positions.get(recorded, (position, position))
+        self.positions[recorded] = (min(first, position), max(last, position))
+
+
+def write_recorded(db: Database, positions: dict[str, tuple[int, int]]) -> None:
+    """One row per recorded time; an ingest is caught up whole, so its rows are written once, but a row met
+    again keeps its widest span."""
+    known = dict(
+        (row[0], (row[1], row[2]))
+        for batch in _chunks(sorted(positions), 500)
+        for row in db.execute(
+            f"SELECT recorded, first, last FROM rm_recorded WHERE recorded IN ({','.join('?' * len(batch))})", batch
+        ).fetchall()
+    )
+    rows = []
+    for recorded, (first, last) in positions.items():
+        old_first, old_last = known.get(recorded, (first, last))
+        rows.append((recorded, min(first, old_first), max(last, old_last)))
+    db.executemany("DELETE FROM rm_recorded WHERE recorded=?", [(recorded,) for recorded in known])
+    db.executemany("INSERT INTO rm_recorded (recorded, first, last) VALUES (?, ?, ?)", rows)
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

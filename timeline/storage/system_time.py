@@ -1,0 +1,165 @@
+"""System time: the read models as this store held them before a recorded time T (`--recorded-before T`).
+
+The read models keep, per fact and per entity, the recorded time of its first and latest event. Before T:
+- a stream whose first event was recorded at or after T did not exist yet: it is hidden;
+- a stream whose latest event was recorded before T is as the read model holds it;
+- a stream with events on both sides is folded again from its own events recorded before T (only those
+  streams: no full replay). Such a fact may have named other entities then, so each query also considers
+  the refolded facts that answer it.
+Queries call the same methods as on `ReadModels`; everything else (writing, position) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from events.domain import EntityRecord
+from events.inputs import Fact
+from events.text import match_key
+from projections.chronology import mentions
+from projections.entities import Names
+from projections.facts import EntityState, FactState, fold
+from timeline.storage.readmodels import ReadModels, knowledge_days_of
+from timeline.storage.recorded import recorded_key
+
+if TYPE_CHECKING:  # the log is opened only when a stream must be folded again
+    from timeline.storage.log import EventLog
+
+
+class RecordedBefore:
+    """A read-only view of the read models as of a recorded (system) time."""
+
+    def __init__(self, models: ReadModels, log: EventLog, before: datetime):
+        self.models = models
+        self.before = before
+        key = recorded_key(before)
+        self.hidden_facts, refold_facts = models.recorded_late("rm_facts", key)
+        self.hidden_entities, refold_entities = models.recorded_late("rm_entities", key)
+        self.facts: dict[str, FactState] = {i: _refold(log, "fact", i, key) for i in sorted(refold_facts)}
+        self.entity_states_then: dict[str, EntityState] = {
+            i: _refold(log, "entity", i, key) for i in sorted(refold_entities)
+        }
+
+    # Facts ------------------------------------------------------------------------------------------------------
+
+    def _then(self, facts: Iterable[Fact], belongs: Callable[[Fact], bool]) -> list[Fact]:
+        """The facts as they stood before T (hidden ones dropped), plus the refolded facts that `belong`."""
+        found: dict[str, Fact] = {}
+        for fact in facts:
+            if fact.id in self.facts:
+                found[fact.id] = self.facts[fact.id].fact
+            elif fact.id not in self.hidden_facts:
+                found[fact.id] = fact
+        for fact_id, state in self.facts.items():
+            if fact_id not in found and belongs(state.fact):
+                found[fact_id] = state.fact
+        return [found[fact_id] for fact_id in sorted(found)]
+
+    def fact_states(self, ids: Iterable[str]) -> dict[str, FactState]:
+        wanted = set(ids) - self.hidden_facts
+        states = self.models.fact_states(sorted(wanted - set(self.facts)))
+        states.update({i: state for i, state in self.facts.items() if i in wanted})
+        return {i: states[i] for i in sorted(states)}
+
+    def fact_ids(self) -> frozenset[str]:
+        return self.models.fact_ids() - self.hidden_facts
+
+    def facts_mentioning(self, entity_id: str, role: str, as_of: date | None = None) -> list[Fact]:
+        facts = self.models.facts_mentioning(entity_id, role, as_of)
+        return self._then(facts, lambda fact: entity_id in mentions(fact)[role])
+
+    def facts_attesting(self, office: str, on: date, nearest: int = 50) -> list[Fact]:
+        facts = self.models.facts_attesting(office, on, nearest)
+        return self._then(facts, lambda fact: office in mentions(fact)["office"])
+
+    def facts_changing_between(self, since: date, until: date) -> list[Fact]:
+        low, high = since.isoformat(), until.isoformat()
+        facts = self.models.facts_changing_between(since, until)
+        return self._then(facts, lambda fact: any(low < day <= high for day, _ in knowledge_days_of(fact)))
+
+    def facts_with_target(self, keys: set[str]) -> list[Fact]:
+        return self._then(self.models.facts_with_target(keys), lambda fact: bool(_keys(fact, "target") & keys))
+
+    def facts_fulfilling(self, keys: set[str]) -> list[Fact]:
+        return self._then(self.models.facts_fulfilling(keys), lambda fact: bool(_keys(fact, "fulfils") & keys))
+
+    def target_keys(self) -> set[str]:
+        keys = {key for key, fact_id in self.models.target_rows() if fact_id not in self.hidden_facts | set(self.facts)}
+        return keys.union(*(_keys(state.fact, "target") for state in self.facts.values()))
+
+    def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
+        """The candidates then: refolded facts are all candidates (the caller scores their text)."""
+        facts, entity_ids = self.models.search(terms, cap)
+        entity_ids = {i for i in entity_ids if i not in self.hidden_entities and i not in self.entity_states_then}
+        entity_ids |= {i for i, s in self.entity_states_then.items() if _names_match(s.record, terms)}
+        return self._then(facts, lambda fact: True), entity_ids
+
+    # Entities ---------------------------------------------------------------------------------------------------
+
+    def entity_states(self, ids: Iterable[str] | None = None) -> dict[str, EntityState]:
+        states = {
+            i: self.entity_states_then.get(i, state)
+            for i, state in self.models.entity_states(ids).items()
+            if i not in self.hidden_entities
+        }
+        return {i: states[i] for i in sorted(states)}
+
+    def record(self, entity_id: str) -> EntityRecord | None:
+        state = self.entity_states([entity_id]).get(entity_id)
+        return state.record if state else None
+
+    def ids_named(self, key: str) -> set[str]:
+        found = {i for i in self.models.ids_named(key) if i not in self.hidden_entities | set(self.entity_states_then)}
+        return found | {i for i, state in self.entity_states_then.items() if key in _keys_of(state.record)}
+
+    def entities(self) -> list[EntityRecord]:
+        return [state.record for state in self.entity_states().values()]
+
+    def entities_named(self, key: str, kind: str) -> list[EntityRecord]:
+        found = {
+            r.id: r
+            for r in self.models.entities_named(key, kind)
+            if r.id not in self.hidden_entities and r.id not in self.entity_states_then
+        }
+        for entity_id, state in self.entity_states_then.items():
+            if state.record.entity == kind and key in _keys_of(state.record):
+                found[entity_id] = state.record
+        return [found[i] for i in sorted(found)]
+
+    def names(self, ids: Iterable[str]) -> Names:
+        wanted = set(ids) - self.hidden_entities
+        then = {i: s.record for i, s in self.entity_states_then.items() if i in wanted}
+        found = self.models.names(wanted - set(then))
+        return found.merged(Names({i: r.name for i, r in then.items()}, {i: r.names for i, r in then.items()}))
+
+    def merged_records(self) -> list[EntityRecord]:
+        return [state.record for state in self.entity_states().values() if state.record.merged is not None]
+
+    def __getattr__(self, name: str) -> object:
+        """Anything but a query (catching up, writing, rebuilding) is the current read models' business."""
+        return getattr(self.models, name)
+
+
+def _refold(log: EventLog, stream: str, stream_id: str, key: str):  # type: ignore[no-untyped-def]
+    """A stream's state from its own events recorded before the key."""
+    return fold(logged.event for logged in log.history(stream, stream_id) if recorded_key(logged.recorded) < key)
+
+
+def _keys_of(record: EntityRecord) -> set[str]:
+    """The match keys of every name of the entity."""
+    return {match_key(n) for n in (record.id, record.name, *record.aliases, *(d.name for d in record.names))}
+
+
+def _keys(fact: Fact, field: str) -> set[str]:
+    return {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
+
+
+def _names_match(record: EntityRecord, terms: list[str]) -> bool:
+    from events.text import fold as fold_text
+
+    names = (record.id.replace("-", " "), record.name, *record.aliases, *(n.name for n in record.names))
+    text = fold_text(" ".join(names))
+    words = text.split()
+    return all(term in words for term in terms[:-1]) and any(word.startswith(terms[-1]) for word in words)
