@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from strategies import OUTLETS, Input, inputs, write_input
 
+from events.dates import parse_edtf
 from timeline.exports import export
 from timeline.present.canonical import canonical_json
 from timeline.service import Timeline, sample_paths
@@ -52,7 +53,8 @@ def later_step(draw: st.DrawFn, previous: Input, all_facts: list[dict[str, Any]]
                 reported = draw(st.dates(date(2020, 1, 1), date(2025, 12, 31))).isoformat()
                 fact["sources"].append({"outlet": free[0], "language": "en", "reported": reported})
         elif change == "retract" and "retracted" not in fact:
-            on = draw(st.dates(date(2020, 1, 1), date(2025, 12, 31))).isoformat()
+            first = min(parse_edtf(s["reported"]).upper for s in fact["sources"])  # a retraction follows a report
+            on = draw(st.dates(max(first, date(2020, 1, 1)), max(first, date(2025, 12, 31)))).isoformat()
             fact["retracted"] = {"on": on, "reason": f"withdrawn at step {step}"}
         event(f"edit: {change}")
     if draw(st.booleans()):
