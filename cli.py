@@ -107,7 +107,7 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
         console().print(renderable())
 
 
-def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str, module: str = "render") -> None:
+def answer(db: str, as_json: bool, ask: Callable[[Any], Any]) -> None:
     """Open the store (as recorded before --recorded-before, if given), ask it one question, print the view it
     returns (canonical JSON or rich)."""
     from timeline.service import Timeline
@@ -118,7 +118,7 @@ def answer(db: str, as_json: bool, ask: Callable[[Any], Any], renderer: str, mod
     emit(
         as_json,
         lambda: system_time_json(view.to_json(), before),
-        lambda: system_time_note(before, getattr(_render(module), renderer)(view)),
+        lambda: system_time_note(before, _renderable(view)),
     )
 
 
@@ -142,11 +142,11 @@ def system_time_note(before: datetime | None, renderable: Any) -> Any:
     return Group(Text(f"As this store held it before {recorded_key(before)} (system time)", style="bold"), renderable)
 
 
-def _render(module: str = "render"):  # type: ignore[no-untyped-def]
-    """The rich renderers, imported only to print for people (not for --json)."""
-    from importlib import import_module
+def _renderable(view: object) -> Any:
+    """The view drawn for people; the renderers (and rich) are imported only then, never for --json."""
+    from timeline.present.renderers import renderable
 
-    return import_module(f"timeline.present.{module}")
+    return renderable(view)
 
 
 def store_label(db: str) -> str:
@@ -251,7 +251,7 @@ def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_js
 @json_option
 def project(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A project's timeline, oldest first, as known now or --as-of a past day."""
-    answer(db, as_json, lambda store: store.project(ref, filters=filters), "project_timeline")
+    answer(db, as_json, lambda store: store.project(ref, filters=filters))
 
 
 @main.command()
@@ -261,7 +261,7 @@ def project(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @json_option
 def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """A partner's history: its facts, meetings per year, people met and projects."""
-    answer(db, as_json, lambda store: store.partner(ref, filters=filters), "partner_history")
+    answer(db, as_json, lambda store: store.partner(ref, filters=filters))
 
 
 @main.command()
@@ -271,7 +271,7 @@ def partner(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @json_option
 def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue."""
-    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of), date.today()), "targets")
+    answer(db, as_json, lambda store: store.targets(ref, _as_of(as_of), date.today()))
 
 
 @main.command(name="who")
@@ -287,7 +287,7 @@ def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: b
         from timeline.errors import InvalidOption
 
         raise InvalidOption(f"--on: {on!r} is not a single day; give YYYY-MM-DD")
-    answer(db, as_json, lambda store: store.office(ref, on_day, _as_of(as_of)), "office")
+    answer(db, as_json, lambda store: store.office(ref, on_day, _as_of(as_of)))
 
 
 @main.command()
@@ -297,7 +297,7 @@ def who_command(ref: str, on: str | None, as_of: str | None, db: str, as_json: b
 @json_option
 def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """The offices a person held over time, and the facts they appear in."""
-    answer(db, as_json, lambda store: store.person(ref, filters=filters), "person")
+    answer(db, as_json, lambda store: store.person(ref, filters=filters))
 
 
 @main.command()
@@ -310,7 +310,7 @@ def person(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db: str, as_json: bool) -> None:
     """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
     ask = lambda store: store.search(" ".join(words), limit=limit, filters=filters, after=after)  # noqa: E731
-    answer(db, as_json, ask, "search")
+    answer(db, as_json, ask)
 
 
 @main.command()
@@ -322,7 +322,7 @@ def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """One fact whole: every field and figure, each source, disagreements, retraction and its history."""
     from timeline import browse
 
-    answer(db, as_json, lambda store: browse.show(store, ref, filters.as_of), "fact_detail", "browse_render")
+    answer(db, as_json, lambda store: browse.show(store, ref, filters.as_of))
 
 
 @main.command(name="list")
@@ -337,10 +337,9 @@ def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, a
 
     if what == "facts":
         facts = replace(filters, kinds=parse_kinds(kinds))
-        answer(db, as_json, lambda store: browse.list_facts(store, facts), "fact_list", "browse_render")
+        answer(db, as_json, lambda store: browse.list_facts(store, facts))
     else:
-        answer(db, as_json, lambda store: browse.list_entities(store, what, kinds, filters), "entity_list",
-               "browse_render")  # fmt: skip
+        answer(db, as_json, lambda store: browse.list_entities(store, what, kinds, filters))
 
 
 @main.command()
@@ -357,7 +356,7 @@ def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
         from timeline.errors import InvalidOption
 
         raise InvalidOption("changes: give --last or --since, not both")
-    answer(db, as_json, lambda store: browse.changes(store, when), "changes", "browse_render")
+    answer(db, as_json, lambda store: browse.changes(store, when))
 
 
 @main.command()
@@ -403,7 +402,7 @@ def diff(
     if since is None or until is None:
         raise InvalidOption("diff: give --from and --to (knowledge dates), or --recorded-from (recorded times)")
     since_day, until_day = _bound("--from", since, upper=True), _bound("--to", until, upper=True)
-    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit), "diff")
+    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit))
 
 
 @main.command(name="export")

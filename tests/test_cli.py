@@ -409,7 +409,8 @@ def test_all_problems_of_a_run_are_reported_at_once(cli, sample_store):
         "did you mean 'sumitomo' (Sumitomo Corporation)?",
         "error: a.yaml:10: fact 'second': field 'kind': 'meating' is not a kind of fact; did you mean 'meeting'? "
         "write one of meeting, target, milestone, statistic, appointment, agreement, announcement, e.g. kind: meeting",
-        "error: a.yaml:11: fact 'second': field 'occurred': '2023-02-30' is not a valid date: February 2023 has 28 days",
+        "error: a.yaml:11: fact 'second': field 'occurred': '2023-02-30' is not a valid date: "
+        "February 2023 has 28 days",
         "error: b.json:1: invalid JSON: Expecting property name enclosed in double quotes",
         "error: c.jsonl:1: field 'entity': unknown entity kind 'building'; "
         "expected one of project, organisation, office, person",

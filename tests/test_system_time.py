@@ -52,9 +52,9 @@ def later_step(draw: st.DrawFn, previous: Input, all_facts: list[dict[str, Any]]
             if free:
                 reported = draw(st.dates(date(2020, 1, 1), date(2025, 12, 31))).isoformat()
                 fact["sources"].append({"outlet": free[0], "language": "en", "reported": reported})
-        elif change == "retract" and "retracted" not in fact:  # never before the fact's first report
-            first = min(parse_edtf(s["reported"]).upper_or_max for s in fact["sources"])
-            on = draw(st.dates(first, max(first, date(2025, 12, 31)))).isoformat()
+        elif change == "retract" and "retracted" not in fact:
+            first = min(parse_edtf(s["reported"]).upper for s in fact["sources"])  # a retraction follows a report
+            on = draw(st.dates(max(first, date(2020, 1, 1)), max(first, date(2025, 12, 31)))).isoformat()
             fact["retracted"] = {"on": on, "reason": f"withdrawn at step {step}"}
         event(f"edit: {change}")
     if draw(st.booleans()):

@@ -393,16 +393,13 @@ class Timeline:
         more = limit is not None and len(ids) > limit
         ids = ids[:limit] if more else ids
         facts = self._in_scope(self.read_models.fact_states(ids).values(), scope)
-        keys = {f.target or f.fulfils for f in facts} - {None}
+        keys = {key for f in facts if (key := f.target or f.fulfils)}
         related = {
-            f.id: f
-            for f in facts
-            + self.read_models.facts_with_target(keys)  # type: ignore[arg-type]
-            + self.read_models.facts_fulfilling(keys)
-        }  # type: ignore[arg-type]
+            f.id: f for f in facts + self.read_models.facts_with_target(keys) + self.read_models.facts_fulfilling(keys)
+        }
         found = knowledge_diff(related.values(), since, until, changed={f.id for f in facts})
         if after is not None and found.targets:
-            told = self._keys_told_before(since, until, after, keys, scope)  # type: ignore[arg-type]
+            told = self._keys_told_before(since, until, after, keys, scope)
             found = replace(found, targets=tuple(t for t in found.targets if t[0] not in told))
         return DiffView(found, scope, ids[-1] if more else None)
 
@@ -446,10 +443,12 @@ class Timeline:
             facts = self.read_models.facts_mentioning(scope[0].id, role, as_of)
         else:
             facts = [state.fact for state in self.read_models.fact_states(sorted(self.read_models.fact_ids())).values()]
-        chosen = []
+        chosen: list[tuple[tuple[Any, ...], str, Fact]] = []
         for fact in facts:
             known = as_known(fact, as_of)
-            seen = view(known.model_copy(update={"retracted": None}), as_of) if known else None
+            if known is None:
+                continue
+            seen = view(known.model_copy(update={"retracted": None}), as_of)
             if seen is None or not seen.occurred.overlaps(window.since, window.until):
                 continue
             if project and scope[0].id not in seen.fact.projects:
@@ -465,7 +464,7 @@ class Timeline:
             for fact in selected:
                 wanted.update(*mentions(fact).values())
             by_id = {e.id: e for e in every}
-            wanted.update(by_id[i].organisation for i in list(wanted) if i in by_id and by_id[i].organisation)
+            wanted.update(org for i in list(wanted) if i in by_id and (org := by_id[i].organisation))
             every = [e for e in every if e.id in wanted]
         return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every))
 
@@ -644,7 +643,7 @@ def ingest(
 def check(paths: Iterable[str | Path], db: str | None, today: date | None = None) -> CheckReport:
     """Validate files against the store's entities when there is a store; write nothing."""
     if db and check_is_timeline_store(locate(db)):
-        with Timeline(db, catch_up=False) as store:  # type: ignore[arg-type]
+        with Timeline(db, catch_up=False) as store:
             valid = store.validate(paths, today=today)
     else:
         valid = validate_files(paths, today=today)
@@ -670,7 +669,7 @@ def draft_article(
         raise InvalidOption(f"{path}: cannot read the article: {error.strerror}") from None
     known_facts: dict[str, Fact] = {}
     if db and check_is_timeline_store(locate(db)):
-        with Timeline(db) as store:  # type: ignore[arg-type]
+        with Timeline(db) as store:
             records = store.read_models.entities()
             known_facts = {i: s.fact for i, s in store.read_models.fact_states(store.read_models.fact_ids()).items()}
     else:

@@ -63,8 +63,8 @@ def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
             count = store.rebuild()
     elif name == "raw-insert":  # the limit: plain sqlite3, the same JSON payloads, one transaction
         with sqlite3.connect(db) as source:
-            rows = source.execute("SELECT originator_id, originator_version, state FROM stored_events ORDER BY rowid")
-            rows = rows.fetchall()
+            query = "SELECT originator_id, originator_version, state FROM stored_events ORDER BY rowid"
+            rows = source.execute(query).fetchall()
         start, cpu = time.perf_counter(), time.process_time()
         raw = sqlite3.connect(extra)
         raw.execute(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from events.domain import (
     AliasAdded,
@@ -29,7 +30,7 @@ from timeline.intake.validate import ValidInput
 class Change:
     """New events for one stream, to be appended after its current `version`."""
 
-    stream: str  # "fact" or "entity"
+    stream: Literal["fact", "entity"]
     id: str
     version: int
     events: tuple[DomainEvent, ...]

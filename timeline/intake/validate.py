@@ -50,7 +50,9 @@ def validate(
         earlier = first_seen.setdefault((group, raw_id), record) if isinstance(raw_id, str) else record
         if earlier is not record:
             where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
-            problems.append(record.problem(f"duplicate {group} id {quoted(raw_id)} (first defined at {where})", "id"))
+            problems.append(
+                record.problem(f"duplicate {group} id {quoted(str(raw_id))} (first defined at {where})", "id")
+            )
             continue
         parsed = _parse(model, record, problems)
         if parsed is not None:
@@ -121,7 +123,8 @@ def _problems(error: ValidationError, record: Record, model: type[BaseModel], pr
         else:
             path = prefix + field_path(loc)
         if path not in found:
-            found[path] = record.problem(pydantic_message(item, path) or _message(item, model), path or None)
+            details = dict(item)
+            found[path] = record.problem(pydantic_message(details, path) or _message(details, model), path or None)
     return list(found.values())
 
 
@@ -164,7 +167,8 @@ def _message(item: dict[str, Any], model: type[BaseModel]) -> str:
             "and keep the source's spelling in as_written"
         )
     if kind == "string_pattern_mismatch" and item["loc"][-1] in {"id", "target", "fulfils"}:
-        return f"{quoted(value)} is not a valid id; use lowercase letters, digits and '-' (e.g. north-hanoi-smart-city)"
+        example = "north-hanoi-smart-city"
+        return f"{quoted(str(value))} is not a valid id; use lowercase letters, digits and '-' (e.g. {example})"
     if isinstance(value, str):
         return item["msg"] + f", got {quoted(value)}"
     return item["msg"] + (f", got {value!r}" if isinstance(value, (int, float)) and len(repr(value)) < 60 else "")

@@ -193,7 +193,9 @@ def office(view: OfficeView) -> RenderableType:
         return Group(heading, *[Text("• " + _tenure(t, names)) for t in view.holders])
     day = answer.on.isoformat()
     then = name_at(names, view.office.id, day)
-    lines: list[RenderableType] = [heading] + ([Text(f"(on {day} named: {then})")] if then != view.office.name else [])
+    lines: list[RenderableType] = [heading]
+    if then != view.office.name:
+        lines.append(Text(f"(on {day} named: {then})"))
     if answer.disagreement:
         lines.append(Text(f"disagreement: {answer.disagreement}", style="red"))
     if not answer.inferred:

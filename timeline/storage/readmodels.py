@@ -545,7 +545,10 @@ def _write_facts(db: Database, states: list[FactState], stored: set[str], spans:
     )
     rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
     db.executemany("DELETE FROM rm_fact_search WHERE rowid=?", [(rowids[fact_id],) for (fact_id,) in replaced])
-    mentioned, office_days, days, search = [], [], [], []  # type: ignore[var-annotated]
+    mentioned: list[tuple[str, ...]] = []
+    office_days: list[tuple[str, ...]] = []
+    days: list[tuple[str, ...]] = []
+    search: list[tuple[int, str]] = []
     keyed: dict[str, list[tuple[str, str]]] = {"rm_targets": [], "rm_fulfils": []}
     for state in states:
         fact = state.fact

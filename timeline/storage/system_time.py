@@ -21,7 +21,7 @@ from events.text import match_key
 from projections.chronology import mentions
 from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
-from timeline.storage.readmodels import ReadModels, knowledge_days_of
+from timeline.storage.readmodels import ReadModels
 from timeline.storage.recorded import recorded_key
 
 if TYPE_CHECKING:  # the log is opened only when a stream must be folded again
@@ -73,11 +73,6 @@ class RecordedBefore:
     def facts_attesting(self, office: str, on: date, nearest: int = 50) -> list[Fact]:
         facts = self.models.facts_attesting(office, on, nearest)
         return self._then(facts, lambda fact: office in mentions(fact)["office"])
-
-    def facts_changing_between(self, since: date, until: date) -> list[Fact]:
-        low, high = since.isoformat(), until.isoformat()
-        facts = self.models.facts_changing_between(since, until)
-        return self._then(facts, lambda fact: any(low < day <= high for day, _ in knowledge_days_of(fact)))
 
     def facts_with_target(self, keys: set[str]) -> list[Fact]:
         return self._then(self.models.facts_with_target(keys), lambda fact: bool(_keys(fact, "target") & keys))

@@ -1,0 +1,39 @@
+"""Which console renderer draws which view: one entry per view type, so the CLI never picks one by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import RenderableType
+
+from timeline.present import browse_render, render
+from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
+from timeline.present.views import (
+    DiffView,
+    OfficeView,
+    PartnerView,
+    PersonView,
+    ProjectTimeline,
+    SearchView,
+    TargetsView,
+)
+
+RENDERERS: dict[type, Callable[[Any], RenderableType]] = {
+    ProjectTimeline: render.project_timeline,
+    PartnerView: render.partner_history,
+    TargetsView: render.targets,
+    OfficeView: render.office,
+    PersonView: render.person,
+    SearchView: render.search,
+    DiffView: render.diff,
+    FactDetail: browse_render.fact_detail,
+    FactList: browse_render.fact_list,
+    EntityList: browse_render.entity_list,
+    ChangesView: browse_render.changes,
+}
+
+
+def renderable(view: object) -> RenderableType:
+    """The rich renderable of a query's view (KeyError names a view type with no renderer: a bug, not input)."""
+    return RENDERERS[type(view)](view)
