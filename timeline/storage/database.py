@@ -306,13 +306,13 @@ class PostgresDatabase(Database):
         self.schema = schema
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self.connection.execute(sql.replace("?", "%s"), params)
+        return self.connection.execute(_placeholders(sql), params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if rows:
             with self.connection.cursor() as cursor:
-                cursor.executemany(sql.replace("?", "%s"), rows)
+                cursor.executemany(_placeholders(sql), rows)
 
     @contextmanager
     def writing(self, wait: bool = True) -> Iterator[PostgresDatabase]:
@@ -342,3 +342,9 @@ class PostgresDatabase(Database):
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _placeholders(sql: str) -> str:
+    """SQL written for SQLite (`?` placeholders) in psycopg's style: `%s`, and a literal `%` (a LIKE pattern)
+    doubled so that psycopg does not read it as a placeholder."""
+    return sql.replace("%", "%%").replace("?", "%s")
