@@ -24,6 +24,7 @@ def decoding(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     return request.param
 
 
+@pytest.mark.sqlite_only("reads and tampers the store file's rows with sqlite3")
 def test_every_stored_row_decodes_to_what_validation_gives(sample_store, decoding):
     connection = sqlite3.connect(sample_store)
     facts = [row[0] for row in connection.execute("SELECT state FROM rm_facts")]
@@ -77,6 +78,7 @@ def _broken(real: str, case: str) -> str:
     return json.dumps(state)
 
 
+@pytest.mark.sqlite_only("reads and tampers the store file's rows with sqlite3")
 @pytest.mark.parametrize("case", list(GARBAGE))
 def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case, decoding):
     connection = sqlite3.connect(sample_store)
@@ -95,6 +97,7 @@ def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case
     assert "`timeline rebuild`" in line and "\n" not in line
 
 
+@pytest.mark.sqlite_only("reads and tampers the store file's rows with sqlite3")
 def test_a_damaged_entity_row_is_one_store_error(sample_store, decoding):
     connection = sqlite3.connect(sample_store)
     with connection:
