@@ -37,6 +37,7 @@ def test_every_stored_row_decodes_to_what_validation_gives(sample_store, decodin
         assert decode.entity_state(text) == EntityState.model_validate_json(text)
 
 
+@pytest.mark.sqlite_only("a child process opens the store file by its path")
 def test_a_query_builds_no_validator(sample_store):
     """The schemas are built on first validation only (`defer_build`); a query decodes and dumps without them
     (a fresh interpreter: this one has validated input already)."""
