@@ -21,7 +21,8 @@ from events.inputs import ENTITY_MODELS, Fact
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.date_checks import date_problems
-from timeline.intake.loader import Record, stream
+from timeline.intake.loader import stream
+from timeline.intake.record import Record
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.intake.validate import (
     _entity_kind,

@@ -15,8 +15,8 @@ from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact, Source
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.date_checks import date_problems
-from timeline.intake.loader import Record
 from timeline.intake.plain import pydantic_message
+from timeline.intake.record import Record
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "tuple", "literal", "constrained-str"}
