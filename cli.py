@@ -110,10 +110,10 @@ def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) 
 def answer(db: str, as_json: bool, ask: Callable[[Any], Any]) -> None:
     """Open the store (as recorded before --recorded-before, if given), ask it one question, print the view it
     returns (canonical JSON or rich)."""
-    from timeline.service import Timeline
+    from timeline.service import Store
 
     before = recorded_before()
-    with Timeline(db, recorded_before=before) as store:
+    with Store(db, recorded_before=before) as store:
         view = ask(store)
     emit(
         as_json,
@@ -320,9 +320,7 @@ def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db:
 @json_option
 def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
     """One fact whole: every field and figure, each source, disagreements, retraction and its history."""
-    from timeline import browse
-
-    answer(db, as_json, lambda store: browse.show(store, ref, filters.as_of))
+    answer(db, as_json, lambda store: store.show(ref, filters.as_of))
 
 
 @main.command(name="list")
@@ -333,13 +331,11 @@ def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @json_option
 def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, as_json: bool) -> None:
     """What is stored: projects, organisations, offices, people (with how many facts name each) or facts."""
-    from timeline import browse
-
     if what == "facts":
         facts = replace(filters, kinds=parse_kinds(kinds))
-        answer(db, as_json, lambda store: browse.list_facts(store, facts))
+        answer(db, as_json, lambda store: store.list_facts(facts))
     else:
-        answer(db, as_json, lambda store: browse.list_entities(store, what, kinds, filters))
+        answer(db, as_json, lambda store: store.list_entities(what, kinds, filters))
 
 
 @main.command()
@@ -349,14 +345,12 @@ def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, a
 @json_option
 def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
     """What an ingest changed: new facts, sources added, corrections (old -> new) and retractions."""
-    from timeline import browse
-
     when = parse_recorded("--since", since) if since else None
     if last and when:
         from timeline.errors import InvalidOption
 
         raise InvalidOption("changes: give --last or --since, not both")
-    answer(db, as_json, lambda store: browse.changes(store, when))
+    answer(db, as_json, lambda store: store.changes(when))
 
 
 @main.command()
@@ -393,9 +387,9 @@ def diff(
         low = parse_recorded("--recorded-from", recorded_from)
         high = parse_recorded("--recorded-to", recorded_to) if recorded_to else datetime.now(UTC)
         from timeline.present.audit import render as render_audit
-        from timeline.service import Timeline
+        from timeline.service import Store
 
-        with Timeline(db) as store:
+        with Store(db) as store:
             audit = store.audit(low, high)
         emit(as_json, audit.to_json, lambda: render_audit(audit))
         return
@@ -434,11 +428,11 @@ def export_command(
     """Export the selected facts (and the entities they name) for other tools."""
     from timeline.errors import InvalidOption
     from timeline.exports import export, left_out
-    from timeline.service import Timeline
+    from timeline.service import Store
 
     if excel and fmt != "csv":
         raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
-    with Timeline(db, recorded_before=recorded_before()) as store:
+    with Store(db, recorded_before=recorded_before()) as store:
         selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
     text = ("\ufeff" if excel else "") + export(fmt, selected)
     for line in left_out(fmt, selected):
@@ -463,13 +457,13 @@ def stats(
 ) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
     from timeline.present import render
-    from timeline.service import Timeline
+    from timeline.service import Store
 
     if plot_path:
         from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
-    with Timeline(db, recorded_before=recorded_before()) as store:
+    with Store(db, recorded_before=recorded_before()) as store:
         view = store.stats(_as_of(as_of), project_ref, partner_ref)
     if plot_path:
         plot(view, plot_path)
@@ -488,9 +482,9 @@ def rebuild(db: str, as_json: bool) -> None:
     """Recreate every read model from the log."""
     from rich.text import Text
 
-    from timeline.service import Timeline
+    from timeline.service import Store
 
-    with Timeline(db) as store:
+    with Store(db) as store:
         applied = store.rebuild()
     shown = store_label(db)
     emit(
@@ -504,9 +498,9 @@ def rebuild(db: str, as_json: bool) -> None:
 def verify(db: str, as_json: bool) -> None:
     """Rebuild in memory and compare with the stored read models; exit 1 on any difference."""
     from timeline.present import render
-    from timeline.service import Timeline
+    from timeline.service import Store
 
-    with Timeline(db, catch_up=False) as store:
+    with Store(db, catch_up=False) as store:
         report = store.verify()
     emit(as_json, report.to_json, lambda: render.verify_report(report))
     if not report.ok:
@@ -546,10 +540,10 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
     """The raw events, with their recorded time and, where they have one, reported dates; streamed."""
     from timeline.present import stream
     from timeline.present.canonical import canonical_json
-    from timeline.service import Timeline
+    from timeline.service import Store
 
     start = parse_position(after)
-    with Timeline(db, recorded_before=recorded_before()) as store:
+    with Store(db, recorded_before=recorded_before()) as store:
         events = store.event_page(fact, start, limit)
         if as_json and limit is None:
             stream.json_list(map(stream.event_json, events), write)
@@ -588,11 +582,11 @@ def demo(db: str, ref: str) -> None:
     from events.text import counted
     from timeline import service
     from timeline.present import render
-    from timeline.service import Timeline, db_hint, sample_paths
+    from timeline.service import Store, db_hint, sample_paths
 
     out = console()
     plan = service.ingest(sample_paths(), db, today=date.today())
-    with Timeline(db) as store:
+    with Store(db) as store:
         now = store.project(ref)
         before = store.project(ref, date(2022, 3, 22))
     shown = store_label(db)
