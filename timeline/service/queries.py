@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, Literal
 
 from events.domain import EntityRecord
 from events.inputs import Fact
@@ -17,7 +18,7 @@ from projections.entities import follow_merges, merge_map, one_with
 from projections.knowledge import view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
-from projections.selection import Filters, Scope, select
+from projections.selection import Filters, Scope, Selected, select
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import NotFound
@@ -74,24 +75,33 @@ def scope(store: Store, filters: Filters) -> Scope:
 def project(
     store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
 ) -> ProjectTimeline:
+    """A project's facts that the filters admit, in the order they occurred."""
     filters = filters or Filters(as_of, window)
-    scope = store.scope(filters)
-    project, facts = one_entity(store, ref, "project", "project", filters.as_of)
-    chosen = select(facts, lambda fact: project.id in fact.projects and scope.admits(fact), filters)
-    return ProjectTimeline(
-        project, filters.as_of, filters.window, chosen.entries, names(store, facts), chosen.hidden_retracted
-    )
+    project, chosen, facts = _facts_naming(store, ref, "project", filters)
+    names_in = names(store, facts)
+    return ProjectTimeline(project, filters.as_of, filters.window, chosen.entries, names_in, chosen.hidden_retracted)
 
 
 def partner(
     store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
 ) -> PartnerView:
+    """A partner's facts that the filters admit, with its meetings per year, the people met and the projects."""
     filters = filters or Filters(as_of, window)
-    scope = store.scope(filters)
-    partner, facts = one_entity(store, ref, "organisation", "partner", filters.as_of)
-    chosen = select(facts, lambda fact: partner.id in fact.partners and scope.admits(fact), filters)
+    partner, chosen, facts = _facts_naming(store, ref, "partner", filters)
     history = history_of(chosen.entries)
     return PartnerView(partner, filters.as_of, filters.window, history, names(store, facts), chosen.hidden_retracted)
+
+
+def _facts_naming(
+    store: Store, ref: str, role: Literal["project", "partner"], filters: Filters
+) -> tuple[EntityRecord, Selected, list[Fact]]:
+    """The project or partner `ref` names, its facts in that role that the filters admit (as stated on the
+    knowledge date), and all its facts in that role."""
+    scope = store.scope(filters)
+    record, facts = one_entity(store, ref, "project" if role == "project" else "organisation", role, filters.as_of)
+    named_in = attrgetter("projects" if role == "project" else "partners")
+    chosen = select(facts, lambda fact: record.id in named_in(fact) and scope.admits(fact), filters)
+    return record, chosen, facts
 
 
 def targets(store: Store, project: str | None, as_of: date | None, today: date) -> TargetsView:
