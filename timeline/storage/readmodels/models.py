@@ -16,6 +16,7 @@ from projections.facts import EntityState, FactState, evolve
 from timeline.storage.database import Database, Location, store_errors
 from timeline.storage.readmodels import schema
 from timeline.storage.readmodels.queries import Queries
+from timeline.storage.readmodels.search import dumped
 from timeline.storage.readmodels.writes import chunks, write_entities, write_facts
 from timeline.storage.recorded import Spans, recorded_key, write_recorded
 
@@ -94,11 +95,9 @@ class ReadModels(Queries):
         write those states and their index rows within the open transaction."""
         fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
         entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
-        facts: dict[str, FactState | None] = dict.fromkeys(fact_keys)
-        entities: dict[str, EntityState | None] = dict.fromkeys(entity_keys)
-        facts.update(self.fact_states(fact_keys))
-        entities.update(self._entity_states(entity_keys))
-        stored = {key for key, state in (*facts.items(), *entities.items()) if state is not None}
+        old_facts, old_entities = self.fact_states(fact_keys), self._entity_states(entity_keys)
+        facts: dict[str, FactState | None] = {**dict.fromkeys(fact_keys), **old_facts}
+        entities: dict[str, EntityState | None] = {**dict.fromkeys(entity_keys), **old_entities}
         spans = Spans()
         for logged in batch:
             event = logged.event
@@ -112,8 +111,8 @@ class ReadModels(Queries):
                 key = entity_id_of(event)
                 entities[key] = evolve(entities[key], event)
                 spans.touch(spans.entities, key, recorded)
-        write_facts(db, list(facts.values()), stored, spans.facts)  # type: ignore[arg-type]
-        write_entities(db, list(entities.values()), stored, spans.entities)  # type: ignore[arg-type]
+        write_facts(db, list(facts.values()), old_facts, spans.facts)  # type: ignore[arg-type]
+        write_entities(db, list(entities.values()), old_entities, spans.entities)  # type: ignore[arg-type]
         write_recorded(db, spans.positions)
 
     def rebuild(self, log: EventLog) -> int:
@@ -133,10 +132,10 @@ class ReadModels(Queries):
         queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
         if not system_time:
             del queries["rm_recorded"]
-        queries["rm_fact_search"] = (
-            "SELECT f.id, s.body FROM rm_fact_search s JOIN rm_facts f ON f.rowid = s.rowid ORDER BY 1"
-        )
-        queries["rm_entity_search"] = (
-            "SELECT e.id, s.body FROM rm_entity_search s JOIN rm_entities e ON e.rowid = s.rowid ORDER BY 1"
-        )
+        for table, owner in (("rm_fact_search", "rm_facts"), ("rm_entity_search", "rm_entities")):
+            if self.connection.dialect == "sqlite":  # the words of a contentless table, read from its index
+                self.connection.execute(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, instance)"
+                )
+            queries[table] = dumped(self.connection.dialect, table, owner)
         return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}

@@ -2,14 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import Any
 
 from events.dates import parse_edtf
 from events.domain import EntityRecord
 from events.inputs import Fact, Figure
 from events.text import fold, match_key
+from projections.chronology import mentions
 from projections.knowledge import reported_by
 from projections.search import fact_texts
+
+# The index tables of facts and their columns, all of them their primary key (rm_office_days: its first two).
+FACT_COLUMNS = {
+    "rm_mentions": ("entity_id", "role", "fact_id"),
+    "rm_knowledge": ("fact_id", "day", "what"),
+    "rm_office_days": ("office", "fact_id", "first", "last"),
+    "rm_targets": ("key", "fact_id"),
+    "rm_fulfils": ("key", "fact_id"),
+    "rm_occurred": ("start", "stop", "fact_id"),
+}
+
+
+def fact_rows(facts: Iterable[Fact]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of each index table that these facts hold."""
+    rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in FACT_COLUMNS}
+    for fact in facts:
+        rows["rm_mentions"] += [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids]
+        rows["rm_knowledge"] += [(fact.id, day, what) for day, what in knowledge_days_of(fact)]
+        rows["rm_office_days"] += [(office, fact.id, *days) for office, days in office_days(fact).items()]
+        rows["rm_targets"] += [(key, fact.id) for key in keys_of(fact, "target")]
+        rows["rm_fulfils"] += [(key, fact.id) for key in keys_of(fact, "fulfils")]
+        rows["rm_occurred"] += [(*key, fact.id) for key in occurred_keys(fact)]
+    return rows
 
 
 def office_days(fact: Fact) -> dict[str, tuple[str, str]]:
@@ -56,7 +82,9 @@ def occurred_keys(fact: Fact) -> set[tuple[int, int]]:
 
 def keys_of(fact: Fact, field: str) -> set[str]:
     """The target keys the fact states (`target`) or fulfils (`fulfils`), in any statement."""
-    return {getattr(fact, field), *(source.differs.get(field) for source in fact.sources)} - {None}
+    keys = {getattr(fact, field), *(source.differs.get(field) for source in fact.sources if source.differs)}
+    keys.discard(None)
+    return keys
 
 
 def fact_search_text(fact: Fact) -> str:
@@ -68,8 +96,9 @@ def entity_names(record: EntityRecord) -> tuple[str, ...]:
     return (record.id, record.name, *record.aliases, *(dated.name for dated in record.names))
 
 
-def alias_keys(record: EntityRecord) -> set[str]:
-    return {match_key(name) for name in entity_names(record)}
+def alias_rows(records: Iterable[EntityRecord]) -> list[tuple[str, str]]:
+    """The rows of rm_aliases: each match key of each entity."""
+    return [(key, record.id) for record in records for key in {match_key(name) for name in entity_names(record)}]
 
 
 def entity_search_text(record: EntityRecord) -> str:

@@ -23,6 +23,22 @@ def match_query(dialect: str, terms: list[str]) -> str:
     return " & ".join(words[:-1] + [f"{words[-1]}:*"]) if words else ""
 
 
+def delete_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
+    """Unindex texts by rowid: FTS5's contentless tables are told the text that was indexed, to remove its words."""
+    if db.dialect == "sqlite":
+        db.executemany(f"INSERT INTO {table} ({table}, rowid, body) VALUES ('delete', ?, ?)", rows)
+    else:
+        db.executemany(f"DELETE FROM {table} WHERE rowid=?", [(rowid,) for rowid, _ in rows])
+
+
+def dumped(dialect: str, table: str, owner: str) -> str:
+    """A query for what a search table holds, by the id of the state it indexes (rowids differ by history): on
+    SQLite the words at their positions (a contentless table keeps no text), on PostgreSQL the text."""
+    if dialect == "sqlite":
+        return f"SELECT o.id, v.term, v.offset FROM temp.{table}_terms v JOIN {owner} o ON o.rowid = v.doc"
+    return f"SELECT o.id, s.body FROM {table} s JOIN {owner} o ON o.rowid = s.rowid"
+
+
 def insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
     """Index folded texts under their rowids."""
     if db.dialect == "sqlite":

@@ -27,7 +27,6 @@ CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NUL
 -- Which entities a fact names, in which role, in any statement.
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (entity_id, role, fact_id));
-CREATE INDEX IF NOT EXISTS rm_mentions_by_fact ON rm_mentions (fact_id);
 
 -- Days on which what the record says about a fact can change: each source's first day, its retraction day,
 -- and for a target the first day after a deadline (when it falls overdue).
@@ -38,15 +37,12 @@ CREATE INDEX IF NOT EXISTS rm_knowledge_by_day ON rm_knowledge (day);
 -- Target keys a fact states, and those a milestone fulfils (in any statement).
 CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
 CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id));
-CREATE INDEX IF NOT EXISTS rm_targets_by_fact ON rm_targets (fact_id);
-CREATE INDEX IF NOT EXISTS rm_fulfils_by_fact ON rm_fulfils (fact_id);
 
 -- For "who held office X on day D": the span of days each fact can attest the office (over every statement).
 CREATE TABLE IF NOT EXISTS rm_office_days (office TEXT NOT NULL, fact_id TEXT NOT NULL, first TEXT NOT NULL,
                                            last TEXT NOT NULL, PRIMARY KEY (office, fact_id));
 CREATE INDEX IF NOT EXISTS rm_office_days_by_first ON rm_office_days (office, first);
 CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, last);
-CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
 
 -- Facts in occurred order: one row per distinct occurred date a fact can show (its main values' and each
 -- differing source's), keyed (start, stop) = that date's EdtfDate.sort_key (start: first day's ordinal, 0 if
@@ -54,7 +50,6 @@ CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
 -- each fact at every date it may show: the row matching the date shown as of the day asked places it.
 CREATE TABLE IF NOT EXISTS rm_occurred (start BIGINT NOT NULL, stop BIGINT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (start, stop, fact_id));
-CREATE INDEX IF NOT EXISTS rm_occurred_by_fact ON rm_occurred (fact_id);
 
 -- Full-text search over folded text: folded before it is stored (diacritics removed, as `unaccent` would) and
 -- split into words as FTS5's unicode61 splits it (search.py), so the 'simple' configuration (lower case, no

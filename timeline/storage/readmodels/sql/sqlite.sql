@@ -25,7 +25,6 @@ CREATE TABLE IF NOT EXISTS rm_aliases (key TEXT NOT NULL, entity_id TEXT NOT NUL
 -- Which entities a fact names, in which role, in any statement.
 CREATE TABLE IF NOT EXISTS rm_mentions (entity_id TEXT NOT NULL, role TEXT NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (entity_id, role, fact_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rm_mentions_by_fact ON rm_mentions (fact_id);
 
 -- Days on which what the record says about a fact can change: each source's first day, its retraction day,
 -- and for a target the first day after a deadline (when it falls overdue).
@@ -38,15 +37,12 @@ CREATE TABLE IF NOT EXISTS rm_targets (key TEXT NOT NULL, fact_id TEXT NOT NULL,
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rm_fulfils (key TEXT NOT NULL, fact_id TEXT NOT NULL, PRIMARY KEY (key, fact_id))
     WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rm_targets_by_fact ON rm_targets (fact_id);
-CREATE INDEX IF NOT EXISTS rm_fulfils_by_fact ON rm_fulfils (fact_id);
 
 -- For "who held office X on day D": the span of days each fact can attest the office (over every statement).
 CREATE TABLE IF NOT EXISTS rm_office_days (office TEXT NOT NULL, fact_id TEXT NOT NULL, first TEXT NOT NULL,
                                            last TEXT NOT NULL, PRIMARY KEY (office, fact_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS rm_office_days_by_first ON rm_office_days (office, first);
 CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, last);
-CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
 
 -- Facts in occurred order: one row per distinct occurred date a fact can show (its main values' and each
 -- differing source's), keyed (start, stop) = that date's EdtfDate.sort_key (start: first day's ordinal, 0 if
@@ -54,8 +50,8 @@ CREATE INDEX IF NOT EXISTS rm_office_days_by_fact ON rm_office_days (fact_id);
 -- each fact at every date it may show: the row matching the date shown as of the day asked places it.
 CREATE TABLE IF NOT EXISTS rm_occurred (start INTEGER NOT NULL, stop INTEGER NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (start, stop, fact_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS rm_occurred_by_fact ON rm_occurred (fact_id);
 
 -- Full-text search over folded text (no case, no diacritics), rowids are those of rm_facts / rm_entities.
-CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, tokenize='unicode61');
-CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, tokenize='unicode61');
+-- Contentless: only the index is kept (the text is derived from the state again when a row must be deleted).
+CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, content='', tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, content='', tokenize='unicode61');
