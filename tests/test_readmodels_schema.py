@@ -15,7 +15,7 @@ import yaml
 from conftest import raw_sql
 
 from projections.knowledge import view
-from timeline.service import Timeline, sample_paths
+from timeline.service import Store, sample_paths
 from timeline.storage.readmodels import schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,7 +100,7 @@ def _write_fact_whose_later_source_moves_it(path: Path) -> None:
 def test_the_occurred_index_holds_the_date_every_fact_shows_on_any_day(tmp_path):
     extra = tmp_path / "moved.yaml"
     _write_fact_whose_later_source_moves_it(extra)
-    with Timeline(str(tmp_path / "t.db"), create=True) as store:
+    with Store(str(tmp_path / "t.db"), create=True) as store:
         store.ingest([*sample_paths(), extra])
         rows: dict[str, set[tuple[int, int]]] = {}
         for start, stop, fact_id in store.read_models.connection.execute("SELECT * FROM rm_occurred"):
@@ -120,13 +120,13 @@ def test_the_occurred_index_holds_the_date_every_fact_shows_on_any_day(tmp_path)
 
 def test_a_store_of_the_previous_read_model_version_gets_the_occurred_index_on_open(tmp_path):
     db = tmp_path / "t.db"
-    with Timeline(str(db), create=True) as store:
+    with Store(str(db), create=True) as store:
         store.ingest(sample_paths())
         expected = store.read_models.dump()
     with raw_sql(db) as connection:
         connection.execute("DROP TABLE rm_occurred")
         connection.execute("UPDATE rm_position SET position=? WHERE name='schema'", (schema.READ_MODEL_VERSION - 1,))
-    with Timeline(str(db)) as store:
+    with Store(str(db)) as store:
         assert store.read_models.dump() == expected
         assert store.read_models.dump()["rm_occurred"]
         assert store.verify().ok
