@@ -25,5 +25,11 @@ for group in (writing, queries, browsing, exporting, maintenance):
         main.add_command(command)
 
 
+def run() -> None:
+    """The installed `timeline` command: the group in a process of its own (see ErrorRenderingGroup.owns_process)."""
+    ErrorRenderingGroup.owns_process = True
+    main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

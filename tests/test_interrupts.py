@@ -43,9 +43,9 @@ def wrapped(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGINT)
     return result
 setattr(owner, name, wrapped)
-from cli import main
+from cli import run
 sys.argv = ["timeline", *sys.argv[4:]]
-main()
+run()
 """
 
 BEFORE_COMMIT = "interrupted before the commit: nothing was written"
@@ -134,7 +134,7 @@ def test_sigint_from_outside_at_any_moment_of_a_large_ingest_says_what_the_store
         directory = tmp_path / f"run-{attempt}"
         directory.mkdir()
         process = subprocess.Popen(
-            [sys.executable, "-c", "from cli import main; main()", "ingest", str(ENTITIES), str(facts), "--db", "s.db"],
+            [sys.executable, "-c", "from cli import run; run()", "ingest", str(ENTITIES), str(facts), "--db", "s.db"],
             cwd=directory,
             env=environment(),
             stdout=subprocess.PIPE,
@@ -154,3 +154,21 @@ def test_sigint_from_outside_at_any_moment_of_a_large_ingest_says_what_the_store
         else:  # before the commit, or before the ingest began
             assert line in (f"error: {BEFORE_COMMIT}", "error: interrupted; the log is unchanged"), line
             assert not db.exists(), line
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "timeline.service.store:Store.__exit__ before",  # committed and caught up; the store is being closed
+        "timeline.commands.writing:ingest.callback after",  # the summary is printed; the command is returning
+    ],
+)
+def test_sigint_after_a_finished_ingest_never_says_nothing_was_written(tmp_path, where):
+    facts = write_facts(tmp_path / "facts.json", generated("f", 20))
+    result = interrupted_at(where, "ingest", ENTITIES, facts, "--db", "new.db", cwd=tmp_path)
+    written = stored_count(tmp_path / "new.db")
+    assert written > 20
+    if result.returncode == 0:  # the signal came when the work was done and reported: success stands
+        assert "Traceback" not in result.stderr and "interrupted" not in result.stderr, result.stderr
+        return
+    assert assert_one_line(result).startswith(f"error: interrupted after the commit: {written} events written")

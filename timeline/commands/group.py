@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Any
 
 import click
+
+WRITTEN = "timeline.written"  # context meta: the events a command has committed
 
 
 class ErrorRenderingGroup(click.Group):
@@ -18,6 +21,11 @@ class ErrorRenderingGroup(click.Group):
         ctx.meta["as_json"] = "--json" in args
         return super().parse_args(ctx, args)
 
+    # Set by the installed command (cli.run), which owns its process: once the outcome is decided, a late Ctrl-C
+    # is ignored, so that it cannot turn a finished command into a failure or cut its report short. Commands run
+    # in-process (tests) leave the caller's Ctrl-C alone.
+    owns_process = False
+
     def invoke(self, ctx: click.Context) -> Any:
         from timeline.errors import FileError, Interrupted, TimelineError
 
@@ -25,21 +33,34 @@ class ErrorRenderingGroup(click.Group):
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
+            self._settle()
             return result
         except BrokenPipeError:  # `timeline ... | head`: the reader has what it wanted
+            self._settle()
             _silence_stdout()
             ctx.exit(141)
         except (TimelineError, KeyboardInterrupt, OSError) as caught:
+            self._settle()
             if os.environ.get("TIMELINE_DEBUG"):
                 raise
             error = (
                 caught
                 if isinstance(caught, TimelineError)
-                else Interrupted()
+                else Interrupted(ctx.meta.get(WRITTEN))  # a command that wrote says how much
                 if isinstance(caught, KeyboardInterrupt)
                 else FileError.from_os_error(caught)
             )
             _fail(ctx, error, as_json)
+
+    def _settle(self) -> None:
+        if self.owns_process:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def record_written(events: int) -> None:
+    """Called by a command once its writing is committed: a Ctrl-C from then on reports these events as written,
+    not an unchanged log."""
+    click.get_current_context().meta[WRITTEN] = events
 
 
 def _fail(ctx: click.Context, error: Any, as_json: bool) -> None:

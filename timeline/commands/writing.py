@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from timeline.commands.group import record_written
 from timeline.commands.options import db_option, json_option
 from timeline.commands.printing import console, emit, store_label
 
@@ -43,12 +44,8 @@ def ingest(paths: tuple[str, ...], complete: bool, verbose: bool, db: str, as_js
     progress = Console(stderr=True)
     steps = report_render.ProgressSteps(progress) if progress.is_terminal else service.Quiet()
     plan = service.ingest(paths, db, steps, complete, date.today())
-    try:
-        emit(as_json, plan.summary, lambda: report_render.ingest_summary(plan, store_label(db), verbose))
-    except KeyboardInterrupt:  # everything was written; only the summary was cut short
-        from timeline.errors import Interrupted
-
-        raise Interrupted(plan.appended) from None
+    record_written(plan.appended)  # a Ctrl-C during the summary says what was written
+    emit(as_json, plan.summary, lambda: report_render.ingest_summary(plan, store_label(db), verbose))
 
 
 @click.command()

@@ -90,18 +90,22 @@ def ingest(
     paths = list(paths)
     location = database.locate(db)
     existed = True
+    done: Plan | None = None
     try:
         with without_gc():
             # A new store knows nothing yet: validate (pass 1) before creating it.
             existed = check_is_timeline_store(location)
             surveyed = None if existed else survey(paths, today=today)
             with Store(db, create=True) as store:
-                return store.ingest(paths, surveyed, steps, complete, today)
+                done = store.ingest(paths, surveyed, steps, complete, today)
+        return done
     except BaseException as stopped:
         if not existed:
             database.discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind
-        if isinstance(stopped, (KeyboardInterrupt, Interrupted)):
-            raise Interrupted(stopped.written if isinstance(stopped, Interrupted) else 0) from None
+        if isinstance(stopped, Interrupted):
+            raise
+        if isinstance(stopped, KeyboardInterrupt):  # what was written is what the finished plan appended, if any
+            raise Interrupted(done.appended if done is not None else 0) from None
         raise
 
 
