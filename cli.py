@@ -6,8 +6,6 @@ class there renders every user error once.
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from timeline.commands import browsing, exporting, maintenance, queries, writing
