@@ -26,6 +26,7 @@ pytestmark = pytest.mark.sqlite_only("real processes on store files")
 # first).
 WRAPPED = """
 import os, signal, sys, importlib
+signal.signal(signal.SIGINT, signal.default_int_handler)  # a suite started in the background ignores SIGINT
 target, when, nth = sys.argv[1], sys.argv[2], int(sys.argv[3])
 module_name, _, path = target.partition(":")
 owner = importlib.import_module(module_name)
@@ -47,6 +48,9 @@ from cli import run
 sys.argv = ["timeline", *sys.argv[4:]]
 run()
 """
+
+# The CLI as a child that takes Ctrl-C even when the suite runs in the background (where SIGINT is inherited ignored).
+CHILD = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from cli import run; run()"
 
 BEFORE_COMMIT = "interrupted before the commit: nothing was written"
 
@@ -134,7 +138,7 @@ def test_sigint_from_outside_at_any_moment_of_a_large_ingest_says_what_the_store
         directory = tmp_path / f"run-{attempt}"
         directory.mkdir()
         process = subprocess.Popen(
-            [sys.executable, "-c", "from cli import run; run()", "ingest", str(ENTITIES), str(facts), "--db", "s.db"],
+            [sys.executable, "-c", CHILD, "ingest", str(ENTITIES), str(facts), "--db", "s.db"],
             cwd=directory,
             env=environment(),
             stdout=subprocess.PIPE,
