@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
+from events.dates import parse_edtf
 from events.inputs import FACT_KINDS, STATED_FIELDS, STATUSES
 from events.text import match_key
 
@@ -331,8 +332,9 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
         draw(source(pool, number * 10 + i, outlet, found.get("target"))) for i, outlet in enumerate(outlets)
     ]
     if draw(st.integers(0, 3)) == 0:
-        first = min(date.fromisoformat((s["reported"] + "-01-01")[:10]) for s in found["sources"])
-        on = draw(st.dates(first, LAST_DAY))  # never before the first report (an impossible date is refused)
+        # never before the first report is public, its last possible day (an impossible date is refused)
+        first = min(parse_edtf(s["reported"]).upper_or_max for s in found["sources"])
+        on = draw(st.dates(first, max(first, LAST_DAY)))
         found["retracted"] = {"on": on.isoformat(), "reason": "the outlet withdrew the report"}
     if draw(st.booleans()):
         found["notes"] = "Năm 2022 suy ra từ bản tiếng Anh."

@@ -268,8 +268,9 @@ def cases(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Case:
             sources.append(source)
         fact["sources"] = sources
         if draw(st.integers(0, 4)) == 0:
-            first = min(parse_edtf(source["reported"]).lower_or_min for source in sources)
-            on = draw(st.dates(max(first, date(2020, 1, 1)), date(2026, 6, 30)))  # never before the first report
+            # never before the first report is public (its last possible day: "2020-01" is known from 2020-01-31)
+            first = min(parse_edtf(source["reported"]).upper_or_max for source in sources)
+            on = draw(st.dates(max(first, date(2020, 1, 1)), max(first, date(2026, 6, 30))))
             fact["retracted"] = {"on": on.isoformat(), "reason": "Báo đã gỡ bài (the outlet withdrew it)"}
         facts.append(fact)
     # A milestone may fulfil a target key already stated by a fact known no later than the milestone, so

@@ -101,12 +101,24 @@ def ingest(
         return done
     except BaseException as stopped:
         if not existed:
+            if isinstance(stopped, KeyboardInterrupt):
+                _release_connections(stopped)
             database.discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind
         if isinstance(stopped, Interrupted):
             raise
         if isinstance(stopped, KeyboardInterrupt):  # what was written is what the finished plan appended, if any
             raise Interrupted(done.appended if done is not None else 0) from None
         raise
+
+
+def _release_connections(interrupt: KeyboardInterrupt) -> None:
+    """A Ctrl-C can land while a store is being created, before its owner holds the new connection: the frames
+    of the traceback keep it open, its transaction unfinished, and the store file would look in use. Drop them
+    and collect, so that every connection of this run is closed (rolled back) before the file is judged."""
+    import gc
+
+    interrupt.__traceback__ = None
+    gc.collect()
 
 
 def append(
