@@ -419,6 +419,7 @@ def diff(
 @click.option("--project", "project_ref", help="Only facts of this project.")
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @date_options
+@page_options("fact id")
 @db_option()
 def export_command(
     fmt: str,
@@ -429,20 +430,26 @@ def export_command(
     as_of: str | None,
     since: str | None,
     until: str | None,
+    limit: int | None,
+    after: str | None,
     db: str,
 ) -> None:
-    """Export the selected facts (and the entities they name) for other tools."""
+    """Export the selected facts (and the entities they name) for other tools; --limit N: N facts a page, in
+    occurred order (the next page's --after is on stderr)."""
     from timeline.errors import InvalidOption
     from timeline.exports import export, left_out
+    from timeline.present.stream import continuation
     from timeline.service import Timeline
 
     if excel and fmt != "csv":
         raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
     with Timeline(db, recorded_before=recorded_before()) as store:
-        selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref)
+        selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref, after, limit)
     text = ("\ufeff" if excel else "") + export(fmt, selected)
     for line in left_out(fmt, selected):
         click.echo(f"note: {line}", err=True)
+    if selected.next is not None:
+        click.echo(f"note: {continuation(selected.next)}", err=True)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -456,12 +463,21 @@ def export_command(
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
 @as_of_option
+@page_options("fact id")
 @db_option()
 @json_option
 def stats(
-    project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
+    project_ref: str | None,
+    partner_ref: str | None,
+    plot_path: str | None,
+    as_of: str | None,
+    limit: int | None,
+    after: str | None,
+    db: str,
+    as_json: bool,
 ) -> None:
-    """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
+    """Facts per year by kind and per partner (retracted facts excluded); --plot draws them; --limit N counts a
+    page of N facts in occurred order."""
     from timeline.present import render
     from timeline.service import Timeline
 
@@ -470,7 +486,7 @@ def stats(
 
         plot_format(plot_path)  # a wrong extension fails before any work
     with Timeline(db, recorded_before=recorded_before()) as store:
-        view = store.stats(_as_of(as_of), project_ref, partner_ref)
+        view = store.stats(_as_of(as_of), project_ref, partner_ref, after, limit)
     if plot_path:
         plot(view, plot_path)
     before = recorded_before()

@@ -23,7 +23,7 @@ from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
 from projections.entities import follow_merges, merge_map, one_with
 from projections.facts import FactState
-from projections.knowledge import is_visible, view
+from projections.knowledge import FactView, is_visible, view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
 from projections.search import snippet, text_score
@@ -33,6 +33,7 @@ from projections.targets import target_tracker
 from timeline import DEFAULT_DB
 from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
+from timeline.occurred import InOrder
 from timeline.paging import Paged
 from timeline.present.audit import AuditView
 from timeline.present.views import (
@@ -433,40 +434,37 @@ class Timeline:
         window: Window = Window(),
         project: str | None = None,
         partner: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
     ) -> ExportSet:
         """The facts (and the entities they need) to export: as the record stood on `as_of` (sources reported by
         then; a retraction only if it applied by then), that overlap the window and name the project and the
-        partner (as stated then). Without --project/--partner every entity is exported."""
+        partner (as stated then), in occurred order: `limit` of them after the fact `after` (all when None).
+        Every entity comes with the whole export (or its first page) when there is no --project/--partner;
+        otherwise, and on later pages, only the entities the facts name."""
         scope = [self.entity(ref, kind) for ref, kind in ((project, "project"), (partner, "organisation")) if ref]
+        facts = None
         if scope:
-            role = "project" if project else "partner"
-            facts = self.read_models.facts_mentioning(scope[0].id, role, as_of)
-        else:
-            facts = [state.fact for state in self.read_models.fact_states(sorted(self.read_models.fact_ids())).values()]
-        chosen: list[tuple[tuple[Any, ...], str, Fact]] = []
-        for fact in facts:
-            known = as_known(fact, as_of)
-            if known is None:
-                continue
-            seen = view(known.model_copy(update={"retracted": None}), as_of)
-            if seen is None or not seen.occurred.overlaps(window.since, window.until):
-                continue
-            if project and scope[0].id not in seen.fact.projects:
-                continue
-            if partner and scope[-1].id not in seen.fact.partners:
-                continue
-            chosen.append((seen.occurred.sort_key, known.id, known))
-        chosen.sort(key=lambda item: item[:2])
-        selected = [known for *_, known in chosen]
+            facts = self.read_models.facts_mentioning(scope[0].id, "project" if project else "partner", as_of)
+
+        def admits(fact: Fact, seen: FactView) -> bool:
+            if not seen.occurred.overlaps(window.since, window.until):
+                return False
+            return (not project or scope[0].id in seen.fact.projects) and (
+                not partner or scope[-1].id in seen.fact.partners
+            )
+
+        paged = InOrder(self.read_models, as_of).page(facts, after, limit, admits)
+        selected = [known for fact in paged if (known := as_known(fact, as_of)) is not None]
         every = self.read_models.entities()
-        if scope:
+        if scope or after is not None:
             wanted = {e.id for e in scope}
             for fact in selected:
                 wanted.update(*mentions(fact).values())
             by_id = {e.id: e for e in every}
             wanted.update(org for i in list(wanted) if i in by_id and (org := by_id[i].organisation))
             every = [e for e in every if e.id in wanted]
-        return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every))
+        return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, paged.next)
 
     # Maintenance -----------------------------------------------------------------------------------
 
@@ -527,21 +525,36 @@ class Timeline:
 
     # Statistics ------------------------------------------------------------------------------------
 
-    def stats(self, as_of: date | None = None, project: str | None = None, partner: str | None = None) -> StatsView:
+    def stats(
+        self,
+        as_of: date | None = None,
+        project: str | None = None,
+        partner: str | None = None,
+        after: str | None = None,
+        limit: int | None = None,
+    ) -> StatsView:
         """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
-        only facts naming the project and the partner when given (as stated then); retracted facts excluded."""
+        only facts naming the project and the partner when given (as stated then); retracted facts excluded.
+        With `limit`, the counts of a page: the next `limit` such facts in occurred order after the fact `after`."""
         scope = with_partner = None
+        facts: list[Fact] | None = None
         if project:
             scope, facts = self.one_entity(project, "project", "project", as_of)
         if partner:
             with_partner, partner_facts = self.one_entity(partner, "organisation", "partner", as_of)
             facts = facts if project else partner_facts
-        if not project and not partner:
-            merges = merge_map(self.read_models.merged_records(), as_of)
-            ids = sorted(self.read_models.fact_ids())
-            facts = [follow_merges(state.fact, merges) for state in self.read_models.fact_states(ids).values()]
-        stats = fact_stats(facts, as_of, scope.id if scope else None, with_partner.id if with_partner else None)
-        return StatsView(as_of, scope, with_partner, stats, self.names(facts))
+        merges = merge_map(self.read_models.merged_records(), as_of) if facts is None else {}
+        project_id, partner_id = (scope.id if scope else None), (with_partner.id if with_partner else None)
+
+        def admits(fact: Fact, seen: FactView) -> bool:
+            return (project_id is None or project_id in seen.fact.projects) and (
+                partner_id is None or partner_id in seen.fact.partners
+            )
+
+        paged = InOrder(self.read_models, as_of).page(facts, after, limit, admits)
+        chosen = [follow_merges(fact, merges) if merges else fact for fact in paged]
+        stats = fact_stats(chosen, as_of, project_id, partner_id)
+        return StatsView(as_of, scope, with_partner, stats, self.names(chosen), after, paged.next)
 
 
 @contextmanager

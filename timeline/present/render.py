@@ -294,8 +294,11 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     )
     heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
     retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
+    more = [Text(continuation(view.next), no_wrap=True, overflow="ignore")] if view.next is not None else []
+    if view.after is not None or view.next is not None:
+        heading = Group(heading, Text(f"A page: the {page_of(view.after)}, counted alone."))
     if not counts.facts:
-        return Group(heading, Text(f"No facts had been reported; {retracted}."))
+        return Group(heading, Text(f"No facts had been reported; {retracted}."), *more)
     years = all_years(counts.by_kind)
     kinds = [kind for kind in FACT_KINDS if any(kind in row for row in counts.by_kind.values())]
     by_kind = YearTable(
@@ -323,7 +326,12 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     ]
     if plot:
         lines.append(Text(f"Plot written to {plot}."))
-    return Group(*lines)
+    return Group(*lines, *more)
+
+
+def page_of(after: str | None) -> str:
+    """Which facts a page of `stats` counts."""
+    return "facts in occurred order" + (f" after {after}" if after else "")
 
 
 def verify_report(report: VerifyReport) -> RenderableType:
