@@ -44,6 +44,11 @@ def statement_keys(fact: Fact) -> set[Key]:
     return {(*parse_edtf(text).sort_key, fact.id) for text in stated}
 
 
+def cursor_text(cursor: str | int | None) -> str | None:
+    """A page's cursor here: a fact id (None at the end)."""
+    return None if cursor is None else str(cursor)
+
+
 Admits = Callable[[Fact, FactView], bool]
 
 

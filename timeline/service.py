@@ -33,7 +33,7 @@ from projections.targets import target_tracker
 from timeline import DEFAULT_DB
 from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
-from timeline.occurred import InOrder
+from timeline.occurred import InOrder, cursor_text
 from timeline.paging import Paged
 from timeline.present.audit import AuditView
 from timeline.present.views import (
@@ -464,7 +464,7 @@ class Timeline:
             by_id = {e.id: e for e in every}
             wanted.update(org for i in list(wanted) if i in by_id and (org := by_id[i].organisation))
             every = [e for e in every if e.id in wanted]
-        return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, paged.next)
+        return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, cursor_text(paged.next))
 
     # Maintenance -----------------------------------------------------------------------------------
 
@@ -554,7 +554,7 @@ class Timeline:
         paged = InOrder(self.read_models, as_of).page(facts, after, limit, admits)
         chosen = [follow_merges(fact, merges) if merges else fact for fact in paged]
         stats = fact_stats(chosen, as_of, project_id, partner_id)
-        return StatsView(as_of, scope, with_partner, stats, self.names(chosen), after, paged.next)
+        return StatsView(as_of, scope, with_partner, stats, self.names(chosen), after, cursor_text(paged.next))
 
 
 @contextmanager

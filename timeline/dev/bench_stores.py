@@ -76,7 +76,7 @@ class Stores:
             return
         import psycopg
 
-        settings = dict(locate(self.url).postgres or {})
+        settings: dict[str, Any] = dict(locate(self.url).postgres or {})
         settings.pop("schema")
         with psycopg.connect(**settings, autocommit=True) as connection:
             for schema in self.made:
@@ -103,22 +103,22 @@ def raw_insert(db: str, raw: str, method: str = "executemany") -> tuple[int, flo
     location = locate(db)
     start, cpu = time.perf_counter(), time.process_time()
     if location.postgres is None:
-        connection = sqlite3.connect(raw)
-        connection.execute(
+        lite = sqlite3.connect(raw)
+        lite.execute(
             f"CREATE TABLE {RAW_TABLE} (originator_id TEXT, version INTEGER, payload BLOB, "
             "PRIMARY KEY (originator_id, version))"
         )
-        with connection:
-            connection.executemany(f"INSERT INTO {RAW_TABLE} VALUES (?, ?, ?)", rows)
-        connection.close()
+        with lite:
+            lite.executemany(f"INSERT INTO {RAW_TABLE} VALUES (?, ?, ?)", rows)
+        lite.close()
     else:
-        with closing(location.connect()) as connection, connection.connection.transaction():  # type: ignore[attr-defined]
+        with closing(location.connect()) as database, database.connection.transaction():  # type: ignore[attr-defined]
             table = f"{RAW_TABLE}_{method}"
-            connection.execute(
+            database.execute(
                 f"CREATE TABLE {table} (originator_id UUID, version BIGINT, payload BYTEA, "
                 "PRIMARY KEY (originator_id, version))"
             )
-            with connection.connection.cursor() as cursor:
+            with database.connection.cursor() as cursor:  # type: ignore[attr-defined]
                 if method == "copy":
                     with cursor.copy(f"COPY {table} (originator_id, version, payload) FROM STDIN") as copy:
                         for row in rows:
@@ -132,11 +132,11 @@ def raw_read(db: str, raw: str) -> int:
     """Read the plain table's payloads and `json.loads` each: the limit of a rebuild."""
     location = locate(db)
     if location.postgres is None:
-        connection = sqlite3.connect(raw)
-        rows = connection.execute(f"SELECT payload FROM {RAW_TABLE} ORDER BY rowid")
+        lite = sqlite3.connect(raw)
+        rows = lite.execute(f"SELECT payload FROM {RAW_TABLE} ORDER BY rowid")
         count = sum(1 for (state,) in rows if json.loads(state))
-        connection.close()
+        lite.close()
         return count
-    with closing(location.connect()) as connection:
-        found = connection.execute(f"SELECT payload FROM {RAW_TABLE}_executemany")
+    with closing(location.connect()) as database:
+        found = database.execute(f"SELECT payload FROM {RAW_TABLE}_executemany")
         return sum(1 for (state,) in found if json.loads(state))

@@ -292,7 +292,7 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     scope = "".join(
         f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
     )
-    heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
+    heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
     retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
     more = [Text(continuation(view.next), no_wrap=True, overflow="ignore")] if view.next is not None else []
     if view.after is not None or view.next is not None:
