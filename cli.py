@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from collections.abc import Callable
@@ -437,25 +438,28 @@ def export_command(
     """Export the selected facts (and the entities they name) for other tools; --limit N: N facts a page, in
     occurred order (the next page's --after is on stderr)."""
     from timeline.errors import InvalidOption
-    from timeline.exports import export, left_out
+    from timeline.exports import left_out, pieces
     from timeline.present.stream import continuation
     from timeline.service import Timeline
 
     if excel and fmt != "csv":
         raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
-    with Timeline(db, recorded_before=recorded_before()) as store:
+    with Timeline(db, recorded_before=recorded_before()) as store:  # open while a whole store streams out
         selected = store.export(_as_of(as_of), _window(since, until), project_ref, partner_ref, after, limit)
-    text = ("\ufeff" if excel else "") + export(fmt, selected)
-    for line in left_out(fmt, selected):
-        click.echo(f"note: {line}", err=True)
+        text = pieces(fmt, selected)
+        if excel:
+            text = itertools.chain(["\ufeff"], text)
+        if out is None:
+            for piece in text:
+                click.echo(piece, nl=False)
+        else:
+            from timeline.output import write_file
+
+            write_file(out, (piece.encode("utf-8") for piece in text))
+        for line in left_out(fmt, selected):
+            click.echo(f"note: {line}", err=True)
     if selected.next is not None:
         click.echo(f"note: {continuation(selected.next)}", err=True)
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        from timeline.output import write_file
-
-        write_file(out, text.encode("utf-8"))
 
 
 @main.command()

@@ -45,3 +45,13 @@ def test_corpus_is_valid_input(tmp_path):
     corpus = generate(tmp_path, 500)
     valid = validate_files([corpus.entities, corpus.revised])
     assert len(valid.facts) == 500
+
+
+def test_every_retraction_comes_on_or_after_the_facts_first_report(tmp_path):
+    """A retraction before the first report is refused on ingest: the revised corpus must never hold one (at
+    10,000 facts a few facts are first reported late in 2026, after the corpus's usual retraction day)."""
+    revised = _lines(generate(tmp_path, 10_000).revised)
+    early = [
+        f["id"] for f in revised if "retracted" in f and f["retracted"]["on"] < min(s["reported"] for s in f["sources"])
+    ]
+    assert early == []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import Generic, TypeVar
 
 from events.dates import parse_edtf
 from events.inputs import Fact
@@ -22,6 +23,7 @@ from timeline.errors import InvalidOption
 from timeline.paging import Paged
 from timeline.storage.readmodels import chunks
 
+T = TypeVar("T")
 Key = tuple[int, int, str]  # the occurred date's sort key (start, -end) and the fact id
 BATCH = 500  # index rows read at a time
 
@@ -118,3 +120,14 @@ def _all_rows(models: object, start: Key | None) -> Iterator[Key]:
         for state in models.fact_states(batch).values():  # type: ignore[attr-defined]
             rows |= statement_keys(state.fact)
     yield from (row for row in sorted(rows) if start is None or row > start)
+
+
+class Reread(Generic[T]):
+    """Items read from the store again each time they are iterated, never held: a whole store streamed. The
+    store must stay open while they are read."""
+
+    def __init__(self, read: Callable[[], Iterable[T]]):
+        self._read = read
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._read())

@@ -33,7 +33,7 @@ from projections.targets import target_tracker
 from timeline import DEFAULT_DB
 from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
-from timeline.occurred import InOrder, cursor_text
+from timeline.occurred import InOrder, Reread, cursor_text
 from timeline.paging import Paged
 from timeline.present.audit import AuditView
 from timeline.present.views import (
@@ -454,9 +454,17 @@ class Timeline:
                 not partner or scope[-1].id in seen.fact.partners
             )
 
-        paged = InOrder(self.read_models, as_of).page(facts, after, limit, admits)
-        selected = [known for fact in paged if (known := as_known(fact, as_of)) is not None]
+        in_order = InOrder(self.read_models, as_of)
+
+        def chosen(paged: Iterable[Fact]) -> Iterator[Fact]:
+            return (known for fact in paged if (known := as_known(fact, as_of)) is not None)
+
         every = self.read_models.entities()
+        if facts is None and after is None and limit is None:  # the whole store: streamed as it is written
+            whole = Reread(lambda: chosen(in_order.page(None, None, None, admits)))
+            return ExportSet(as_of, window, (), whole, tuple(every))
+        paged = in_order.page(facts, after, limit, admits)
+        selected = list(chosen(paged))
         if scope or after is not None:
             wanted = {e.id for e in scope}
             for fact in selected:

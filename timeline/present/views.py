@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -267,7 +268,7 @@ class ExportSet:
     as_of: date | None
     window: Window
     scope: tuple[EntityRecord, ...]  # the --project and --partner entities, if given
-    facts: tuple[Fact, ...]
+    facts: Iterable[Fact]  # a page or a scope held; a whole store read as it is iterated (the store open)
     entities: tuple[EntityRecord, ...]
     after: str | None = None  # the fact this page continues after (None: the first page, or everything)
     next: str | None = None  # the last fact id of a page that has more
