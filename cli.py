@@ -499,6 +499,10 @@ def stats(
         lambda: system_time_json(view.to_json(), before),
         lambda: system_time_note(before, render.stats(view, plot_path)),
     )
+    if view.next is not None and not as_json:  # one line, never wrapped: it is a command to copy
+        from timeline.present.stream import continuation
+
+        click.echo(continuation(view.next))
 
 
 @main.command()

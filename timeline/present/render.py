@@ -294,11 +294,10 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     )
     heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {_known(view.as_of)}")
     retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
-    more = [Text(continuation(view.next), no_wrap=True, overflow="ignore")] if view.next is not None else []
     if view.after is not None or view.next is not None:
         heading = Group(heading, Text(f"A page: the {page_of(view.after)}, counted alone."))
     if not counts.facts:
-        return Group(heading, Text(f"No facts had been reported; {retracted}."), *more)
+        return Group(heading, Text(f"No facts had been reported; {retracted}."))
     years = all_years(counts.by_kind)
     kinds = [kind for kind in FACT_KINDS if any(kind in row for row in counts.by_kind.values())]
     by_kind = YearTable(
@@ -326,7 +325,7 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     ]
     if plot:
         lines.append(Text(f"Plot written to {plot}."))
-    return Group(*lines, *more)
+    return Group(*lines)
 
 
 def page_of(after: str | None) -> str:
