@@ -10,7 +10,7 @@ import pytest
 
 from projections.facts import EntityState, FactState
 from timeline.errors import StoreError
-from timeline.service import Timeline
+from timeline.service import Store
 from timeline.storage import decode
 
 PROJECT = "north-hanoi-smart-city"
@@ -42,9 +42,9 @@ def test_a_query_builds_no_validator(sample_store):
     """The schemas are built on first validation only (`defer_build`); a query decodes and dumps without them
     (a fresh interpreter: this one has validated input already)."""
     script = (
-        "import sys; from timeline.service import Timeline; from events.domain import EntityRecord; "
+        "import sys; from timeline.service import Store; from events.domain import EntityRecord; "
         "from events.inputs import Fact, Figure, Source\n"
-        f"with Timeline({str(sample_store)!r}) as store: store.project({PROJECT!r}).to_json()\n"
+        f"with Store({str(sample_store)!r}) as store: store.project({PROJECT!r}).to_json()\n"
         "print([m.__name__ for m in (Fact, Source, Figure, EntityRecord) if m.__pydantic_complete__])"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
@@ -91,7 +91,7 @@ def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case
             (text, PROJECT),
         )
     connection.close()
-    with Timeline(str(sample_store)) as store, pytest.raises(StoreError) as raised:
+    with Store(str(sample_store)) as store, pytest.raises(StoreError) as raised:
         store.project(PROJECT)
     line = str(raised.value)
     assert line.startswith(f"{sample_store}: the read models hold a damaged row (fact state")
@@ -104,5 +104,5 @@ def test_a_damaged_entity_row_is_one_store_error(sample_store, decoding):
     with connection:
         connection.execute('UPDATE rm_entities SET state=\'{"record": {"entity": "planet"}, "version": 1}\'')
     connection.close()
-    with Timeline(str(sample_store)) as store, pytest.raises(StoreError, match=r"damaged row \(entity state"):
+    with Store(str(sample_store)) as store, pytest.raises(StoreError, match=r"damaged row \(entity state"):
         store.project(PROJECT)

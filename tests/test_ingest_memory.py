@@ -13,9 +13,10 @@ from timeline.dev.corpus import generate
 CHILD = """
 import json, resource, sys
 from timeline import service
+from timeline.service import writing
 
-service.INGEST_BATCH = 100  # small batches, so that a small input shows what a large one would
-service.KEEP_APPENDED = 200
+writing.INGEST_BATCH = 100  # small batches, so that a small input shows what a large one would
+writing.KEEP_APPENDED = 200
 from timeline.intake import stream
 from timeline.storage import log, readmodels  # noqa: F401  (imported before the first measurement)
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projections.chronology import Window
-from timeline.service import Timeline, sample_paths
+from timeline.service import Store, sample_paths
 
 PAGING = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 PROJECT = "north-hanoi-smart-city"
@@ -57,7 +57,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("pages")
     (root / "extra.yaml").write_text(EXTRA, encoding="utf-8")
     db = str(root / "t.db")
-    with Timeline(db, create=True) as timeline:
+    with Store(db, create=True) as timeline:
         timeline.ingest([*sample_paths(), root / "extra.yaml"])
     return db
 
@@ -70,7 +70,7 @@ WINDOW = st.sampled_from([Window(), Window(date(2023, 1, 1), None), Window(None,
 @PAGING
 @given(limit=st.integers(1, 6), as_of=AS_OF, scope=SCOPE, window=WINDOW)
 def test_paging_an_export_with_the_cursor_gives_the_unpaged_facts(store, limit, as_of, scope, window):
-    with Timeline(store) as timeline:
+    with Store(store) as timeline:
         whole = timeline.export(as_of, window, *scope)
         every = list(whole.facts)  # the whole store is read as it is iterated: while it is open
         paged, after, pages = [], None, 0
@@ -113,7 +113,7 @@ def _counts(data: dict[str, Any]) -> dict[str, Any]:
 @PAGING
 @given(limit=st.integers(1, 6), as_of=AS_OF, scope=SCOPE)
 def test_paging_stats_with_the_cursor_adds_up_to_the_unpaged_counts(store, limit, as_of, scope):
-    with Timeline(store) as timeline:
+    with Store(store) as timeline:
         whole = timeline.stats(as_of, *scope).to_json()
         pages, after = [], None
         while True:
@@ -127,7 +127,7 @@ def test_paging_stats_with_the_cursor_adds_up_to_the_unpaged_counts(store, limit
 
 
 def test_a_fact_moves_in_the_order_on_the_day_a_source_restates_its_date(store):
-    with Timeline(store) as timeline:
+    with Store(store) as timeline:
         before = [f.id for f in timeline.export(date(2023, 12, 31), Window(), PROJECT).facts]
         after = [f.id for f in timeline.export(date(2024, 6, 1), Window(), PROJECT).facts]
         paged = [f.id for f in timeline.export(date(2024, 6, 1), Window(), None, None, "bb-withdrawn-2023", 3).facts]
@@ -202,12 +202,12 @@ def test_paging_as_recorded_before_a_time_gives_the_unpaged_answer_then(tmp_path
     """Facts added after the time are not on any page; pages then add up to what the store held then."""
     (tmp_path / "extra.yaml").write_text(EXTRA, encoding="utf-8")
     db = str(tmp_path / "t.db")
-    with Timeline(db, create=True) as timeline:
+    with Store(db, create=True) as timeline:
         timeline.ingest(sample_paths())
     between = datetime.now(UTC)
-    with Timeline(db) as timeline:
+    with Store(db) as timeline:
         timeline.ingest([tmp_path / "extra.yaml"])
-    with Timeline(db, recorded_before=between) as then:
+    with Store(db, recorded_before=between) as then:
         whole = list(then.export().facts)
         paged, after = [], None
         while True:

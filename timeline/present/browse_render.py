@@ -12,8 +12,8 @@ from rich.text import Text
 from events.domain import DomainEvent
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
 from timeline.present.changes import event_changes, summary_of
+from timeline.present.entry_table import disagreement_text, retracted_note
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
-from timeline.present.render import disagreement_text, retracted_note
 
 if TYPE_CHECKING:
     from timeline.storage.log import LoggedEvent

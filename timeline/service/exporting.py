@@ -1,0 +1,85 @@
+"""Exports: the facts (and the entities they need) selected for another tool, as the record stood on a day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from typing import TYPE_CHECKING
+
+from events.dates import parse_edtf
+from events.inputs import Fact
+from projections.chronology import Window, mentions
+from projections.knowledge import FactView, is_visible
+from timeline.occurred import InOrder, Reread, cursor_text
+from timeline.present.views import ExportSet
+
+if TYPE_CHECKING:
+    from timeline.service.store import Store
+
+
+def export(
+    store: Store,
+    as_of: date | None = None,
+    window: Window = Window(),
+    project: str | None = None,
+    partner: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> ExportSet:
+    """The facts (and the entities they need) to export: as the record stood on `as_of` (sources reported by
+    then; a retraction only if it applied by then), that overlap the window and name the project and the
+    partner (as stated then), in occurred order: `limit` of them after the fact `after` (all when None).
+    Every entity comes with the whole export (or its first page) when there is no --project/--partner;
+    otherwise, and on later pages, only the entities the facts name. The whole store is read as it is
+    iterated (the store must stay open), never held."""
+    scope = [store.entity(ref, kind) for ref, kind in ((project, "project"), (partner, "organisation")) if ref]
+    facts = None
+    if scope:
+        facts = store.read_models.facts_mentioning(scope[0].id, "project" if project else "partner", as_of)
+
+    def admits(fact: Fact, seen: FactView) -> bool:
+        if not seen.occurred.overlaps(window.since, window.until):
+            return False
+        return (not project or scope[0].id in seen.fact.projects) and (
+            not partner or scope[-1].id in seen.fact.partners
+        )
+
+    in_order = InOrder(store.read_models, as_of)
+
+    def chosen(paged: Iterable[Fact]) -> Iterator[Fact]:
+        return (known for fact in paged if (known := as_known(fact, as_of)) is not None)
+
+    every = store.read_models.entities()
+    if facts is None and after is None and limit is None:  # the whole store: streamed as it is written
+        whole = Reread(lambda: chosen(in_order.page(None, None, None, admits)))
+        return ExportSet(as_of, window, (), whole, tuple(every))
+    paged = in_order.page(facts, after, limit, admits)
+    selected = list(chosen(paged))
+    if scope or after is not None:
+        wanted = {e.id for e in scope}
+        for fact in selected:
+            wanted.update(*mentions(fact).values())
+        by_id = {e.id: e for e in every}
+        wanted.update(org for i in list(wanted) if i in by_id and (org := by_id[i].organisation))
+        every = [e for e in every if e.id in wanted]
+    return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, cursor_text(paged.next))
+
+
+# Maintenance -----------------------------------------------------------------------------------
+
+
+def as_known(fact: Fact, as_of: date | None) -> Fact | None:
+    """The fact as the record held it on `as_of`: only the sources reported by then, and its retraction only if
+    it applied by then; None if no source was out yet. Ingested alone, it gives the same view on any day up to
+    `as_of` as the full fact does."""
+    if as_of is None:
+        return fact
+    sources = tuple(source for source in fact.sources if is_visible(source, as_of))
+    if not sources:
+        return None
+    retracted = fact.retracted
+    if retracted is not None and parse_edtf(retracted.on).lower_or_min > as_of:
+        retracted = None
+    if len(sources) == len(fact.sources) and retracted is fact.retracted:
+        return fact
+    return fact.model_copy(update={"sources": sources, "retracted": retracted})
