@@ -100,11 +100,13 @@ def _time(call: Callable[[], Any], runs: int) -> dict[str, float]:
 
 def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
     """Warm in-process latencies of each query over QUERY_RUNS random arguments."""
+    from timeline.exports import pieces
     from timeline.service import Store
 
     rng = random.Random(seed)
     with Store(db) as store:
         rows = store.read_models.connection.execute("SELECT id, entity FROM rm_entities").fetchall()
+        fact_ids = sorted(store.read_models.fact_ids())
         by_kind: dict[str, list[str]] = {}
         for entity_id, kind in rows:
             by_kind.setdefault(kind, []).append(entity_id)
@@ -125,6 +127,10 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
             "log --limit 50 (a page anywhere)": lambda: list(
                 store.event_page(None, rng.randint(0, store.log.max_position()), 50)
             ),
+            "export jsonl --limit 50 (a page anywhere)": lambda: "".join(
+                pieces("jsonl", store.export(after=rng.choice(fact_ids), limit=50))
+            ),
+            "stats --limit 50 (a page anywhere)": lambda: store.stats(after=rng.choice(fact_ids), limit=50),
         }
         return {name: _time(call, QUERY_RUNS) for name, call in cases.items()}
 
