@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from timeline.service import Store, sample_paths
-from timeline.storage import readmodels
+from timeline.storage.readmodels import models
 
 
 def test_rebuild_in_small_flushes_equals_rebuild_in_one(tmp_path, monkeypatch):
@@ -20,7 +20,7 @@ def test_rebuild_in_small_flushes_equals_rebuild_in_one(tmp_path, monkeypatch):
         store.ingest([entities, facts])
         assert store.ingest([entities, edited]).corrections == 1  # a second event, far down the log
         whole = store.read_models.dump()
-        monkeypatch.setattr(readmodels, "FLUSH", 3)  # 52 events: the corrected fact is flushed before it
+        monkeypatch.setattr(models, "FLUSH", 3)  # 52 events: the corrected fact is flushed before it
         store.rebuild()
         assert store.read_models.dump() == whole
         assert store.verify().ok

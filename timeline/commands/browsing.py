@@ -36,7 +36,10 @@ def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, a
         facts = replace(filters, kinds=parse_kinds(kinds))
         answer(db, as_json, lambda store: store.list_facts(facts))
     else:
-        answer(db, as_json, lambda store: store.list_entities(what, kinds, filters))
+        from timeline.present.browse_views import entity_section
+
+        section = entity_section(what)
+        answer(db, as_json, lambda store: store.list_entities(section, kinds, filters))
 
 
 @click.command()

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.domain import DomainEvent
+from events.inputs import ENTITY_SECTIONS
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
 from timeline.present.changes import event_changes, summary_of
 from timeline.present.entry_table import disagreement_text, retracted_note
@@ -87,7 +88,7 @@ def change_lines(events: Iterable[DomainEvent], names: dict[str, str]) -> list[R
     lines: list[RenderableType] = []
     for event in events:
         told = event_changes(event, names)
-        lines.append(Text(f"{'fact' if told.stream == 'fact' else 'entity'} {told.subject}: {told.headline}"))
+        lines.append(Text(f"{told.stream} {told.subject}: {told.headline}"))
         if told.changes:
             fields = Table.grid()
             fields.add_column(width=4)
@@ -102,8 +103,8 @@ def entity_list(view: EntityList) -> RenderableType:
     scope = view.scope.describe().removeprefix(", ")
     kinds = f" of kind {' or '.join(view.kinds)}" if view.kinds else ""
     heading = Text.assemble((view.what.capitalize(), "bold"), kinds, f" named by facts {scope}" if scope else "")
-    noun = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
-    count = Text(count_noun(len(view.rows), noun[view.what], "people" if view.what == "people" else None))
+    noun = ENTITY_SECTIONS[view.what]
+    count = Text(count_noun(len(view.rows), noun, "people" if view.what == "people" else None))
     if not view.rows:
         return Group(heading, count)
     table = Table(show_header=True, header_style="bold", pad_edge=False)

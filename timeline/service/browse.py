@@ -12,19 +12,17 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from events.domain import ENTITY_EVENTS
-from events.inputs import ORGANISATION_KINDS, Fact
+from events.inputs import ENTITY_SECTIONS, ORGANISATION_KINDS, Fact
 from events.text import fold, quoted
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
-from timeline.present.browse_views import ChangesView, EntityList, EntityRow, FactDetail, FactList
+from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
 from timeline.present.changes import event_changes
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
     from timeline.storage.log import LoggedEvent
-
-LISTS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
 
 
 def find_fact(store: Store, ref: str) -> Fact:
@@ -61,10 +59,10 @@ def show(store: Store, ref: str, as_of: date | None = None) -> FactDetail:
     return FactDetail(as_of, fact, seen, retracted, history, store.names([fact]))
 
 
-def list_entities(store: Store, what: str, kinds: tuple[str, ...], filters: Filters) -> EntityList:
+def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], filters: Filters) -> EntityList:
     """The entities of one kind (organisations of the given kinds), with how many facts name each; with
     --project/--partner only those named by the facts of that project or partner (as stated on --as-of)."""
-    entity = LISTS[what]
+    entity = ENTITY_SECTIONS[what]
     for kind in kinds:
         if entity != "organisation":
             raise InvalidOption(f"--kind: only organisations have kinds ({', '.join(ORGANISATION_KINDS)})")

@@ -122,11 +122,17 @@ def _model(model: type, fields: dict[str, Check]) -> Check:
         if missing:
             raise DamagedRow(f"{where}.{sorted(missing)[0]}", "missing")
         values = {
-            name: fields[name](data[name], f"{where}.{name}") if name in data else defaults[name] for name in order
-        }
+            name: fields[name](data[name], f"{where}.{name}") if name in data else _fresh(defaults[name])
+            for name in order
+        }  # (fact states leave out fields at their defaults)
         return _constructed(model, values, data.keys())
 
     return build
+
+
+def _fresh(default: Any) -> Any:
+    """A default as a value of its own: a mutable one (an empty `differs`) is not shared between models."""
+    return {} if default == {} else default
 
 
 def _constructed(model: Any, values: dict[str, Any], given: Any) -> Any:
