@@ -198,15 +198,29 @@ def test_a_cursor_that_is_no_fact_is_one_error(cli, sample_store, command):
     assert "--after: no fact 'no-such-fact'" in result.stderr
 
 
+MOVED = """
+- id: dd-corrected-later-2021
+  kind: meeting
+  occurred: "{occurred}"
+  title: Hanoi and Japan meet (the date corrected by a later ingest)
+  projects: [north-hanoi-smart-city]
+  sources:
+    - {{outlet: Test Daily, language: en, reported: "2024-02-02"}}
+"""
+
+
 def test_paging_as_recorded_before_a_time_gives_the_unpaged_answer_then(tmp_path: Path):
-    """Facts added after the time are not on any page; pages then add up to what the store held then."""
+    """Facts added after the time are on no page; a fact corrected after it is where it then was; the pages then
+    add up to what the store held then."""
     (tmp_path / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    (tmp_path / "moved.yaml").write_text(MOVED.format(occurred="2021-01-05"), encoding="utf-8")
     db = str(tmp_path / "t.db")
     with Store(db, create=True) as timeline:
-        timeline.ingest(sample_paths())
+        timeline.ingest([*sample_paths(), tmp_path / "moved.yaml"])
     between = datetime.now(UTC)
+    (tmp_path / "moved.yaml").write_text(MOVED.format(occurred="2025-12-30"), encoding="utf-8")
     with Store(db) as timeline:
-        timeline.ingest([tmp_path / "extra.yaml"])
+        timeline.ingest([tmp_path / "extra.yaml", tmp_path / "moved.yaml"])
     with Store(db, recorded_before=between) as then:
         whole = list(then.export().facts)
         paged, after = [], None
@@ -217,4 +231,7 @@ def test_paging_as_recorded_before_a_time_gives_the_unpaged_answer_then(tmp_path
                 break
             after = page.next
         counts = then.stats(limit=100).to_json()
-    assert paged == whole and len(paged) == 15 and counts["facts"] == 15
+    assert paged == whole and len(paged) == 16 and counts["facts"] == 16
+    order = [fact.id for fact in paged]
+    moved = paged[order.index("dd-corrected-later-2021")]
+    assert moved.occurred == "2021-01-05" and order.index(moved.id) < order.index("nhsc-reception-2022-03-23")

@@ -16,12 +16,10 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Generic, TypeVar
 
-from events.dates import parse_edtf
 from events.inputs import Fact
 from projections.knowledge import FactView, view
 from timeline.errors import InvalidOption
 from timeline.paging import Paged
-from timeline.storage.readmodels import chunks
 
 T = TypeVar("T")
 Key = tuple[int, int, str]  # the occurred date's sort key (start, -end) and the fact id
@@ -35,15 +33,6 @@ def shown(fact: Fact, as_of: date | None) -> FactView | None:
 
 def order_key(fact: Fact, seen: FactView) -> Key:
     return (*seen.occurred.sort_key, fact.id)
-
-
-def statement_keys(fact: Fact) -> set[Key]:
-    """Every place the fact can take in the order, whatever the knowledge date: one per occurred date stated."""
-    stated = {
-        fact.occurred,
-        *(s.differs["occurred"] for s in fact.sources if isinstance(s.differs.get("occurred"), str)),
-    }
-    return {(*parse_edtf(text).sort_key, fact.id) for text in stated}
 
 
 def cursor_text(cursor: str | int | None) -> str | None:
@@ -76,7 +65,7 @@ class InOrder:
         """Up to `limit` facts that `admits` (as stated on the knowledge date) after the cursor; `facts` is a
         scope already read (sorted here), None for the whole store (read from the index as iterated)."""
         start = self.start(after)
-        found = self._scoped(facts, start) if facts is not None else self._indexed(start)
+        found = self._scoped(facts, start) if facts is not None else self._indexed(start, (limit or BATCH) + 1)
         chosen = (fact for fact, seen in found if admits(fact, seen))
         return Paged(chosen, limit, lambda fact: fact.id)
 
@@ -85,8 +74,8 @@ class InOrder:
         placed.sort(key=lambda item: item[0])
         return ((fact, seen) for key, fact, seen in placed if start is None or key > start)
 
-    def _indexed(self, start: Key | None) -> Iterator[tuple[Fact, FactView]]:
-        for rows in chunks(occurred_rows(self.models, start), BATCH):
+    def _indexed(self, start: Key | None, first: int) -> Iterator[tuple[Fact, FactView]]:
+        for rows in occurred_rows(self.models, start, first):
             facts = self._facts(sorted({row[2] for row in rows}))
             for row in rows:
                 fact = facts.get(row[2])
@@ -99,27 +88,17 @@ class InOrder:
         return {fact_id: state.fact for fact_id, state in states.items()}
 
 
-def occurred_rows(models: object, start: Key | None) -> Iterator[Key]:
-    """The index rows after `start`, in order, read a batch at a time."""
-    reader = getattr(models, "occurred_after", None)
-    if reader is None:  # read models without the index: every fact's rows, sorted here
-        yield from _all_rows(models, start)
-        return
+def occurred_rows(models: object, start: Key | None, first: int = BATCH) -> Iterator[list[Key]]:
+    """The index rows after `start`, in order, a batch at a time: `first` rows (a page and one), then twice as many
+    each time (rows a knowledge date or a filter leaves out) up to BATCH."""
+    size = max(1, min(first, BATCH))
     while True:
-        rows = reader(start, BATCH)
-        yield from rows
-        if len(rows) < BATCH:
+        rows = models.occurred_after(start, size)  # type: ignore[attr-defined]
+        if rows:
+            yield rows
+        if len(rows) < size:
             return
-        start = rows[-1]
-
-
-def _all_rows(models: object, start: Key | None) -> Iterator[Key]:
-    ids = sorted(models.fact_ids())  # type: ignore[attr-defined]
-    rows: set[Key] = set()
-    for batch in chunks(ids, BATCH):
-        for state in models.fact_states(batch).values():  # type: ignore[attr-defined]
-            rows |= statement_keys(state.fact)
-    yield from (row for row in sorted(rows) if start is None or row > start)
+        start, size = rows[-1], min(size * 2, BATCH)
 
 
 class Reread(Generic[T]):
