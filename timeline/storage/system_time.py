@@ -86,7 +86,8 @@ class RecordedBefore:
         folded again (hidden facts have none)."""
         changed = self.hidden_facts | set(self.facts)
         own = [(*key, i) for i, state in self.facts.items() for key in occurred_keys(state.fact)]
-        rows, cursor = [], start
+        rows: list[tuple[int, int, str]] = []
+        cursor = start
         while len(rows) < limit:
             stored = self.models.occurred_after(cursor, limit)
             rows += [row for row in stored if row[2] not in changed]
