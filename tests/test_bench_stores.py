@@ -9,7 +9,7 @@ import pytest
 
 from timeline.dev.bench import _child
 from timeline.dev.bench_stores import Stores
-from timeline.errors import StoreError
+from timeline.errors import TimelineError
 
 URL = "postgresql://alice:s3cret@127.0.0.1:1/research"
 
@@ -31,6 +31,6 @@ def test_each_benchmark_store_is_a_schema_of_its_own_and_the_figures_name_the_se
 
 def test_a_failed_phase_is_one_error_without_the_password():
     """The child gets the address in its environment: neither its command line nor the error shows it."""
-    with pytest.raises(StoreError) as failed:
+    with pytest.raises(TimelineError) as failed:
         _child("rebuild", URL + "?schema=nowhere")
     assert "rebuild phase failed" in str(failed.value) and "s3cret" not in str(failed.value)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.dev.bench_stores import Stores, raw_insert, raw_read
+from timeline.errors import TimelineError
 
 QUERY_RUNS = 200
 CLI_RUNS = 20
@@ -37,10 +38,9 @@ def _child(name: str, db: str, extra: str = "") -> dict[str, Any]:
         text=True,
         env={**os.environ, "TIMELINE_BENCH_DB": db},
     )
-    if done.returncode != 0:
-        from timeline.errors import StoreError
-
-        raise StoreError(f"bench: the {name} phase failed: {done.stderr.strip().splitlines()[-1:]}")
+    if done.returncode != 0:  # a phase that fails says why (its last lines), not where the benchmark called it
+        said = "\n".join(done.stderr.strip().splitlines()[-5:]) or f"exit status {done.returncode}"
+        raise TimelineError(f"the benchmark's {name} phase failed:\n{said}")
     return json.loads(done.stdout)
 
 
