@@ -49,19 +49,19 @@ def export(
     def chosen(paged: Iterable[Fact]) -> Iterator[Fact]:
         return (known for fact in paged if (known := as_known(fact, as_of)) is not None)
 
-    every = store.read_models.entities()
     if facts is None and after is None and limit is None:  # the whole store: streamed as it is written
         whole = Reread(lambda: chosen(in_order.page(None, None, None, admits)))
-        return ExportSet(as_of, window, (), whole, tuple(every))
+        return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
     paged = in_order.page(facts, after, limit, admits)
     selected = list(chosen(paged))
-    if scope or after is not None:
-        wanted = {e.id for e in scope}
-        for fact in selected:
-            wanted.update(*mentions(fact).values())
-        by_id = {e.id: e for e in every}
-        wanted.update(org for i in list(wanted) if i in by_id and (org := by_id[i].organisation))
-        every = [e for e in every if e.id in wanted]
+    if scope or after is not None:  # only the entities these facts name (and their offices' organisations)
+        wanted = {e.id for e in scope}.union(*(ids for fact in selected for ids in mentions(fact).values()))
+        named = store.read_models.entity_states(wanted)
+        organisations = {org for state in named.values() if (org := state.record.organisation)} - set(named)
+        named.update(store.read_models.entity_states(organisations))
+        every = [named[i].record for i in sorted(named)]
+    else:
+        every = store.read_models.entities()
     return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, cursor_text(paged.next))
 
 
