@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import STORE_FREE
 
 from timeline.dev.bench import _child
 from timeline.dev.bench_stores import Stores
 from timeline.errors import TimelineError
 
 URL = "postgresql://alice:s3cret@127.0.0.1:1/research"
+pytestmark = STORE_FREE  # no store is opened (the PostgreSQL pass would map bench.db to a schema)
 
 
 def test_bench_db_takes_only_a_postgresql_url(cli):
