@@ -282,6 +282,8 @@ def _resolve_fact(
 def plain_sources(fact: Fact) -> bool:
     """Whether the fact's sources state nothing differently and are distinct (most facts' are)."""
     sources = fact.sources
+    if len(sources) == 1:
+        return not sources[0].differs
     return not any(source.differs for source in sources) and len({s.key() for s in sources}) == len(sources)
 
 
