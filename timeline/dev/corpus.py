@@ -186,7 +186,8 @@ def generate(directory: Path, n: int, seed: int = 7) -> Corpus:
             if roll < 0.10:
                 fact = {**fact, "title": fact["title"] + " (đã sửa)"}
             elif roll < 0.12:
-                fact = {**fact, "retracted": {"on": "2026-01-15", "reason": "nguồn rút lại bài"}}
+                latest = max(source["reported"] for source in fact["sources"])  # never before the first report
+                fact = {**fact, "retracted": {"on": latest, "reason": "nguồn rút lại bài"}}
             second.write(json.dumps(fact, ensure_ascii=False) + "\n")
     return Corpus(entities, facts, revised, n)
 
