@@ -75,7 +75,7 @@ def _year_as_text(value: Any) -> Any:
 
 @lru_cache(maxsize=65536)
 def _canonical_edtf(text: str) -> str:
-    """The date as it is stored (`2024-1-5` and `2024-01-05` alike), computed once per distinct text."""
+    """The date in the canonical form it is stored in, computed once per distinct text (dates repeat)."""
     return str(parse_edtf(text))
 
 
