@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 from datetime import date, datetime
 
-from events.domain import ENTITY_EVENTS
-from events.inputs import ORGANISATION_KINDS, Fact
+from events.records import Fact
 from events.text import fold, quoted
+from events.vocabulary import ORGANISATION_KINDS
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
@@ -101,6 +101,8 @@ def list_facts(store: Timeline, filters: Filters) -> FactList:
 def changes(store: Timeline, since: datetime | None = None) -> ChangesView:
     """The events of the last ingest (one append shares one recorded time), or every event recorded at or
     after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
+    from events.domain import ENTITY_EVENTS
+
     found: list[LoggedEvent] = []
     for logged in store.log.read_back():
         if since is None:

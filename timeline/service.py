@@ -7,7 +7,6 @@ It takes plain values (paths, references, dates) and returns view objects; it tu
 from __future__ import annotations
 
 import gc
-import shlex
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
@@ -16,13 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from events.dates import parse_edtf
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from events.text import fold, match_key
 from projections.chronology import Window, mentions
 from projections.diff import knowledge_diff
 from projections.entities import follow_merges, merge_map, one_with
-from projections.facts import FactState
 from projections.knowledge import is_visible, view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
@@ -32,9 +29,7 @@ from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline import DEFAULT_DB
 from timeline.errors import Interrupted, InvalidInput, InvalidOption, NotFound, StoreError
-from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.paging import Paged
-from timeline.present.audit import AuditView
 from timeline.present.views import (
     DiffView,
     ExportSet,
@@ -52,12 +47,14 @@ from timeline.storage.database import discard_empty_store, locate, store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 from timeline.storage.recorded import recorded_key
-from timeline.storage.system_time import RecordedBefore
 
-if TYPE_CHECKING:  # ingest and the event log are imported where they are used: a query needs neither
+if TYPE_CHECKING:  # ingest, the models and the event log are imported where they are used: a query needs none
+    from projections.facts import FactState
     from timeline.intake.plan import Change, Plan
+    from timeline.intake.resolve import KnownEntities
     from timeline.intake.stream import Survey
     from timeline.intake.validate import ValidInput
+    from timeline.present.audit import AuditView
     from timeline.storage.log import EventLog, LoggedEvent
 
 T = TypeVar("T")
@@ -84,6 +81,8 @@ class Quiet:
 def db_hint(db: str) -> str:
     """The --db option a command needs to reach this store ('' for the default one); a PostgreSQL URL without
     its password."""
+    import shlex
+
     return "" if db == DEFAULT_DB else f" --db {shlex.quote(str(locate(db)))}"
 
 
@@ -120,7 +119,7 @@ class Timeline:
                 f"{self.location}: no timeline store here; create one with `timeline ingest FILES{hint}` "
                 f"or load the sample with `timeline demo{hint}`"
             )
-        self.read_models = ReadModels(self.location)
+        self.read_models = ReadModels(self.location, models=create)  # a writer compares stored states with input
         # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None
@@ -136,6 +135,8 @@ class Timeline:
             raise
         self.recorded_before = recorded_before
         if recorded_before is not None:
+            from timeline.storage.system_time import RecordedBefore  # folds events again: the models, the log
+
             self.read_models = RecordedBefore(self.read_models, self.log, recorded_before)  # type: ignore[assignment]
 
     def _catch_up(self, writer: bool) -> None:
@@ -250,6 +251,8 @@ class Timeline:
         named = self.read_models.entities_named(match_key(ref), kind)
         if len(named) == 1:
             return named[0]
+        from timeline.intake.resolve import EntityIndex, Unresolved
+
         index = EntityIndex(known=self.read_models)
         try:
             return index.record(index.resolve(ref, kind))  # type: ignore[return-value]
@@ -519,6 +522,8 @@ class Timeline:
             raise InvalidOption(
                 f"diff: --recorded-to {recorded_key(until)} is before --recorded-from {recorded_key(since)}"
             )
+        from timeline.present.audit import AuditView
+
         low, high = recorded_key(since), recorded_key(until)
         found: list[LoggedEvent] = []
         for _, first, last in self.read_models.recorded_between(low, high):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 from urllib.parse import quote, urlsplit
 
-from events.inputs import Fact
+from events.records import Fact
 from projections.knowledge import FactView, view
 from timeline.present.views import ExportSet
 

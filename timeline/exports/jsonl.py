@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from timeline.present.canonical import canonical_line
 from timeline.present.views import ExportSet
 

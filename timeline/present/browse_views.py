@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from projections.chronology import TimelineEntry, entry_json, source_json
 from projections.knowledge import FactView
 from projections.selection import Filters, Scope

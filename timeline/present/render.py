@@ -13,8 +13,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from events.inputs import FACT_KINDS
 from events.text import counted, plural
+from events.vocabulary import FACT_KINDS
 from projections.chronology import TimelineEntry, Window
 from projections.entities import name_at
 from timeline.present.labels import count_noun, field_text, figure_text, source_label

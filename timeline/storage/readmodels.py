@@ -13,12 +13,10 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from events.dates import parse_edtf
-from events.domain import FACT_EVENTS, EntityRecord, entity_id_of, fact_id_of
-from events.inputs import Fact, Figure
+from events.records import Figure
 from events.text import fold, match_key
 from projections.chronology import mentions
 from projections.entities import Names
-from projections.facts import EntityState, FactState, evolve
 from projections.knowledge import reported_by
 from projections.search import fact_texts
 from timeline.errors import StoreError
@@ -26,7 +24,10 @@ from timeline.storage import decode
 from timeline.storage.database import Database, Location, store_errors
 from timeline.storage.recorded import Spans, recorded_key, write_recorded
 
-if TYPE_CHECKING:  # queries do not import the event log (nor eventsourcing): only catching up reads it
+if TYPE_CHECKING:  # queries import neither the event log (nor eventsourcing) nor the models: catching up does
+    from events.domain import EntityRecord
+    from events.inputs import Fact
+    from projections.facts import EntityState, FactState
     from timeline.storage.log import EventLog, LoggedEvent
 
 SCHEMA = """
@@ -151,8 +152,11 @@ def _insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> Non
 
 
 class ReadModels:
-    def __init__(self, location: Location):
+    def __init__(self, location: Location, models: bool = False):
+        """States are read as the read side's records (no pydantic), or as the models with `models` (the write
+        side: ingest compares them with new input). Catching up always folds into models."""
         self.location = location
+        self.models = models
         with store_errors(location):
             self.connection = location.connect()
         try:
@@ -182,15 +186,15 @@ class ReadModels:
         with store_errors(self.location), self.connection.writing(wait) as db:  # busy or read-only: a StoreError
             yield db
 
-    def _fact_state(self, text: str | bytes) -> FactState:
+    def _fact_state(self, text: str | bytes, models: bool = False) -> FactState:
         try:
-            return decode.fact_state(text)
+            return decode.fact_model(text) if models or self.models else decode.fact_state(text)
         except decode.DamagedRow as error:
             raise self._damaged(error) from None
 
-    def _entity_state(self, text: str | bytes) -> EntityState:
+    def _entity_state(self, text: str | bytes, models: bool = False) -> EntityState:
         try:
-            return decode.entity_state(text)
+            return decode.entity_model(text) if models or self.models else decode.entity_state(text)
         except decode.DamagedRow as error:
             raise self._damaged(error) from None
 
@@ -238,12 +242,15 @@ class ReadModels:
     def _apply(self, db: Database, batch: list[LoggedEvent]) -> None:
         """Fold a batch of events into the states they touch (loaded from the tables, a query per 500 ids) and
         write those states and their index rows within the open transaction."""
+        from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
+        from projections.facts import evolve
+
         fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
         entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
         facts: dict[str, FactState | None] = dict.fromkeys(fact_keys)
         entities: dict[str, EntityState | None] = dict.fromkeys(entity_keys)
-        facts.update(self.fact_states(fact_keys))
-        entities.update(self._entity_states(entity_keys))
+        facts.update(self.fact_states(fact_keys, models=True))
+        entities.update(self._entity_states(entity_keys, models=True))
         stored = {key for key, state in (*facts.items(), *entities.items()) if state is not None}
         spans = Spans()
         for logged in batch:
@@ -270,23 +277,23 @@ class ReadModels:
             _forget(db)
         return self.catch_up(log)
 
-    def _entity_states(self, ids: Iterable[str]) -> dict[str, EntityState]:
+    def _entity_states(self, ids: Iterable[str], models: bool = False) -> dict[str, EntityState]:
         found: dict[str, EntityState] = {}
         for batch in chunks(ids, 500):
             marks = ",".join("?" * len(batch))
             for (state,) in self.connection.execute(f"SELECT state FROM rm_entities WHERE id IN ({marks})", batch):
-                parsed = self._entity_state(state)
+                parsed = self._entity_state(state, models)
                 found[parsed.record.id] = parsed
         return found
 
     # Queries ------------------------------------------------------------------------------------------
 
-    def fact_states(self, ids: Iterable[str]) -> dict[str, FactState]:
+    def fact_states(self, ids: Iterable[str], models: bool = False) -> dict[str, FactState]:
         found: dict[str, FactState] = {}
         for batch in chunks(ids, 500):
             marks = ",".join("?" * len(batch))
             for (state,) in self.connection.execute(f"SELECT state FROM rm_facts WHERE id IN ({marks})", batch):
-                parsed = self._fact_state(state)
+                parsed = self._fact_state(state, models)
                 found[parsed.fact.id] = parsed
         return found
 
