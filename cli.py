@@ -462,7 +462,6 @@ def stats(
     project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
 ) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
-    from timeline.present import render
     from timeline.service import Timeline
 
     if plot_path:
@@ -477,8 +476,14 @@ def stats(
     emit(
         as_json,
         lambda: system_time_json(view.to_json(), before),
-        lambda: system_time_note(before, render.stats(view, plot_path)),
+        lambda: system_time_note(before, _stats_table(view, plot_path)),
     )
+
+
+def _stats_table(view: Any, plot_path: str | None) -> Any:
+    from timeline.present import render  # rich: only to print for people
+
+    return render.stats(view, plot_path)
 
 
 @main.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from events.records import Fact
 from events.text import fold, quoted
@@ -16,9 +17,10 @@ from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, FactDetail, FactList
-from timeline.present.changes import event_changes
 from timeline.service import Timeline
-from timeline.storage.log import LoggedEvent
+
+if TYPE_CHECKING:  # the log is read only for a fact's history and recent changes
+    from timeline.storage.log import LoggedEvent
 
 LISTS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
 
@@ -102,6 +104,7 @@ def changes(store: Timeline, since: datetime | None = None) -> ChangesView:
     """The events of the last ingest (one append shares one recorded time), or every event recorded at or
     after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
     from events.domain import ENTITY_EVENTS
+    from timeline.present.changes import event_changes
 
     found: list[LoggedEvent] = []
     for logged in store.log.read_back():

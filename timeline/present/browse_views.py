@@ -10,7 +10,6 @@ from events.records import EntityRecord, Fact
 from projections.chronology import TimelineEntry, entry_json, source_json
 from projections.knowledge import FactView
 from projections.selection import Filters, Scope
-from timeline.present.changes import event_changes
 
 if TYPE_CHECKING:
     from timeline.storage.log import LoggedEvent
@@ -22,6 +21,8 @@ def _day(value: date | None) -> str | None:
 
 def logged_json(logged: LoggedEvent, names: dict[str, str]) -> dict[str, Any]:
     """One logged event for `show`/`changes`: what it did, with old -> new values of a correction."""
+    from timeline.present.changes import event_changes  # with the events it describes: the log
+
     return {
         "position": logged.position or None,
         "recorded": logged.recorded.isoformat(),
