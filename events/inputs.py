@@ -192,7 +192,6 @@ class Fact(Frozen):
     notes: Text | None = None
 
 
-
 class DatedName(Frozen):
     """A name the entity bore for a time (`since` and `until` are EDTF, either may be absent: open)."""
 

@@ -196,6 +196,11 @@ def many(check: Check) -> Check:
     return checked
 
 
+def built(kind: Any, data: Any, where: str) -> Any:
+    """`kind.model_validate(data)` for a record class, its errors named from `where` (e.g. "fact state")."""
+    return kind.model_validate(data, where)
+
+
 def nested(kind: type[Record]) -> Check:
     return kind.model_validate
 
@@ -309,7 +314,7 @@ def stated(model: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     """`model_dump(include=fields)`: by the compiled serialiser once a model's schema is built (faster per call),
     else by `plain` (a query decoding a few rows builds no schema; a record has none)."""
     if getattr(type(model), "__pydantic_complete__", False):
-        return model.model_dump(include=set(fields))  # type: ignore[no-any-return]
+        return model.model_dump(include=set(fields))
     return {name: plain(getattr(model, name)) for name in fields}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from events.records import DamagedRow
+from events.records import DamagedRow, built
 from projections import stored
 
 if TYPE_CHECKING:
@@ -28,12 +28,12 @@ def _loaded(text: str | bytes, where: str) -> Any:
 
 
 def fact_state(text: str | bytes) -> FactState:
-    state: FactState = stored.FactState.model_validate(_loaded(text, "fact state"), "fact state")
+    state: FactState = built(stored.FactState, _loaded(text, "fact state"), "fact state")
     return _with_sources(state)
 
 
 def entity_state(text: str | bytes) -> EntityState:
-    state: EntityState = stored.EntityState.model_validate(_loaded(text, "entity state"), "entity state")
+    state: EntityState = built(stored.EntityState, _loaded(text, "entity state"), "entity state")
     return state
 
 
@@ -52,7 +52,7 @@ def fact_model(text: str | bytes) -> FactState:
 def entity_model(text: str | bytes) -> EntityState:
     from projections.facts import EntityState
 
-    return _validated(EntityState, text, "entity state")  # type: ignore[no-any-return]
+    return _validated(EntityState, text, "entity state")
 
 
 def _validated(model: Any, text: str | bytes, where: str) -> Any:
