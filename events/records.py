@@ -78,11 +78,16 @@ class Record:
     def model_copy(self, update: dict[str, Any] | None = None) -> Any:
         return self._of({**self.__dict__, **update} if update else dict(self.__dict__))
 
-    def model_dump(self, *, mode: str = "python", include: Any = None, exclude_none: bool = False) -> dict[str, Any]:
+    def model_dump(
+        self, *, mode: str = "python", include: Any = None, exclude_none: bool = False, exclude_defaults: bool = False
+    ) -> dict[str, Any]:
+        left_out = self._defaults if exclude_defaults else {}
         return {
-            name: _dumped(value, mode == "json", exclude_none)
+            name: _dumped(value, mode, exclude_none, exclude_defaults)
             for name, value in self.__dict__.items()
-            if (include is None or name in include) and not (exclude_none and value is None)
+            if (include is None or name in include)
+            and not (exclude_none and value is None)
+            and not (name in left_out and left_out[name] == value)
         }
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -104,14 +109,14 @@ class Record:
         return f"{type(self).__name__}({shown})"
 
 
-def _dumped(value: Any, as_json: bool, exclude_none: bool) -> Any:
+def _dumped(value: Any, mode: str, exclude_none: bool, exclude_defaults: bool) -> Any:
     if isinstance(value, Record):
-        return value.model_dump(mode="json" if as_json else "python", exclude_none=exclude_none)
+        return value.model_dump(mode=mode, exclude_none=exclude_none, exclude_defaults=exclude_defaults)
     if isinstance(value, (tuple, list)):
-        items = [_dumped(item, as_json, exclude_none) for item in value]
-        return items if as_json or isinstance(value, list) else tuple(items)
+        items = [_dumped(item, mode, exclude_none, exclude_defaults) for item in value]
+        return items if mode == "json" or isinstance(value, list) else tuple(items)
     if isinstance(value, dict):
-        return {key: _dumped(item, as_json, exclude_none) for key, item in value.items()}
+        return {key: _dumped(item, mode, exclude_none, exclude_defaults) for key, item in value.items()}
     return value
 
 

@@ -39,9 +39,8 @@ def test_every_stored_row_decodes_to_what_validation_gives(sample_store):
         assert decode.fact_model(text) == model
         assert isinstance(decode.fact_state(text), stored.FactState)
         assert decode.fact_state(text).model_dump() == model.model_dump()
-        assert decode.fact_state(text).model_dump(mode="json", exclude_none=True) == model.model_dump(
-            mode="json", exclude_none=True
-        )
+        for options in ({"mode": "json", "exclude_none": True}, {"mode": "json", "exclude_defaults": True}):
+            assert decode.fact_state(text).model_dump(**options) == model.model_dump(**options)
     for text in entities:
         model = EntityState.model_validate_json(text)
         assert decode.entity_model(text) == model
