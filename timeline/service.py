@@ -649,6 +649,7 @@ def check(paths: Iterable[str | Path], db: str | None, today: date | None = None
     """Validate files against the store's entities when there is a store; write nothing."""
     if db and check_is_timeline_store(locate(db)):
         with Timeline(db, catch_up=False) as store:
+            store.read_models.models = True  # input is checked against the stored entities as models, as ingest does
             valid = store.validate(paths, today=today)
     else:
         valid = validate_files(paths, today=today)
