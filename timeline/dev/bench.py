@@ -133,24 +133,31 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
         return {name: _time(call, QUERY_RUNS) for name, call in cases.items()}
 
 
-def _command_seconds(command: list[str], runs: int) -> list[float]:
-    """Wall seconds of each run, after one warm-up run. Bytecode may be cached as on any installed copy: with
-    PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run would recompile the project's modules."""
+def _command_times(command: list[str], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds (the child's user + system time) of a command, after one warm-up run. Bytecode
+    may be cached as on any installed copy: with PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run
+    would recompile the project's modules. Runs are sequential; on a shared machine the CPU figure is the fairer."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     subprocess.run(command, capture_output=True, check=True, env=env)
-    samples = []
+    walls, cpus = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True, env=env)
-        samples.append(time.perf_counter() - start)
-    return samples
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        walls.append(time.perf_counter() - start)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        if status:
+            raise subprocess.CalledProcessError(status, command)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def _commands(db: str, runs: int) -> dict[str, float]:
-    """Each query command as a new process (`--json`), median seconds."""
+def _commands(db: str, runs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Every query command as a new process, with --json and without (rich, for people): median wall and CPU
+    seconds by command line."""
     timeline_bin = str(Path(sys.executable).with_name("timeline"))
     connection = sqlite3.connect(db)
     first = dict(connection.execute("SELECT entity, MIN(id) FROM rm_entities GROUP BY entity").fetchall())
+    (fact,) = connection.execute("SELECT MIN(id) FROM rm_facts").fetchone()
     connection.close()
     commands = {
         "project": ["project", first["project"]],
@@ -160,11 +167,17 @@ def _commands(db: str, runs: int) -> dict[str, float]:
         "person": ["person", first["person"]],
         "search": ["search", "ha", "noi", "--limit", "20"],
         "diff": ["diff", "--from", "2020-01-01", "--to", "2020-02-01"],
+        "log": ["log", "--limit", "20"],
+        "list": ["list", "facts", "--project", first["project"]],
+        "show": ["show", fact],
+        "changes": ["changes"],
+        "stats": ["stats", "--project", first["project"]],
     }
-    return {
-        name: statistics.median(_command_seconds([timeline_bin, *args, "--db", db, "--json"], runs))
-        for name, args in commands.items()
-    }
+    lines = {f"{name} --json": [*args, "--json"] for name, args in commands.items()}
+    lines |= {name: args for name, args in commands.items()}
+    lines |= {"export": ["export", "--format", "jsonl", "--project", first["project"]]}
+    times = {line: _command_times([timeline_bin, *args, "--db", db], runs) for line, args in lines.items()}
+    return {line: wall for line, (wall, _) in times.items()}, {line: cpu for line, (_, cpu) in times.items()}
 
 
 def _add_seconds(db: str, extra: Path) -> dict[str, Any]:
@@ -207,11 +220,11 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
         latencies = queries(db, seed)
         demo = str(work / "demo.db")
         subprocess.run([str(Path(sys.executable).with_name("timeline")), "demo", "--db", demo], capture_output=True)
-        python_s = statistics.median(_command_seconds([sys.executable, "-c", "pass"], STARTUP_RUNS))
-        demo_commands = _commands(demo, STARTUP_RUNS)
-        store_commands = _commands(db, STARTUP_RUNS)
+        python_s, python_cpu = _command_times([sys.executable, "-c", "pass"], STARTUP_RUNS)
+        demo_commands, demo_cpu = _commands(demo, STARTUP_RUNS)
+        store_commands, store_cpu = _commands(db, STARTUP_RUNS // 2)
         timeline_bin = str(Path(sys.executable).with_name("timeline"))
-        help_s = statistics.median(_command_seconds([timeline_bin, "--help"], STARTUP_RUNS))
+        help_s, _ = _command_times([timeline_bin, "--help"], STARTUP_RUNS)
         engine_rate = ingest["rows"] / ingest["seconds"]
         raw_rate = raw_insert["rows"] / raw_insert["seconds"]
         input_bytes = sum(p.stat().st_size for p in (corpus.entities, corpus.facts))
@@ -251,11 +264,15 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
             "rebuild_ratio_cpu": rebuild["cpu_s"] / raw_read["cpu_s"],
             "queries_warm": latencies,
             "commands_s": {"demo": demo_commands, "store": store_commands},
+            "commands_cpu_s": {"demo": demo_cpu, "store": store_cpu},
             "startup": {
                 "python_pass_s": python_s,
                 "timeline_help_s": help_s,
                 "ratio": help_s / python_s,
                 "worst_demo_command_ratio": max(demo_commands.values()) / python_s,
+                "python_pass_cpu_s": python_cpu,
+                "worst_demo_json_command_ratio_cpu": max(v for k, v in demo_cpu.items() if "json" in k) / python_cpu,
+                "worst_demo_command_ratio_cpu": max(demo_cpu.values()) / python_cpu,
             },
             "bytes_per_fact": {
                 "store": store_bytes / facts,
