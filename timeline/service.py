@@ -185,6 +185,7 @@ class Timeline:
 
     def validate(self, paths: Iterable[str | Path], steps: Steps = Quiet(), today: date | None = None) -> ValidInput:
         """The input validated against the store's entities and target keys, read only as far as it names them."""
+        self.read_models.models = True  # input is compared with what is stored: both as models
         return validate_files(paths, self.read_models, self.read_models.targets(), steps, today)
 
     def ingest(
@@ -215,6 +216,7 @@ class Timeline:
         from timeline.intake.validate import ValidInput
         from timeline.storage.readmodels import chunks
 
+        self.read_models.models = True  # input is compared with what is stored: both as models
         steps.step("validating")
         surveyed = surveyed or survey(paths, self.read_models, self.read_models.targets(), today)
         total = Plan()
@@ -649,7 +651,6 @@ def check(paths: Iterable[str | Path], db: str | None, today: date | None = None
     """Validate files against the store's entities when there is a store; write nothing."""
     if db and check_is_timeline_store(locate(db)):
         with Timeline(db, catch_up=False) as store:
-            store.read_models.models = True  # input is checked against the stored entities as models, as ingest does
             valid = store.validate(paths, today=today)
     else:
         valid = validate_files(paths, today=today)
