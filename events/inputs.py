@@ -35,8 +35,8 @@ from events.vocabulary import FACT_KINDS, ORGANISATION_KINDS, STATUSES
 
 
 class Frozen(BaseModel):
-    """Validators and serialisers are built only when first needed (`defer_build`): a query decodes stored rows
-    without them (timeline.storage.decode) and dumps them with `plain`, so it never pays for building them."""
+    """Validators and serialisers are built only when first needed (`defer_build`): a command that validates
+    nothing never pays for building them. Queries do not use these models at all (see events.records)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
