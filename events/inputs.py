@@ -31,6 +31,7 @@ from events.records import plain as plain
 from events.records import stated as stated
 from events.text import match_key, quoted
 from events.vocabulary import ENTITY_KINDS as ENTITY_KINDS
+from events.vocabulary import ENTITY_SECTIONS as ENTITY_SECTIONS
 from events.vocabulary import FACT_KINDS, ORGANISATION_KINDS, STATUSES
 
 
@@ -238,5 +239,3 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
     "office": Office,
     "person": Person,
 }
-# The plural keys of an entities file, mapped to entity kinds.
-ENTITY_SECTIONS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}

@@ -6,3 +6,5 @@ FACT_KINDS = ("meeting", "target", "milestone", "statistic", "appointment", "agr
 STATUSES = ("happened", "scheduled", "postponed", "cancelled")
 ORGANISATION_KINDS = ("country", "city", "company", "agency", "university", "government", "party", "other")
 ENTITY_KINDS = ("project", "organisation", "office", "person")
+# The plural keys of an entities file, mapped to entity kinds.
+ENTITY_SECTIONS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}

@@ -31,7 +31,7 @@ class TimelineEntry:
     retracted: Retraction | None = None  # shown although retracted (--include-retracted)
 
 
-def timeline(
+def chronological_entries(
     facts: Iterable[Fact],
     belongs: Callable[[Fact], bool],
     as_of: date | None = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.records import Fact
-from projections.chronology import TimelineEntry, Window, timeline
+from projections.chronology import TimelineEntry, Window, chronological_entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class PartnerHistory:
 def partner_history(
     facts: Iterable[Fact], partner: str, as_of: date | None = None, window: Window = Window()
 ) -> PartnerHistory:
-    return history_of(timeline(facts, lambda fact: partner in fact.partners, as_of, window))
+    return history_of(chronological_entries(facts, lambda fact: partner in fact.partners, as_of, window))
 
 
 def history_of(entries: list[TimelineEntry]) -> PartnerHistory:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from events.dates import parse_edtf
 from events.records import Fact, Figure, Source
 from projections.knowledge import view
+
+TargetState = Literal["open", "revised", "met", "overdue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,7 @@ class Statement:
 class TargetTrack:
     key: str
     statements: tuple[Statement, ...]
-    state: str  # open | revised | met | overdue
+    state: TargetState
     met_by: tuple[str, str] | None  # (milestone fact, occurred)
     deadline: str | None
 
@@ -71,6 +73,7 @@ def target_tracker(
         deadlines = [f.deadline for f in ordered[-1].figures if f.deadline]
         deadline = max(deadlines, key=lambda d: parse_edtf(d).upper_or_max) if deadlines else None
         met = min(milestones[key], key=lambda m: m[0])[1:] if key in milestones else None
+        state: TargetState
         if met:
             state = "met"
         elif deadline and parse_edtf(deadline).upper_or_max < judged_on:

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import chromium, missing  # noqa: E402
 from timeline.exports import export  # noqa: E402
-from timeline.service import Timeline, sample_paths  # noqa: E402
+from timeline.service import Store, sample_paths  # noqa: E402
 
 WIDTH = 1200
 CLICKED = "japan-investment-in-hanoi-2024-07"
@@ -30,7 +30,7 @@ def main(out: Path) -> None:
     from selenium.webdriver.common.by import By
 
     with tempfile.TemporaryDirectory() as scratch:
-        with Timeline(str(Path(scratch) / "sample.db"), create=True) as store:
+        with Store(str(Path(scratch) / "sample.db"), create=True) as store:
             store.ingest(sample_paths())
             page = Path(scratch) / "timeline.html"
             page.write_text(export("html", store.export()), encoding="utf-8")

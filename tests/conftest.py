@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import timeline.service
 import timeline.storage.database
 from cli import main
 from timeline.storage.database import POSTGRES_SCHEMES, Database, Location
@@ -65,7 +64,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "store_free: never opens a store (run once, in the SQLite pass)")
     if POSTGRES:
         timeline.storage.database.locate = on_postgres  # type: ignore[assignment]
-        timeline.service.locate = on_postgres  # type: ignore[assignment]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -49,3 +49,14 @@ def test_export_formats_offered_by_the_cli_are_the_registry() -> None:
     assert list(option.type.choices) == list(FORMATS)
     for fmt in FORMATS:
         assert callable(writer(fmt).write), fmt
+
+
+def test_entity_lists_offered_by_the_cli_are_the_entity_sections() -> None:
+    from cli import main
+    from events.inputs import ENTITY_SECTIONS
+    from timeline.present.browse_views import ENTITY_LISTS
+
+    argument = next(p for p in main.commands["list"].params if p.name == "what")
+    assert isinstance(argument.type, click.Choice)
+    assert list(argument.type.choices) == [*ENTITY_LISTS, "facts"]
+    assert ENTITY_LISTS == tuple(ENTITY_SECTIONS)

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
 from tests.test_readmodels_properties import SETTINGS, Case, cases, dependency_order, new_store, write_yaml
-from timeline.service import Timeline
+from timeline.service import Store
 
 
-def streams(store: Timeline) -> dict[tuple[str, str], list[tuple[int, str, dict[str, Any]]]]:
+def streams(store: Store) -> dict[tuple[str, str], list[tuple[int, str, dict[str, Any]]]]:
     """Every stream's events, oldest first, without their positions or recorded times (which differ by run)."""
     found: dict[tuple[str, str], list[tuple[int, str, dict[str, Any]]]] = {}
     for logged in store.log.read():
@@ -48,7 +48,7 @@ def test_one_bulk_run_and_file_by_file_give_the_same_events_and_read_models(
         bulk_dir.mkdir()
         entities = write_yaml(bulk_dir / "entities.yaml", case.entities)
         every = write_yaml(bulk_dir / "facts.yaml", [fact for part in files for fact in part])
-        with Timeline(str(bulk_dir / "timeline.db"), create=True) as bulk:
+        with Store(str(bulk_dir / "timeline.db"), create=True) as bulk:
             bulk.ingest([entities, every])
             bulk_streams, bulk_rows = streams(bulk), bulk.read_models.dump()
         file_by_file = new_store(Path(tmp) / "split", case, files)

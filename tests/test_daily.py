@@ -310,9 +310,9 @@ def test_stats_at_40_columns_splits_the_years_into_tables(cli, sample_store):
 
 def test_stats_plot_has_every_year_whole_counts_and_other_partners(cli, sample_store):
     from timeline.present.plots import TOP_PARTNERS, partner_series
-    from timeline.service import Timeline
+    from timeline.service import Store
 
-    with Timeline("timeline.db") as store:
+    with Store("timeline.db") as store:
         view = store.stats()
     many = view.stats.partners
     series = partner_series(view, [2021, 2022, 2023, 2024, 2025])
@@ -329,10 +329,10 @@ def test_stats_plot_has_every_year_whole_counts_and_other_partners(cli, sample_s
 
 def test_plot_groups_partners_beyond_the_top_ones_as_other(cli, sample_store, monkeypatch):
     import timeline.present.plots as plots
-    from timeline.service import Timeline
+    from timeline.service import Store
 
     monkeypatch.setattr(plots, "TOP_PARTNERS", 3)
-    with Timeline("timeline.db") as store:
+    with Store("timeline.db") as store:
         view = store.stats()
     labels = [label for label, _ in plots.partner_series(view, [2022, 2023, 2024, 2025])]
     assert labels[:3] == ["Japan", "BRG Group", "Guangzhou"]

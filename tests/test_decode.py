@@ -15,7 +15,7 @@ from events.inputs import DatedName, Fact, Figure, Merge, PersonRole, Retraction
 from projections import stored
 from projections.facts import EntityState, FactState
 from timeline.errors import StoreError
-from timeline.service import Timeline
+from timeline.service import Store
 from timeline.storage import decode
 
 PROJECT = "north-hanoi-smart-city"
@@ -160,7 +160,7 @@ def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case
             (text, PROJECT),
         )
     connection.close()
-    with Timeline(str(sample_store), create=decoding) as store, pytest.raises(StoreError) as raised:
+    with Store(str(sample_store), create=decoding) as store, pytest.raises(StoreError) as raised:
         store.project(PROJECT)
     line = str(raised.value)
     assert line.startswith(f"{sample_store}: the read models hold a damaged row (fact state")
@@ -174,7 +174,7 @@ def test_a_damaged_entity_row_is_one_store_error(sample_store, decoding):
         connection.execute('UPDATE rm_entities SET state=\'{"record": {"entity": "planet"}, "version": 1}\'')
     connection.close()
     with (
-        Timeline(str(sample_store), create=decoding) as store,
+        Store(str(sample_store), create=decoding) as store,
         pytest.raises(StoreError, match=r"damaged row \(entity state"),
     ):
         store.project(PROJECT)

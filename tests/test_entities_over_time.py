@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from events.domain import EntityMerged
 from events.inputs import DatedName
 from projections.entities import Names, merge_map
-from timeline.service import Timeline
+from timeline.service import Store
 
 ENTITIES = """
 organisations:
@@ -80,7 +80,7 @@ def test_a_merge_joins_partner_histories_from_its_date_and_keeps_them_apart_befo
     assert per_year == {"2010": {"brg-group": 1}, "2020": {"brg-group": 1}}
     apart = cli.json("stats", "--db", db, "--as-of", "2020-12-31")["per_year_by_partner"]
     assert apart == {"2010": {"brg": 1}, "2020": {"brg-group": 1}}
-    with Timeline(db) as store:
+    with Store(db) as store:
         merged = [e.event for e in store.events() if isinstance(e.event, EntityMerged)]
         assert [(m.entity_id, m.merge.into, m.merge.on) for m in merged] == [("brg", "brg-group", "2021")]
         assert {f.id: f.partners for f in store.export().facts}["old"] == ("brg",)  # nothing rewritten

@@ -2359,7 +2359,7 @@ def test_hostile_stores(tamper: tuple[str, str, Any], row: int, workdir: Path, s
             connection.execute(sql, (*(value if isinstance(value, tuple) else (value,)), 1 + row % rows))
         for step in ("events", "search", "rebuild", "verify"):
             try:
-                with service.Timeline(str(db)) as store:
+                with service.Store(str(db)) as store:
                     {"events": store.events, "rebuild": store.rebuild, "verify": store.verify}.get(
                         step, lambda: store.search("hanoi")
                     )()

@@ -2,7 +2,7 @@
 
 Given a store holding the sample (tests' ./timeline.db), when an edited input is ingested, then the summary,
 the fact's events (`log --fact ID --json`) and the project timeline (`project --json`, now and --as-of)
-say what docs/design.md promises. A few tests drive `timeline.service.Timeline` directly.
+say what docs/design.md promises. A few tests drive `timeline.service.Store` directly.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from conftest import SAMPLE, SAMPLE_ARGS, SAMPLE_FACTS, store_digest
 
-from timeline.service import Timeline, sample_paths
+from timeline.service import Store, sample_paths
 
 PROJECT = "north-hanoi-smart-city"
 RECEPTION = "nhsc-reception-2022-03-23"
@@ -60,7 +60,7 @@ def test_first_ingest_summary_counts_every_fact_and_entity(cli):
 
 
 def test_service_reingest_returns_an_empty_plan(tmp_path):
-    with Timeline(str(tmp_path / "t.db"), create=True) as store:
+    with Store(str(tmp_path / "t.db"), create=True) as store:
         first = store.ingest(sample_paths())
         again = store.ingest(sample_paths())
         logged = store.events()
@@ -72,7 +72,7 @@ def test_ingestion_order_does_not_change_the_timeline(tmp_path):
     facts = sorted((SAMPLE / "facts").glob("*.yaml"))
     views = []
     for name, order in (("forward", facts), ("backward", facts[::-1])):
-        with Timeline(str(tmp_path / f"{name}.db"), create=True) as store:
+        with Store(str(tmp_path / f"{name}.db"), create=True) as store:
             store.ingest([SAMPLE / "entities.yaml"])
             for path in order:
                 store.ingest([path])

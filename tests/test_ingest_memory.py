@@ -13,21 +13,23 @@ from timeline.dev.corpus import generate
 CHILD = """
 import json, resource, sys
 from timeline import service
+from timeline.service import writing
 
-service.INGEST_BATCH = 100  # small batches, so that a small input shows what a large one would
-service.KEEP_APPENDED = 200
+writing.INGEST_BATCH = 100  # small batches, so that a small input shows what a large one would
+writing.KEEP_APPENDED = 200
 from timeline.intake import stream
-from timeline.storage import log, readmodels  # noqa: F401  (imported before the first measurement)
+from timeline.storage import log  # noqa: F401  (imported before the first measurement)
+from timeline.storage.readmodels import models
 
 stream.KEEP_PARSED = 100  # pass 1 keeps no more than this many facts for pass 2
 
-readmodels.FLUSH = 200
+models.FLUSH = 200
 # Date parsing and text folding keep bounded caches (65,536 entries each): a small input would only show them
 # filling up, as a large one does early on. Emptied at every batch here, so that what is left is the ingest's.
 from events.dates import parse_edtf
 from events.text import fold
 
-states = readmodels.ReadModels.fact_states
+states = models.ReadModels.fact_states
 
 
 def emptying(self, ids, *more, **options):
@@ -36,7 +38,7 @@ def emptying(self, ids, *more, **options):
     return states(self, ids, *more, **options)
 
 
-readmodels.ReadModels.fact_states = emptying
+models.ReadModels.fact_states = emptying
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 plan = service.ingest(sys.argv[1:-1], sys.argv[-1])
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

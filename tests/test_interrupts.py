@@ -103,7 +103,7 @@ def test_sigint_before_the_commit_into_an_existing_store_changes_nothing(tmp_pat
     "where",
     [
         "timeline.storage.log:EventLog.append_batches after",  # committed, read models not yet updated
-        "timeline.service:Quiet.step before 3",  # committed: "updating the read models"
+        "timeline.service.bulk:Quiet.step before 3",  # committed: "updating the read models"
     ],
 )
 def test_sigint_after_the_commit_counts_the_events_written_and_the_next_command_catches_up(tmp_path, where):
@@ -121,7 +121,7 @@ def test_sigint_after_the_commit_counts_the_events_written_and_the_next_command_
 
 def test_sigint_in_a_query_is_one_line_and_exit_130(tmp_path):
     ok("ingest", ENTITIES, "--db", "store.db", cwd=tmp_path)
-    where = "timeline.service:Timeline.project before"
+    where = "timeline.service.store:Store.project before"
     result = interrupted_at(where, "project", "x", "--db", "store.db", cwd=tmp_path)
     assert assert_one_line(result) == "error: interrupted; the log is unchanged"
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.present.views import DiffView
-from timeline.service import Timeline, sample_paths
+from timeline.service import Store, sample_paths
 
 PROJECT = "north-hanoi-smart-city"
 
@@ -48,7 +48,7 @@ def test_a_cursor_that_is_not_a_position_is_one_error(cli, sample_store):
 @PAGING
 @given(limit=st.integers(1, 60))
 def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limit):
-    with Timeline(str(sample_store)) as store:
+    with Store(str(sample_store)) as store:
         whole = [(e.position, e.event) for e in store.events()]
         paged, after = [], 0
         while True:
@@ -66,7 +66,7 @@ def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limi
 @given(limit=st.integers(1, 3))
 def test_paging_one_facts_stream_by_version_gives_the_whole_stream(sample_store, limit):
     fact = "nhsc-land-clearance-basically-met-2022-03"
-    with Timeline(str(sample_store)) as store:
+    with Store(str(sample_store)) as store:
         whole = [e.event for e in store.events(fact)]
         paged, after = [], 0
         while True:
@@ -125,7 +125,7 @@ def shared_targets(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("paging")
     (root / "extra.yaml").write_text(EXTRA, encoding="utf-8")
     db = str(root / "t.db")
-    with Timeline(db, create=True) as store:
+    with Store(db, create=True) as store:
         store.ingest([*sample_paths(), root / "extra.yaml"])
     return db
 
@@ -146,7 +146,7 @@ def test_paging_a_diff_with_the_cursor_gives_the_unpaged_diff(shared_targets, si
     """Within a page entries keep their usual order; across pages every entry comes once (a target's change on
     the page of the first changed fact naming it)."""
     since, until = min(since, until), max(since, until)
-    with Timeline(shared_targets) as store:
+    with Store(shared_targets) as store:
         whole = _diff_entries(store.diff(since, until, project))
         paged: dict[str, list[Any]] = {name: [] for name in whole}
         after = None
@@ -172,7 +172,7 @@ def test_diff_limit_says_how_to_continue(cli, sample_store, golden):
 @PAGING
 @given(limit=st.integers(1, 7), words=st.sampled_from(["hanoi", "ha noi", "japan", "thanh pho", "smart"]))
 def test_paging_a_search_with_the_cursor_gives_the_unpaged_hits(sample_store, limit, words):
-    with Timeline(str(sample_store)) as store:
+    with Store(str(sample_store)) as store:
         whole = store.search(words, None, 1000).to_json()["hits"]
         paged, after = [], 0
         while True:

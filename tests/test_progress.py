@@ -6,7 +6,7 @@ from io import StringIO
 
 from rich.console import Console
 
-from timeline.present.render import ProgressSteps
+from timeline.present.report_render import ProgressSteps
 
 
 def _terminal() -> tuple[Console, StringIO]:

@@ -26,7 +26,7 @@ from events.domain import FactCorrected
 from timeline.errors import InvalidInput
 from timeline.exports import export
 from timeline.present.canonical import canonical_json
-from timeline.service import Timeline
+from timeline.service import Store
 from timeline.storage import database
 from timeline.storage.readmodels import ReadModels
 
@@ -44,12 +44,12 @@ def project_ids(data: Input) -> list[str]:
     return [project["id"] for project in data.entities["projects"]]
 
 
-def timelines(store: Timeline, data: Input, as_of: date | None = None) -> dict[str, str]:
+def timelines(store: Store, data: Input, as_of: date | None = None) -> dict[str, str]:
     """Every project's timeline as canonical JSON, keyed by project id."""
     return {pid: canonical_json(store.project(pid, as_of).to_json()) for pid in project_ids(data)}
 
 
-def projections(store: Timeline, data: Input) -> tuple[Any, ...]:
+def projections(store: Store, data: Input) -> tuple[Any, ...]:
     """The read-model rows and every project's timeline at the probe dates."""
     return (store.read_models.dump(), [timelines(store, data, as_of) for as_of in PROBE_DATES])
 
@@ -58,7 +58,7 @@ def ingest_new(directory: Path, data: Input) -> tuple[Path, list[Path]]:
     """A fresh store in `directory` holding `data`; returns the db path and the input files."""
     paths = write_input(data, directory)
     db = directory / "timeline.db"
-    with Timeline(str(db), create=True) as store:
+    with Store(str(db), create=True) as store:
         store.ingest(paths)
     return db, paths
 
@@ -82,12 +82,12 @@ def test_replaying_the_same_log_twice_gives_identical_projections(data: Input) -
     byte-identical canonical JSON for every project's timeline (now and as of several knowledge dates)."""
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = ingest_new(Path(tmp), data)
-        with Timeline(str(db)) as store:
+        with Store(str(db)) as store:
             store.read_models.rebuild(store.log)
             first = projections(store, data)
             store.read_models.rebuild(store.log)
             second = projections(store, data)
-        with Timeline(str(db)) as store:  # a second process replaying into its own read models
+        with Store(str(db)) as store:  # a second process replaying into its own read models
             replica = ReadModels(database.locate(str(Path(tmp) / "replica.db")))
             try:
                 replica.rebuild(store.log)
@@ -110,7 +110,7 @@ def test_rebuilding_from_scratch_equals_the_incrementally_maintained_projections
         first.facts = first.facts[:split]
         paths = write_input(first, Path(tmp), stem="first")
         db = Path(tmp) / "timeline.db"
-        with Timeline(str(db), create=True) as store:
+        with Store(str(db), create=True) as store:
             store.ingest(paths)
             store.ingest(write_input(data, Path(tmp), stem="all"))
             incremental = projections(store, data)
@@ -137,7 +137,7 @@ def test_reordering_ingestion_of_independent_facts_changes_no_projection(data: I
             entities_only = data.copy()
             entities_only.facts = []
             entities, _ = write_input(entities_only, directory, stem="none")
-            with Timeline(str(directory / "timeline.db"), create=True) as store:
+            with Store(str(directory / "timeline.db"), create=True) as store:
                 store.ingest([entities])
                 for i in order:
                     path = directory / f"fact-{i}.{data.formats[1]}"
@@ -207,7 +207,7 @@ def test_as_of_query_equals_replay_of_only_what_was_reported_by_then(case: tuple
         past_dir.mkdir()
         full_db, _ = ingest_new(full_dir, data)
         past_db, _ = ingest_new(past_dir, known_by(data, day))
-        with Timeline(str(full_db)) as full, Timeline(str(past_db)) as past:
+        with Store(str(full_db)) as full, Store(str(past_db)) as past:
             for pid in project_ids(data):
                 as_of = full.project(pid, day).to_json()
                 replayed = past.project(pid).to_json()
@@ -232,7 +232,7 @@ def test_reingesting_the_same_input_appends_nothing(data: Input) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db, paths = ingest_new(Path(tmp), data)
         (Path(tmp) / "other").mkdir()
-        with Timeline(str(db)) as store:
+        with Store(str(db)) as store:
             before = (len(store.events()), projections(store, data))
             again = store.ingest(paths)
             after = (len(store.events()), projections(store, data))
@@ -249,12 +249,12 @@ def test_jsonl_export_round_trips_and_reingests_as_nothing(data: Input) -> None:
     store it came from, it appends nothing (sources differing in any field, values of any shape)."""
     with tempfile.TemporaryDirectory() as tmp:
         db, _ = ingest_new(Path(tmp), data)
-        with Timeline(str(db)) as store:
+        with Store(str(db)) as store:
             first = export("jsonl", store.export())
             exported = Path(tmp) / "export.jsonl"
             exported.write_text(first, encoding="utf-8")
             again = store.ingest([exported])
-        with Timeline(str(Path(tmp) / "copy.db"), create=True) as copy_store:
+        with Store(str(Path(tmp) / "copy.db"), create=True) as copy_store:
             copy_store.ingest([exported])
             second = export("jsonl", copy_store.export())
     assert again.appended == 0, again.summary()
@@ -286,7 +286,7 @@ def test_changed_fact_appends_one_correction(case: tuple[Input, int, str, str]) 
         edited = data.copy()
         edited.facts[index][field] = value
         (Path(tmp) / "edited").mkdir()
-        with Timeline(str(db)) as store:
+        with Store(str(db)) as store:
             before = store.events()
             plan = store.ingest(write_input(edited, Path(tmp) / "edited"))
             after = store.events()
@@ -522,12 +522,12 @@ def test_malformed_input_never_crashes_nor_writes(kind: str, case: st.DataObject
         entities_only.facts = []
         entities, _ = write_input(entities_only, root / "valid")
         db = root / "timeline.db"
-        with Timeline(str(db), create=True) as store:
+        with Store(str(db), create=True) as store:
             store.ingest([entities])
         paths, broken = write_mutated(mutation, root / "bad")
         before = store_files(db)
 
-        with Timeline(str(db)) as store:
+        with Store(str(db)) as store:
             with pytest.raises(InvalidInput) as raised:
                 store.ingest(paths)
         problems = raised.value.problems
@@ -567,7 +567,7 @@ def test_non_finite_figure_value_is_invalid_input(data: Input, which: int) -> No
         number = NON_FINITE[data.formats[1]][which]
         text = paths[1].read_text(encoding="utf-8")
         paths[1].write_text(text.replace(f'"{MARK}"', number).replace(MARK, number), encoding="utf-8")
-        with Timeline(str(Path(tmp) / "timeline.db"), create=True) as store:
+        with Store(str(Path(tmp) / "timeline.db"), create=True) as store:
             with pytest.raises(InvalidInput) as raised:
                 store.ingest(paths)
     assert any(problem.file == str(paths[1]) for problem in raised.value.problems)

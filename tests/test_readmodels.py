@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from timeline.service import Timeline, sample_paths
-from timeline.storage import readmodels
+from timeline.service import Store, sample_paths
+from timeline.storage.readmodels import models
 
 
 def test_rebuild_in_small_flushes_equals_rebuild_in_one(tmp_path, monkeypatch):
@@ -16,11 +16,11 @@ def test_rebuild_in_small_flushes_equals_rebuild_in_one(tmp_path, monkeypatch):
     file.write_text(
         file.read_text(encoding="utf-8").replace("on North Hanoi Smart City", "on the smart city"), encoding="utf-8"
     )
-    with Timeline(str(tmp_path / "t.db"), create=True) as store:
+    with Store(str(tmp_path / "t.db"), create=True) as store:
         store.ingest([entities, facts])
         assert store.ingest([entities, edited]).corrections == 1  # a second event, far down the log
         whole = store.read_models.dump()
-        monkeypatch.setattr(readmodels, "FLUSH", 3)  # 52 events: the corrected fact is flushed before it
+        monkeypatch.setattr(models, "FLUSH", 3)  # 52 events: the corrected fact is flushed before it
         store.rebuild()
         assert store.read_models.dump() == whole
         assert store.verify().ok
@@ -42,10 +42,10 @@ def test_a_house_rule_added_later_never_makes_logged_events_unreadable(tmp_path)
             "sources": [{"outlet": "VNA", "language": "vi", "reported": "2020-01-03"}],
         }
     )
-    with Timeline(str(tmp_path / "t.db"), create=True) as store:
+    with Store(str(tmp_path / "t.db"), create=True) as store:
         store.ingest(sample_paths())
         store.log.append([Change("fact", "old-fact", 0, (FactReported(fact=old),))])
-    with Timeline(str(tmp_path / "t.db")) as store:
+    with Store(str(tmp_path / "t.db")) as store:
         titles = [entry.view.fact.title for entry in store.project("north-hanoi-smart-city").entries]
         assert "Bản tin\x85cũ" in titles
         assert store.rebuild() > 0 and store.verify().ok

@@ -7,7 +7,7 @@ a retraction, a target key shared by several facts (restatements) or a milestone
 References name entities by id, name, alias or alias without diacritics.
 
 Every test writes the input as YAML into a tempfile.TemporaryDirectory and ingests it into fresh SQLite
-stores through the application service (`Timeline`).
+stores through the application service (`Store`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from events.dates import parse_edtf
 from events.inputs import Source
 from projections.knowledge import reported_by
 from timeline.present.canonical import canonical_json
-from timeline.service import Timeline
+from timeline.service import Store
 
 EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "25"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -293,10 +293,10 @@ def write_yaml(path: Path, data: Any) -> Path:
     return path
 
 
-def new_store(directory: Path, case: Case, batches: list[list[dict[str, Any]]]) -> Timeline:
+def new_store(directory: Path, case: Case, batches: list[list[dict[str, Any]]]) -> Store:
     """A fresh store: the entities file, then one ingest call per batch of facts."""
     directory.mkdir(parents=True, exist_ok=True)
-    store = Timeline(str(directory / "timeline.db"), create=True)
+    store = Store(str(directory / "timeline.db"), create=True)
     try:
         store.ingest([write_yaml(directory / "entities.yaml", case.entities)])
         for number, batch in enumerate(batches):
@@ -326,19 +326,19 @@ def strip(view_json: dict[str, Any], *keys: str) -> str:
     return canonical_json({key: value for key, value in view_json.items() if key not in keys})
 
 
-def partner_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str, Any]:
+def partner_answers(store: Store, case: Case, as_of: date | None) -> dict[str, Any]:
     return {ref: store.partner(ref, as_of).to_json() for ref in case.ids("organisations")}
 
 
 def targets_answers(
-    store: Timeline, case: Case, as_of: date | None, today: date = TODAY, scoped: bool | None = None
+    store: Store, case: Case, as_of: date | None, today: date = TODAY, scoped: bool | None = None
 ) -> dict[str, Any]:
     """Every target (scoped False), every project's targets (scoped True), or both (None)."""
     scopes: list[str | None] = ([] if scoped else [None]) + ([] if scoped is False else case.ids("projects"))
     return {str(scope): store.targets(scope, as_of, today).to_json() for scope in scopes}
 
 
-def who_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str, Any]:
+def who_answers(store: Store, case: Case, as_of: date | None) -> dict[str, Any]:
     return {
         f"{ref} on {on}": store.office(ref, on, as_of).to_json()
         for ref in case.ids("offices")
@@ -346,11 +346,11 @@ def who_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str, An
     }
 
 
-def search_answers(store: Timeline, case: Case, as_of: date | None) -> dict[str, Any]:
+def search_answers(store: Store, case: Case, as_of: date | None) -> dict[str, Any]:
     return {words: store.search(words, as_of).to_json() for words in SEARCHES}
 
 
-def every_query(store: Timeline, case: Case) -> dict[str, Any]:
+def every_query(store: Store, case: Case) -> dict[str, Any]:
     """Canonical JSON of every query (project, partner, targets, who, search at the probe knowledge dates; diff)."""
     answers: dict[str, Any] = {}
     for as_of in PROBE_DAYS:

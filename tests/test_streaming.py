@@ -13,11 +13,11 @@ from timeline import service
 from timeline.dev.corpus import generate
 from timeline.errors import InvalidInput
 from timeline.intake import stream
-from timeline.service import Timeline
+from timeline.service import Store, writing
 
 
 def stored(db: Path) -> tuple[list[Any], dict[str, list[tuple[object, ...]]]]:
-    with Timeline(str(db)) as store:
+    with Store(str(db)) as store:
         events = [(logged.position, logged.version, logged.event) for logged in store.events()]
         return events, store.read_models.dump()
 
@@ -27,8 +27,8 @@ def test_an_ingest_streamed_in_small_batches_stores_what_one_batch_stores(tmp_pa
     runs = {}
     for name, batch in (("whole", None), ("streamed", 7)):
         if batch is not None:  # facts read again in pass 2, appended 7 at a time, read models fed from the log
-            monkeypatch.setattr(service, "INGEST_BATCH", batch)
-            monkeypatch.setattr(service, "KEEP_APPENDED", 10)
+            monkeypatch.setattr(writing, "INGEST_BATCH", batch)
+            monkeypatch.setattr(writing, "KEEP_APPENDED", 10)
             monkeypatch.setattr(stream, "KEEP_PARSED", 5)
         db = tmp_path / f"{name}.db"
         first = service.ingest([corpus.entities, corpus.facts], str(db))

@@ -22,7 +22,7 @@ from strategies import OUTLETS, Input, inputs, write_input
 from events.dates import parse_edtf
 from timeline.exports import export
 from timeline.present.canonical import canonical_json
-from timeline.service import Timeline, sample_paths
+from timeline.service import Store, sample_paths
 from timeline.storage.recorded import recorded_key
 
 EXAMPLES = max(8, int(os.environ.get("TIMELINE_EXAMPLES", "30")) // 2)
@@ -76,11 +76,11 @@ def recorded_steps(draw: st.DrawFn) -> list[Input]:
 
 def ingest_step(db: Path, data: Input, directory: Path) -> None:
     directory.mkdir()
-    with Timeline(str(db), create=True) as store:
+    with Store(str(db), create=True) as store:
         store.ingest(write_input(data, directory))
 
 
-def answers(store: Timeline, data: Input, as_of: date | None) -> str:
+def answers(store: Store, data: Input, as_of: date | None) -> str:
     """Every project's timeline and partner's history, and the whole store exported as it stood on `as_of`."""
     found: dict[str, Any] = {"export": export("jsonl", store.export(as_of))}
     for project in data.entities["projects"]:
@@ -109,12 +109,12 @@ def test_recorded_before_and_as_of_equals_replay_of_only_the_events_recorded_bef
             ingest_step(whole, data, Path(tmp) / f"whole-{number}")
         for number, data in enumerate(steps[:cut]):
             ingest_step(replay, data, Path(tmp) / f"replay-{number}")
-        with Timeline(str(whole)) as store:
+        with Store(str(whole)) as store:
             logged = store.events()
         later = [e.recorded for e in logged if e.recorded >= marks[cut]] if cut < len(steps) else []
         before = min(later) if later else (marks[cut] if cut < len(steps) else datetime.now(UTC))
         event(f"events after the cut: {min(len(later), 3)}")
-        with Timeline(str(whole), recorded_before=before) as then, Timeline(str(replay)) as past:
+        with Store(str(whole), recorded_before=before) as then, Store(str(replay)) as past:
             assert [e.event for e in then.events()] == [e.event for e in past.events()]
             assert answers(then, steps[-1], as_of) == answers(past, steps[-1], as_of)
             assert then.read_models.dump(system_time=True) == whole_dump_unchanged(whole)
@@ -122,7 +122,7 @@ def test_recorded_before_and_as_of_equals_replay_of_only_the_events_recorded_bef
 
 def whole_dump_unchanged(db: Path) -> Any:
     """A query as of a recorded time writes nothing: the read models are those of the whole store."""
-    with Timeline(str(db)) as store:
+    with Store(str(db)) as store:
         return store.read_models.dump(system_time=True)
 
 
@@ -140,7 +140,7 @@ def corrected_sample(tmp_path: Path) -> tuple[Path, datetime]:
         file.read_text(encoding="utf-8").replace("on North Hanoi Smart City", "on the smart city"), encoding="utf-8"
     )
     db = tmp_path / "t.db"
-    with Timeline(str(db), create=True) as store:
+    with Store(str(db), create=True) as store:
         store.ingest([entities, facts])
         store.ingest([entities, edited])
         corrected = store.events()[-1].recorded
@@ -152,7 +152,7 @@ MEETING = "nhsc-reception-2022-03-23"
 
 def test_a_corrected_title_shows_the_old_text_before_the_correction_was_recorded(tmp_path: Path) -> None:
     db, corrected = corrected_sample(tmp_path)
-    with Timeline(str(db), recorded_before=corrected) as then, Timeline(str(db)) as now:
+    with Store(str(db), recorded_before=corrected) as then, Store(str(db)) as now:
         old = {e.view.id: e.view.fact.title for e in then.project("north-hanoi-smart-city").entries}
         new = {e.view.id: e.view.fact.title for e in now.project("north-hanoi-smart-city").entries}
     assert old[MEETING].endswith("on North Hanoi Smart City")

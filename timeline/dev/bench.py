@@ -56,9 +56,9 @@ def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
         plan = service.ingest([corpus / "entities.jsonl", corpus / "revised"], db)
         count = plan.appended
     elif name == "rebuild":
-        from timeline.service import Timeline
+        from timeline.service import Store
 
-        with Timeline(db) as store:
+        with Store(db) as store:
             start, cpu = time.perf_counter(), time.process_time()
             count = store.rebuild()
     elif name == "raw-insert":  # the limit: plain sqlite3, the same JSON payloads, one transaction
@@ -104,10 +104,10 @@ def _time(call: Callable[[], Any], runs: int) -> dict[str, float]:
 
 def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
     """Warm in-process latencies of each query over QUERY_RUNS random arguments."""
-    from timeline.service import Timeline
+    from timeline.service import Store
 
     rng = random.Random(seed)
-    with Timeline(db) as store:
+    with Store(db) as store:
         rows = store.read_models.connection.execute("SELECT id, entity FROM rm_entities").fetchall()
         by_kind: dict[str, list[str]] = {}
         for entity_id, kind in rows:

@@ -247,24 +247,28 @@ def _rel_year(m: re.Match[str], ctx: Context) -> Found | None:
 _I = re.IGNORECASE
 _VI_DM_BARE = re.compile(r"(?<![\d,./\w-])(\d{1,2})/(\d{1,2})(?![\d/,])")
 _DAY_WORD = r"(?:\b[Nn]gày|\b[Ss]áng|\b[Cc]hiều|\b[Tt]ối|\b[Tt]rưa|\b[Đđ]êm|\b[Hh]ôm)"
+_VI_RANGE = re.compile(
+    r"(?:\btừ\s+)?(?:ngày\s+)?(\d{1,2})\s*(?:[-–]|đến|tới)\s*(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})"
+    r"(?:[/.-](\d{4}))?(?![\d/])",
+    _I,
+)
+_EN_QUARTER = re.compile(
+    r"\b(?:Q(?P<q>[1-4])\s*(?:of\s+)?|(?P<qw>first|second|third|fourth)\s+quarter\s+of\s+)(?P<y>\d{4})", _I
+)
+_EN_SO_FAR = re.compile(
+    r"\b(?:so far|to date|currently|now has|now boasts|newly appointed|new(?:ly)? (?:appointed|elected))\b", _I
+)
+_REL_YEAR = re.compile(
+    r"\b(?:(năm sau|năm tới|năm tiếp theo|next year)|(năm nay|this year)|"
+    r"(năm ngoái|năm trước|năm qua|last year))\b",
+    _I,
+)
 RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
-    (
-        re.compile(
-            r"(?:\btừ\s+)?(?:ngày\s+)?(\d{1,2})\s*(?:[-–]|đến|tới)\s*(?:ngày\s+)?(\d{1,2})[/.-](\d{1,2})"
-            r"(?:[/.-](\d{4}))?(?![\d/])",
-            _I,
-        ),
-        _vi_range,
-    ),
+    (_VI_RANGE, _vi_range),
     (re.compile(MONTH + r"\s+(\d{1,2})\s*(?:[-–]|to|and)\s*(\d{1,2})(?:,?\s*(\d{4}))?\b"), _en_range),
     (re.compile(r"\b(?:hôm qua|hôm nay|yesterday|today)\s*[\(\[](?P<inner>[^\)\]]{3,20})[\)\]]", _I), _bracketed),
     (re.compile(r"\bquý\s+(?P<q>IV|III|II|I|[1-4])\s*(?:/|năm\s+)(?P<y>\d{4})(?P<qw>)", _I), _quarter),
-    (
-        re.compile(
-            r"\b(?:Q(?P<q>[1-4])\s*(?:of\s+)?|(?P<qw>first|second|third|fourth)\s+quarter\s+of\s+)(?P<y>\d{4})", _I
-        ),
-        _quarter,
-    ),
+    (_EN_QUARTER, _quarter),
     (re.compile(r"\btầm nhìn\s+(?:đến\s+)?(?:năm\s+)?(\d{4})", _I), _vision),
     (re.compile(r"\b(?:with\s+a\s+)?vision\s+(?:to|until|for)\s+(\d{4})", _I), _vision),
     (re.compile(r"\b(?:giai đoạn|thời kỳ|period|từ năm|from)\s+(\d{4})\s*(?:[-–]|đến|to)\s*(\d{4})\b", _I), _span),
@@ -280,25 +284,13 @@ RULES: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(r"\bnăm\s+(\d{4})\b", _I), _year),
     (re.compile(r"\b(?:in|during|since|of)\s+(\d{4})\b", _I), _year),
     (re.compile(r"\b(?:đến nay|tới nay|hiện nay|hiện có|hiện đã)\b", _I), _so_far),
-    (
-        re.compile(
-            r"\b(?:so far|to date|currently|now has|now boasts|newly appointed|new(?:ly)? (?:appointed|elected))\b", _I
-        ),
-        _so_far,
-    ),
+    (_EN_SO_FAR, _so_far),
     (re.compile(r"\b(?:ngày\s+)?hôm nay\b|\bcùng ngày\b", _I), _today),
     (re.compile(r"\btoday\b|\bon the same day\b|\bthe same day\b", _I), _today),
     (re.compile(r"\byesterday\b|\bhôm qua\b", _I), _yesterday),
     (re.compile(r"\b(?:on|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", _I), _weekday),
     (re.compile(r"\b(?:vào|hôm|sáng|chiều|tối|ngày)\s+(thứ\s+(?:Hai|Ba|Tư|Năm|Sáu|Bảy)|Chủ nhật)\b", _I), _weekday),
-    (
-        re.compile(
-            r"\b(?:(năm sau|năm tới|năm tiếp theo|next year)|(năm nay|this year)|"
-            r"(năm ngoái|năm trước|năm qua|last year))\b",
-            _I,
-        ),
-        _rel_year,
-    ),
+    (_REL_YEAR, _rel_year),
 )
 
 

@@ -9,18 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from events.domain import (
-    AliasAdded,
-    DomainEvent,
-    EntityCorrected,
-    EntityMerged,
-    EntityRecord,
-    EntityRegistered,
-    FactCorrected,
-    FactReported,
-    FactRetracted,
-    SourceAdded,
-)
+from events import domain
+from events.domain import DomainEvent, EntityRecord
 from events.inputs import CORRECTABLE_FIELDS, Fact
 from projections.facts import EntityState, FactState
 from timeline.intake.validate import ValidInput
@@ -100,9 +90,9 @@ def plan(
 
 
 def _plan_entity(record: EntityRecord, state: EntityState | None, result: Plan) -> None:
-    merged = [EntityMerged(entity_id=record.id, merge=record.merged)] if record.merged else []
+    merged = [domain.EntityMerged(entity_id=record.id, merge=record.merged)] if record.merged else []
     if state is None:
-        registered = EntityRegistered(record=record.model_copy(update={"merged": None}))
+        registered = domain.EntityRegistered(record=record.model_copy(update={"merged": None}))
         result.changes.append(Change("entity", record.id, 0, (registered, *merged)))
         result.new_entities += 1
         return
@@ -114,8 +104,9 @@ def _plan_entity(record: EntityRecord, state: EntityState | None, result: Plan) 
         if getattr(old, name) != getattr(record, name)
     }
     if changes:
-        events.append(EntityCorrected(entity_id=record.id, changes=changes))
-    events += [AliasAdded(entity_id=record.id, alias=alias) for alias in record.aliases if alias not in old.aliases]
+        events.append(domain.EntityCorrected(entity_id=record.id, changes=changes))
+    added = [alias for alias in record.aliases if alias not in old.aliases]
+    events += [domain.AliasAdded(entity_id=record.id, alias=alias) for alias in added]
     if record.merged != old.merged:
         if merged:
             events += merged
@@ -134,10 +125,10 @@ def _plan_entity(record: EntityRecord, state: EntityState | None, result: Plan) 
 
 def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
     if state is None:
-        events: list[DomainEvent] = [FactReported(fact=fact.model_copy(update={"retracted": None}))]
+        events: list[DomainEvent] = [domain.FactReported(fact=fact.model_copy(update={"retracted": None}))]
         result.new_facts += 1
         if fact.retracted is not None:
-            events.append(FactRetracted(fact_id=fact.id, retraction=fact.retracted))
+            events.append(domain.FactRetracted(fact_id=fact.id, retraction=fact.retracted))
             result.retractions += 1
         result.changes.append(Change("fact", fact.id, 0, tuple(events)))
         return
@@ -148,7 +139,7 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
     fixed = tuple(s for s in fact.sources if s.key() in known and known[s.key()] != s)
     if changes or fixed:
         events.append(
-            FactCorrected(
+            domain.FactCorrected(
                 fact_id=fact.id,
                 changes=fact.model_dump(include=set(changes)),
                 previous=old.model_dump(include=set(changes)),
@@ -156,7 +147,7 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
             )
         )
         result.corrections += 1
-    added = [SourceAdded(fact_id=fact.id, source=s) for s in fact.sources if s.key() not in known]
+    added = [domain.SourceAdded(fact_id=fact.id, source=s) for s in fact.sources if s.key() not in known]
     events += added
     result.sources_added += len(added)
     keys = {source.key() for source in fact.sources}
@@ -166,7 +157,7 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
                 f"fact '{fact.id}': source {source.outlet} ({source.reported}) is no longer in the input; it is kept"
             )
     if fact.retracted is not None and fact.retracted != old.retracted:
-        events.append(FactRetracted(fact_id=fact.id, retraction=fact.retracted))
+        events.append(domain.FactRetracted(fact_id=fact.id, retraction=fact.retracted))
         result.retractions += 1
     elif fact.retracted is None and old.retracted is not None:
         result.warnings.append(

@@ -9,9 +9,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from events.vocabulary import ENTITY_SECTIONS
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
+from timeline.present.entry_table import disagreement_text, retracted_note
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
-from timeline.present.render import disagreement_text, retracted_note
 
 if TYPE_CHECKING:  # events and their descriptions only where events are shown: not for `list`
     from events.domain import DomainEvent
@@ -90,7 +91,7 @@ def change_lines(events: Iterable[DomainEvent], names: dict[str, str]) -> list[R
     lines: list[RenderableType] = []
     for event in events:
         told = event_changes(event, names)
-        lines.append(Text(f"{'fact' if told.stream == 'fact' else 'entity'} {told.subject}: {told.headline}"))
+        lines.append(Text(f"{told.stream} {told.subject}: {told.headline}"))
         if told.changes:
             fields = Table.grid()
             fields.add_column(width=4)
@@ -105,8 +106,8 @@ def entity_list(view: EntityList) -> RenderableType:
     scope = view.scope.describe().removeprefix(", ")
     kinds = f" of kind {' or '.join(view.kinds)}" if view.kinds else ""
     heading = Text.assemble((view.what.capitalize(), "bold"), kinds, f" named by facts {scope}" if scope else "")
-    noun = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
-    count = Text(count_noun(len(view.rows), noun[view.what], "people" if view.what == "people" else None))
+    noun = ENTITY_SECTIONS[view.what]
+    count = Text(count_noun(len(view.rows), noun, "people" if view.what == "people" else None))
     if not view.rows:
         return Group(heading, count)
     table = Table(show_header=True, header_style="bold", pad_edge=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from events.records import EntityRecord, Fact
 from projections.chronology import TimelineEntry, entry_json, source_json
@@ -59,9 +59,18 @@ class EntityRow:
     facts: int
 
 
+EntitySection = Literal["projects", "organisations", "offices", "people"]  # events.inputs.ENTITY_SECTIONS' keys
+ENTITY_LISTS: tuple[EntitySection, ...] = get_args(EntitySection)
+
+
+def entity_section(text: str) -> EntitySection:
+    """`list`'s argument as the entities it lists (the CLI offers only these, and facts)."""
+    return next(section for section in ENTITY_LISTS if section == text)
+
+
 @dataclass(frozen=True)
 class EntityList:
-    what: str  # projects, organisations, offices, people
+    what: EntitySection
     kinds: tuple[str, ...]  # organisation kinds asked for
     scope: Scope
     rows: list[EntityRow]

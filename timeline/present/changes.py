@@ -5,8 +5,9 @@ Shared by `ingest --verbose`, `log`, `show` (a fact's history) and `changes`.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from events.domain import (
     AliasAdded,
@@ -45,8 +46,8 @@ class FieldChange:
 @dataclass(frozen=True)
 class EventChanges:
     subject: str  # the fact's or entity's id
-    stream: str  # "fact" or the entity kind
-    what: str  # "new fact", "source added", "corrected", "retracted", ...
+    stream: Literal["fact", "entity"]
+    what: str  # the headline's words: "new fact", "source added", "corrected", "retracted", "new project", ...
     detail: str  # a short phrase after `what`
     changes: tuple[FieldChange, ...] = ()
 
@@ -74,7 +75,7 @@ def event_changes(event: DomainEvent, names: dict[str, str]) -> EventChanges:
     if isinstance(event, FactRetracted):
         return EventChanges(event.fact_id, "fact", "retracted", f"on {event.retraction.on}: {event.retraction.reason}")
     if isinstance(event, EntityRegistered):
-        return EventChanges(event.record.id, event.record.entity, f"new {event.record.entity}", event.record.name)
+        return EventChanges(event.record.id, "entity", f"new {event.record.entity}", event.record.name)
     if isinstance(event, AliasAdded):
         return EventChanges(event.entity_id, "entity", "alias added", event.alias)
     if isinstance(event, EntityCorrected):
@@ -83,22 +84,19 @@ def event_changes(event: DomainEvent, names: dict[str, str]) -> EventChanges:
     if isinstance(event, EntityMerged):
         since = f" from {event.merge.on}" if event.merge.on else ""
         return EventChanges(event.entity_id, "entity", "merged", f"into {event.merge.into}{since}")
-    subject = fact_id_of(event) if hasattr(event, "fact_id") else entity_id_of(event)
-    return EventChanges(subject, "", type(event).__name__, "")
+    if hasattr(event, "fact_id"):
+        return EventChanges(fact_id_of(event), "fact", type(event).__name__, "")
+    return EventChanges(entity_id_of(event), "entity", type(event).__name__, "")
 
 
 def summary_of(events: list[DomainEvent]) -> str:
     """'3 new facts, 1 source added, 2 corrections, 0 retractions' of a list of events."""
-    counts = {"new fact": 0, "source added": 0, "corrected": 0, "retracted": 0}
-    for event in events:
-        what = event_changes(event, {}).what
-        if what in counts:
-            counts[what] += 1
+    counts = Counter(type(event) for event in events)
     return ", ".join(
         [
-            count_noun(counts["new fact"], "new fact"),
-            count_noun(counts["source added"], "source added", "sources added"),
-            count_noun(counts["corrected"], "correction"),
-            count_noun(counts["retracted"], "retraction"),
+            count_noun(counts[FactReported], "new fact"),
+            count_noun(counts[SourceAdded], "source added", "sources added"),
+            count_noun(counts[FactCorrected], "correction"),
+            count_noun(counts[FactRetracted], "retraction"),
         ]
     )

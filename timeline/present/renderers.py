@@ -7,7 +7,7 @@ from typing import Any
 
 from rich.console import RenderableType
 
-from timeline.present import browse_render, render
+from timeline.present import browse_render, entity_render, result_render
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
 from timeline.present.views import (
     DiffView,
@@ -20,13 +20,13 @@ from timeline.present.views import (
 )
 
 RENDERERS: dict[type, Callable[[Any], RenderableType]] = {
-    ProjectTimeline: render.project_timeline,
-    PartnerView: render.partner_history,
-    TargetsView: render.targets,
-    OfficeView: render.office,
-    PersonView: render.person,
-    SearchView: render.search,
-    DiffView: render.diff,
+    ProjectTimeline: entity_render.project_timeline,
+    PartnerView: entity_render.partner_history,
+    TargetsView: entity_render.targets,
+    OfficeView: entity_render.office,
+    PersonView: entity_render.person,
+    SearchView: result_render.search,
+    DiffView: result_render.diff,
     FactDetail: browse_render.fact_detail,
     FactList: browse_render.fact_list,
     EntityList: browse_render.entity_list,

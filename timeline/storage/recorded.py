@@ -4,10 +4,12 @@ positions appended at each recorded time (what `--recorded-before` and the audit
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from timeline.storage.database import Database
 
 
+@lru_cache(maxsize=256)  # every event of one ingest shares its recorded time
 def recorded_key(recorded: datetime) -> str:
     """A recorded time as the read models store it: UTC, to the microsecond, so that text order is time order."""
     return recorded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

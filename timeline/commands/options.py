@@ -1,4 +1,4 @@
-"""Options shared by the query commands, parsed to typed values at the edge (STYLE.md point 10).
+"""Options shared by the commands, parsed to typed values at the edge (STYLE.md point 10).
 
 `@query_options("as_of", "window", "project", "partner", "kind", "retracted")` adds those options to a command
 and hands it one `filters: Filters` instead of their raw text. Imports stay light: the CLI starts fast.
@@ -10,9 +10,26 @@ import difflib
 import functools
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import click
+
+from timeline import DEFAULT_DB
+
+if TYPE_CHECKING:
+    from projections.selection import Filters
+
+
+@overload
+def parse_bound(option: str, text: str, upper: bool) -> date: ...
+
+
+@overload
+def parse_bound(option: str, text: None, upper: bool) -> None: ...
+
+
+@overload
+def parse_bound(option: str, text: str | None, upper: bool) -> date | None: ...
 
 
 def parse_bound(option: str, text: str | None, upper: bool) -> date | None:
@@ -126,7 +143,8 @@ def query_options(*wanted: str) -> Callable[[Callable[..., Any]], Callable[..., 
     return decorate
 
 
-def to_filters(raw: dict[str, Any]) -> Any:
+def to_filters(raw: dict[str, Any]) -> Filters:
+    """The raw texts of the query options as typed filters."""
     from projections.chronology import Window
     from projections.selection import Filters
 
@@ -164,3 +182,36 @@ def parse_position(after: str | None) -> int:
 
         raise InvalidOption(f"--after: {after!r} is not a position; give the number a page ended with")
     return int(after)
+
+
+def db_option(default: str | None = DEFAULT_DB) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--db: the store; `default` None means "none unless given" (check and draft then work without one)."""
+    fallback = f"default ./{default}" if default else "default: none, the files alone"
+    return click.option(
+        "--db",
+        envvar="TIMELINE_DB",
+        default=default,
+        help="Store: an SQLite file path or postgresql://user[:password]@host[:port]/db[?schema=name] "
+        f"(env TIMELINE_DB; {fallback}).",
+    )
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print canonical JSON for machines.")
+_as_of_only = click.option("--as-of", "as_of", help="Replay the record as it stood on this day (EDTF).")
+
+
+def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of (knowledge time) and --recorded-before (system time): together, a bitemporal query."""
+    return recorded_option(_as_of_only(func))
+
+
+def as_of_day(text: str | None) -> date | None:
+    """--as-of as a day: a partial date's last day."""
+    return parse_bound("--as-of", text, upper=True)
+
+
+def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of (knowledge date) and --since/--until (occurred window); a partial date means its whole span."""
+    func = click.option("--until", help="Only facts that occurred by this date (EDTF; 2023 = end of 2023).")(func)
+    func = click.option("--since", help="Only facts that occurred from this date (EDTF).")(func)
+    return as_of_option(func)

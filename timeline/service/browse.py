@@ -1,7 +1,8 @@
-"""Browsing a store: one fact whole (`show`), what is stored (`list`), what an ingest changed (`changes`).
+"""The daily loop: one fact whole (`show`), what is stored (`list`), what an ingest changed (`changes`).
 
-Each function takes an open `Timeline` and plain values and returns a view; they read the read models (and, for a
-fact's history or recent changes, only the events they need from the log), never a full replay.
+Each function takes an open `Store` (it is bound to it as a method) and plain values and returns a view; they read
+the read models (and, for a fact's history or recent changes, only the events they need from the log), never a
+full replay.
 """
 
 from __future__ import annotations
@@ -12,20 +13,18 @@ from typing import TYPE_CHECKING
 
 from events.records import Fact
 from events.text import fold, quoted
-from events.vocabulary import ORGANISATION_KINDS
+from events.vocabulary import ENTITY_SECTIONS, ORGANISATION_KINDS
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
-from timeline.present.browse_views import ChangesView, EntityList, EntityRow, FactDetail, FactList
-from timeline.service import Timeline
+from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
 
-if TYPE_CHECKING:  # the log is read only for a fact's history and recent changes
+if TYPE_CHECKING:
+    from timeline.service.store import Store
     from timeline.storage.log import LoggedEvent
 
-LISTS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}
 
-
-def find_fact(store: Timeline, ref: str) -> Fact:
+def find_fact(store: Store, ref: str) -> Fact:
     """The fact an id or some words of its title name; NotFound with the closest ids or the candidates."""
     states = store.read_models.fact_states([ref])
     if ref in states:
@@ -49,7 +48,7 @@ def find_fact(store: Timeline, ref: str) -> Fact:
     raise NotFound(f"no fact {quoted(ref)} in {store.location}{hint} (list them: timeline list facts)")
 
 
-def show(store: Timeline, ref: str, as_of: date | None = None) -> FactDetail:
+def show(store: Store, ref: str, as_of: date | None = None) -> FactDetail:
     fact = find_fact(store, ref)
     seen, retracted = shown_view(fact, as_of)
     if seen is None:
@@ -59,10 +58,10 @@ def show(store: Timeline, ref: str, as_of: date | None = None) -> FactDetail:
     return FactDetail(as_of, fact, seen, retracted, history, store.names([fact]))
 
 
-def list_entities(store: Timeline, what: str, kinds: tuple[str, ...], filters: Filters) -> EntityList:
+def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], filters: Filters) -> EntityList:
     """The entities of one kind (organisations of the given kinds), with how many facts name each; with
     --project/--partner only those named by the facts of that project or partner (as stated on --as-of)."""
-    entity = LISTS[what]
+    entity = ENTITY_SECTIONS[what]
     for kind in kinds:
         if entity != "organisation":
             raise InvalidOption(f"--kind: only organisations have kinds ({', '.join(ORGANISATION_KINDS)})")
@@ -85,7 +84,7 @@ def list_entities(store: Timeline, what: str, kinds: tuple[str, ...], filters: F
     return EntityList(what, kinds, scope, rows, names)
 
 
-def _scoped_facts(store: Timeline, scope: Scope, filters: Filters) -> tuple[Selected, list[Fact]]:
+def _scoped_facts(store: Store, scope: Scope, filters: Filters) -> tuple[Selected, list[Fact]]:
     if scope.project or scope.partner:
         ref, role = (scope.project, "project") if scope.project else (scope.partner, "partner")
         facts = store.read_models.facts_mentioning(ref, role, filters.as_of)  # type: ignore[arg-type]
@@ -94,13 +93,13 @@ def _scoped_facts(store: Timeline, scope: Scope, filters: Filters) -> tuple[Sele
     return select(facts, scope.admits, filters), facts
 
 
-def list_facts(store: Timeline, filters: Filters) -> FactList:
+def list_facts(store: Store, filters: Filters) -> FactList:
     scope = store.scope(filters)
     chosen, facts = _scoped_facts(store, scope, filters)
     return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
 
 
-def changes(store: Timeline, since: datetime | None = None) -> ChangesView:
+def changes(store: Store, since: datetime | None = None) -> ChangesView:
     """The events of the last ingest (one append shares one recorded time), or every event recorded at or
     after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
     from events.domain import ENTITY_EVENTS

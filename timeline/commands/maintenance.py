@@ -1,0 +1,95 @@
+"""Maintenance commands: `rebuild` and `verify` the read models, `log` (the raw events), `bench`."""
+
+from __future__ import annotations
+
+import click
+
+from timeline.commands.options import (
+    db_option,
+    json_option,
+    page_options,
+    parse_position,
+    recorded_before,
+    recorded_option,
+)
+from timeline.commands.printing import emit, store_label, write
+
+
+@click.command()
+@db_option()
+@json_option
+def rebuild(db: str, as_json: bool) -> None:
+    """Recreate every read model from the log."""
+    from rich.text import Text
+
+    from timeline.service import Store
+
+    with Store(db) as store:
+        applied = store.rebuild()
+    shown = store_label(db)
+    emit(
+        as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events.")
+    )
+
+
+@click.command()
+@db_option()
+@json_option
+def verify(db: str, as_json: bool) -> None:
+    """Rebuild in memory and compare with the stored read models; exit 1 on any difference."""
+    from timeline.present import report_render
+    from timeline.service import Store
+
+    with Store(db, catch_up=False) as store:
+        report = store.verify()
+    emit(as_json, report.to_json, lambda: report_render.verify_report(report))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--fact", help="Only this fact's events.")
+@recorded_option
+@page_options("position (with --fact: version)")
+@db_option()
+@json_option
+def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+    """The raw events, with their recorded time and, where they have one, reported dates; streamed."""
+    from timeline.present import stream
+    from timeline.present.canonical import canonical_json
+    from timeline.service import Store
+
+    start = parse_position(after)
+    with Store(db, recorded_before=recorded_before()) as store:
+        events = store.event_page(fact, start, limit)
+        if as_json and limit is None:
+            stream.json_list(map(stream.event_json, events), write)
+        elif as_json:
+            items = [stream.event_json(logged) for logged in events]
+            write(canonical_json({"events": items, "next": events.next}) + "\n")
+        else:
+            stream.event_lines(events, write, by_version=fact is not None)
+            if events.next is not None:
+                write(stream.continuation(events.next) + "\n")
+
+
+@click.command()
+@click.option(
+    "--facts",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(100, 10_000_000),
+    help="Size of the synthetic corpus.",
+)
+@click.option("--seed", default=7, show_default=True, help="Seed of the corpus generator.")
+@json_option
+def bench(facts: int, seed: int, as_json: bool) -> None:
+    """Benchmark ingest, rebuild, queries and start-up against raw SQLite on a fresh synthetic store."""
+    from timeline.dev.bench import run
+    from timeline.present import report_render
+
+    figures = run(facts, seed)
+    emit(as_json, lambda: figures, lambda: report_render.bench_report(figures))
+
+
+COMMANDS = (rebuild, verify, log, bench)

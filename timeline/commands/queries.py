@@ -1,0 +1,173 @@
+"""Query commands: an entity's timeline or history (`project`, `partner`, `person`), `targets`, `who`, `search`,
+`diff` (knowledge dates, or the audit between recorded times) and `stats`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from timeline.commands.options import (
+    as_of_day,
+    as_of_option,
+    db_option,
+    json_option,
+    page_options,
+    parse_bound,
+    parse_recorded,
+    query_options,
+    recorded_option,
+)
+from timeline.commands.printing import answer, consult, emit, show
+
+if TYPE_CHECKING:
+    from projections.selection import Filters
+    from timeline.service import Store
+
+
+def entity_command(
+    name: str, doc: str, filters: tuple[str, ...], ask: Callable[[Store, str, Filters], Any]
+) -> click.Command:
+    """A command that answers about one entity (REF: an id or an alias) under the given query options."""
+
+    @click.argument("ref")
+    @query_options(*filters)
+    @db_option()
+    @json_option
+    def command(ref: str, filters: Filters, db: str, as_json: bool) -> None:
+        answer(db, as_json, lambda store: ask(store, ref, filters))
+
+    command.__doc__ = doc
+    return click.command(name=name)(command)
+
+
+project = entity_command(
+    "project",
+    "A project's timeline, oldest first, as known now or --as-of a past day.",
+    ("as_of", "window", "partner", "kind", "retracted"),
+    lambda store, ref, filters: store.project(ref, filters=filters),
+)
+partner = entity_command(
+    "partner",
+    "A partner's history: its facts, meetings per year, people met and projects.",
+    ("as_of", "window", "project", "kind", "retracted"),
+    lambda store, ref, filters: store.partner(ref, filters=filters),
+)
+person = entity_command(
+    "person",
+    "The offices a person held over time, and the facts they appear in.",
+    ("as_of", "window", "project", "partner", "kind", "retracted"),
+    lambda store, ref, filters: store.person(ref, filters=filters),
+)
+
+
+@click.command()
+@click.option("--project", "ref", help="Only targets of this project.")
+@as_of_option
+@db_option()
+@json_option
+def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
+    """Each target's statements over time and its state: open, revised, met or overdue."""
+    answer(db, as_json, lambda store: store.targets(ref, as_of_day(as_of), date.today()))
+
+
+@click.command(name="who")
+@click.argument("ref")
+@click.option("--on", help="Who held the office on this day (occurred time).")
+@as_of_option
+@db_option()
+@json_option
+def who(ref: str, on: str | None, as_of: str | None, db: str, as_json: bool) -> None:
+    """Who held an office on a day (with the facts attesting it), or every holder over time."""
+    on_day = parse_bound("--on", on, upper=False)
+    if on is not None and on_day != parse_bound("--on", on, upper=True):
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption(f"--on: {on!r} is not a single day; give YYYY-MM-DD")
+    answer(db, as_json, lambda store: store.office(ref, on_day, as_of_day(as_of)))
+
+
+@click.command()
+@click.argument("words", nargs=-1, required=True)
+@query_options("as_of", "window", "project", "partner", "kind", "retracted")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option("--after", type=click.IntRange(0), default=0, help="Continue after this many hits (a page's end).")
+@db_option()
+@json_option
+def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db: str, as_json: bool) -> None:
+    """Full-text search over titles, summaries, quotes, notes and entity aliases (no diacritics needed)."""
+    answer(db, as_json, lambda store: store.search(" ".join(words), limit=limit, filters=filters, after=after))
+
+
+@click.command()
+@click.option("--from", "since", help="The earlier knowledge date (EDTF; its last day).")
+@click.option("--to", "until", help="The later knowledge date (EDTF; its last day).")
+@click.option("--recorded-from", help="Audit: from this recorded (system) time, inclusive (ISO date or date-time).")
+@click.option("--recorded-to", help="Audit: to this recorded (system) time, exclusive (default: now).")
+@click.option("--project", "ref", help="Only facts of this project.")
+@page_options("fact id")
+@recorded_option
+@db_option()
+@json_option
+def diff(
+    since: str | None,
+    until: str | None,
+    recorded_from: str | None,
+    recorded_to: str | None,
+    ref: str | None,
+    limit: int | None,
+    after: str | None,
+    db: str,
+    as_json: bool,
+) -> None:
+    """What the public record gained, changed or lost between two knowledge dates (--from/--to; --limit N: N facts
+    a page), or what this store itself gained between two recorded times (--recorded-from/--recorded-to: the
+    audit, corrections included)."""
+    from timeline.errors import InvalidOption
+
+    if recorded_from is not None or recorded_to is not None:
+        if since or until or ref:
+            raise InvalidOption("diff: give either --from/--to (knowledge dates) or --recorded-from/--recorded-to")
+        if recorded_from is None:
+            raise InvalidOption("diff: --recorded-to needs --recorded-from")
+        low = parse_recorded("--recorded-from", recorded_from)
+        high = parse_recorded("--recorded-to", recorded_to) if recorded_to else datetime.now(UTC)
+        from timeline.present.audit import render as render_audit
+        from timeline.service import Store
+
+        with Store(db) as store:
+            audit = store.audit(low, high)
+        emit(as_json, audit.to_json, lambda: render_audit(audit))
+        return
+    if since is None or until is None:
+        raise InvalidOption("diff: give --from and --to (knowledge dates), or --recorded-from (recorded times)")
+    since_day, until_day = parse_bound("--from", since, upper=True), parse_bound("--to", until, upper=True)
+    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit))
+
+
+@click.command()
+@click.option("--project", "project_ref", help="Only facts of this project.")
+@click.option("--partner", "partner_ref", help="Only facts naming this partner.")
+@click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
+@as_of_option
+@db_option()
+@json_option
+def stats(
+    project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
+) -> None:
+    """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
+    from timeline.present import result_render
+
+    if plot_path:
+        from timeline.present.plots import plot, plot_format
+
+        plot_format(plot_path)  # a wrong extension fails before any work
+    view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref))
+    if plot_path:
+        plot(view, plot_path)
+    show(as_json, view, lambda view: result_render.stats(view, plot_path))
+
+
+COMMANDS = (project, partner, person, targets, who, search, diff, stats)

@@ -1,0 +1,67 @@
+"""The knowledge diff: what the public record gained, changed or lost between two knowledge dates, a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from events.records import EntityRecord, Fact
+from projections.diff import knowledge_diff
+from timeline.errors import InvalidOption
+from timeline.present.views import DiffView
+
+if TYPE_CHECKING:
+    from projections.facts import FactState
+    from timeline.service.store import Store
+
+
+def diff(
+    store: Store,
+    since: date,
+    until: date,
+    project: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> DiffView:
+    """What changed between two knowledge dates, over the facts whose knowledge days fall in the window (and
+    the facts sharing their target keys). A page holds the next `limit` of those facts by id after `after`; a
+    target's change is told on the page of the first changed fact naming it."""
+    if until < since:
+        raise InvalidOption(f"diff: --to {until} is before --from {since}")
+    scope = store.entity(project, "project") if project else None
+    ids = store.read_models.ids_changing_between(since, until, after, None if limit is None else limit + 1)
+    more = limit is not None and len(ids) > limit
+    ids = ids[:limit] if more else ids
+    facts = _in_scope(store.read_models.fact_states(ids).values(), scope)
+    keys = {key for f in facts if (key := f.target or f.fulfils)}
+    related = {
+        f.id: f for f in facts + store.read_models.facts_with_target(keys) + store.read_models.facts_fulfilling(keys)
+    }
+    found = knowledge_diff(related.values(), since, until, changed={f.id for f in facts})
+    if after is not None and found.targets:
+        told = _keys_told_before(store, since, until, after, keys, scope)
+        found = replace(found, targets=tuple(t for t in found.targets if t[0] not in told))
+    return DiffView(found, scope, ids[-1] if more else None)
+
+
+def _in_scope(states: Iterable[FactState], scope: EntityRecord | None) -> list[Fact]:
+    facts = sorted((state.fact for state in states), key=lambda f: f.id)
+    if scope is None:
+        return facts
+    return [
+        f for f in facts if scope.id in f.projects or any(scope.id in s.differs.get("projects", ()) for s in f.sources)
+    ]
+
+
+def _keys_told_before(
+    store: Store, since: date, until: date, after: str, keys: set[str], scope: EntityRecord | None
+) -> set[str]:
+    """The target keys named by a changed fact (in scope) on an earlier page: their change was told there."""
+    earlier = set(store.read_models.ids_changing_between(since, until, upto=after))
+    naming = {key: ids & earlier for key, ids in store.read_models.ids_keyed(keys).items()}
+    if scope is not None:
+        kept = {f.id for f in _in_scope(store.read_models.fact_states(set().union(*naming.values())).values(), scope)}
+        naming = {key: ids & kept for key, ids in naming.items()}
+    return {key for key, ids in naming.items() if ids}

@@ -1,0 +1,88 @@
+"""Maintenance and the log: rebuild and verify the read models; read the raw events; audit what the store gained."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from timeline.errors import InvalidOption, NotFound
+from timeline.paging import Paged
+from timeline.present.views import VerifyReport
+from timeline.service.bulk import without_gc
+from timeline.storage import database
+from timeline.storage.readmodels import ReadModels
+from timeline.storage.recorded import recorded_key
+
+if TYPE_CHECKING:
+    from timeline.present.audit import AuditView
+    from timeline.service.store import Store
+    from timeline.storage.log import LoggedEvent
+
+
+def rebuild(store: Store) -> int:
+    """Recreate every read model from the log; returns the events applied."""
+    with without_gc():
+        return store.read_models.rebuild(store.log)
+
+
+def verify(store: Store) -> VerifyReport:
+    """Rebuild into memory and compare with the stored read models, row by row. Read models that are merely
+    behind the log (a run killed after its append) are first caught up, as every other command does."""
+    store.read_models.catch_up(store.log)
+    scratch = ReadModels(database.locate(":memory:"))
+    try:
+        scratch.catch_up(store.log)
+        expected, actual = scratch.dump(system_time=True), store.read_models.dump(system_time=True)
+    finally:
+        scratch.close()
+    differences = []
+    for table in expected:
+        want, have = set(expected[table]), set(actual[table])
+        differences += [f"{table}: missing {_row(row)}" for row in sorted(want - have, key=repr)]
+        differences += [f"{table}: unexpected {_row(row)}" for row in sorted(have - want, key=repr)]
+    return VerifyReport(differences, store.read_models.position())
+
+
+def events(store: Store, fact: str | None = None) -> list[LoggedEvent]:
+    """Every event of the log (or of one fact's stream), oldest first; with `recorded_before`, only those
+    recorded before it."""
+    return list(event_page(store, fact))
+
+
+def event_page(store: Store, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
+    """The log after a position (one fact's stream after a version), read a page at a time as it is iterated:
+    at most `limit` events, then `next` says where to continue."""
+    if fact is None:
+        batch = min(limit + 1, 1000) if limit else 1000
+        return Paged(_recorded_then(store, store.log.read(after, batch)), limit, lambda logged: logged.position)
+    found = store.log.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
+    if not found and not (after and store.log.stream(fact, 0, 1)):
+        raise NotFound(f"no fact '{fact}' in {store.location}")
+    return Paged(list(_recorded_then(store, found)), limit, lambda logged: logged.version)
+
+
+def _recorded_then(store: Store, events: Iterable[LoggedEvent]) -> Iterator[LoggedEvent]:
+    """The events recorded before `recorded_before` (all, without it)."""
+    before = recorded_key(store.recorded_before) if store.recorded_before else None
+    return (e for e in events if before is None or recorded_key(e.recorded) < before)
+
+
+def audit(store: Store, since: datetime, until: datetime) -> AuditView:
+    """What this store itself gained (events, corrections included) recorded since <= t < until."""
+    from timeline.present.audit import AuditView  # it draws with rich: imported only for the audit
+
+    if until < since:
+        raise InvalidOption(
+            f"diff: --recorded-to {recorded_key(until)} is before --recorded-from {recorded_key(since)}"
+        )
+    low, high = recorded_key(since), recorded_key(until)
+    found: list[LoggedEvent] = []
+    for _, first, last in store.read_models.recorded_between(low, high):
+        found += [e for e in store.log.between(first, last) if low <= recorded_key(e.recorded) < high]
+    return AuditView(since, until, tuple(found))
+
+
+def _row(row: tuple[object, ...]) -> str:
+    text = repr(row)
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,0 +1,136 @@
+"""The facade: `Store`, one open store (its event log and read models, kept current on open) with one method per
+task or question. Each method is a function of its concern's module (writing, queries, text_search,
+knowledge_diff, browse, exporting, maintenance), bound to the class: the CLI calls one method per command.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from timeline import DEFAULT_DB
+from timeline.errors import StoreError
+from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
+from timeline.storage import database
+from timeline.storage.database import store_errors
+from timeline.storage.probe import check_is_timeline_store, log_position
+from timeline.storage.readmodels import ReadModels
+
+if TYPE_CHECKING:
+    from timeline.storage.log import EventLog
+
+
+def db_hint(db: str) -> str:
+    """The --db option a command needs to reach this store ('' for the default one); a PostgreSQL URL without
+    its password."""
+    import shlex
+
+    return "" if db == DEFAULT_DB else f" --db {shlex.quote(str(database.locate(db)))}"
+
+
+class Store:
+    """One timeline store as the application sees it: the event log and its read models, kept current on open."""
+
+    def __init__(
+        self, db: str, *, create: bool = False, catch_up: bool = True, recorded_before: datetime | None = None
+    ):
+        """`recorded_before` (system time) makes every query answer as this store held it before that time."""
+        self.location = database.locate(db)
+        exists = check_is_timeline_store(self.location)
+        if not exists and not create:
+            hint = db_hint(db)
+            raise StoreError(
+                f"{self.location}: no timeline store here; create one with `timeline ingest FILES{hint}` "
+                f"or load the sample with `timeline demo{hint}`"
+            )
+        self.read_models = ReadModels(self.location, models=create)  # a writer compares stored states with input
+        # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
+        self._create_log = not exists or not self.location.is_postgres
+        self._log: EventLog | None = None
+        try:
+            with store_errors(self.location):
+                if not exists:
+                    self.log  # noqa: B018  (a new store: its log's tables now)
+                self._repair_ahead()
+                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                    self._catch_up(writer=create)
+        except BaseException:
+            self.close()
+            raise
+        self.recorded_before = recorded_before
+        if recorded_before is not None:
+            from timeline.storage.system_time import RecordedBefore
+
+            self.read_models = RecordedBefore(self.read_models, self.log, recorded_before)  # type: ignore[assignment]
+
+    def _catch_up(self, writer: bool) -> None:
+        """Bring the read models up to the log. A writer waits for another process catching up (it plans from
+        them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
+        try:
+            self.read_models.catch_up(self.log, wait=writer)
+        except StoreError as error:
+            if writer or "busy" not in str(error):
+                raise
+
+    def _repair_ahead(self) -> None:
+        """Read models that claim more of the log than it holds (a store restored from a backup under newer read
+        models, or tampered with) would hide new facts and call every re-ingest a conflict: rebuild them."""
+        position = self.read_models.position()
+        if not isinstance(position, int) or position > log_position(self.read_models.connection):
+            self.read_models.rebuild(self.log)
+
+    @property
+    def log(self) -> EventLog:
+        """The event log, opened when first needed: a query on current read models never opens it (nor imports
+        eventsourcing). Only a new store's creator takes the creators' lock: readers never wait for writers."""
+        if self._log is None:
+            from timeline.storage.log import EventLog
+
+            with self.read_models.connection.creating() if self._create_log else nullcontext():
+                self._log = EventLog(self.location, create=self._create_log)
+        return self._log
+
+    def close(self) -> None:
+        self.read_models.close()
+        if self._log is not None:
+            self._log.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, *rest: object) -> None:
+        """Closes the store; what a damaged store raised while in use becomes one StoreError naming it."""
+        self.close()
+        if isinstance(error, Exception):
+            with store_errors(self.location):
+                raise error
+
+    # Each task or question is a function of its concern's module, bound here as a method.
+    validate = writing.validate
+    ingest = writing.append
+
+    entity = queries.entity
+    names = queries.names
+    scope = queries.scope
+    project = queries.project
+    partner = queries.partner
+    targets = queries.targets
+    office = queries.office
+    person = queries.person
+    stats = queries.stats
+    search = text_search.search
+    diff = knowledge_diff.diff
+
+    show = browse.show  # the daily loop
+    list_entities = browse.list_entities
+    list_facts = browse.list_facts
+    changes = browse.changes
+
+    export = exporting.export
+
+    rebuild = maintenance.rebuild
+    verify = maintenance.verify
+    events = maintenance.events
+    event_page = maintenance.event_page
+    audit = maintenance.audit

@@ -1,0 +1,146 @@
+"""The read models of one store: opened (created or rebuilt when built by other code), caught up with the log, and
+dumped for `verify`.
+
+They remember the last log position they applied and are updated with it in one transaction, so catching up is
+idempotent and `rebuild` (from position 0) must give exactly what incremental updates gave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from timeline.storage.database import Database, Location, store_errors
+from timeline.storage.readmodels import schema
+from timeline.storage.readmodels.queries import Queries
+from timeline.storage.readmodels.search import dumped
+from timeline.storage.readmodels.writes import chunks, write_entities, write_facts
+from timeline.storage.recorded import Spans, recorded_key, write_recorded
+
+if TYPE_CHECKING:  # queries import neither the event log (nor eventsourcing) nor the models: catching up does
+    from projections.facts import EntityState, FactState
+    from timeline.storage.log import EventLog, LoggedEvent
+
+FLUSH = 5000  # events folded and written per batch while catching up
+BULK = 5000  # events from empty read models on: secondary indexes are dropped and built once at the end
+
+
+class ReadModels(Queries):
+    def __init__(self, location: Location, models: bool = False):
+        """States are read as the read side's records (no pydantic), or as the models with `models` (the write
+        side: ingest compares them with new input). Catching up always folds into models."""
+        self.location = location
+        self.models = models
+        with store_errors(location):
+            self.connection = location.connect()
+        try:
+            with store_errors(location):
+                present = self.connection.tables()
+                if not set(schema.TABLES) <= present:  # only then: a reader may not create tables
+                    with self.connection.preparing() as db:
+                        if "rm_position" in present:  # built by older code: its tables may lack new columns
+                            for table in schema.TABLES:
+                                db.execute(f"DROP TABLE IF EXISTS {table}")
+                            db.execute("DELETE FROM rm_position")
+                        schema.create(db)
+                row = self.connection.execute("SELECT position FROM rm_position WHERE name='schema'").fetchone()
+            if row is None or row[0] != schema.READ_MODEL_VERSION:  # new, or built by other code: start again
+                with self._writing() as db:
+                    schema.recreate(db)
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def _writing(self, wait: bool = True) -> Iterator[Database]:
+        with store_errors(self.location), self.connection.writing(wait) as db:  # busy or read-only: a StoreError
+            yield db
+
+    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, wait: bool = True) -> int:
+        """Apply every event after the stored position, in one transaction; returns how many.
+
+        `known` holds events this process just appended, by position: when they are all that is new, they are
+        applied without reading the log again. States are looked up and written a batch at a time. Without
+        `wait`, another process catching up is a StoreError at once."""
+        last = log.max_position()
+        if last <= self.position():
+            return 0
+        with self._writing(wait) as db:
+            start = self.position()  # re-read under the write lock: another process may have caught up
+            indexes = schema.secondary_indexes(db.dialect) if start == 0 and last >= BULK else {}
+            for name in indexes:  # a bulk load into empty read models: each index is built once, at the end
+                db.execute(f"DROP INDEX IF EXISTS {name}")
+            if known and len(known) == last - start and min(known) == start + 1:
+                events: Iterable[LoggedEvent] = (known[position] for position in sorted(known))
+            else:
+                events = log.read(after=start)
+            applied, position = 0, start  # another process may have applied everything meanwhile
+            for batch in chunks(events, FLUSH):
+                self._apply(db, batch)
+                applied += len(batch)
+                position = batch[-1].position
+            for statement in indexes.values():
+                db.execute(statement)
+            db.execute(
+                "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
+                "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
+                (position,),
+            )
+        return applied
+
+    def _apply(self, db: Database, batch: list[LoggedEvent]) -> None:
+        """Fold a batch of events into the states they touch (loaded from the tables, a query per 500 ids) and
+        write those states and their index rows within the open transaction."""
+        from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
+        from projections.facts import evolve
+
+        fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
+        entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
+        old_facts, old_entities = self.fact_states(fact_keys, models=True), self._entity_states(entity_keys, True)
+        facts: dict[str, FactState | None] = {**dict.fromkeys(fact_keys), **old_facts}
+        entities: dict[str, EntityState | None] = {**dict.fromkeys(entity_keys), **old_entities}
+        spans = Spans()
+        for logged in batch:
+            event = logged.event
+            recorded = recorded_key(logged.recorded)
+            spans.note(recorded, logged.position)
+            if isinstance(event, FACT_EVENTS):
+                key = fact_id_of(event)
+                facts[key] = evolve(facts[key], event)
+                spans.touch(spans.facts, key, recorded)
+            else:
+                key = entity_id_of(event)
+                entities[key] = evolve(entities[key], event)
+                spans.touch(spans.entities, key, recorded)
+        write_facts(db, list(facts.values()), old_facts, spans.facts)  # type: ignore[arg-type]
+        write_entities(db, list(entities.values()), old_entities, spans.entities)  # type: ignore[arg-type]
+        write_recorded(db, spans.positions)
+
+    def rebuild(self, log: EventLog) -> int:
+        """Forget every read model (dropped and created again: faster than deleting every row) and apply the whole
+        log again."""
+        with self._writing() as db:
+            schema.recreate(db)
+        return self.catch_up(log)
+
+    def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
+        """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
+        `system_time`: two stores holding the same events recorded at other times otherwise dump the same."""
+        # (PostgreSQL's rowids differ by history: the search tables are dumped by id)
+        queries = {table: f"SELECT * FROM {table}" for table in schema.TABLES}
+        recorded = ", first, last" if system_time else ""
+        queries["rm_facts"] = f"SELECT id, version, state{recorded} FROM rm_facts"
+        queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
+        if not system_time:
+            del queries["rm_recorded"]
+        for table, owner in (("rm_fact_search", "rm_facts"), ("rm_entity_search", "rm_entities")):
+            if self.connection.dialect == "sqlite":  # the words of a contentless table, read from its index
+                self.connection.execute(
+                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, instance)"
+                )
+            queries[table] = dumped(self.connection.dialect, table, owner)
+        return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
