@@ -158,8 +158,6 @@ def stats(
     project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
 ) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
-    from timeline.present import result_render
-
     if plot_path:
         from timeline.present.plots import plot, plot_format
 
@@ -167,7 +165,13 @@ def stats(
     view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref))
     if plot_path:
         plot(view, plot_path)
-    show(as_json, view, lambda view: result_render.stats(view, plot_path))
+    show(as_json, view, lambda view: _stats_table(view, plot_path))
+
+
+def _stats_table(view: Any, plot_path: str | None) -> Any:
+    from timeline.present import result_render  # rich: only to print for people
+
+    return result_render.stats(view, plot_path)
 
 
 COMMANDS = (project, partner, person, targets, who, search, diff, stats)
