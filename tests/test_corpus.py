@@ -41,6 +41,14 @@ def test_corpus_has_every_kind_corrections_retractions_and_met_targets(tmp_path)
     assert 0.04 <= len(entities) / len(facts) <= 0.06  # about N/20
 
 
+def test_no_source_is_reported_after_the_corpus_years_so_it_is_valid_on_any_later_day(tmp_path):
+    """Ingest refuses a source reported after today: a corpus reporting in late 2026 failed `timeline bench` on
+    2026-12-01 (27 problems at 10,000 facts). Facts occur 1996-2025; reports come by the end of 2025."""
+    corpus = generate(tmp_path, 2000)
+    reported = [s["reported"] for path in (corpus.facts, corpus.revised) for f in _lines(path) for s in f["sources"]]
+    assert max(reported) < "2026"
+
+
 def test_corpus_is_valid_input(tmp_path):
     corpus = generate(tmp_path, 500)
     valid = validate_files([corpus.entities, corpus.revised])

@@ -158,7 +158,7 @@ def _facts(rng: random.Random, n: int, ids: dict[str, list[str]], start: int = 0
                 {
                     "outlet": outlet,
                     "language": language,
-                    "reported": f"{min(year + rng.randint(0, 1), 2026):04d}-{rng.randint(1, 12):02d}-"
+                    "reported": f"{min(year + rng.randint(0, 1), 2025):04d}-{rng.randint(1, 12):02d}-"
                     f"{rng.randint(1, 28):02d}",
                     "url": f"https://news.example.vn/{i}/{k}",
                     "quote": f"Trích dẫn {i}.{k}: {_name(rng, 6)}",
