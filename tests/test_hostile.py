@@ -149,6 +149,32 @@ def test_a_string_over_the_limit_is_refused_naming_file_fact_and_field(tmp_path)
     assert "field 'sources[0].quote'" in problems(smaller.stderr)[0] or "field 'kind'" in smaller.stderr
 
 
+def test_a_jsonl_line_is_held_to_the_text_limit_by_its_strings_not_by_its_length(tmp_path):
+    """A line longer than TIMELINE_MAX_TEXT may hold only short strings (escapes are longer written than read);
+    a string of exactly the limit passes, one character more is refused, wherever it is nested."""
+    escaped = fact("escaped", title="\u00e9" * 30)  # 30 characters, written as 180 in the line
+    at_limit = fact("at-limit", title="t" * 40)
+    over = fact("over", title="fine")
+    over["sources"][0]["quote"] = "q" * 41
+    for item in (escaped, at_limit, over):  # no references: the entities file holds longer names
+        del item["projects"], item["partners"]
+    path = tmp_path / "facts.jsonl"
+    path.write_text("\n".join(json.dumps(item) for item in (escaped, at_limit, over)) + "\n", encoding="utf-8")
+    result = run("check", path, cwd=tmp_path, env=environment(TIMELINE_MAX_TEXT="40"))
+    assert problems(result.stderr) == [
+        f"error: {path}:3: fact 'over': field 'sources[0].quote': 41 characters, over the limit of 40 "
+        "(TIMELINE_MAX_TEXT)"
+    ]
+
+
+def test_a_key_written_twice_in_a_nested_jsonl_object_is_refused_naming_it(tmp_path):
+    line = json.dumps(fact("twice")).replace('"outlet": "VNA"', '"outlet": "VNA", "outlet": "VTV"')
+    path = tmp_path / "facts.jsonl"
+    path.write_text(json.dumps(fact("once")) + "\n" + line + "\n", encoding="utf-8")
+    result = run("check", ENTITIES, path, cwd=tmp_path)
+    assert problems(result.stderr) == [f"error: {path}:2: invalid JSON line: duplicate key 'outlet' in one object"]
+
+
 def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:

@@ -13,7 +13,7 @@ from datetime import date
 from events.dates import InvalidDate, parse_edtf
 from events.inputs import Fact
 from timeline.errors import Problem
-from timeline.intake.loader import Record
+from timeline.intake.record import Record
 
 
 def date_problems(record: Record, fact: Fact, today: date | None) -> tuple[list[Problem], list[Problem]]:
@@ -33,7 +33,7 @@ def date_problems(record: Record, fact: Fact, today: date | None) -> tuple[list[
                 )
             )
         firsts.append(reported.lower_or_min)
-        stated = {**fact.model_dump(include={"status", "occurred"}), **source.differs}
+        stated = {"status": fact.status, "occurred": fact.occurred, **source.differs}
         if stated.get("status") == "happened" and reported.upper is not None:
             try:
                 occurred = parse_edtf(stated["occurred"])

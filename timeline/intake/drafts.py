@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from timeline.errors import Problem
 
 if TYPE_CHECKING:  # the loader calls this module
-    from timeline.intake.loader import Record
+    from timeline.intake.record import Record
 
 PLACEHOLDER = re.compile(r"REVIEW:[^\"'\n#]*")
 RENAME = re.compile(r"#\s*review:\s*rename\b")

@@ -21,7 +21,8 @@ from events.inputs import ENTITY_MODELS, Fact
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.date_checks import date_problems
-from timeline.intake.loader import Record, stream
+from timeline.intake.loader import stream
+from timeline.intake.record import Record
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 from timeline.intake.validate import (
     _entity_kind,
@@ -31,6 +32,7 @@ from timeline.intake.validate import (
     _resolve_fact,
     _resolve_refs,
     _Targets,
+    plain_sources,
 )
 
 KEEP_PARSED = 10_000  # facts pass 1 keeps for pass 2 (not read and validated again); beyond it, none
@@ -155,7 +157,7 @@ def survey(
 def _note(fact: Fact, noted: set[tuple[str, str, str | None]]) -> bool:
     """Note the references of a fact whose sources state nothing differently and are distinct (most facts),
     as `_resolve_fact` would ask for them; False for the others, which it judges."""
-    if any(source.differs for source in fact.sources) or len({s.key() for s in fact.sources}) < len(fact.sources):
+    if not plain_sources(fact):
         return False
     noted.update((ref, "project", None) for ref in fact.projects)
     noted.update((ref, "organisation", "partner") for ref in fact.partners)

@@ -15,8 +15,8 @@ from events.inputs import ENTITY_MODELS, INPUT, STATED_FIELDS, Fact, Source
 from events.text import quoted
 from timeline.errors import InvalidInput, Problem
 from timeline.intake.date_checks import date_problems
-from timeline.intake.loader import Record
 from timeline.intake.plain import pydantic_message
+from timeline.intake.record import Record
 from timeline.intake.resolve import EntityIndex, KnownEntities, Unresolved
 
 _TYPE_TAGS = {"float", "int", "str", "bool", "none", "list", "dict", "tuple", "literal", "constrained-str"}
@@ -220,6 +220,8 @@ def _resolve_entity(record: Record, entity: Any, index: EntityIndex, problems: l
 def _resolve_fact(
     record: Record, fact: Fact, index: EntityIndex, targets: _Targets, problems: list[Problem]
 ) -> Fact | None:
+    if plain_sources(fact) and _names_by_id(fact, index) and (not fact.fulfils or fact.fulfils in targets):
+        return fact  # most facts: nothing to resolve or report (the same as below, without copying any value)
     before = len(problems)
     values = _resolve_refs(record, fact.model_dump(include={"projects", "partners", "people"}), "", index, problems)
     if fact.fulfils and fact.fulfils not in targets:
@@ -275,6 +277,29 @@ def _resolve_fact(
             "sources": tuple(sources),
         }
     )
+
+
+def plain_sources(fact: Fact) -> bool:
+    """Whether the fact's sources state nothing differently and are distinct (most facts' are)."""
+    sources = fact.sources
+    return not any(source.differs for source in sources) and len({s.key() for s in sources}) == len(sources)
+
+
+def _names_by_id(fact: Fact, index: EntityIndex) -> bool:
+    """Whether every reference of the fact is the id of an entity of its kind (as `resolve` would find first)."""
+    return (
+        all(_is_id(index, ref, "project") for ref in fact.projects)
+        and all(_is_id(index, ref, "organisation") for ref in fact.partners)
+        and all(
+            _is_id(index, role.person, "person") and (not role.office or _is_id(index, role.office, "office"))
+            for role in fact.people
+        )
+    )
+
+
+def _is_id(index: EntityIndex, ref: str, kind: str) -> bool:
+    record = index.record(ref)
+    return record is not None and record.entity == kind
 
 
 def _as_written(fact: Fact, resolved: dict[str, Any]) -> bool:
