@@ -39,6 +39,27 @@ def test_imports_go_one_way_from_events_to_cli(path: Path) -> None:
     assert first_party_imports(path) <= allowed, f"{path.name} imports a later layer"
 
 
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+BELOW_THE_CLI = [p for p in sorted((ROOT / "timeline").rglob("*.py")) if "commands" not in p.parts]
+
+
+@pytest.mark.parametrize("path", BELOW_THE_CLI, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_cli_imports_its_commands(path: Path) -> None:
+    """timeline/commands/ is the CLI layer kept inside the package: the service and the presentation never
+    reach up into it."""
+    assert not any(name.startswith("timeline.commands") for name in imported_modules(path)), path.name
+
+
 def test_export_formats_offered_by_the_cli_are_the_registry() -> None:
     from cli import main
     from timeline.exports import FORMATS, writer

@@ -22,6 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from timeline.errors import TimelineError
+
 QUERY_RUNS = 200
 CLI_RUNS = 20
 STARTUP_RUNS = 10
@@ -29,9 +31,10 @@ STARTUP_RUNS = 10
 
 def _child(*args: str) -> dict[str, Any]:
     """Run one phase in a fresh interpreter; it prints its figures as JSON."""
-    done = subprocess.run(
-        [sys.executable, "-m", "timeline.dev.bench", *args], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-m", "timeline.dev.bench", *args], capture_output=True, text=True)
+    if done.returncode != 0:  # a phase that fails says why (its last lines), not where the benchmark called it
+        said = "\n".join(done.stderr.strip().splitlines()[-5:]) or f"exit status {done.returncode}"
+        raise TimelineError(f"the benchmark's {args[0]} phase failed:\n{said}")
     return json.loads(done.stdout)
 
 

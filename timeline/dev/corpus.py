@@ -57,6 +57,12 @@ _KINDS = FACT_KINDS
 _KIND_WEIGHTS = (30, 12, 12, 12, 8, 12, 14)
 
 
+# Every report falls in or before LAST_YEAR and every retraction after it, so the corpus stays valid input
+# whatever day it is ingested (a report after today and a retraction before the first report are errors).
+LAST_YEAR = 2025
+RETRACTED_ON = "2026-01-15"
+
+
 @dataclass(frozen=True)
 class Corpus:
     entities: Path
@@ -121,7 +127,7 @@ def _facts(rng: random.Random, n: int, ids: dict[str, list[str]], start: int = 0
     targets: list[str] = []
     for i in range(start, start + n):
         kind = rng.choices(_KINDS, _KIND_WEIGHTS)[0]
-        year = rng.randint(1996, 2025)
+        year = rng.randint(1996, LAST_YEAR)
         fact: dict[str, Any] = {
             "id": f"fact-{i:07d}",
             "kind": kind,
@@ -158,7 +164,7 @@ def _facts(rng: random.Random, n: int, ids: dict[str, list[str]], start: int = 0
                 {
                     "outlet": outlet,
                     "language": language,
-                    "reported": f"{min(year + rng.randint(0, 1), 2025):04d}-{rng.randint(1, 12):02d}-"
+                    "reported": f"{min(year + rng.randint(0, 1), LAST_YEAR):04d}-{rng.randint(1, 12):02d}-"
                     f"{rng.randint(1, 28):02d}",
                     "url": f"https://news.example.vn/{i}/{k}",
                     "quote": f"Trích dẫn {i}.{k}: {_name(rng, 6)}",
@@ -186,7 +192,7 @@ def generate(directory: Path, n: int, seed: int = 7) -> Corpus:
             if roll < 0.10:
                 fact = {**fact, "title": fact["title"] + " (đã sửa)"}
             elif roll < 0.12:
-                fact = {**fact, "retracted": {"on": "2026-01-15", "reason": "nguồn rút lại bài"}}
+                fact = {**fact, "retracted": {"on": RETRACTED_ON, "reason": "nguồn rút lại bài"}}
             second.write(json.dumps(fact, ensure_ascii=False) + "\n")
     return Corpus(entities, facts, revised, n)
 

@@ -86,9 +86,9 @@ def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], fil
 
 
 def _scoped_facts(store: Store, scope: Scope, filters: Filters) -> tuple[Selected, list[Fact]]:
-    if scope.project or scope.partner:
-        ref, role = (scope.project, "project") if scope.project else (scope.partner, "partner")
-        facts = store.read_models.facts_mentioning(ref, role, filters.as_of)  # type: ignore[arg-type]
+    ref, role = (scope.project, "project") if scope.project else (scope.partner, "partner")
+    if ref:
+        facts = store.read_models.facts_mentioning(ref, role, filters.as_of)
     else:
         facts = [s.fact for s in store.read_models.fact_states(sorted(store.read_models.fact_ids())).values()]
     return select(facts, scope.admits, filters), facts
