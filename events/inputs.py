@@ -7,6 +7,7 @@ model carries ids only and becomes the payload of a `FactReported` event.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -72,7 +73,9 @@ def _year_as_text(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=65536)
 def _canonical_edtf(text: str) -> str:
+    """The date in the canonical form it is stored in, computed once per distinct text (dates repeat)."""
     return str(parse_edtf(text))
 
 
@@ -89,7 +92,7 @@ def _is_input(info: ValidationInfo) -> bool:
 
 
 def _no_control_characters(text: str, info: ValidationInfo) -> str:
-    if not _is_input(info):
+    if text.isprintable() or not _is_input(info):  # printable text holds no control character (most text)
         return text
     found = _CONTROL.search(text)
     if found:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+from typing import TYPE_CHECKING
+
 import click
 
-from timeline.commands.options import date_options, db_option, to_filters
+from timeline.commands.options import date_options, db_option, page_options, to_filters
 from timeline.commands.printing import consult
 from timeline.exports import FORMATS
+
+if TYPE_CHECKING:
+    from timeline.present.views import ExportSet
+    from timeline.service import Store
 
 
 @click.command(name="export")
@@ -23,6 +30,7 @@ from timeline.exports import FORMATS
 @click.option("--project", "project_ref", help="Only facts of this project.")
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @date_options
+@page_options("fact id")
 @db_option()
 def export_command(
     fmt: str,
@@ -33,25 +41,45 @@ def export_command(
     as_of: str | None,
     since: str | None,
     until: str | None,
+    limit: int | None,
+    after: str | None,
     db: str,
 ) -> None:
-    """Export the selected facts (and the entities they name) for other tools."""
+    """Export the selected facts (and the entities they name) for other tools; --limit N: N facts a page, in
+    occurred order (the next page's --after is on stderr)."""
     from timeline.errors import InvalidOption
-    from timeline.exports import export, left_out
+    from timeline.present.stream import continuation
 
     if excel and fmt != "csv":
         raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
     dates = to_filters({"as_of": as_of, "since": since, "until": until})
-    selected = consult(db, lambda store: store.export(dates.as_of, dates.window, project_ref, partner_ref))
-    text = ("\ufeff" if excel else "") + export(fmt, selected)
-    for line in left_out(fmt, selected):
-        click.echo(f"note: {line}", err=True)
+
+    def written(store: Store) -> ExportSet:  # inside the open store: a whole store streams as it is read
+        selected = store.export(dates.as_of, dates.window, project_ref, partner_ref, after, limit)
+        write_export(fmt, selected, out, excel)
+        return selected
+
+    selected = consult(db, written)
+    if selected.next is not None:
+        click.echo(f"note: {continuation(selected.next)}", err=True)
+
+
+def write_export(fmt: str, selected: ExportSet, out: str | None, excel: bool) -> None:
+    """The export to the file (whole or nothing) or to stdout, a piece at a time; then what it left out."""
+    from timeline.exports import left_out, pieces
+
+    text = pieces(fmt, selected)
+    if excel:
+        text = itertools.chain(["\ufeff"], text)
     if out is None:
-        click.echo(text, nl=False)
+        for piece in text:
+            click.echo(piece, nl=False)
     else:
         from timeline.output import write_file
 
-        write_file(out, text.encode("utf-8"))
+        write_file(out, (piece.encode("utf-8") for piece in text))
+    for line in left_out(fmt, selected):
+        click.echo(f"note: {line}", err=True)
 
 
 COMMANDS = (export_command,)

@@ -82,13 +82,26 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
     help="Size of the synthetic corpus.",
 )
 @click.option("--seed", default=7, show_default=True, help="Seed of the corpus generator.")
+@click.option(
+    "--db",
+    "db_url",
+    help="Run on this PostgreSQL server (postgresql://user[:password]@host[:port]/db) in schemas of its own, "
+    "dropped at the end; default: SQLite files in a scratch directory.",
+)
 @json_option
-def bench(facts: int, seed: int, as_json: bool) -> None:
-    """Benchmark ingest, rebuild, queries and start-up against raw SQLite on a fresh synthetic store."""
+def bench(facts: int, seed: int, db_url: str | None, as_json: bool) -> None:
+    """Benchmark ingest, rebuild, queries and start-up against the raw limit of the same database (plain SQLite,
+    or with --db plain PostgreSQL executemany and COPY) on a fresh synthetic store."""
     from timeline.dev.bench import run
     from timeline.present import report_render
 
-    figures = run(facts, seed)
+    if db_url is not None:
+        from timeline.errors import InvalidOption
+        from timeline.storage.database import locate
+
+        if not locate(db_url).is_postgres:
+            raise InvalidOption("bench --db: give a PostgreSQL URL; the SQLite benchmark makes its own files")
+    figures = run(facts, seed, db_url=db_url)
     emit(as_json, lambda: figures, lambda: report_render.bench_report(figures))
 
 

@@ -152,22 +152,35 @@ def diff(
 @click.option("--partner", "partner_ref", help="Only facts naming this partner.")
 @click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
 @as_of_option
+@page_options("fact id")
 @db_option()
 @json_option
 def stats(
-    project_ref: str | None, partner_ref: str | None, plot_path: str | None, as_of: str | None, db: str, as_json: bool
+    project_ref: str | None,
+    partner_ref: str | None,
+    plot_path: str | None,
+    as_of: str | None,
+    limit: int | None,
+    after: str | None,
+    db: str,
+    as_json: bool,
 ) -> None:
-    """Facts per year by kind and per partner (retracted facts excluded); --plot draws them."""
+    """Facts per year by kind and per partner (retracted facts excluded); --plot draws them; --limit N counts a
+    page of N facts in occurred order."""
     from timeline.present import result_render
 
     if plot_path:
         from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
-    view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref))
+    view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref, after, limit))
     if plot_path:
         plot(view, plot_path)
     show(as_json, view, lambda view: result_render.stats(view, plot_path))
+    if view.next is not None and not as_json:  # one line, never wrapped: it is a command to copy
+        from timeline.present.stream import continuation
+
+        click.echo(continuation(view.next))
 
 
 COMMANDS = (project, partner, person, targets, who, search, diff, stats)

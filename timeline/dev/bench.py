@@ -11,7 +11,6 @@ import os
 import random
 import resource
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from timeline.dev.bench_stores import Stores, raw_insert, raw_read
 from timeline.errors import TimelineError
 
 QUERY_RUNS = 200
@@ -29,12 +29,18 @@ CLI_RUNS = 20
 STARTUP_RUNS = 10
 
 
-def _child(*args: str) -> dict[str, Any]:
-    """Run one phase in a fresh interpreter; it prints its figures as JSON."""
-    done = subprocess.run([sys.executable, "-m", "timeline.dev.bench", *args], capture_output=True, text=True)
+def _child(name: str, db: str, extra: str = "") -> dict[str, Any]:
+    """Run one phase in a fresh interpreter; it prints its figures as JSON. The store's address goes in the
+    environment (a PostgreSQL URL may hold a password: never on a command line, never in an error)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "timeline.dev.bench", name, extra],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TIMELINE_BENCH_DB": db},
+    )
     if done.returncode != 0:  # a phase that fails says why (its last lines), not where the benchmark called it
         said = "\n".join(done.stderr.strip().splitlines()[-5:]) or f"exit status {done.returncode}"
-        raise TimelineError(f"the benchmark's {args[0]} phase failed:\n{said}")
+        raise TimelineError(f"the benchmark's {name} phase failed:\n{said}")
     return json.loads(done.stdout)
 
 
@@ -64,24 +70,11 @@ def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
         with Store(db) as store:
             start, cpu = time.perf_counter(), time.process_time()
             count = store.rebuild()
-    elif name == "raw-insert":  # the limit: plain sqlite3, the same JSON payloads, one transaction
-        with sqlite3.connect(db) as source:
-            query = "SELECT originator_id, originator_version, state FROM stored_events ORDER BY rowid"
-            rows = source.execute(query).fetchall()
-        start, cpu = time.perf_counter(), time.process_time()
-        raw = sqlite3.connect(extra)
-        raw.execute(
-            "CREATE TABLE events (originator_id TEXT, version INTEGER, payload BLOB, "
-            "PRIMARY KEY (originator_id, version))"
-        )
-        with raw:
-            raw.executemany("INSERT INTO events VALUES (?, ?, ?)", rows)
-        raw.close()
-        count = len(rows)
+    elif name in ("raw-insert", "raw-copy"):  # the limit: the same payloads into a plain table, one transaction
+        count, seconds, cpu_s = raw_insert(db, extra, "copy" if name == "raw-copy" else "executemany")
+        return {"phase": name, "seconds": seconds, "cpu_s": cpu_s, "rows": count, "peak_mib": _peak_mib()}
     elif name == "raw-read":
-        raw = sqlite3.connect(extra)
-        count = sum(1 for (state,) in raw.execute("SELECT payload FROM events ORDER BY rowid") if json.loads(state))
-        raw.close()
+        count = raw_read(db, extra)
     else:
         raise SystemExit(f"unknown phase {name}")
     seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
@@ -107,11 +100,13 @@ def _time(call: Callable[[], Any], runs: int) -> dict[str, float]:
 
 def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
     """Warm in-process latencies of each query over QUERY_RUNS random arguments."""
+    from timeline.exports import pieces
     from timeline.service import Store
 
     rng = random.Random(seed)
     with Store(db) as store:
         rows = store.read_models.connection.execute("SELECT id, entity FROM rm_entities").fetchall()
+        fact_ids = sorted(store.read_models.fact_ids())
         by_kind: dict[str, list[str]] = {}
         for entity_id, kind in rows:
             by_kind.setdefault(kind, []).append(entity_id)
@@ -132,14 +127,21 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
             "log --limit 50 (a page anywhere)": lambda: list(
                 store.event_page(None, rng.randint(0, store.log.max_position()), 50)
             ),
+            "export jsonl --limit 50 (a page anywhere)": lambda: "".join(
+                pieces("jsonl", store.export(after=rng.choice(fact_ids), limit=50))
+            ),
+            "stats --limit 50 (a page anywhere)": lambda: store.stats(after=rng.choice(fact_ids), limit=50),
         }
         return {name: _time(call, QUERY_RUNS) for name, call in cases.items()}
 
 
-def _command_seconds(command: list[str], runs: int) -> list[float]:
+def _command_seconds(command: list[str], runs: int, db: str | None = None) -> list[float]:
     """Wall seconds of each run, after one warm-up run. Bytecode may be cached as on any installed copy: with
-    PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run would recompile the project's modules."""
+    PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run would recompile the project's modules. The
+    store is named in the environment (TIMELINE_DB), so no password is ever on a command line."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    if db is not None:
+        env["TIMELINE_DB"] = db
     subprocess.run(command, capture_output=True, check=True, env=env)
     samples = []
     for _ in range(runs):
@@ -151,10 +153,13 @@ def _command_seconds(command: list[str], runs: int) -> list[float]:
 
 def _commands(db: str, runs: int) -> dict[str, float]:
     """Each query command as a new process (`--json`), median seconds."""
+    from contextlib import closing
+
+    from timeline.storage.database import locate
+
     timeline_bin = str(Path(sys.executable).with_name("timeline"))
-    connection = sqlite3.connect(db)
-    first = dict(connection.execute("SELECT entity, MIN(id) FROM rm_entities GROUP BY entity").fetchall())
-    connection.close()
+    with closing(locate(db).connect()) as connection:
+        first = dict(connection.execute("SELECT entity, MIN(id) FROM rm_entities GROUP BY entity").fetchall())
     commands = {
         "project": ["project", first["project"]],
         "partner": ["partner", first["organisation"]],
@@ -165,47 +170,58 @@ def _commands(db: str, runs: int) -> dict[str, float]:
         "diff": ["diff", "--from", "2020-01-01", "--to", "2020-02-01"],
     }
     return {
-        name: statistics.median(_command_seconds([timeline_bin, *args, "--db", db, "--json"], runs))
+        name: statistics.median(_command_seconds([timeline_bin, *args, "--json"], runs, db))
         for name, args in commands.items()
     }
 
 
-def _add_seconds(db: str, extra: Path) -> dict[str, Any]:
-    """Adding new facts to a store: a copy, so the store measured stays as it was."""
-    copy = db + ".add.db"
-    shutil.copyfile(db, copy)
+def _add_seconds(stores: Stores, db: str, extra: Path) -> dict[str, Any] | None:
+    """Adding new facts to a copy of a store, so the store measured stays as it was; None where a store cannot be
+    copied cheaply (PostgreSQL: the caller adds into the store itself once everything else is measured)."""
+    copy = stores.copy(db)
+    if copy is None:
+        return None
     try:
         return _child("add", copy, str(extra))
     finally:
         Path(copy).unlink(missing_ok=True)
 
 
-def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, small: int = 20_000) -> dict[str, Any]:
+def run(
+    facts: int,
+    seed: int = 7,
+    keep: Path | None = None,
+    added: int = 1000,
+    small: int = 20_000,
+    db_url: str | None = None,
+) -> dict[str, Any]:
     """Every figure for a corpus of `facts` facts, with the ratios of the issue's goals, each against a limit
-    measured in the same run."""
+    measured in the same run; on the PostgreSQL server at `db_url` when given (else SQLite files)."""
     from timeline.dev.corpus import generate, more_facts
 
     work = Path(tempfile.mkdtemp(prefix="timeline-bench-")) if keep is None else keep
+    stores = Stores(work, db_url)
     try:
         corpus = generate(work / "corpus", facts, seed)
         # The corpus is one JSONL file (64 MB at 100k facts): the children may read it whole, past the default
         # input limit (which is read ahead of the file, so it is set to this file's size, not unlimited).
         limit = max(20_000_000, corpus.facts.stat().st_size + 1)
         os.environ["TIMELINE_MAX_FILE_BYTES"] = str(max(limit, int(os.environ.get("TIMELINE_MAX_FILE_BYTES", 0))))
-        db, raw = str(work / "bench.db"), str(work / "raw.db")
+        db, raw = stores.address("bench"), str(work / "raw.db")
         ingest = _child("ingest", db, str(corpus.entities.parent))
         extra = more_facts(work / "more" / "facts.jsonl", added, min(facts, small), seed)
-        add_big = _add_seconds(db, extra)
-        if facts == small:
+        add_big = _add_seconds(stores, db, extra)
+        if facts == small and add_big is not None:
             add_small = add_big
         else:  # the same new facts into a store of `small` facts, built in this run
             small_corpus = generate(work / "small", small, seed)
-            small_db = str(work / "small.db")
+            small_db = stores.address("small")
             _child("ingest", small_db, str(small_corpus.entities.parent))
-            add_small = _add_seconds(small_db, extra)
+            add_small = _add_seconds(stores, small_db, extra) or _child("add", small_db, str(extra))
         reingest = _child("reingest", db, str(corpus.entities.parent))
         rebuild = _child("rebuild", db, "")
         raw_insert = _child("raw-insert", db, raw)
+        raw_copy = _child("raw-copy", db, raw) if db_url else None
         raw_read = _child("raw-read", db, raw)
         latencies = queries(db, seed)
         demo = str(work / "demo.db")
@@ -215,12 +231,15 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
         store_commands = _commands(db, STARTUP_RUNS)
         timeline_bin = str(Path(sys.executable).with_name("timeline"))
         help_s = statistics.median(_command_seconds([timeline_bin, "--help"], STARTUP_RUNS))
+        store_bytes = stores.size(db)
+        if add_big is None:  # measured last: it changes the store
+            add_big = _child("add", db, str(extra))
         engine_rate = ingest["rows"] / ingest["seconds"]
         raw_rate = raw_insert["rows"] / raw_insert["seconds"]
         input_bytes = sum(p.stat().st_size for p in (corpus.entities, corpus.facts))
-        store_bytes = sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*"))
         return {
             "facts": facts,
+            "store": {"backend": stores.backend, "server": stores.label},
             "events": raw_insert["rows"],
             "ingest": {
                 "seconds": ingest["seconds"],
@@ -230,6 +249,7 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
             },
             "raw_insert": {"seconds": raw_insert["seconds"], "rows_per_s": raw_rate},
             "ingest_ratio": engine_rate / raw_rate,
+            **_copy_figures(raw_copy, engine_rate),
             # CPU seconds of the same phases: on a shared machine wall time counts other people's work too
             "ingest_ratio_cpu": (raw_insert["cpu_s"] / raw_insert["rows"]) / (ingest["cpu_s"] / ingest["rows"]),
             "cpu_s": {
@@ -269,8 +289,17 @@ def run(facts: int, seed: int = 7, keep: Path | None = None, added: int = 1000, 
         }
     finally:
         if keep is None:
+            stores.drop()
             shutil.rmtree(work, ignore_errors=True)
 
 
+def _copy_figures(raw_copy: dict[str, Any] | None, engine_rate: float) -> dict[str, Any]:
+    """PostgreSQL's second limit, COPY of the same rows (none on SQLite, which has no COPY)."""
+    if raw_copy is None:
+        return {}
+    rate = raw_copy["rows"] / raw_copy["seconds"]
+    return {"raw_copy": {"seconds": raw_copy["seconds"], "rows_per_s": rate}, "ingest_ratio_copy": engine_rate / rate}
+
+
 if __name__ == "__main__":
-    print(json.dumps(phase(*sys.argv[1:4])))
+    print(json.dumps(phase(sys.argv[1], os.environ["TIMELINE_BENCH_DB"], *sys.argv[2:3])))

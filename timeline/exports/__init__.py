@@ -1,8 +1,8 @@
 """Exports: an `ExportSet` (facts as the record held them, and their entities) as text for other tools.
 
-Pure functions, no IO: each format's module has `write(data) -> str` returning the whole text; the service
-chooses the facts and the CLI writes the text. Every format is deterministic (the same store and options give
-the same bytes).
+Pure functions, no IO: each format's module has `write(data) -> str` returning the whole text, and those that can
+stream also `stream(data)`, yielding it a fact at a time; the service chooses the facts and the CLI writes. Every
+format is deterministic (the same store and options give the same bytes).
 
 * `jsonl` is the engine's own input format (ingestible again, lossless); the others show each fact as the
   record stated it on the knowledge date (see projections.knowledge.view) and skip retracted facts, except
@@ -14,6 +14,7 @@ the same bytes).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
@@ -44,6 +45,15 @@ def writer(fmt: str) -> Writer:
 def export(fmt: str, data: ExportSet) -> str:
     """The export in format `fmt` (one of FORMATS)."""
     return writer(fmt).write(data)
+
+
+def pieces(fmt: str, data: ExportSet) -> Iterator[str]:
+    """The export in pieces, each written as its facts are read, for the formats that can be (jsonl, csv, md:
+    a line, a row or an item per fact); one whole document for the others (ics, html, timelinejs: a calendar's
+    header counts what it leaves out, a page embeds every state, one JSON object)."""
+    module = writer(fmt)
+    stream: Callable[[ExportSet], Iterator[str]] | None = getattr(module, "stream", None)
+    return stream(data) if stream is not None else iter([module.write(data)])
 
 
 def left_out(fmt: str, data: ExportSet) -> list[str]:

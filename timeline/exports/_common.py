@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 from urllib.parse import quote, urlsplit
 
 from events.inputs import Fact
-from projections.knowledge import FactView, view
+from projections.knowledge import FactView
+from timeline.occurred import shown
 from timeline.present.views import ExportSet
-
-
-def shown(fact: Fact, as_of: date | None) -> FactView | None:
-    """The fact as stated on the knowledge date, retracted or not (the set holds only facts visible then)."""
-    return view(fact.model_copy(update={"retracted": None}) if fact.retracted else fact, as_of)
 
 
 def views(data: ExportSet, retracted: bool = False) -> Iterator[tuple[Fact, FactView]]:

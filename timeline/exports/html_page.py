@@ -16,7 +16,8 @@ from typing import Any
 from events.dates import EdtfDate
 from events.inputs import Fact, Retraction
 from projections.knowledge import FactView, knowledge_days, retracted_from
-from timeline.exports._common import known, shown, subject, views
+from timeline.exports._common import known, subject, views
+from timeline.occurred import shown
 from timeline.present.labels import field_text, figure_text, source_label
 from timeline.present.views import ExportSet
 

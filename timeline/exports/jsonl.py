@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from events.domain import EntityRecord
@@ -28,9 +29,14 @@ def fact_input(fact: Fact) -> dict[str, Any]:
     return data
 
 
-def write(data: ExportSet) -> str:
+def stream(data: ExportSet) -> Iterator[str]:
+    """The entities (organisations, offices, people, projects), then the facts: a line each, as they are read."""
     order = {"organisation": 0, "office": 1, "person": 2, "project": 3}
-    entities = sorted(data.entities, key=lambda e: (order.get(e.entity, 9), e.id))
-    lines = [canonical_line(entity_input(e)) for e in entities]
-    lines += [canonical_line(fact_input(fact)) for fact in data.facts]
-    return "".join(line + "\n" for line in lines)
+    for entity in sorted(data.entities, key=lambda e: (order.get(e.entity, 9), e.id)):
+        yield canonical_line(entity_input(entity)) + "\n"
+    for fact in data.facts:
+        yield canonical_line(fact_input(fact)) + "\n"
+
+
+def write(data: ExportSet) -> str:
+    return "".join(stream(data))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from timeline.exports._common import known, printable, safe_url, subject, views
@@ -30,6 +31,10 @@ def md_link(url: str | None) -> str:
 
 
 def write(data: ExportSet) -> str:
+    return "".join(stream(data))
+
+
+def stream(data: ExportSet) -> Iterator[str]:
     """A chronology: one item per fact (date, kind, title, summary, partners), each source a numbered footnote;
     a source cited by several facts (same outlet, language, day, address and headline) has one footnote."""
     names = data.names
@@ -42,6 +47,8 @@ def write(data: ExportSet) -> str:
         lines += [f"Occurred {since} to {until}.", ""]
     count = 0
     for _, seen in views(data):
+        yield "".join(line + "\n" for line in lines)
+        lines = []
         fact = seen.fact
         count += 1
         marks = ""
@@ -68,6 +75,6 @@ def write(data: ExportSet) -> str:
             lines.append(f"  Disagreement: {md_text(d.field)} = {md_text(stated)} per {md_text(said)}.")
     if not count:
         lines.append("No facts.")
-    if texts:
+    if texts:  # the footnotes, held until the end: one per distinct source
         lines += ["", *texts]
-    return "\n".join(lines) + "\n"
+    yield "".join(line + "\n" for line in lines)

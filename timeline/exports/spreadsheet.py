@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from timeline.exports._common import views
 from timeline.present.labels import figure_text, person_text, source_text
@@ -40,6 +41,10 @@ def cell(value: str) -> str:
 
 
 def write(data: ExportSet) -> str:
+    return "".join(stream(data))
+
+
+def stream(data: ExportSet) -> Iterator[str]:
     """One row per fact (retracted ones too, with their retraction), values as stated on the knowledge date;
     entities by name; multi-valued fields joined with '; '; formula-like cells neutralised (see `cell`). RFC 4180
     (CRLF, quoted where needed); `--excel` adds a byte order mark in the CLI."""
@@ -48,6 +53,9 @@ def write(data: ExportSet) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for raw, seen in views(data, retracted=True):
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
         fact = seen.fact
         retraction = raw.retracted
         writer.writerow(
@@ -71,4 +79,4 @@ def write(data: ExportSet) -> str:
                 fact.notes or "",
             ]
         )
-    return out.getvalue()
+    yield out.getvalue()

@@ -23,20 +23,20 @@ def date_problems(record: Record, fact: Fact, today: date | None) -> tuple[list[
     firsts = []
     for number, source in enumerate(fact.sources):
         reported = parse_edtf(source.reported)
-        field = f"sources[{number}].reported"
         if today is not None and reported.lower is not None and reported.lower > today:
             errors.append(
                 record.problem(
                     f"reported {source.reported}, after today ({today.isoformat()}); a source cannot have appeared "
                     "yet: check the date",
-                    field,
+                    f"sources[{number}].reported",
                 )
             )
         firsts.append(reported.lower_or_min)
-        stated = {"status": fact.status, "occurred": fact.occurred, **source.differs}
-        if stated.get("status") == "happened" and reported.upper is not None:
+        differs = source.differs  # what this source states differently (most state nothing)
+        status = differs.get("status", fact.status) if differs else fact.status
+        if status == "happened" and reported.upper is not None:
             try:
-                occurred = parse_edtf(stated["occurred"])
+                occurred = parse_edtf(differs.get("occurred", fact.occurred) if differs else fact.occurred)
             except (InvalidDate, TypeError):  # a source's bad date: validation reports it at its field
                 continue
             if not (occurred.approximate or occurred.uncertain) and occurred.lower and occurred.lower > reported.upper:
@@ -44,7 +44,7 @@ def date_problems(record: Record, fact: Fact, today: date | None) -> tuple[list[
                     record.problem(
                         f"reported {source.reported} as happened, but it occurred {occurred.display()}, later; if it "
                         "was still to come, write status: scheduled, or mark the date ~ (approximate) or ? (uncertain)",
-                        field,
+                        f"sources[{number}].reported",
                     )
                 )
     if fact.retracted is not None:

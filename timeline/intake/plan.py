@@ -125,7 +125,8 @@ def _plan_entity(record: EntityRecord, state: EntityState | None, result: Plan) 
 
 def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
     if state is None:
-        events: list[DomainEvent] = [domain.FactReported(fact=fact.model_copy(update={"retracted": None}))]
+        reported = fact if fact.retracted is None else fact.model_copy(update={"retracted": None})
+        events: list[DomainEvent] = [domain.FactReported(fact=reported)]
         result.new_facts += 1
         if fact.retracted is not None:
             events.append(domain.FactRetracted(fact_id=fact.id, retraction=fact.retracted))

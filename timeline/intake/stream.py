@@ -159,12 +159,15 @@ def _note(fact: Fact, noted: set[tuple[str, str, str | None]]) -> bool:
     as `_resolve_fact` would ask for them; False for the others, which it judges."""
     if not plain_sources(fact):
         return False
-    noted.update((ref, "project", None) for ref in fact.projects)
-    noted.update((ref, "organisation", "partner") for ref in fact.partners)
+    note = noted.add
+    for ref in fact.projects:
+        note((ref, "project", None))
+    for ref in fact.partners:
+        note((ref, "organisation", "partner"))
     for role in fact.people:
-        noted.add((role.person, "person", None))
+        note((role.person, "person", None))
         if role.office:
-            noted.add((role.office, "office", None))
+            note((role.office, "office", None))
     return True
 
 

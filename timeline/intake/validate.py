@@ -282,24 +282,23 @@ def _resolve_fact(
 def plain_sources(fact: Fact) -> bool:
     """Whether the fact's sources state nothing differently and are distinct (most facts' are)."""
     sources = fact.sources
+    if len(sources) == 1:
+        return not sources[0].differs
     return not any(source.differs for source in sources) and len({s.key() for s in sources}) == len(sources)
 
 
 def _names_by_id(fact: Fact, index: EntityIndex) -> bool:
     """Whether every reference of the fact is the id of an entity of its kind (as `resolve` would find first)."""
-    return (
-        all(_is_id(index, ref, "project") for ref in fact.projects)
-        and all(_is_id(index, ref, "organisation") for ref in fact.partners)
-        and all(
-            _is_id(index, role.person, "person") and (not role.office or _is_id(index, role.office, "office"))
-            for role in fact.people
-        )
-    )
-
-
-def _is_id(index: EntityIndex, ref: str, kind: str) -> bool:
-    record = index.record(ref)
-    return record is not None and record.entity == kind
+    refs = [(ref, "project") for ref in fact.projects] + [(ref, "organisation") for ref in fact.partners]
+    for role in fact.people:
+        refs.append((role.person, "person"))
+        if role.office:
+            refs.append((role.office, "office"))
+    for ref, kind in refs:
+        record = index.record(ref)
+        if record is None or record.entity != kind:
+            return False
+    return True
 
 
 def _as_written(fact: Fact, resolved: dict[str, Any]) -> bool:

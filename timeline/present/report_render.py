@@ -79,7 +79,8 @@ def bench_report(figures: dict[str, Any]) -> RenderableType:
         show_header=True,
         header_style="bold",
         pad_edge=False,
-        title=f"{figures['facts']:,} facts, {figures['events']:,} events, store {figures['store_mib']:.1f} MiB",
+        title=f"{figures['facts']:,} facts, {figures['events']:,} events, store {figures['store_mib']:.1f} MiB "
+        f"({figures['store']['server']})",
     )
     for name in ("measure", "engine", "limit", "ratio", "target"):
         summary.add_column(name, justify="left" if name == "measure" else "right")
@@ -90,6 +91,14 @@ def bench_report(figures: dict[str, Any]) -> RenderableType:
         f"{figures['ingest_ratio']:.3f}",
         "≥ 0.1",
     )
+    if "raw_copy" in figures:
+        summary.add_row(
+            "ingest (events/s) against COPY",
+            f"{ingest['events_per_s']:,.0f}",
+            f"{figures['raw_copy']['rows_per_s']:,.0f}",
+            f"{figures['ingest_ratio_copy']:.3f}",
+            "",
+        )
     summary.add_row(
         "rebuild (s)",
         f"{rebuild['seconds']:.2f}",

@@ -73,8 +73,10 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     scope = "".join(
         f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
     )
-    heading = Text.assemble(("Facts per year", "bold"), f"{scope} — {known_label(view.as_of)}")
+    heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {known_label(view.as_of)}")
     retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
+    if view.after is not None or view.next is not None:
+        heading = Group(heading, Text(f"A page: the {page_of(view.after)}, counted alone."))
     if not counts.facts:
         return Group(heading, Text(f"No facts had been reported; {retracted}."))
     years = all_years(counts.by_kind)
@@ -105,3 +107,8 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     if plot:
         lines.append(Text(f"Plot written to {plot}."))
     return Group(*lines)
+
+
+def page_of(after: str | None) -> str:
+    """Which facts a page of `stats` counts."""
+    return "facts in occurred order" + (f" after {after}" if after else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -267,8 +268,10 @@ class ExportSet:
     as_of: date | None
     window: Window
     scope: tuple[EntityRecord, ...]  # the --project and --partner entities, if given
-    facts: tuple[Fact, ...]
+    facts: Iterable[Fact]  # a page or a scope held; a whole store read as it is iterated (the store open)
     entities: tuple[EntityRecord, ...]
+    after: str | None = None  # the fact this page continues after (None: the first page, or everything)
+    next: str | None = None  # the last fact id of a page that has more
 
     @property
     def names(self) -> dict[str, str]:
@@ -284,10 +287,14 @@ class StatsView:
     partner: EntityRecord | None
     stats: Stats
     names: dict[str, str]
+    after: str | None = None  # a page's counts: the facts in occurred order after this one
+    next: str | None = None  # the last fact id of a page that has more
 
     def to_json(self) -> dict[str, Any]:
         stats = self.stats
         return {
+            "after": self.after,
+            "next": self.next,
             "as_of": _day(self.as_of),
             "project": _ref(self.project) if self.project else None,
             "partner": _ref(self.partner) if self.partner else None,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from events.dates import parse_edtf
 from events.inputs import Fact
 from projections.chronology import Window, mentions
-from projections.knowledge import is_visible, view
+from projections.knowledge import FactView, is_visible
+from timeline.occurred import InOrder, Reread, cursor_text
 from timeline.present.views import ExportSet
 
 if TYPE_CHECKING:
@@ -21,40 +23,46 @@ def export(
     window: Window = Window(),
     project: str | None = None,
     partner: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> ExportSet:
     """The facts (and the entities they need) to export: as the record stood on `as_of` (sources reported by
     then; a retraction only if it applied by then), that overlap the window and name the project and the
-    partner (as stated then). Without --project/--partner every entity is exported."""
+    partner (as stated then), in occurred order: `limit` of them after the fact `after` (all when None).
+    Every entity comes with the whole export (or its first page) when there is no --project/--partner;
+    otherwise, and on later pages, only the entities the facts name. The whole store is read as it is
+    iterated (the store must stay open), never held."""
     scope = [store.entity(ref, kind) for ref, kind in ((project, "project"), (partner, "organisation")) if ref]
+    facts = None
     if scope:
-        role = "project" if project else "partner"
-        facts = store.read_models.facts_mentioning(scope[0].id, role, as_of)
+        facts = store.read_models.facts_mentioning(scope[0].id, "project" if project else "partner", as_of)
+
+    def admits(fact: Fact, seen: FactView) -> bool:
+        if not seen.occurred.overlaps(window.since, window.until):
+            return False
+        return (not project or scope[0].id in seen.fact.projects) and (
+            not partner or scope[-1].id in seen.fact.partners
+        )
+
+    in_order = InOrder(store.read_models, as_of)
+
+    def chosen(paged: Iterable[Fact]) -> Iterator[Fact]:
+        return (known for fact in paged if (known := as_known(fact, as_of)) is not None)
+
+    if facts is None and after is None and limit is None:  # the whole store: streamed as it is written
+        whole = Reread(lambda: chosen(in_order.page(None, None, None, admits)))
+        return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
+    paged = in_order.page(facts, after, limit, admits)
+    selected = list(chosen(paged))
+    if scope or after is not None:  # only the entities these facts name (and their offices' organisations)
+        wanted = {e.id for e in scope}.union(*(ids for fact in selected for ids in mentions(fact).values()))
+        named = store.read_models.entity_states(wanted)
+        organisations = {org for state in named.values() if (org := state.record.organisation)} - set(named)
+        named.update(store.read_models.entity_states(organisations))
+        every = [named[i].record for i in sorted(named)]
     else:
-        facts = [state.fact for state in store.read_models.fact_states(sorted(store.read_models.fact_ids())).values()]
-    chosen: list[tuple[tuple[Any, ...], str, Fact]] = []
-    for fact in facts:
-        known = as_known(fact, as_of)
-        if known is None:
-            continue
-        seen = view(known.model_copy(update={"retracted": None}), as_of)
-        if seen is None or not seen.occurred.overlaps(window.since, window.until):
-            continue
-        if project and scope[0].id not in seen.fact.projects:
-            continue
-        if partner and scope[-1].id not in seen.fact.partners:
-            continue
-        chosen.append((seen.occurred.sort_key, known.id, known))
-    chosen.sort(key=lambda item: item[:2])
-    selected = [known for *_, known in chosen]
-    every = store.read_models.entities()
-    if scope:
-        wanted = {e.id for e in scope}
-        for fact in selected:
-            wanted.update(*mentions(fact).values())
-        by_id = {e.id: e for e in every}
-        wanted.update(org for i in list(wanted) if i in by_id and (org := by_id[i].organisation))
-        every = [e for e in every if e.id in wanted]
-    return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every))
+        every = store.read_models.entities()
+    return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, cursor_text(paged.next))
 
 
 # Maintenance -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from events.inputs import Fact
 from events.text import match_key
 from projections.chronology import Window, mentions
 from projections.entities import follow_merges, merge_map, one_with
-from projections.knowledge import view
+from projections.knowledge import FactView, view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
 from projections.selection import Filters, Scope, Selected, select
@@ -23,6 +23,7 @@ from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import NotFound
 from timeline.intake.resolve import EntityIndex, Unresolved
+from timeline.occurred import InOrder, cursor_text
 from timeline.present.views import OfficeView, PartnerView, PersonView, ProjectTimeline, StatsView, TargetsView
 
 if TYPE_CHECKING:
@@ -145,18 +146,33 @@ def person(
     )
 
 
-def stats(store: Store, as_of: date | None = None, project: str | None = None, partner: str | None = None) -> StatsView:
+def stats(
+    store: Store,
+    as_of: date | None = None,
+    project: str | None = None,
+    partner: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> StatsView:
     """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
-    only facts naming the project and the partner when given (as stated then); retracted facts excluded."""
+    only facts naming the project and the partner when given (as stated then); retracted facts excluded.
+    With `limit`, the counts of a page: the next `limit` such facts in occurred order after the fact `after`."""
     scope = with_partner = None
+    facts: list[Fact] | None = None
     if project:
         scope, facts = one_entity(store, project, "project", "project", as_of)
     if partner:
         with_partner, partner_facts = one_entity(store, partner, "organisation", "partner", as_of)
         facts = facts if project else partner_facts
-    if not project and not partner:
-        merges = merge_map(store.read_models.merged_records(), as_of)
-        ids = sorted(store.read_models.fact_ids())
-        facts = [follow_merges(state.fact, merges) for state in store.read_models.fact_states(ids).values()]
-    stats = fact_stats(facts, as_of, scope.id if scope else None, with_partner.id if with_partner else None)
-    return StatsView(as_of, scope, with_partner, stats, names(store, facts))
+    merges = merge_map(store.read_models.merged_records(), as_of) if facts is None else {}
+    project_id, partner_id = (scope.id if scope else None), (with_partner.id if with_partner else None)
+
+    def admits(fact: Fact, seen: FactView) -> bool:
+        return (project_id is None or project_id in seen.fact.projects) and (
+            partner_id is None or partner_id in seen.fact.partners
+        )
+
+    paged = InOrder(store.read_models, as_of).page(facts, after, limit, admits)
+    chosen = [follow_merges(fact, merges) if merges else fact for fact in paged]
+    stats = fact_stats(chosen, as_of, project_id, partner_id)
+    return StatsView(as_of, scope, with_partner, stats, names(store, chosen), after, cursor_text(paged.next))

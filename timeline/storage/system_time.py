@@ -22,6 +22,7 @@ from projections.chronology import mentions
 from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
 
 if TYPE_CHECKING:  # the log is opened only when a stream must be folded again
@@ -79,6 +80,21 @@ class RecordedBefore:
 
     def facts_fulfilling(self, keys: set[str]) -> list[Fact]:
         return self._then(self.models.facts_fulfilling(keys), lambda fact: bool(_keys(fact, "fulfils") & keys))
+
+    def occurred_after(self, start: tuple[int, int, str] | None, limit: int) -> list[tuple[int, int, str]]:
+        """The index rows then: the stored rows of the facts unchanged since, merged with the rows of the facts
+        folded again (hidden facts have none)."""
+        changed = self.hidden_facts | set(self.facts)
+        own = [(*key, i) for i, state in self.facts.items() for key in occurred_keys(state.fact)]
+        rows: list[tuple[int, int, str]] = []
+        cursor = start
+        while len(rows) < limit:
+            stored = self.models.occurred_after(cursor, limit)
+            rows += [row for row in stored if row[2] not in changed]
+            if len(stored) < limit:
+                break
+            cursor = stored[-1]
+        return sorted(rows + [row for row in own if start is None or row > start])[:limit]
 
     def target_keys(self) -> set[str]:
         keys = {key for key, fact_id in self.models.target_rows() if fact_id not in self.hidden_facts | set(self.facts)}

@@ -106,6 +106,13 @@ class Queries:
             params.append(limit)
         return [row[0] for row in self.connection.execute(query, params)]
 
+    def occurred_after(self, start: tuple[int, int, str] | None, limit: int) -> list[tuple[int, int, str]]:
+        """The next `limit` rows of the index by occurred date after `start` (a row), in (start, stop, fact) order."""
+        where, params = ("WHERE (start, stop, fact_id) > (?, ?, ?) ", [*start]) if start else ("", [])
+        query = f"SELECT start, stop, fact_id FROM rm_occurred {where}ORDER BY start, stop, fact_id LIMIT ?"
+        rows = self.connection.execute(query, [*params, limit])
+        return [(int(first), int(stop), fact_id) for first, stop, fact_id in rows]
+
     def ids_keyed(self, keys: set[str]) -> dict[str, set[str]]:
         """For each target key, the facts stating or fulfilling it."""
         found: dict[str, set[str]] = {}
