@@ -130,17 +130,13 @@ class ReadModels(Queries):
     def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
         """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
         `system_time`: two stores holding the same events recorded at other times otherwise dump the same."""
-        # (PostgreSQL's rowids differ by history: the search tables are dumped by id)
-        queries = {table: f"SELECT * FROM {table}" for table in schema.TABLES}
+        searched = {"rm_fact_search": "rm_facts", "rm_entity_search": "rm_entities"}  # dumped by id: rowids differ
+        queries = {table: f"SELECT * FROM {table}" for table in schema.TABLES if table not in searched}
         recorded = ", first, last" if system_time else ""
         queries["rm_facts"] = f"SELECT id, version, state{recorded} FROM rm_facts"
         queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
         if not system_time:
             del queries["rm_recorded"]
-        for table, owner in (("rm_fact_search", "rm_facts"), ("rm_entity_search", "rm_entities")):
-            if self.connection.dialect == "sqlite":  # the words of a contentless table, read from its index
-                self.connection.execute(
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, instance)"
-                )
-            queries[table] = dumped(self.connection.dialect, table, owner)
-        return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
+        found = {table: self.connection.execute(query).fetchall() for table, query in queries.items()}
+        found.update({table: dumped(self.connection, table, owner) for table, owner in searched.items()})
+        return {table: sorted(rows, key=repr) for table, rows in found.items()}
