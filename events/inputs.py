@@ -25,45 +25,22 @@ from pydantic import (
 from pydantic_core import to_jsonable_python
 
 from events.dates import parse_edtf
+from events.records import CORRECTABLE_FIELDS as CORRECTABLE_FIELDS  # the read side's records mirror these models
+from events.records import STATED_FIELDS as STATED_FIELDS
+from events.records import listed as listed
+from events.records import plain as plain
+from events.records import stated as stated
 from events.text import match_key, quoted
-
-FACT_KINDS = ("meeting", "target", "milestone", "statistic", "appointment", "agreement", "announcement")
-STATUSES = ("happened", "scheduled", "postponed", "cancelled")
-ORGANISATION_KINDS = ("country", "city", "company", "agency", "university", "government", "party", "other")
-ENTITY_KINDS = ("project", "organisation", "office", "person")
+from events.vocabulary import ENTITY_KINDS as ENTITY_KINDS
+from events.vocabulary import ENTITY_SECTIONS as ENTITY_SECTIONS
+from events.vocabulary import FACT_KINDS, ORGANISATION_KINDS, STATUSES
 
 
 class Frozen(BaseModel):
-    """Validators and serialisers are built only when first needed (`defer_build`): a query decodes stored rows
-    without them (timeline.storage.decode) and dumps them with `plain`, so it never pays for building them."""
+    """Validators and serialisers are built only when first needed (`defer_build`): a command that validates
+    nothing never pays for building them. Queries do not use these models at all (see events.records)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-def stated(model: BaseModel, fields: tuple[str, ...]) -> dict[str, Any]:
-    """`model_dump(include=fields)`: by the compiled serialiser once the model's schema is built (faster per call),
-    else by `plain` (a query decoding a few rows builds no schema)."""
-    if type(model).__pydantic_complete__:
-        return model.model_dump(include=set(fields))
-    return {name: plain(getattr(model, name)) for name in fields}
-
-
-def plain(value: Any) -> Any:
-    """`model_dump()` without a serialiser: models as dicts of every field, tuples kept, other values as they are."""
-    if isinstance(value, BaseModel):
-        return {name: plain(getattr(value, name)) for name in type(value).model_fields}
-    if isinstance(value, tuple):
-        return tuple(plain(item) for item in value)
-    return value
-
-
-def listed(value: Any) -> Any:
-    """Tuples as lists, all the way down (dicts and lists walked): a dumped value in the shape JSON gives back."""
-    if isinstance(value, (tuple, list)):
-        return [listed(item) for item in value]
-    if isinstance(value, dict):
-        return {key: listed(item) for key, item in value.items()}
-    return value
 
 
 def _year_as_text(value: Any) -> Any:
@@ -219,12 +196,6 @@ class Fact(Frozen):
     notes: Text | None = None
 
 
-# Fields a source may state differently from the fact's main values (its `differs` map).
-STATED_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "sources", "retracted", "notes"})
-# Fields a correction may change (everything but the identity and what has events of its own).
-CORRECTABLE_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "sources", "retracted"})
-
-
 class DatedName(Frozen):
     """A name the entity bore for a time (`since` and `until` are EDTF, either may be absent: open)."""
 
@@ -271,5 +242,3 @@ ENTITY_MODELS: dict[str, type[Entity]] = {
     "office": Office,
     "person": Person,
 }
-# The plural keys of an entities file, mapped to entity kinds.
-ENTITY_SECTIONS = {"projects": "project", "organisations": "organisation", "offices": "office", "people": "person"}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.inputs import Fact, Retraction, Source, plain
+from events.records import Fact, Retraction, Source, plain
 from projections.entities import name_at
 from projections.knowledge import FactView, view
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.inputs import STATED_FIELDS, Fact, Source
+from events.records import STATED_FIELDS, Fact, Source
 from projections.knowledge import FactView, view
 from projections.targets import target_tracker
 

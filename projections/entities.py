@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from events.dates import EdtfDate, parse_edtf
-from events.domain import EntityRecord
-from events.inputs import DatedName, Fact
+from events.records import DatedName, EntityRecord, Fact
 
 
 def _start(occurred: EdtfDate) -> date:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from events.dates import EdtfDate, parse_edtf
-from events.inputs import STATED_FIELDS, Fact, Source, listed, stated
+from events.records import STATED_FIELDS, Fact, Source, listed, stated
 
 
 def reported_by(source: Source) -> date:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from events.inputs import Fact
+from events.records import Fact
 from projections.chronology import TimelineEntry, Window, chronological_entries
 
 

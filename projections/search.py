@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from events.inputs import Fact
+from events.records import Fact
 from events.text import fold
 
 

@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from projections.chronology import TimelineEntry, Window
 from projections.knowledge import FactView, retracted_from, view
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from events.dates import EdtfDate
-from events.inputs import Fact
+from events.records import Fact
 from projections.knowledge import FactView, knowledge_days, view
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Literal
 
 from events.dates import parse_edtf
-from events.inputs import Fact, Figure, Source
+from events.records import Fact, Figure, Source
 from projections.knowledge import view
 
 TargetState = Literal["open", "revised", "met", "overdue"]

@@ -1,4 +1,5 @@
-"""Read-model rows decoded without validation: the same states as validation gives, and damage still one line."""
+"""Read-model rows decoded into the read side's records (queries) or into the models (the write side): the same
+values either way, and damage still one line."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import sys
 
 import pytest
 
+from events import records
+from events.domain import EntityRecord
+from events.inputs import DatedName, Fact, Figure, Merge, PersonRole, Retraction, Source
+from projections import stored
 from projections.facts import EntityState, FactState
 from timeline.errors import StoreError
 from timeline.service import Store
@@ -16,39 +21,103 @@ from timeline.storage import decode
 PROJECT = "north-hanoi-smart-city"
 
 
-@pytest.fixture(params=["by hand", "validated"])
-def decoding(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways a row is decoded: by hand (a process's first rows) and by the compiled validator (the rest)."""
-    if request.param == "validated":
-        monkeypatch.setattr(decode, "CHEAP_ROWS", 0)
-    return request.param
+@pytest.fixture(params=["records", "models"])
+def decoding(request: pytest.FixtureRequest) -> bool:
+    """Both ways a row is decoded: into records (a query) and into the models (ingest, by a writer's store)."""
+    return request.param == "models"
 
 
 @pytest.mark.sqlite_only("reads and tampers the store file's rows with sqlite3")
-def test_every_stored_row_decodes_to_what_validation_gives(sample_store, decoding):
+def test_every_stored_row_decodes_to_what_validation_gives(sample_store):
     connection = sqlite3.connect(sample_store)
     facts = [row[0] for row in connection.execute("SELECT state FROM rm_facts")]
     entities = [row[0] for row in connection.execute("SELECT state FROM rm_entities")]
     connection.close()
     assert facts and entities
     for text in facts:
-        assert decode.fact_state(text) == FactState.model_validate_json(text)
+        model = FactState.model_validate_json(text)
+        assert decode.fact_model(text) == model
+        assert isinstance(decode.fact_state(text), stored.FactState)
+        assert decode.fact_state(text).model_dump() == model.model_dump()
+        for options in ({"mode": "json", "exclude_none": True}, {"mode": "json", "exclude_defaults": True}):
+            assert decode.fact_state(text).model_dump(**options) == model.model_dump(**options)
     for text in entities:
-        assert decode.entity_state(text) == EntityState.model_validate_json(text)
+        model = EntityState.model_validate_json(text)
+        assert decode.entity_model(text) == model
+        assert decode.entity_state(text).model_dump() == model.model_dump()
+
+
+@pytest.mark.parametrize(
+    ("record", "model"),
+    [
+        (records.Figure, Figure),
+        (records.PersonRole, PersonRole),
+        (records.Source, Source),
+        (records.Retraction, Retraction),
+        (records.Fact, Fact),
+        (records.DatedName, DatedName),
+        (records.Merge, Merge),
+        (records.EntityRecord, EntityRecord),
+        (stored.FactState, FactState),
+        (stored.EntityState, EntityState),
+    ],
+    ids=lambda kind: kind.__name__,
+)
+def test_each_record_mirrors_its_model_field_for_field(record, model):
+    assert record.__name__ == model.__name__
+    assert list(record.model_fields) == list(model.model_fields)
+    for name, field in model.model_fields.items():
+        default = record._defaults[name]
+        if field.is_required():
+            assert default is records.REQUIRED, name
+        else:
+            assert default == field.get_default(call_default_factory=True), name
+
+
+def test_a_record_is_frozen_and_copies_like_a_model():
+    source = records.Source.model_validate({"outlet": "VnExpress", "language": "en", "reported": "2024-07-02"})
+    with pytest.raises(AttributeError):
+        source.outlet = "other"  # type: ignore[misc]
+    changed = source.model_copy(update={"title": "A title"})
+    assert (changed.title, source.title, changed.differs, changed.key()) == (
+        "A title",
+        None,
+        {},
+        ("vnexpress", "en", "2024-07-02", ""),
+    )
+    assert changed != source and source.model_copy() == source
 
 
 @pytest.mark.sqlite_only("a child process opens the store file by its path")
-def test_a_query_builds_no_validator(sample_store):
-    """The schemas are built on first validation only (`defer_build`); a query decodes and dumps without them
-    (a fresh interpreter: this one has validated input already)."""
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["project", PROJECT],
+        ["partner", "japan"],
+        ["targets"],
+        ["who", "guangzhou-vice-mayor", "--on", "2020-06-01"],
+        ["person", "dinh-tien-dung"],
+        ["search", "metro"],
+        ["diff", "--from", "2020", "--to", "2024"],
+        ["list", "facts"],
+        ["stats"],
+    ],
+    ids=lambda command: command[0],
+)
+def test_a_json_query_imports_neither_pydantic_nor_rich_nor_the_log(sample_store, command):
+    """A query process decodes rows into records and prints JSON: no models, no rich, no event log, no ingest."""
     script = (
-        "import sys; from timeline.service import Store; from events.domain import EntityRecord; "
-        "from events.inputs import Fact, Figure, Source\n"
-        f"with Store({str(sample_store)!r}) as store: store.project({PROJECT!r}).to_json()\n"
-        "print([m.__name__ for m in (Fact, Source, Figure, EntityRecord) if m.__pydantic_complete__])"
+        "import sys\n"
+        f"sys.argv = ['timeline', *{command!r}, '--db', {str(sample_store)!r}, '--json']\n"
+        "import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
+        "heavy = ('pydantic', 'rich', 'eventsourcing', 'yaml', 'events.inputs', 'events.domain', 'projections.facts',"
+        " 'timeline.intake')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.startswith("{")
+    assert done.stderr.strip() == "[]"
 
 
 GARBAGE = {
@@ -91,7 +160,7 @@ def test_a_damaged_fact_row_is_one_store_error_saying_rebuild(sample_store, case
             (text, PROJECT),
         )
     connection.close()
-    with Store(str(sample_store)) as store, pytest.raises(StoreError) as raised:
+    with Store(str(sample_store), create=decoding) as store, pytest.raises(StoreError) as raised:
         store.project(PROJECT)
     line = str(raised.value)
     assert line.startswith(f"{sample_store}: the read models hold a damaged row (fact state")
@@ -104,5 +173,8 @@ def test_a_damaged_entity_row_is_one_store_error(sample_store, decoding):
     with connection:
         connection.execute('UPDATE rm_entities SET state=\'{"record": {"entity": "planet"}, "version": 1}\'')
     connection.close()
-    with Store(str(sample_store)) as store, pytest.raises(StoreError, match=r"damaged row \(entity state"):
+    with (
+        Store(str(sample_store), create=decoding) as store,
+        pytest.raises(StoreError, match=r"damaged row \(entity state"),
+    ):
         store.project(PROJECT)

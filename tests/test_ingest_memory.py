@@ -32,10 +32,10 @@ from events.text import fold
 states = models.ReadModels.fact_states
 
 
-def emptying(self, ids):
+def emptying(self, ids, *more, **options):
     parse_edtf.cache_clear()
     fold.cache_clear()
-    return states(self, ids)
+    return states(self, ids, *more, **options)
 
 
 models.ReadModels.fact_states = emptying

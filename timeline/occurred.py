@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Generic, TypeVar
 
-from events.inputs import Fact
+from events.records import Fact
 from projections.knowledge import FactView, view
 from timeline.errors import InvalidOption
 from timeline.paging import Paged

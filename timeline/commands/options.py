@@ -76,7 +76,7 @@ class FactKind(click.ParamType):
     name = "kind"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from events.inputs import FACT_KINDS
+        from events.vocabulary import FACT_KINDS
 
         if value in FACT_KINDS:
             return str(value)

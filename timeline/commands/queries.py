@@ -167,8 +167,6 @@ def stats(
 ) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them; --limit N counts a
     page of N facts in occurred order."""
-    from timeline.present import result_render
-
     if plot_path:
         from timeline.present.plots import plot, plot_format
 
@@ -176,11 +174,17 @@ def stats(
     view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref, after, limit))
     if plot_path:
         plot(view, plot_path)
-    show(as_json, view, lambda view: result_render.stats(view, plot_path))
+    show(as_json, view, lambda view: _stats_table(view, plot_path))
     if view.next is not None and not as_json:  # one line, never wrapped: it is a command to copy
         from timeline.present.stream import continuation
 
         click.echo(continuation(view.next))
+
+
+def _stats_table(view: Any, plot_path: str | None) -> Any:
+    from timeline.present import result_render  # rich: only to print for people
+
+    return result_render.stats(view, plot_path)
 
 
 COMMANDS = (project, partner, person, targets, who, search, diff, stats)

@@ -135,24 +135,30 @@ def queries(db: str, seed: int) -> dict[str, dict[str, float]]:
         return {name: _time(call, QUERY_RUNS) for name, call in cases.items()}
 
 
-def _command_seconds(command: list[str], runs: int, db: str | None = None) -> list[float]:
-    """Wall seconds of each run, after one warm-up run. Bytecode may be cached as on any installed copy: with
-    PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run would recompile the project's modules. The
-    store is named in the environment (TIMELINE_DB), so no password is ever on a command line."""
+def _command_times(command: list[str], runs: int, db: str | None = None) -> tuple[float, float]:
+    """Median wall and CPU seconds (the child's user + system time) of a command, after one warm-up run. Bytecode
+    may be cached as on any installed copy: with PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run
+    would recompile the project's modules. Runs are sequential; on a shared machine the CPU figure is the fairer.
+    The store is named in the environment (TIMELINE_DB), so no password is ever on a command line."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     if db is not None:
         env["TIMELINE_DB"] = db
     subprocess.run(command, capture_output=True, check=True, env=env)
-    samples = []
+    walls, cpus = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True, env=env)
-        samples.append(time.perf_counter() - start)
-    return samples
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        walls.append(time.perf_counter() - start)
+        cpus.append(usage.ru_utime + usage.ru_stime)
+        if status:
+            raise subprocess.CalledProcessError(status, command)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def _commands(db: str, runs: int) -> dict[str, float]:
-    """Each query command as a new process (`--json`), median seconds."""
+def _commands(db: str, runs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Every query command as a new process, with --json and without (rich, for people): median wall and CPU
+    seconds by command line."""
     from contextlib import closing
 
     from timeline.storage.database import locate
@@ -160,6 +166,7 @@ def _commands(db: str, runs: int) -> dict[str, float]:
     timeline_bin = str(Path(sys.executable).with_name("timeline"))
     with closing(locate(db).connect()) as connection:
         first = dict(connection.execute("SELECT entity, MIN(id) FROM rm_entities GROUP BY entity").fetchall())
+        (fact,) = connection.execute("SELECT MIN(id) FROM rm_facts").fetchone()
     commands = {
         "project": ["project", first["project"]],
         "partner": ["partner", first["organisation"]],
@@ -168,11 +175,17 @@ def _commands(db: str, runs: int) -> dict[str, float]:
         "person": ["person", first["person"]],
         "search": ["search", "ha", "noi", "--limit", "20"],
         "diff": ["diff", "--from", "2020-01-01", "--to", "2020-02-01"],
+        "log": ["log", "--limit", "20"],
+        "list": ["list", "facts", "--project", first["project"]],
+        "show": ["show", fact],
+        "changes": ["changes"],
+        "stats": ["stats", "--project", first["project"]],
     }
-    return {
-        name: statistics.median(_command_seconds([timeline_bin, *args, "--json"], runs, db))
-        for name, args in commands.items()
-    }
+    lines = {f"{name} --json": [*args, "--json"] for name, args in commands.items()}
+    lines |= {name: args for name, args in commands.items()}
+    lines |= {"export": ["export", "--format", "jsonl", "--project", first["project"]]}
+    times = {line: _command_times([timeline_bin, *args], runs, db) for line, args in lines.items()}
+    return {line: wall for line, (wall, _) in times.items()}, {line: cpu for line, (_, cpu) in times.items()}
 
 
 def _add_seconds(stores: Stores, db: str, extra: Path) -> dict[str, Any] | None:
@@ -226,11 +239,11 @@ def run(
         latencies = queries(db, seed)
         demo = str(work / "demo.db")
         subprocess.run([str(Path(sys.executable).with_name("timeline")), "demo", "--db", demo], capture_output=True)
-        python_s = statistics.median(_command_seconds([sys.executable, "-c", "pass"], STARTUP_RUNS))
-        demo_commands = _commands(demo, STARTUP_RUNS)
-        store_commands = _commands(db, STARTUP_RUNS)
+        python_s, python_cpu = _command_times([sys.executable, "-c", "pass"], STARTUP_RUNS)
+        demo_commands, demo_cpu = _commands(demo, STARTUP_RUNS)
+        store_commands, store_cpu = _commands(db, STARTUP_RUNS // 2)
         timeline_bin = str(Path(sys.executable).with_name("timeline"))
-        help_s = statistics.median(_command_seconds([timeline_bin, "--help"], STARTUP_RUNS))
+        help_s, _ = _command_times([timeline_bin, "--help"], STARTUP_RUNS)
         store_bytes = stores.size(db)
         if add_big is None:  # measured last: it changes the store
             add_big = _child("add", db, str(extra))
@@ -274,11 +287,15 @@ def run(
             "rebuild_ratio_cpu": rebuild["cpu_s"] / raw_read["cpu_s"],
             "queries_warm": latencies,
             "commands_s": {"demo": demo_commands, "store": store_commands},
+            "commands_cpu_s": {"demo": demo_cpu, "store": store_cpu},
             "startup": {
                 "python_pass_s": python_s,
                 "timeline_help_s": help_s,
                 "ratio": help_s / python_s,
                 "worst_demo_command_ratio": max(demo_commands.values()) / python_s,
+                "python_pass_cpu_s": python_cpu,
+                "worst_demo_json_command_ratio_cpu": max(v for k, v in demo_cpu.items() if "json" in k) / python_cpu,
+                "worst_demo_command_ratio_cpu": max(demo_cpu.values()) / python_cpu,
             },
             "bytes_per_fact": {
                 "store": store_bytes / facts,

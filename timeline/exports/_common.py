@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
-from events.inputs import Fact
+from events.records import Fact
 from projections.knowledge import FactView
 from timeline.occurred import shown
 from timeline.present.views import ExportSet

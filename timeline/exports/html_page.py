@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from events.dates import EdtfDate
-from events.inputs import Fact, Retraction
+from events.records import Fact, Retraction
 from projections.knowledge import FactView, knowledge_days, retracted_from
 from timeline.exports._common import known, subject, views
 from timeline.occurred import shown

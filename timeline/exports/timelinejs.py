@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from events.dates import EdtfDate
-from events.inputs import Source
+from events.records import Source
 from timeline.exports._common import known, safe_url, subject, views
 from timeline.present.labels import source_label
 from timeline.present.views import ExportSet

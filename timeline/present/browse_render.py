@@ -9,14 +9,13 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from events.domain import DomainEvent
-from events.inputs import ENTITY_SECTIONS
+from events.vocabulary import ENTITY_SECTIONS
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
-from timeline.present.changes import event_changes, summary_of
 from timeline.present.entry_table import disagreement_text, retracted_note
 from timeline.present.labels import count_noun, field_text, figure_text, source_label
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # events and their descriptions only where events are shown: not for `list`
+    from events.domain import DomainEvent
     from timeline.storage.log import LoggedEvent
 
 
@@ -71,6 +70,8 @@ def fact_detail(detail: FactDetail) -> RenderableType:
 
 def history(events: list[LoggedEvent], names: dict[str, str]) -> Table:
     """'2025-01-01 10:00:00  corrected: title' and one line per field under it: 'title: old -> new'."""
+    from timeline.present.changes import event_changes
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(no_wrap=True)
     grid.add_column()
@@ -85,6 +86,8 @@ def history(events: list[LoggedEvent], names: dict[str, str]) -> Table:
 def change_lines(events: Iterable[DomainEvent], names: dict[str, str]) -> list[RenderableType]:
     """Per subject, what was done to it: 'fact X: corrected: title' and, indented under it (wrapped lines
     too), each field's old -> new values."""
+    from timeline.present.changes import event_changes
+
     lines: list[RenderableType] = []
     for event in events:
         told = event_changes(event, names)
@@ -152,6 +155,8 @@ def changes(view: ChangesView) -> RenderableType:
         return Text(f"No events recorded {when}.")
     first = view.events[0].recorded.strftime("%Y-%m-%d %H:%M:%S")
     scope = f"since {view.since.isoformat()}" if view.since else f"by the last ingest, recorded {first} UTC"
+    from timeline.present.changes import summary_of
+
     heading = Text.assemble(("Changes", "bold"), f" {scope}: ", summary_of([e.event for e in view.events]))
     lines: list[RenderableType] = [heading]
     lines += change_lines([e.event for e in view.events], view.names)

@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from projections.chronology import TimelineEntry, entry_json, source_json
 from projections.knowledge import FactView
 from projections.selection import Filters, Scope
-from timeline.present.changes import event_changes
 
 if TYPE_CHECKING:
     from timeline.storage.log import LoggedEvent
@@ -23,6 +21,8 @@ def _day(value: date | None) -> str | None:
 
 def logged_json(logged: LoggedEvent, names: dict[str, str]) -> dict[str, Any]:
     """One logged event for `show`/`changes`: what it did, with old -> new values of a correction."""
+    from timeline.present.changes import event_changes  # with the events it describes: the log
+
     return {
         "position": logged.position or None,
         "recorded": logged.recorded.isoformat(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.inputs import Figure, PersonRole, Source
+from events.records import Figure, PersonRole, Source
 from events.text import counted
 
 

@@ -7,8 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from events.inputs import FACT_KINDS
 from events.text import counted
+from events.vocabulary import FACT_KINDS
 from timeline.present.entry_table import known_label, retracted_note
 from timeline.present.labels import count_noun, field_text, source_label
 from timeline.present.stream import continuation

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from events.domain import EntityRecord
-from events.inputs import Fact, plain
+from events.records import EntityRecord, Fact, plain
 from projections.chronology import TimelineEntry, Window, entry_json, source_json
 from projections.diff import KnowledgeDiff
 from projections.entities import name_at

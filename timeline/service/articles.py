@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from events.inputs import Fact
+from events.records import Fact
 from timeline.errors import InvalidOption
 from timeline.service.store import Store
 from timeline.service.writing import validate_files

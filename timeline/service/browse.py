@@ -11,14 +11,13 @@ import difflib
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from events.domain import ENTITY_EVENTS
-from events.inputs import ENTITY_SECTIONS, ORGANISATION_KINDS, Fact
+from events.records import Fact
 from events.text import fold, quoted
+from events.vocabulary import ENTITY_SECTIONS, ORGANISATION_KINDS
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
-from timeline.present.changes import event_changes
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -103,6 +102,9 @@ def list_facts(store: Store, filters: Filters) -> FactList:
 def changes(store: Store, since: datetime | None = None) -> ChangesView:
     """The events of the last ingest (one append shares one recorded time), or every event recorded at or
     after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
+    from events.domain import ENTITY_EVENTS
+    from timeline.present.changes import event_changes
+
     found: list[LoggedEvent] = []
     for logged in store.log.read_back():
         if since is None:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from events.dates import parse_edtf
-from events.inputs import Fact
+from events.records import Fact
 from projections.chronology import Window, mentions
 from projections.knowledge import FactView, is_visible
 from timeline.occurred import InOrder, Reread, cursor_text

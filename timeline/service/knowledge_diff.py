@@ -7,14 +7,13 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from projections.diff import knowledge_diff
-from projections.facts import FactState
 from timeline.errors import InvalidOption
 from timeline.present.views import DiffView
 
 if TYPE_CHECKING:
+    from projections.facts import FactState
     from timeline.service.store import Store
 
 

@@ -10,8 +10,7 @@ from datetime import date
 from operator import attrgetter
 from typing import TYPE_CHECKING, Literal
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import Window, mentions
 from projections.entities import follow_merges, merge_map, one_with
@@ -22,7 +21,6 @@ from projections.selection import Filters, Scope, Selected, select
 from projections.stats import fact_stats
 from projections.targets import target_tracker
 from timeline.errors import NotFound
-from timeline.intake.resolve import EntityIndex, Unresolved
 from timeline.occurred import InOrder, cursor_text
 from timeline.present.views import OfficeView, PartnerView, PersonView, ProjectTimeline, StatsView, TargetsView
 
@@ -35,6 +33,8 @@ def entity(store: Store, ref: str, kind: str) -> EntityRecord:
     named = store.read_models.entities_named(match_key(ref), kind)
     if len(named) == 1:
         return named[0]
+    from timeline.intake.resolve import EntityIndex, Unresolved  # suggestions: only when no name matched
+
     index = EntityIndex(known=store.read_models)
     try:
         return index.record(index.resolve(ref, kind))  # type: ignore[return-value]

@@ -5,7 +5,6 @@ knowledge_diff, browse, exporting, maintenance), bound to the class: the CLI cal
 
 from __future__ import annotations
 
-import shlex
 from contextlib import nullcontext
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,6 +24,8 @@ if TYPE_CHECKING:
 def db_hint(db: str) -> str:
     """The --db option a command needs to reach this store ('' for the default one); a PostgreSQL URL without
     its password."""
+    import shlex
+
     return "" if db == DEFAULT_DB else f" --db {shlex.quote(str(database.locate(db)))}"
 
 
@@ -43,7 +44,7 @@ class Store:
                 f"{self.location}: no timeline store here; create one with `timeline ingest FILES{hint}` "
                 f"or load the sample with `timeline demo{hint}`"
             )
-        self.read_models = ReadModels(self.location)
+        self.read_models = ReadModels(self.location, models=create)  # a writer compares stored states with input
         # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None

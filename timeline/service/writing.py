@@ -63,6 +63,7 @@ def validate(
     store: Store, paths: Iterable[str | Path], steps: Steps = Quiet(), today: date | None = None
 ) -> ValidInput:
     """The input validated against the store's entities and target keys, read only as far as it names them."""
+    store.read_models.models = True  # input is compared with what is stored: both as models
     return validate_files(paths, store.read_models, store.read_models.targets(), steps, today)
 
 
@@ -156,6 +157,7 @@ def _append(
     from timeline.storage.readmodels import chunks
 
     read_models = store.read_models
+    store.read_models.models = True  # input is compared with what is stored: both as models
     steps.step("validating")
     surveyed = surveyed or survey(paths, read_models, read_models.targets(), today)
     total = Plan()

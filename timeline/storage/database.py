@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from pydantic import ValidationError
-
-from events.domain import UnappliableEvent
 from timeline.errors import StoreError, TimelineError
 
 LOCK_TIMEOUT_SECONDS = 5
@@ -163,22 +160,30 @@ def store_errors(location: Location) -> Iterator[None]:
         yield
     except TimelineError:
         raise
-    except UnappliableEvent as error:
-        raise StoreError(
+    except Exception as error:
+        damage = _damaged_contents(location, error)
+        if damage is None and not _is_database_failure(error):
+            raise
+        raise damage or StoreError(failure_message(location, error)) from None
+
+
+def _damaged_contents(location: Location, error: Exception) -> StoreError | None:
+    """An event that cannot apply, or a row the models refuse; the modules that raise them are imported only by
+    the processes that fold events or validate (a query imports neither)."""
+    domain, pydantic = sys.modules.get("events.domain"), sys.modules.get("pydantic")
+    if domain is not None and isinstance(error, domain.UnappliableEvent):
+        return StoreError(
             f"{location}: the log is damaged: {error}; `rebuild` and `verify` cannot repair the log itself: "
             "restore the store from a backup"
-        ) from None
-    except ValidationError as error:  # read models hold what code wrote: a row that fails to parse was tampered with
+        )
+    if pydantic is not None and isinstance(error, pydantic.ValidationError):  # read models hold what code wrote
         item = error.errors(include_url=False)[0]
         where = ".".join(map(str, item["loc"])) or "row"
-        raise StoreError(
+        return StoreError(
             f"{location}: the read models hold a damaged row ({where}: {item['msg']}); "
             "`timeline rebuild` recreates them from the log"
-        ) from None
-    except Exception as error:
-        if not _is_database_failure(error):
-            raise
-        raise StoreError(failure_message(location, error)) from None
+        )
+    return None
 
 
 def _is_database_failure(error: Exception) -> bool:

@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import mentions
 from projections.entities import Names

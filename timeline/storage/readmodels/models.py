@@ -11,8 +11,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
-from projections.facts import EntityState, FactState, evolve
 from timeline.storage.database import Database, Location, store_errors
 from timeline.storage.readmodels import schema
 from timeline.storage.readmodels.queries import Queries
@@ -20,7 +18,8 @@ from timeline.storage.readmodels.search import dumped
 from timeline.storage.readmodels.writes import chunks, write_entities, write_facts
 from timeline.storage.recorded import Spans, recorded_key, write_recorded
 
-if TYPE_CHECKING:  # queries do not import the event log (nor eventsourcing): only catching up reads it
+if TYPE_CHECKING:  # queries import neither the event log (nor eventsourcing) nor the models: catching up does
+    from projections.facts import EntityState, FactState
     from timeline.storage.log import EventLog, LoggedEvent
 
 FLUSH = 5000  # events folded and written per batch while catching up
@@ -28,8 +27,11 @@ BULK = 5000  # events from empty read models on: secondary indexes are dropped a
 
 
 class ReadModels(Queries):
-    def __init__(self, location: Location):
+    def __init__(self, location: Location, models: bool = False):
+        """States are read as the read side's records (no pydantic), or as the models with `models` (the write
+        side: ingest compares them with new input). Catching up always folds into models."""
         self.location = location
+        self.models = models
         with store_errors(location):
             self.connection = location.connect()
         try:
@@ -93,9 +95,12 @@ class ReadModels(Queries):
     def _apply(self, db: Database, batch: list[LoggedEvent]) -> None:
         """Fold a batch of events into the states they touch (loaded from the tables, a query per 500 ids) and
         write those states and their index rows within the open transaction."""
+        from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
+        from projections.facts import evolve
+
         fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
         entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
-        old_facts, old_entities = self.fact_states(fact_keys), self._entity_states(entity_keys)
+        old_facts, old_entities = self.fact_states(fact_keys, models=True), self._entity_states(entity_keys, True)
         facts: dict[str, FactState | None] = {**dict.fromkeys(fact_keys), **old_facts}
         entities: dict[str, EntityState | None] = {**dict.fromkeys(entity_keys), **old_entities}
         spans = Spans()
@@ -125,17 +130,13 @@ class ReadModels(Queries):
     def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
         """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
         `system_time`: two stores holding the same events recorded at other times otherwise dump the same."""
-        # (PostgreSQL's rowids differ by history: the search tables are dumped by id)
-        queries = {table: f"SELECT * FROM {table}" for table in schema.TABLES}
+        searched = {"rm_fact_search": "rm_facts", "rm_entity_search": "rm_entities"}  # dumped by id: rowids differ
+        queries = {table: f"SELECT * FROM {table}" for table in schema.TABLES if table not in searched}
         recorded = ", first, last" if system_time else ""
         queries["rm_facts"] = f"SELECT id, version, state{recorded} FROM rm_facts"
         queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
         if not system_time:
             del queries["rm_recorded"]
-        for table, owner in (("rm_fact_search", "rm_facts"), ("rm_entity_search", "rm_entities")):
-            if self.connection.dialect == "sqlite":  # the words of a contentless table, read from its index
-                self.connection.execute(
-                    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, instance)"
-                )
-            queries[table] = dumped(self.connection.dialect, table, owner)
-        return {table: sorted(self.connection.execute(query).fetchall(), key=repr) for table, query in queries.items()}
+        found = {table: self.connection.execute(query).fetchall() for table, query in queries.items()}
+        found.update({table: dumped(self.connection, table, owner) for table, owner in searched.items()})
+        return {table: sorted(rows, key=repr) for table, rows in found.items()}

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from events.domain import EntityRecord
-from events.inputs import Fact
+from events.records import EntityRecord, Fact
 from projections.entities import Names
-from projections.facts import EntityState, FactState
 from timeline.errors import StoreError
 from timeline.storage import decode
 from timeline.storage.database import Database, Location
 from timeline.storage.readmodels.search import MATCHING, match_query
 from timeline.storage.readmodels.writes import chunks
+
+if TYPE_CHECKING:  # queries read states as records (events.records); the models only for the write side
+    from projections.facts import EntityState, FactState
 
 RANKED = 5000  # full-text matches ranked per search (the most recently recorded)
 T = TypeVar("T")
@@ -26,16 +27,17 @@ class Queries:
 
     location: Location
     connection: Database
+    models: bool  # states read as the models (the write side compares them with input), else as records
 
-    def _fact_state(self, text: str | bytes) -> FactState:
+    def _fact_state(self, text: str | bytes, models: bool = False) -> FactState:
         try:
-            return decode.fact_state(text)
+            return decode.fact_model(text) if models or self.models else decode.fact_state(text)
         except decode.DamagedRow as error:
             raise self._damaged(error) from None
 
-    def _entity_state(self, text: str | bytes) -> EntityState:
+    def _entity_state(self, text: str | bytes, models: bool = False) -> EntityState:
         try:
-            return decode.entity_state(text)
+            return decode.entity_model(text) if models or self.models else decode.entity_state(text)
         except decode.DamagedRow as error:
             raise self._damaged(error) from None
 
@@ -49,12 +51,12 @@ class Queries:
         row = self.connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()
         return row[0] if row else 0
 
-    def fact_states(self, ids: Iterable[str]) -> dict[str, FactState]:
-        states = self._states("rm_facts", ids, self._fact_state)
+    def fact_states(self, ids: Iterable[str], models: bool = False) -> dict[str, FactState]:
+        states = self._states("rm_facts", ids, lambda text: self._fact_state(text, models))
         return {state.fact.id: state for state in states}
 
-    def _entity_states(self, ids: Iterable[str]) -> dict[str, EntityState]:
-        states = self._states("rm_entities", ids, self._entity_state)
+    def _entity_states(self, ids: Iterable[str], models: bool = False) -> dict[str, EntityState]:
+        states = self._states("rm_entities", ids, lambda text: self._entity_state(text, models))
         return {state.record.id: state for state in states}
 
     def _states(self, table: str, ids: Iterable[str], decode: Callable[[str], T]) -> Iterator[T]:

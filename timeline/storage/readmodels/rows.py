@@ -7,8 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from events.dates import parse_edtf
-from events.domain import EntityRecord
-from events.inputs import Fact, Figure
+from events.records import EntityRecord, Fact, Figure
 from events.text import fold, match_key
 from projections.chronology import mentions
 from projections.knowledge import reported_by

@@ -31,12 +31,16 @@ def delete_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None
         db.executemany(f"DELETE FROM {table} WHERE rowid=?", [(rowid,) for rowid, _ in rows])
 
 
-def dumped(dialect: str, table: str, owner: str) -> str:
-    """A query for what a search table holds, by the id of the state it indexes (rowids differ by history): on
-    SQLite the words at their positions (a contentless table keeps no text), on PostgreSQL the text."""
-    if dialect == "sqlite":
-        return f"SELECT o.id, v.term, v.offset FROM temp.{table}_terms v JOIN {owner} o ON o.rowid = v.doc"
-    return f"SELECT o.id, s.body FROM {table} s JOIN {owner} o ON o.rowid = s.rowid"
+def dumped(db: Database, table: str, owner: str) -> list[tuple[str, str, int]]:
+    """What a search table holds, as (id of the state indexed, word, its position) rows, the same in both dialects
+    (`verify` compares a store with read models rebuilt in memory on SQLite): on SQLite read from the index (a
+    contentless table keeps no text), on PostgreSQL split from the text as FTS5 splits it."""
+    if db.dialect == "sqlite":
+        db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, instance)")
+        query = f"SELECT o.id, v.term, v.offset FROM temp.{table}_terms v JOIN {owner} o ON o.rowid = v.doc"
+        return db.execute(query).fetchall()
+    rows = db.execute(f"SELECT o.id, s.body FROM {table} s JOIN {owner} o ON o.rowid = s.rowid")
+    return [(state_id, word, at) for state_id, body in rows for at, word in enumerate(WORD.findall(body))]
 
 
 def insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:

@@ -7,9 +7,8 @@ version (which the fold loaded anyway) and deleted by primary key, so no index b
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from projections.facts import EntityState, FactState
 from timeline.storage.database import Database
 from timeline.storage.readmodels.rows import (
     FACT_COLUMNS,
@@ -19,6 +18,9 @@ from timeline.storage.readmodels.rows import (
     fact_search_text,
 )
 from timeline.storage.readmodels.search import delete_search, insert_search
+
+if TYPE_CHECKING:
+    from projections.facts import EntityState, FactState
 
 
 def write_facts(
