@@ -8,8 +8,8 @@ from datetime import date
 from typing import Any
 
 from events.records import STATED_FIELDS, Fact, Source
-from projections.knowledge import FactView, view
-from projections.targets import target_tracker
+from projections.knowledge import FactView, knowledge_days, view
+from projections.targets import tracks_of_views
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,27 +33,32 @@ class KnowledgeDiff:
 
 
 def knowledge_diff(facts: Iterable[Fact], since: date, until: date, changed: set[str] | None = None) -> KnowledgeDiff:
-    """Compare views of the facts on two dates; `changed` limits fact-level entries (targets use all facts)."""
+    """Compare views of the facts on two dates; `changed` limits fact-level entries (targets use all facts).
+    Each fact is viewed once per date, and once only when no knowledge day of it falls between the dates."""
     facts = sorted(facts, key=lambda fact: fact.id)
-    reported, added, values, retracted = [], [], [], []
+    olds, news = [], []
     for fact in facts:
+        old = view(fact, since)
+        olds.append(old)
+        news.append(view(fact, until) if _changes_between(fact, since, until) else old)
+    reported, added, values, retracted = [], [], [], []
+    for fact, old, new in zip(facts, olds, news):
         if changed is not None and fact.id not in changed:
             continue
-        old, new = view(fact, since), view(fact, until)
         if old is None and new is not None:
             reported.append(new)
         elif old is not None and new is None:
             reason = fact.retracted.reason if fact.retracted else "no longer visible"
             retracted.append((fact.id, reason))
-        elif old is not None and new is not None:
+        elif old is not None and new is not None and old is not new:
             known = {source.key() for source in old.fact.sources}
             added += [(fact.id, source) for source in new.fact.sources if source.key() not in known]
             for name in STATED_FIELDS:
                 before, after = getattr(old.fact, name), getattr(new.fact, name)
                 if before != after:
                     values.append(ValueChange(fact.id, name, _plain(before), _plain(after), new.latest_source))
-    old_targets = {t.key: t.state for t in target_tracker(facts, since, since)}
-    new_targets = {t.key: t.state for t in target_tracker(facts, until, until)}
+    old_targets = {t.key: t.state for t in tracks_of_views(olds, since)}
+    new_targets = {t.key: t.state for t in tracks_of_views(news, until)}
     targets = tuple(
         (key, old_targets.get(key), state)
         for key, state in sorted(new_targets.items())
@@ -76,3 +81,9 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="json")
     return value
+
+
+def _changes_between(fact: Fact, since: date, until: date) -> bool:
+    """Whether what the record says about the fact can differ between the two dates (a view on `until` is then
+    not the view on `since`)."""
+    return any(since < day <= until for day in knowledge_days(fact))

@@ -68,12 +68,11 @@ def latest(sources: tuple[Source, ...]) -> int:
     return max(range(len(sources)), key=lambda i: (reported_by(sources[i]), i))
 
 
-def statement(fact: Fact, source: Source) -> dict[str, Any]:
-    """The main values as this source states them, in the shape `differs` holds them (lists; see Source.differs),
-    so that a source stating the main value again is no disagreement."""
-    values = {name: listed(value) for name, value in stated(fact, STATED_FIELDS).items()}
-    values.update(source.differs)
-    return values
+def main_values(fact: Fact) -> dict[str, Any]:
+    """The fact's own statement of every stated field, in the shape `differs` holds values (lists; see
+    Source.differs), so that a source stating the main value again is no disagreement. A source's statement is
+    these values overridden by its `differs`."""
+    return {name: listed(value) for name, value in stated(fact, STATED_FIELDS).items()}
 
 
 def view(fact: Fact, as_of: date | None = None) -> FactView | None:
@@ -84,19 +83,19 @@ def view(fact: Fact, as_of: date | None = None) -> FactView | None:
     visible = tuple(source for source in fact.sources if is_visible(source, as_of))
     if not visible:
         return None
-    values = statement(fact, visible[latest(visible)])
-    disagreements: list[Disagreement] = []
     differing = sorted({name for source in visible for name in source.differs})
+    if not differing:  # every visible source states the main values: no statement to compare
+        shown = fact if len(visible) == len(fact.sources) else fact.model_copy(update={"sources": visible})
+        return FactView(fact=shown, disagreements=(), occurred=parse_edtf(shown.occurred))
+    main = main_values(fact)  # dumped once: each source's statement is these, overridden by its `differs`
+    values = {**main, **visible[latest(visible)].differs}
+    disagreements: list[Disagreement] = []
     for name in differing:
         others: dict[str, tuple[Any, list[Source]]] = {}
         for source in visible:
-            stated = statement(fact, source)[name]
+            stated = source.differs[name] if name in source.differs else main[name]
             if stated != values[name]:
                 others.setdefault(repr(stated), (stated, []))[1].append(source)
         disagreements.extend(Disagreement(name, value, tuple(sources)) for value, sources in others.values())
-    shown = (
-        fact.model_validate({**fact.model_dump(), **values, "sources": visible})
-        if differing
-        else (fact if len(visible) == len(fact.sources) else fact.model_copy(update={"sources": visible}))
-    )
+    shown = fact.model_validate({**fact.model_dump(), **values, "sources": visible})
     return FactView(fact=shown, disagreements=tuple(disagreements), occurred=parse_edtf(shown.occurred))

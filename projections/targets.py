@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from events.dates import parse_edtf
 from events.records import Fact, Figure, Source
-from projections.knowledge import view
+from projections.knowledge import FactView, view
 
 TargetState = Literal["open", "revised", "met", "overdue"]
 
@@ -53,10 +53,16 @@ def target_tracker(
 ) -> list[TargetTrack]:
     """Every target (or those in `keys`) as the record stood on `as_of`; a deadline before `judged_on` that no
     milestone met is overdue. The caller chooses the day (a fold reads no clock)."""
+    return tracks_of_views((view(fact, as_of) for fact in facts), judged_on, keys)
+
+
+def tracks_of_views(
+    views: Iterable[FactView | None], judged_on: date, keys: set[str] | None = None
+) -> list[TargetTrack]:
+    """`target_tracker` of facts already viewed on the knowledge date (None: not visible then)."""
     statements: dict[str, list[tuple[tuple[Any, ...], Statement]]] = {}
     milestones: dict[str, list[tuple[tuple[Any, ...], str, str]]] = {}
-    for fact in facts:
-        seen = view(fact, as_of)
+    for seen in views:
         if seen is None:
             continue
         shown = seen.fact
