@@ -36,9 +36,9 @@ def diff(
     ids = ids[:limit] if more else ids
     facts = _in_scope(store.read_models.fact_states(ids).values(), scope)
     keys = {key for f in facts if (key := f.target or f.fulfils)}
-    related = {
-        f.id: f for f in facts + store.read_models.facts_with_target(keys) + store.read_models.facts_fulfilling(keys)
-    }
+    related = {f.id: f for f in facts}  # and the facts stating or fulfilling their target keys, each read once
+    sharing = set().union(*store.read_models.ids_keyed(keys).values()) - related.keys()
+    related.update((state.fact.id, state.fact) for state in store.read_models.fact_states(sorted(sharing)).values())
     found = knowledge_diff(related.values(), since, until, changed={f.id for f in facts})
     if after is not None and found.targets:
         told = _keys_told_before(store, since, until, after, keys, scope)
