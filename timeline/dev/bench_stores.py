@@ -50,11 +50,16 @@ class Stores:
         return urlsplit(self.url)._replace(query=urlencode({"schema": schema})).geturl()
 
     def copy(self, db: str) -> str | None:
-        """A copy of a store to change without touching the one measured (None where a copy is not cheap)."""
+        """A copy of a store to change without touching the one measured, on disk (None where a copy is not
+        cheap)."""
         if self.url is not None:
             return None
         copy = db + ".add.db"
         shutil.copyfile(db, copy)
+        # On disk before it is measured: a store in use is not a copy still being written back, and the first
+        # fsync of the measured writer would otherwise wait for the whole file (2.6 GiB at 1M facts).
+        with open(copy, "rb") as written:
+            os.fsync(written.fileno())
         return copy
 
     def size(self, db: str) -> int:
