@@ -29,6 +29,14 @@ class DamagedRow(ValueError):
         self.where = where
         self.message = message
 
+    def within(self, where: str) -> DamagedRow:
+        """The same damage, its path taken as relative to `where` (a check names only what lies below it)."""
+        return DamagedRow(_at(where, self.where) if self.where else where, self.message)
+
+
+def _at(where: str, part: str) -> str:
+    return f"{where}.{part}" if where else part
+
 
 Check = Callable[[Any, str], Any]
 REQUIRED = object()  # a field without a default
@@ -49,23 +57,28 @@ class Record:
         if isinstance(data, cls):
             return data
         if not isinstance(data, dict):
-            raise DamagedRow(where or cls.__name__, "not an object")
-        return cls._of(cls._checked(data, where or cls.__name__))
+            raise DamagedRow(cls.__name__ if where is None else where, "not an object")
+        return cls._of(cls._checked(data, cls.__name__ if where is None else where))
 
     @classmethod
     def _checked(cls, data: dict[str, Any], where: str) -> dict[str, Any]:
+        """Every field checked; a check is told no path (its errors are made relative to the field here, so the
+        path is built only for damage: a stored state has a few dozen fields, read by the thousand)."""
         checks = cls._checks
-        for name in data:
-            if name not in checks:
-                raise DamagedRow(f"{where}.{name}", "unknown field")
+        if not checks.keys() >= data.keys():
+            unknown = next(name for name in data if name not in checks)
+            raise DamagedRow(_at(where, unknown), "unknown field")
         values = {}
         for name, check in checks.items():
             if name in data:
-                values[name] = check(data[name], f"{where}.{name}")
+                try:
+                    values[name] = check(data[name], "")
+                except DamagedRow as damage:
+                    raise damage.within(_at(where, name)) from None
             else:
                 default = cls._defaults[name]
                 if default is REQUIRED:
-                    raise DamagedRow(f"{where}.{name}", "missing")
+                    raise DamagedRow(_at(where, name), "missing")
                 values[name] = dict(default) if isinstance(default, dict) else default
         return values
 
@@ -139,7 +152,8 @@ def record(
     )
 
 
-# Checks: each takes the value and its path, returns the value as the record holds it, or raises DamagedRow.
+# Checks: each takes the value and its path ("": the caller names it), returns the value as the record holds it,
+# or raises DamagedRow.
 
 
 def text(value: Any, where: str) -> str:
@@ -176,7 +190,7 @@ def number(value: Any, where: str) -> float:
 
 def _figure_value(value: Any, where: str) -> Any:
     if isinstance(value, (list, tuple)) and len(value) == 2:
-        return (number(value[0], f"{where}.0"), number(value[1], f"{where}.1"))
+        return (number(value[0], _at(where, "0")), number(value[1], _at(where, "1")))
     return None if value is None else number(value, where)
 
 
@@ -196,7 +210,15 @@ def many(check: Check) -> Check:
     def checked(value: Any, where: str) -> tuple[Any, ...]:
         if not isinstance(value, (list, tuple)):
             raise DamagedRow(where, "not a list")
-        return tuple(check(item, f"{where}.{i}") for i, item in enumerate(value))
+        try:
+            return tuple([check(item, "") for item in value])
+        except DamagedRow:
+            for i, item in enumerate(value):  # which item: checked again, naming it
+                try:
+                    check(item, "")
+                except DamagedRow as damage:
+                    raise damage.within(_at(where, str(i))) from None
+            raise
 
     return checked
 

@@ -178,3 +178,28 @@ def test_a_damaged_entity_row_is_one_store_error(sample_store, decoding):
         pytest.raises(StoreError, match=r"damaged row \(entity state"),
     ):
         store.project(PROJECT)
+
+
+def _state_with(**fact: object) -> str:
+    import json
+
+    source = {"outlet": "VNA", "language": "en", "reported": "2024-01-05"}
+    base = {"id": "f-1", "kind": "statistic", "occurred": "2024", "title": "T", "sources": [source]}
+    return json.dumps({"fact": {**base, **fact}, "version": 1})
+
+
+@pytest.mark.parametrize(
+    ("damage", "where"),
+    [
+        ({"sources": [{"outlet": "VNA", "language": "en", "reported": "2024-13-45"}]}, "fact.sources.0.reported"),
+        ({"sources": [{"outlet": "VNA", "language": "en", "reported": "2024", "tone": 1}]}, "fact.sources.0.tone"),
+        ({"figures": [{"metric": "m", "value": 1}, {"metric": "m", "value": [1, "x"]}]}, "fact.figures.1.value.1"),
+        ({"people": [{"person": ""}]}, "fact.people.0.person"),
+        ({"projects": ["p", 3]}, "fact.projects.1"),
+        ({"title": None}, "fact.title"),
+    ],
+)
+def test_a_damaged_field_is_named_by_its_whole_path(damage: dict[str, object], where: str) -> None:
+    with pytest.raises(decode.DamagedRow) as raised:
+        decode.fact_state(_state_with(**damage))
+    assert raised.value.where == f"fact state.{where}"
