@@ -219,7 +219,8 @@ class Queries:
         return Names(found, dated)
 
     def merged_records(self) -> list[EntityRecord]:
-        """The entity records merged into another."""
+        """The entity records merged into another (read through the partial index rm_entities_by_merged: the
+        condition must stay as the index states it)."""
         rows = self.connection.execute("SELECT state FROM rm_entities WHERE state NOT LIKE '%\"merged\":null%'")
         return [self._entity_state(state).record for (state,) in rows]
 

@@ -17,6 +17,9 @@ CREATE TABLE IF NOT EXISTS rm_entities (rowid BIGINT GENERATED ALWAYS AS IDENTIT
                                         first TEXT NOT NULL, last TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rm_facts_by_last ON rm_facts (last);
 CREATE INDEX IF NOT EXISTS rm_entities_by_last ON rm_entities (last);
+-- The entities merged into another (few): every query follows merges, without reading every entity. The
+-- condition is the query's own (readmodels/queries.py: merged_records), so the planner can use this index.
+CREATE INDEX IF NOT EXISTS rm_entities_by_merged ON rm_entities (id) WHERE state NOT LIKE '%"merged":null%';
 
 -- The log positions appended at each recorded time (one row per ingest), for the audit diff.
 CREATE TABLE IF NOT EXISTS rm_recorded (recorded TEXT PRIMARY KEY, first BIGINT NOT NULL, last BIGINT NOT NULL);
