@@ -27,8 +27,8 @@ def search(
     after: int = 0,
 ) -> SearchView:
     """Facts whose visible text has every word (the last as a prefix), or that name an entity whose names
-    do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the best few
-    hundred by its own rank, so that a common word stays fast in a large store). The filters narrow the
+    do; ranked by how often the words occur, then date and id. FTS5 finds the candidates (the newest few
+    hundred matches, so that a common word stays fast in a large store). The filters narrow the
     hits (as stated on the knowledge date); retracted facts are counted apart unless included. A page is the
     `limit` hits after the first `after`; candidates are capped by how far the page reaches."""
     filters = filters or Filters(as_of)

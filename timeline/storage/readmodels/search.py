@@ -14,6 +14,13 @@ MATCHING = {
     "postgresql": "SELECT rowid, -ts_rank(words, q) AS r FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q",
 }
 
+# The newest rows of a search table matching a query (no rank: ranking counts every match first), at most `?`.
+NEWEST = {
+    "sqlite": "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
+    "postgresql": "SELECT rowid FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q "
+    "ORDER BY rowid DESC LIMIT ?",
+}
+
 
 def match_query(dialect: str, terms: list[str]) -> str:
     """Every term, the last as a prefix (FTS5 phrases; PostgreSQL words joined by &)."""
