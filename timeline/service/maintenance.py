@@ -17,7 +17,7 @@ from timeline.storage.recorded import recorded_key
 if TYPE_CHECKING:
     from timeline.present.audit import AuditView
     from timeline.service.store import Store
-    from timeline.storage.log import LoggedEvent
+    from timeline.storage.log_reader import LoggedEvent
 
 
 def rebuild(store: Store) -> int:
@@ -55,9 +55,9 @@ def event_page(store: Store, fact: str | None = None, after: int = 0, limit: int
     at most `limit` events, then `next` says where to continue."""
     if fact is None:
         batch = min(limit + 1, 1000) if limit else 1000
-        return Paged(_recorded_then(store, store.log.read(after, batch)), limit, lambda logged: logged.position)
-    found = store.log.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
-    if not found and not (after and store.log.stream(fact, 0, 1)):
+        return Paged(_recorded_then(store, store.log_reader.read(after, batch)), limit, lambda e: e.position)
+    found = store.log_reader.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
+    if not found and not (after and store.log_reader.stream(fact, 0, 1)):
         raise NotFound(f"no fact '{fact}' in {store.location}")
     return Paged(list(_recorded_then(store, found)), limit, lambda logged: logged.version)
 
