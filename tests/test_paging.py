@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline.present.stream import event_json
 from timeline.present.views import DiffView
 from timeline.service import Store, sample_paths
 
@@ -48,12 +49,12 @@ def test_a_cursor_that_is_not_a_position_is_one_error(cli, sample_store):
 @PAGING
 @given(limit=st.integers(1, 60))
 def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limit):
-    with Store(str(sample_store)) as store:
-        whole = [(e.position, e.event) for e in store.events()]
+    with Store(str(sample_store)) as store:  # the events as `log --json` prints them
+        whole = [event_json(e) for e in store.events()]
         paged, after = [], 0
         while True:
             page = store.event_page(None, after, limit)
-            items = [(e.position, e.event) for e in page]
+            items = [event_json(e) for e in page]
             assert len(items) <= limit
             paged += items
             if page.next is None:
@@ -67,11 +68,11 @@ def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limi
 def test_paging_one_facts_stream_by_version_gives_the_whole_stream(sample_store, limit):
     fact = "nhsc-land-clearance-basically-met-2022-03"
     with Store(str(sample_store)) as store:
-        whole = [e.event for e in store.events(fact)]
+        whole = [event_json(e) for e in store.events(fact)]
         paged, after = [], 0
         while True:
             page = store.event_page(fact, after, limit)
-            paged += [e.event for e in page]
+            paged += [event_json(e) for e in page]
             if page.next is None:
                 break
             after = int(page.next)

@@ -137,8 +137,11 @@ class EventMapper(Mapper[uuid.UUID]):
                 f"{known}): upgrade timeline",
                 newer=True,
             )
-        for version in range(written, known):
-            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        try:
+            for version in range(written, known):
+                getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        except (KeyError, TypeError, AttributeError):  # an upcaster met a payload of another shape
+            raise UnreadableEvent(f"its payload does not hold an {DOMAIN[cls].__name__} of schema {written}") from None
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         event = object.__new__(cls)
