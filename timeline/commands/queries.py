@@ -148,22 +148,13 @@ def diff(
 
 
 @click.command()
-@click.option("--project", "project_ref", help="Only facts of this project.")
-@click.option("--partner", "partner_ref", help="Only facts naming this partner.")
+@query_options("as_of", "window", "project", "partner", "kind")
 @click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
-@as_of_option
 @page_options("fact id")
 @db_option()
 @json_option
 def stats(
-    project_ref: str | None,
-    partner_ref: str | None,
-    plot_path: str | None,
-    as_of: str | None,
-    limit: int | None,
-    after: str | None,
-    db: str,
-    as_json: bool,
+    filters: Filters, plot_path: str | None, limit: int | None, after: str | None, db: str, as_json: bool
 ) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them; --limit N counts a
     page of N facts in occurred order."""
@@ -171,7 +162,7 @@ def stats(
         from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
-    view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref, after, limit))
+    view = consult(db, lambda store: store.stats(after=after, limit=limit, filters=filters))
     if plot_path:
         plot(view, plot_path)
     show(as_json, view, lambda view: _stats_table(view, plot_path))

@@ -73,7 +73,8 @@ def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     scope = "".join(
         f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
     )
-    heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {known_label(view.as_of)}")
+    known = known_label(view.as_of, view.window) + (f", kind {' or '.join(view.kinds)}" if view.kinds else "")
+    heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {known}")
     retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
     if view.after is not None or view.next is not None:
         heading = Group(heading, Text(f"A page: the {page_of(view.after)}, counted alone."))

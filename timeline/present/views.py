@@ -288,6 +288,8 @@ class StatsView:
     names: dict[str, str]
     after: str | None = None  # a page's counts: the facts in occurred order after this one
     next: str | None = None  # the last fact id of a page that has more
+    window: Window = Window()  # the occurred window counted (--since/--until)
+    kinds: tuple[str, ...] = ()  # the kinds of fact counted (--kind; empty: all)
 
     def to_json(self) -> dict[str, Any]:
         stats = self.stats

@@ -187,26 +187,23 @@ def stats(
     partner: str | None = None,
     after: str | None = None,
     limit: int | None = None,
+    filters: Filters | None = None,
 ) -> StatsView:
     """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
-    only facts naming the project and the partner when given (as stated then); retracted facts excluded.
-    With `limit`, the counts of a page: the next `limit` such facts in occurred order after the fact `after`."""
-    scope = with_partner = None
-    facts: list[Fact] | None = None
-    if project:
-        scope, facts = one_entity(store, project, "project", as_of)
-    if partner:
-        with_partner, partner_facts = one_entity(store, partner, "organisation", as_of)
-        facts = facts if project else partner_facts
-    merged = merges(store, as_of) if facts is None else {}
-    project_id, partner_id = (scope.id if scope else None), (with_partner.id if with_partner else None)
+    only facts naming the project and the partner when given, of the kinds and in the occurred window when given
+    (as stated then); retracted facts excluded. With `limit`, the counts of a page: the next `limit` such facts
+    in occurred order after the fact `after`. `filters`, when given, holds the knowledge date and the filters."""
+    filters = filters or Filters(as_of, project=project, partner=partner)
+    as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
+    merged = scope.merges if scope.project or scope.partner else merges(store, as_of)
 
     def admits(fact: Fact, seen: FactView) -> bool:
-        return (project_id is None or project_id in seen.fact.projects) and (
-            partner_id is None or partner_id in seen.fact.partners
-        )
+        return scope.admits(seen.fact) and seen.occurred.overlaps(window.since, window.until)
 
-    paged = InOrder(store.read_models, as_of).page(facts, after, limit, admits)
+    paged = InOrder(store.read_models, as_of).page(store.facts_in(scope, as_of), after, limit, admits)
     chosen = [follow_merges(fact, merged) for fact in paged]
-    stats = fact_stats(chosen, as_of, project_id, partner_id)
-    return StatsView(as_of, scope, with_partner, stats, names(store, chosen), after, cursor_text(paged.next))
+    stats = fact_stats(chosen, as_of, scope.project, scope.partner)
+    named = {entity.id: entity for entity in scope.entities}
+    heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
+    paging = (after, cursor_text(paged.next))
+    return StatsView(as_of, *heading, stats, names(store, chosen), *paging, window, scope.kinds)
