@@ -37,9 +37,8 @@ def search(view: SearchView) -> RenderableType:
 
 def diff(view: DiffView) -> RenderableType:
     d = view.diff
-    scope = f" for {view.project.name}" if view.project else ""
     lines: list[RenderableType] = [
-        Text.assemble(("Knowledge diff", "bold"), f"{scope}: {d.since.isoformat()} → {d.until.isoformat()}")
+        Text.assemble(("Knowledge diff", "bold"), f"{_diff_scope(view)}: {d.since.isoformat()} → {d.until.isoformat()}")
     ]
     lines += [
         Text(
@@ -65,6 +64,15 @@ def diff(view: DiffView) -> RenderableType:
     if view.next is not None:
         lines.append(Text(continuation(view.next)))
     return Group(*lines)
+
+
+def _diff_scope(view: DiffView) -> str:
+    """' for Project X, with Partner Y, of kind K, occurred A to B': what the diff's facts were narrowed to."""
+    parts = [f"for {view.project.name}"] if view.project else []
+    parts += [f"with {e.name}" for e in view.scope.entities if e.entity != "project"]
+    parts += [f"of kind {' or '.join(view.scope.kinds)}"] if view.scope.kinds else []
+    parts += [known_label(None, view.window).removeprefix("as known now, ")] if not view.window.is_open else []
+    return (" " + ", ".join(parts)) if parts else ""
 
 
 def stats(view: StatsView, plot: str | None = None) -> RenderableType:

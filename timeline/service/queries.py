@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import Window, mentions
-from projections.entities import MENTION_ROLE, follow_merges, merge_map, names_one, one_with
+from projections.entities import MENTION_ROLE, follow_merges, merge_map, one_with
 from projections.knowledge import FactView, view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
@@ -133,25 +133,32 @@ def _facts_naming(
     return record, chosen, facts
 
 
-def targets(store: Store, project: str | None, as_of: date | None, today: date) -> TargetsView:
-    """Every target (or a project's: stated for it or a record merged into it by `as_of`) with its statements and
-    its state as of a knowledge date; deadlines are judged on the knowledge date, or on `today` (the caller's
-    clock) when the query is as known now."""
-    if project is None:
-        scope, keys = None, store.read_models.target_keys()
+def targets(
+    store: Store, project: str | None, as_of: date | None, today: date, filters: Filters | None = None
+) -> TargetsView:
+    """Every target (or those stated in facts of a project, naming a partner: `filters` or `project`; merged
+    records included by `as_of`) with its statements and its state as of a knowledge date; deadlines are judged
+    on the knowledge date, or on `today` (the caller's clock) when the query is as known now."""
+    filters = filters or Filters(as_of, project=project)
+    as_of, scope = filters.as_of, store.scope(filters)
+    facts = store.facts_in(scope, as_of)
+    if facts is None:
+        keys = store.read_models.target_keys()
     else:
-        merged = merges(store, as_of)
-        scope = surviving(store, project, "project", merged)
-        seen = (view(fact, as_of) for fact in facts_naming(store, scope.id, "project", as_of, merged))
-        keys = {v.fact.target for v in seen if v and v.fact.target and names_one(v.fact.projects, scope.id, merged)}
+        seen = (view(fact, as_of) for fact in facts)
+        keys = {v.fact.target for v in seen if v and v.fact.target and scope.admits(v.fact)}
     facts = store.read_models.facts_with_target(keys) + store.read_models.facts_fulfilling(keys)
     judged_on = as_of or today
-    return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
+    named = {entity.id: entity for entity in scope.entities}
+    heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
+    return TargetsView(as_of, judged_on, heading[0], target_tracker(facts, as_of, judged_on, keys), heading[1])
 
 
-def office(store: Store, ref: str, on: date | None = None, as_of: date | None = None) -> OfficeView:
-    """Who held the office on a day (from the facts near that day), or every holder over time; the office and
-    its holders as one entity with the records merged into them by `as_of`."""
+def office(
+    store: Store, ref: str, on: date | None = None, as_of: date | None = None, window: Window = Window()
+) -> OfficeView:
+    """Who held the office on a day (from the facts near that day), or every holder over time (attested in the
+    occurred window); the office and its holders as one entity with the records merged into them by `as_of`."""
     merged = merges(store, as_of)
     office = surviving(store, ref, "office", merged)
     if on:
@@ -163,7 +170,8 @@ def office(store: Store, ref: str, on: date | None = None, as_of: date | None = 
     found = [a for a in attestations(facts, as_of) if a.office == office.id]
     if on:
         return OfficeView(office, as_of, who(found, office.id, on), [], names(store, facts, office.id))
-    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id))
+    found = [a for a in found if a.occurred.overlaps(window.since, window.until)]
+    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id), window)
 
 
 def person(
