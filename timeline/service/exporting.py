@@ -10,6 +10,7 @@ from events.dates import parse_edtf
 from events.records import Fact
 from projections.chronology import Window, mentions
 from projections.knowledge import FactView, is_visible
+from projections.selection import Filters
 from timeline.occurred import InOrder, Reread, cursor_text
 from timeline.present.views import ExportSet
 
@@ -32,17 +33,11 @@ def export(
     Every entity comes with the whole export (or its first page) when there is no --project/--partner;
     otherwise, and on later pages, only the entities the facts name. The whole store is read as it is
     iterated (the store must stay open), never held."""
-    scope = [store.entity(ref, kind) for ref, kind in ((project, "project"), (partner, "organisation")) if ref]
-    facts = None
-    if scope:
-        facts = store.read_models.facts_mentioning(scope[0].id, "project" if project else "partner", as_of)
+    scope = store.scope(Filters(as_of, project=project, partner=partner))
+    facts = store.facts_in(scope, as_of)  # as stored: the export rewrites no id, a merged one included
 
     def admits(fact: Fact, seen: FactView) -> bool:
-        if not seen.occurred.overlaps(window.since, window.until):
-            return False
-        return (not project or scope[0].id in seen.fact.projects) and (
-            not partner or scope[-1].id in seen.fact.partners
-        )
+        return seen.occurred.overlaps(window.since, window.until) and scope.admits(seen.fact)
 
     in_order = InOrder(store.read_models, as_of)
 
@@ -54,15 +49,15 @@ def export(
         return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
     paged = in_order.page(facts, after, limit, admits)
     selected = list(chosen(paged))
-    if scope or after is not None:  # only the entities these facts name (and their offices' organisations)
-        wanted = {e.id for e in scope}.union(*(ids for fact in selected for ids in mentions(fact).values()))
+    if scope.narrows or after is not None:  # only the entities these facts name (and their offices' organisations)
+        wanted = {e.id for e in scope.entities}.union(*(ids for fact in selected for ids in mentions(fact).values()))
         named = store.read_models.entity_states(wanted)
         organisations = {org for state in named.values() if (org := state.record.organisation)} - set(named)
         named.update(store.read_models.entity_states(organisations))
         every = [named[i].record for i in sorted(named)]
     else:
         every = store.read_models.entities()
-    return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, cursor_text(paged.next))
+    return ExportSet(as_of, window, scope.entities, tuple(selected), tuple(every), after, cursor_text(paged.next))
 
 
 # Maintenance -----------------------------------------------------------------------------------
