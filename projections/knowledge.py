@@ -88,9 +88,13 @@ def restated(fact: Fact, shown: Fact) -> tuple[dict[str, Any], ...]:
 
 def same_statements(old: Fact, new: Fact) -> bool:
     """Two writings of one fact that say the same: every field outside the statements equal, the same sources
-    in the same order, each stating the same values (the main values may differ when every source's `differs`
-    makes up for it, as in a spreadsheet row that shows the latest source's statement)."""
+    in the same order, each stating the same values, and the new main values those of one of its sources (a
+    spreadsheet row shows the latest source's statement, and every `differs` is told against it). Main values
+    edited to what no source states are a correction, even where every source's `differs` hides them."""
     if len(old.sources) != len(new.sources) or old.notes != new.notes or old.retracted != new.retracted:
+        return False
+    main = {name: listed(value) for name, value in stated(new, STATED_FIELDS).items()}
+    if not any(main == statement(old, source) for source in old.sources):
         return False
     for before, after in zip(old.sources, new.sources, strict=True):
         if before.model_copy(update={"differs": {}}) != after.model_copy(update={"differs": {}}):
