@@ -26,14 +26,17 @@ def export(
     partner: str | None = None,
     after: str | None = None,
     limit: int | None = None,
+    filters: Filters | None = None,
 ) -> ExportSet:
     """The facts (and the entities they need) to export: as the record stood on `as_of` (sources reported by
     then; a retraction only if it applied by then), that overlap the window and name the project and the
     partner (as stated then), in occurred order: `limit` of them after the fact `after` (all when None).
     Every entity comes with the whole export (or its first page) when there is no --project/--partner;
     otherwise, and on later pages, only the entities the facts name. The whole store is read as it is
-    iterated (the store must stay open), never held."""
-    scope = store.scope(Filters(as_of, project=project, partner=partner))
+    iterated (the store must stay open), never held. `filters`, when given, holds the knowledge date, the window,
+    the project and partner and the kinds of fact (`--kind`)."""
+    filters = filters or Filters(as_of, window, project=project, partner=partner)
+    as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
     facts = store.facts_in(scope, as_of)  # as stored: the export rewrites no id, a merged one included
 
     def admits(fact: Fact, seen: FactView) -> bool:
@@ -49,7 +52,7 @@ def export(
         return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
     paged = in_order.page(facts, after, limit, admits)
     selected = list(chosen(paged))
-    if scope.narrows or after is not None:  # only the entities these facts name (and their offices' organisations)
+    if scope.entities or after is not None:  # only the entities these facts name (and their offices' organisations)
         wanted = {e.id for e in scope.entities}.union(*(ids for fact in selected for ids in mentions(fact).values()))
         named = store.read_models.entity_states(wanted)
         organisations = {org for state in named.values() if (org := state.record.organisation)} - set(named)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import Window, mentions
-from projections.entities import MENTION_ROLE, follow_merges, merge_map, names_one, one_with
+from projections.entities import MENTION_ROLE, follow_merges, merge_map, one_with
 from projections.knowledge import FactView, view
 from projections.offices import attestations, tenures, who
 from projections.partners import history_of
@@ -133,25 +133,32 @@ def _facts_naming(
     return record, chosen, facts
 
 
-def targets(store: Store, project: str | None, as_of: date | None, today: date) -> TargetsView:
-    """Every target (or a project's: stated for it or a record merged into it by `as_of`) with its statements and
-    its state as of a knowledge date; deadlines are judged on the knowledge date, or on `today` (the caller's
-    clock) when the query is as known now."""
-    if project is None:
-        scope, keys = None, store.read_models.target_keys()
+def targets(
+    store: Store, project: str | None, as_of: date | None, today: date, filters: Filters | None = None
+) -> TargetsView:
+    """Every target (or those stated in facts of a project, naming a partner: `filters` or `project`; merged
+    records included by `as_of`) with its statements and its state as of a knowledge date; deadlines are judged
+    on the knowledge date, or on `today` (the caller's clock) when the query is as known now."""
+    filters = filters or Filters(as_of, project=project)
+    as_of, scope = filters.as_of, store.scope(filters)
+    facts = store.facts_in(scope, as_of)
+    if facts is None:
+        keys = store.read_models.target_keys()
     else:
-        merged = merges(store, as_of)
-        scope = surviving(store, project, "project", merged)
-        seen = (view(fact, as_of) for fact in facts_naming(store, scope.id, "project", as_of, merged))
-        keys = {v.fact.target for v in seen if v and v.fact.target and names_one(v.fact.projects, scope.id, merged)}
+        seen = (view(fact, as_of) for fact in facts)
+        keys = {v.fact.target for v in seen if v and v.fact.target and scope.admits(v.fact)}
     facts = store.read_models.facts_with_target(keys) + store.read_models.facts_fulfilling(keys)
     judged_on = as_of or today
-    return TargetsView(as_of, judged_on, scope, target_tracker(facts, as_of, judged_on, keys))
+    named = {entity.id: entity for entity in scope.entities}
+    heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
+    return TargetsView(as_of, judged_on, heading[0], target_tracker(facts, as_of, judged_on, keys), heading[1])
 
 
-def office(store: Store, ref: str, on: date | None = None, as_of: date | None = None) -> OfficeView:
-    """Who held the office on a day (from the facts near that day), or every holder over time; the office and
-    its holders as one entity with the records merged into them by `as_of`."""
+def office(
+    store: Store, ref: str, on: date | None = None, as_of: date | None = None, window: Window = Window()
+) -> OfficeView:
+    """Who held the office on a day (from the facts near that day), or every holder over time (attested in the
+    occurred window); the office and its holders as one entity with the records merged into them by `as_of`."""
     merged = merges(store, as_of)
     office = surviving(store, ref, "office", merged)
     if on:
@@ -163,7 +170,8 @@ def office(store: Store, ref: str, on: date | None = None, as_of: date | None = 
     found = [a for a in attestations(facts, as_of) if a.office == office.id]
     if on:
         return OfficeView(office, as_of, who(found, office.id, on), [], names(store, facts, office.id))
-    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id))
+    found = [a for a in found if a.occurred.overlaps(window.since, window.until)]
+    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id), window)
 
 
 def person(
@@ -187,26 +195,23 @@ def stats(
     partner: str | None = None,
     after: str | None = None,
     limit: int | None = None,
+    filters: Filters | None = None,
 ) -> StatsView:
     """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
-    only facts naming the project and the partner when given (as stated then); retracted facts excluded.
-    With `limit`, the counts of a page: the next `limit` such facts in occurred order after the fact `after`."""
-    scope = with_partner = None
-    facts: list[Fact] | None = None
-    if project:
-        scope, facts = one_entity(store, project, "project", as_of)
-    if partner:
-        with_partner, partner_facts = one_entity(store, partner, "organisation", as_of)
-        facts = facts if project else partner_facts
-    merged = merges(store, as_of) if facts is None else {}
-    project_id, partner_id = (scope.id if scope else None), (with_partner.id if with_partner else None)
+    only facts naming the project and the partner when given, of the kinds and in the occurred window when given
+    (as stated then); retracted facts excluded. With `limit`, the counts of a page: the next `limit` such facts
+    in occurred order after the fact `after`. `filters`, when given, holds the knowledge date and the filters."""
+    filters = filters or Filters(as_of, project=project, partner=partner)
+    as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
+    merged = scope.merges if scope.project or scope.partner else merges(store, as_of)
 
     def admits(fact: Fact, seen: FactView) -> bool:
-        return (project_id is None or project_id in seen.fact.projects) and (
-            partner_id is None or partner_id in seen.fact.partners
-        )
+        return scope.admits(seen.fact) and seen.occurred.overlaps(window.since, window.until)
 
-    paged = InOrder(store.read_models, as_of).page(facts, after, limit, admits)
+    paged = InOrder(store.read_models, as_of).page(store.facts_in(scope, as_of), after, limit, admits)
     chosen = [follow_merges(fact, merged) for fact in paged]
-    stats = fact_stats(chosen, as_of, project_id, partner_id)
-    return StatsView(as_of, scope, with_partner, stats, names(store, chosen), after, cursor_text(paged.next))
+    stats = fact_stats(chosen, as_of, scope.project, scope.partner)
+    named = {entity.id: entity for entity in scope.entities}
+    heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
+    paging = (after, cursor_text(paged.next))
+    return StatsView(as_of, *heading, stats, names(store, chosen), *paging, window, scope.kinds)
