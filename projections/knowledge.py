@@ -68,10 +68,15 @@ def latest(sources: tuple[Source, ...]) -> int:
     return max(range(len(sources)), key=lambda i: (reported_by(sources[i]), i))
 
 
+def statement(fact: Fact, source: Source) -> dict[str, Any]:
+    """The main values as this source states them, in the shape `differs` holds them (lists; see Source.differs),
+    so that a source stating the main value again is no disagreement."""
+    return {**main_values(fact), **source.differs}
+
+
 def main_values(fact: Fact) -> dict[str, Any]:
-    """The fact's own statement of every stated field, in the shape `differs` holds values (lists; see
-    Source.differs), so that a source stating the main value again is no disagreement. A source's statement is
-    these values overridden by its `differs`."""
+    """The fact's own statement of every stated field, in the shape `differs` holds values (lists); a source's
+    statement is these values overridden by its `differs`."""
     return {name: listed(value) for name, value in stated(fact, STATED_FIELDS).items()}
 
 
