@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from events.records import Fact, Retraction, Source, plain
+from projections.entities import mentions as mentions  # re-exported: where timelines find what a fact names
 from projections.entities import name_at
 from projections.knowledge import FactView, view
 
@@ -98,20 +99,3 @@ def entry_json(entry: TimelineEntry, names: Mapping[str, str]) -> dict[str, Any]
         "partial": entry.partial,
         "retracted": entry.retracted.model_dump() if entry.retracted else None,
     }
-
-
-def mentions(fact: Fact) -> dict[str, set[str]]:
-    """Every entity a fact names, by role, in its main values and in any source's differing statement."""
-    roles: dict[str, set[str]] = {"project": set(), "partner": set(), "person": set(), "office": set()}
-    roles["project"].update(fact.projects)
-    roles["partner"].update(fact.partners)
-    roles["person"].update(role.person for role in fact.people)
-    roles["office"].update(role.office for role in fact.people if role.office)
-    for values in (source.differs for source in fact.sources if source.differs):
-        roles["project"].update(values.get("projects", ()))
-        roles["partner"].update(values.get("partners", ()))
-        for person in values.get("people", ()):
-            roles["person"].add(person["person"])
-            if person.get("office"):
-                roles["office"].add(person["office"])
-    return roles

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from events.dates import EdtfDate, parse_edtf
-from events.records import DatedName, EntityRecord, Fact
+from events.records import DatedName, EntityRecord, Fact, PersonRole
 
 
 def _start(occurred: EdtfDate) -> date:
@@ -79,26 +80,61 @@ def one_with(root: str, mapping: Mapping[str, str]) -> set[str]:
     return {root} | {merged for merged, into in mapping.items() if into == root}
 
 
+def names_one(ids: Iterable[str], root: str, mapping: Mapping[str, str]) -> bool:
+    """Whether any of `ids` is `root` or a record merged into it."""
+    return any(i == root or mapping.get(i) == root for i in ids)
+
+
+# The role in which a fact names an entity of each kind (the read models' mentions).
+MENTION_ROLE = {"project": "project", "organisation": "partner", "person": "person", "office": "office"}
+
+
 def follow_merges(fact: Fact, mapping: Mapping[str, str]) -> Fact:
-    """The fact with merged project and partner ids replaced by the ids they are one with (in its main values
-    and in every source's statement), each id once."""
-    if not mapping:
+    """The fact with merged ids (projects, partners, people and their offices) replaced by the ids they are one
+    with, in its main values and in every source's statement (`differs`), each id and each person's role once."""
+    if not mapping or not any(i in mapping for ids in mentions(fact).values() for i in ids):
         return fact
 
-    def canonical(ids: Iterable[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(mapping.get(i, i) for i in ids))
+    def one(ref: str) -> str:
+        return mapping.get(ref, ref)
 
-    update: dict[str, object] = {}
-    for field in ("projects", "partners"):
-        if any(i in mapping for i in getattr(fact, field)):
-            update[field] = canonical(getattr(fact, field))
-    sources = []
-    for source in fact.sources:
-        differs = {
-            k: list(canonical(v)) if k in ("projects", "partners") and any(i in mapping for i in v) else v
-            for k, v in source.differs.items()
+    def role(person: PersonRole) -> PersonRole:
+        return person.model_copy(update={"person": one(person.person), "office": person.office and one(person.office)})
+
+    def stated(values: dict[str, Any]) -> dict[str, Any]:
+        followed: dict[str, Any] = {
+            key: list(dict.fromkeys(map(one, values[key]))) for key in ("projects", "partners") if key in values
         }
-        sources.append(source if differs == source.differs else source.model_copy(update={"differs": differs}))
-    if any(new is not old for new, old in zip(sources, fact.sources)):
-        update["sources"] = tuple(sources)
-    return fact.model_copy(update=update) if update else fact
+        if "people" in values:
+            roles = ({**p, **{k: one(p[k]) for k in ("person", "office") if p.get(k)}} for p in values["people"])
+            followed["people"] = list({tuple(sorted(p.items())): p for p in roles}.values())
+        return {**values, **followed}
+
+    return fact.model_copy(
+        update={
+            "projects": tuple(dict.fromkeys(map(one, fact.projects))),
+            "partners": tuple(dict.fromkeys(map(one, fact.partners))),
+            "people": tuple(dict.fromkeys(map(role, fact.people))),
+            "sources": tuple(
+                source.model_copy(update={"differs": stated(source.differs)}) if source.differs else source
+                for source in fact.sources
+            ),
+        }
+    )
+
+
+def mentions(fact: Fact) -> dict[str, set[str]]:
+    """Every entity a fact names, by role, in its main values and in any source's differing statement."""
+    roles: dict[str, set[str]] = {"project": set(), "partner": set(), "person": set(), "office": set()}
+    roles["project"].update(fact.projects)
+    roles["partner"].update(fact.partners)
+    roles["person"].update(role.person for role in fact.people)
+    roles["office"].update(role.office for role in fact.people if role.office)
+    for values in (source.differs for source in fact.sources if source.differs):
+        roles["project"].update(values.get("projects", ()))
+        roles["partner"].update(values.get("partners", ()))
+        for person in values.get("people", ()):
+            roles["person"].add(person["person"])
+            if person.get("office"):
+                roles["office"].add(person["office"])
+    return roles

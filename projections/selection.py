@@ -7,12 +7,13 @@ it does not show.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from events.records import EntityRecord, Fact
 from projections.chronology import TimelineEntry, Window
+from projections.entities import names_one
 from projections.knowledge import FactView, retracted_from, view
 
 
@@ -31,12 +32,14 @@ class Filters:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Resolved filters on what a fact names and is: project and partner ids, kinds (empty: any)."""
+    """Resolved filters on what a fact names and is: project and partner ids, kinds (empty: any). The ids are
+    the surviving ones on the knowledge date; a fact naming a record merged into one (`merges`) is admitted."""
 
     project: str | None = None
     partner: str | None = None
     kinds: tuple[str, ...] = ()
     entities: tuple[EntityRecord, ...] = ()  # the project and partner, for headings
+    merges: Mapping[str, str] = field(default_factory=dict)  # each merged id → the surviving one
 
     @property
     def narrows(self) -> bool:
@@ -50,8 +53,8 @@ class Scope:
 
     def admits(self, fact: Fact) -> bool:
         return (
-            (self.project is None or self.project in fact.projects)
-            and (self.partner is None or self.partner in fact.partners)
+            (self.project is None or names_one(fact.projects, self.project, self.merges))
+            and (self.partner is None or names_one(fact.partners, self.partner, self.merges))
             and (not self.kinds or fact.kind in self.kinds)
         )
 

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from timeline.commands.options import date_options, db_option, page_options, to_filters
+from timeline.commands.options import db_option, page_options, query_options
 from timeline.commands.printing import consult
 from timeline.exports import FORMATS
 
 if TYPE_CHECKING:
+    from projections.selection import Filters
     from timeline.present.views import ExportSet
     from timeline.service import Store
 
@@ -27,23 +28,11 @@ if TYPE_CHECKING:
 )
 @click.option("--out", help="Write to this file (default: stdout).")
 @click.option("--excel", is_flag=True, help="csv only: start with a UTF-8 byte order mark, so Excel reads the text.")
-@click.option("--project", "project_ref", help="Only facts of this project.")
-@click.option("--partner", "partner_ref", help="Only facts naming this partner.")
-@date_options
+@query_options("as_of", "window", "project", "partner", "kind")
 @page_options("fact id")
 @db_option()
 def export_command(
-    fmt: str,
-    out: str | None,
-    excel: bool,
-    project_ref: str | None,
-    partner_ref: str | None,
-    as_of: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int | None,
-    after: str | None,
-    db: str,
+    fmt: str, out: str | None, excel: bool, filters: Filters, limit: int | None, after: str | None, db: str
 ) -> None:
     """Export the selected facts (and the entities they name) for other tools; --limit N: N facts a page, in
     occurred order (the next page's --after is on stderr)."""
@@ -52,10 +41,9 @@ def export_command(
 
     if excel and fmt != "csv":
         raise InvalidOption(f"--excel: only for --format csv, not {fmt}")
-    dates = to_filters({"as_of": as_of, "since": since, "until": until})
 
     def written(store: Store) -> ExportSet:  # inside the open store: a whole store streams as it is read
-        selected = store.export(dates.as_of, dates.window, project_ref, partner_ref, after, limit)
+        selected = store.export(after=after, limit=limit, filters=filters)
         write_export(fmt, selected, out, excel)
         return selected
 

@@ -208,10 +208,3 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def as_of_day(text: str | None) -> date | None:
     """--as-of as a day: a partial date's last day."""
     return parse_bound("--as-of", text, upper=True)
-
-
-def date_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--as-of (knowledge date) and --since/--until (occurred window); a partial date means its whole span."""
-    func = click.option("--until", help="Only facts that occurred by this date (EDTF; 2023 = end of 2023).")(func)
-    func = click.option("--since", help="Only facts that occurred from this date (EDTF).")(func)
-    return as_of_option(func)

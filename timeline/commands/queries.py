@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from timeline.commands.options import (
-    as_of_day,
-    as_of_option,
     db_option,
     json_option,
     page_options,
@@ -64,29 +62,32 @@ person = entity_command(
 
 
 @click.command()
-@click.option("--project", "ref", help="Only targets of this project.")
-@as_of_option
+@query_options("as_of", "project", "partner")
 @db_option()
 @json_option
-def targets(ref: str | None, as_of: str | None, db: str, as_json: bool) -> None:
-    """Each target's statements over time and its state: open, revised, met or overdue."""
-    answer(db, as_json, lambda store: store.targets(ref, as_of_day(as_of), date.today()))
+def targets(filters: Filters, db: str, as_json: bool) -> None:
+    """Each target's statements over time and its state: open, revised, met or overdue (--project, --partner:
+    the targets stated in facts of the project, naming the partner)."""
+    answer(db, as_json, lambda store: store.targets(None, None, date.today(), filters))
 
 
 @click.command(name="who")
 @click.argument("ref")
 @click.option("--on", help="Who held the office on this day (occurred time).")
-@as_of_option
+@query_options("as_of", "window")
 @db_option()
 @json_option
-def who(ref: str, on: str | None, as_of: str | None, db: str, as_json: bool) -> None:
-    """Who held an office on a day (with the facts attesting it), or every holder over time."""
+def who(ref: str, on: str | None, filters: Filters, db: str, as_json: bool) -> None:
+    """Who held an office on a day (with the facts attesting it), or every holder over time (--since/--until:
+    the holders attested then)."""
+    from timeline.errors import InvalidOption
+
     on_day = parse_bound("--on", on, upper=False)
     if on is not None and on_day != parse_bound("--on", on, upper=True):
-        from timeline.errors import InvalidOption
-
         raise InvalidOption(f"--on: {on!r} is not a single day; give YYYY-MM-DD")
-    answer(db, as_json, lambda store: store.office(ref, on_day, as_of_day(as_of)))
+    if on is not None and not filters.window.is_open:
+        raise InvalidOption("who: give either --on (one day) or --since/--until (the holders attested then)")
+    answer(db, as_json, lambda store: store.office(ref, on_day, filters.as_of, filters.window))
 
 
 @click.command()
@@ -102,33 +103,35 @@ def search(words: tuple[str, ...], filters: Filters, limit: int, after: int, db:
 
 
 @click.command()
-@click.option("--from", "since", help="The earlier knowledge date (EDTF; its last day).")
-@click.option("--to", "until", help="The later knowledge date (EDTF; its last day).")
+@click.option("--from", "from_text", help="The earlier knowledge date (EDTF; its last day).")
+@click.option("--to", "to_text", help="The later knowledge date (EDTF; its last day).")
 @click.option("--recorded-from", help="Audit: from this recorded (system) time, inclusive (ISO date or date-time).")
 @click.option("--recorded-to", help="Audit: to this recorded (system) time, exclusive (default: now).")
-@click.option("--project", "ref", help="Only facts of this project.")
+@query_options("window", "project", "partner", "kind")
 @page_options("fact id")
 @recorded_option
 @db_option()
 @json_option
 def diff(
-    since: str | None,
-    until: str | None,
+    from_text: str | None,
+    to_text: str | None,
     recorded_from: str | None,
     recorded_to: str | None,
-    ref: str | None,
+    filters: Filters,
     limit: int | None,
     after: str | None,
     db: str,
     as_json: bool,
 ) -> None:
     """What the public record gained, changed or lost between two knowledge dates (--from/--to; --limit N: N facts
-    a page), or what this store itself gained between two recorded times (--recorded-from/--recorded-to: the
-    audit, corrections included)."""
+    a page; --project, --partner, --kind, --since/--until: only facts some statement puts there), or what this
+    store itself gained between two recorded times (--recorded-from/--recorded-to: the audit, corrections
+    included)."""
+    from projections.selection import Filters
     from timeline.errors import InvalidOption
 
     if recorded_from is not None or recorded_to is not None:
-        if since or until or ref:
+        if from_text or to_text or filters != Filters():
             raise InvalidOption("diff: give either --from/--to (knowledge dates) or --recorded-from/--recorded-to")
         if recorded_from is None:
             raise InvalidOption("diff: --recorded-to needs --recorded-from")
@@ -141,29 +144,20 @@ def diff(
             audit = store.audit(low, high)
         emit(as_json, audit.to_json, lambda: render_audit(audit))
         return
-    if since is None or until is None:
+    if from_text is None or to_text is None:
         raise InvalidOption("diff: give --from and --to (knowledge dates), or --recorded-from (recorded times)")
-    since_day, until_day = parse_bound("--from", since, upper=True), parse_bound("--to", until, upper=True)
-    answer(db, as_json, lambda store: store.diff(since_day, until_day, ref, after, limit))
+    since, until = parse_bound("--from", from_text, upper=True), parse_bound("--to", to_text, upper=True)
+    answer(db, as_json, lambda store: store.diff(since, until, after=after, limit=limit, filters=filters))
 
 
 @click.command()
-@click.option("--project", "project_ref", help="Only facts of this project.")
-@click.option("--partner", "partner_ref", help="Only facts naming this partner.")
+@query_options("as_of", "window", "project", "partner", "kind")
 @click.option("--plot", "plot_path", help="Also draw the counts and target values to FILE.svg or FILE.png.")
-@as_of_option
 @page_options("fact id")
 @db_option()
 @json_option
 def stats(
-    project_ref: str | None,
-    partner_ref: str | None,
-    plot_path: str | None,
-    as_of: str | None,
-    limit: int | None,
-    after: str | None,
-    db: str,
-    as_json: bool,
+    filters: Filters, plot_path: str | None, limit: int | None, after: str | None, db: str, as_json: bool
 ) -> None:
     """Facts per year by kind and per partner (retracted facts excluded); --plot draws them; --limit N counts a
     page of N facts in occurred order."""
@@ -171,7 +165,7 @@ def stats(
         from timeline.present.plots import plot, plot_format
 
         plot_format(plot_path)  # a wrong extension fails before any work
-    view = consult(db, lambda store: store.stats(as_of_day(as_of), project_ref, partner_ref, after, limit))
+    view = consult(db, lambda store: store.stats(after=after, limit=limit, filters=filters))
     if plot_path:
         plot(view, plot_path)
     show(as_json, view, lambda view: _stats_table(view, plot_path))

@@ -67,6 +67,7 @@ def _figures(figures: Any) -> str:
 
 def targets(view: TargetsView) -> RenderableType:
     scope = f" for {view.project.name}" if view.project else ""
+    scope += ("," if scope else "") + f" with {view.partner.name}" if view.partner else ""
     heading = Text.assemble(
         ("Targets", "bold"), f"{scope} — {known_label(view.as_of)} (deadlines judged on {view.judged_on.isoformat()})"
     )
@@ -102,7 +103,7 @@ def _tenure(tenure: Any, names: dict[str, str]) -> str:
 
 def office(view: OfficeView) -> RenderableType:
     names = view.names
-    heading = Text.assemble((view.office.name, "bold"), f" — {known_label(view.as_of)}")
+    heading = Text.assemble((view.office.name, "bold"), f" — {known_label(view.as_of, view.window)}")
     answer = view.answer
     if answer is None:
         if not view.holders:

@@ -37,9 +37,8 @@ def search(view: SearchView) -> RenderableType:
 
 def diff(view: DiffView) -> RenderableType:
     d = view.diff
-    scope = f" for {view.project.name}" if view.project else ""
     lines: list[RenderableType] = [
-        Text.assemble(("Knowledge diff", "bold"), f"{scope}: {d.since.isoformat()} → {d.until.isoformat()}")
+        Text.assemble(("Knowledge diff", "bold"), f"{_diff_scope(view)}: {d.since.isoformat()} → {d.until.isoformat()}")
     ]
     lines += [
         Text(
@@ -67,13 +66,23 @@ def diff(view: DiffView) -> RenderableType:
     return Group(*lines)
 
 
+def _diff_scope(view: DiffView) -> str:
+    """' for Project X, with Partner Y, of kind K, occurred A to B': what the diff's facts were narrowed to."""
+    parts = [f"for {view.project.name}"] if view.project else []
+    parts += [f"with {e.name}" for e in view.scope.entities if e.entity != "project"]
+    parts += [f"of kind {' or '.join(view.scope.kinds)}"] if view.scope.kinds else []
+    parts += [known_label(None, view.window).removeprefix("as known now, ")] if not view.window.is_open else []
+    return (" " + ", ".join(parts)) if parts else ""
+
+
 def stats(view: StatsView, plot: str | None = None) -> RenderableType:
     """Two tables: facts per year by kind, and per partner per year; then what was counted and left out."""
     counts, names = view.stats, view.names
     scope = "".join(
         f" {word} {entity.name}" for word, entity in (("of", view.project), ("with", view.partner)) if entity
     )
-    heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {known_label(view.as_of)}")
+    known = known_label(view.as_of, view.window) + (f", kind {' or '.join(view.kinds)}" if view.kinds else "")
+    heading: RenderableType = Text.assemble(("Facts per year", "bold"), f"{scope} — {known}")
     retracted = f"{counted(counts.retracted, 'retracted fact')} excluded"
     if view.after is not None or view.next is not None:
         heading = Group(heading, Text(f"A page: the {page_of(view.after)}, counted alone."))

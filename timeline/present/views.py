@@ -93,6 +93,7 @@ class TargetsView:
     judged_on: date
     project: EntityRecord | None
     tracks: list[TargetTrack]
+    partner: EntityRecord | None = None  # --partner: targets stated in facts naming it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -135,6 +136,7 @@ class OfficeView:
     answer: Answer | None  # with --on
     holders: list[Tenure]  # without --on
     names: dict[str, str]
+    window: Window = Window()  # without --on: the holders attested in this occurred window
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"office": _ref(self.office), "as_of": _day(self.as_of)}
@@ -219,6 +221,8 @@ class DiffView:
     diff: KnowledgeDiff
     project: EntityRecord | None
     next: str | None = None  # the last fact id of a page that has more
+    scope: Scope = Scope()  # the filters on the facts (--project, --partner, --kind), for the heading
+    window: Window = Window()  # the occurred window (--since/--until)
 
     def to_json(self) -> dict[str, Any]:
         diff = self.diff
@@ -288,6 +292,8 @@ class StatsView:
     names: dict[str, str]
     after: str | None = None  # a page's counts: the facts in occurred order after this one
     next: str | None = None  # the last fact id of a page that has more
+    window: Window = Window()  # the occurred window counted (--since/--until)
+    kinds: tuple[str, ...] = ()  # the kinds of fact counted (--kind; empty: all)
 
     def to_json(self) -> dict[str, Any]:
         stats = self.stats

@@ -70,7 +70,7 @@ def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], fil
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise InvalidOption(f"--kind: {kind!r} is not a kind of organisation; {hint}kinds: "
                                 f"{', '.join(ORGANISATION_KINDS)}")  # fmt: skip
-    scope = store.scope(Filters(project=filters.project, partner=filters.partner))
+    scope = store.scope(Filters(filters.as_of, project=filters.project, partner=filters.partner))
     records = [r for r in store.read_models.entities() if r.entity == entity and (not kinds or r.kind in kinds)]
     if scope.narrows:
         named: set[str] = set()
@@ -85,10 +85,8 @@ def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], fil
 
 
 def _scoped_facts(store: Store, scope: Scope, filters: Filters) -> tuple[Selected, list[Fact]]:
-    ref, role = (scope.project, "project") if scope.project else (scope.partner, "partner")
-    if ref:
-        facts = store.read_models.facts_mentioning(ref, role, filters.as_of)
-    else:
+    facts = store.facts_in(scope, filters.as_of)
+    if facts is None:
         facts = [s.fact for s in store.read_models.fact_states(sorted(store.read_models.fact_ids())).values()]
     return select(facts, scope.admits, filters), facts
 

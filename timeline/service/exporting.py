@@ -10,6 +10,7 @@ from events.dates import parse_edtf
 from events.records import Fact
 from projections.chronology import Window, mentions
 from projections.knowledge import FactView, is_visible
+from projections.selection import Filters
 from timeline.occurred import InOrder, Reread, cursor_text
 from timeline.present.views import ExportSet
 
@@ -25,24 +26,21 @@ def export(
     partner: str | None = None,
     after: str | None = None,
     limit: int | None = None,
+    filters: Filters | None = None,
 ) -> ExportSet:
     """The facts (and the entities they need) to export: as the record stood on `as_of` (sources reported by
     then; a retraction only if it applied by then), that overlap the window and name the project and the
     partner (as stated then), in occurred order: `limit` of them after the fact `after` (all when None).
     Every entity comes with the whole export (or its first page) when there is no --project/--partner;
     otherwise, and on later pages, only the entities the facts name. The whole store is read as it is
-    iterated (the store must stay open), never held."""
-    scope = [store.entity(ref, kind) for ref, kind in ((project, "project"), (partner, "organisation")) if ref]
-    facts = None
-    if scope:
-        facts = store.read_models.facts_mentioning(scope[0].id, "project" if project else "partner", as_of)
+    iterated (the store must stay open), never held. `filters`, when given, holds the knowledge date, the window,
+    the project and partner and the kinds of fact (`--kind`)."""
+    filters = filters or Filters(as_of, window, project=project, partner=partner)
+    as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
+    facts = store.facts_in(scope, as_of)  # as stored: the export rewrites no id, a merged one included
 
     def admits(fact: Fact, seen: FactView) -> bool:
-        if not seen.occurred.overlaps(window.since, window.until):
-            return False
-        return (not project or scope[0].id in seen.fact.projects) and (
-            not partner or scope[-1].id in seen.fact.partners
-        )
+        return seen.occurred.overlaps(window.since, window.until) and scope.admits(seen.fact)
 
     in_order = InOrder(store.read_models, as_of)
 
@@ -54,15 +52,15 @@ def export(
         return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
     paged = in_order.page(facts, after, limit, admits)
     selected = list(chosen(paged))
-    if scope or after is not None:  # only the entities these facts name (and their offices' organisations)
-        wanted = {e.id for e in scope}.union(*(ids for fact in selected for ids in mentions(fact).values()))
+    if scope.entities or after is not None:  # only the entities these facts name (and their offices' organisations)
+        wanted = {e.id for e in scope.entities}.union(*(ids for fact in selected for ids in mentions(fact).values()))
         named = store.read_models.entity_states(wanted)
         organisations = {org for state in named.values() if (org := state.record.organisation)} - set(named)
         named.update(store.read_models.entity_states(organisations))
         every = [named[i].record for i in sorted(named)]
     else:
         every = store.read_models.entities()
-    return ExportSet(as_of, window, tuple(scope), tuple(selected), tuple(every), after, cursor_text(paged.next))
+    return ExportSet(as_of, window, scope.entities, tuple(selected), tuple(every), after, cursor_text(paged.next))
 
 
 # Maintenance -----------------------------------------------------------------------------------

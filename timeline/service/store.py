@@ -112,6 +112,10 @@ class Store:
 
     entity = queries.entity
     names = queries.names
+    merges = queries.merges  # merges: resolved in one place, followed by every query taking an entity
+    surviving = queries.surviving
+    facts_naming = queries.facts_naming
+    facts_in = queries.facts_in
     scope = queries.scope
     project = queries.project
     partner = queries.partner

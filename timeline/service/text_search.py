@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from events.records import Fact
 from events.text import fold
 from projections.chronology import mentions
+from projections.entities import MENTION_ROLE, one_with
 from projections.search import snippet, text_score
 from projections.selection import Filters, shown_view
 from timeline.errors import InvalidOption
@@ -33,7 +35,10 @@ def search(
     terms = search_terms(query)
     scope, window = store.scope(filters), filters.window
     narrowed = scope.narrows or not window.is_open
-    facts, entity_ids = store.read_models.search(terms, cap=max(100, (50 if narrowed else 5) * (after + limit)))
+    cap = max(100, (50 if narrowed else 5) * (after + limit))
+    facts, entity_ids = store.read_models.search(terms, cap=cap)
+    if entity_ids:
+        facts, entity_ids = _one_with_matched(store, facts, entity_ids, filters.as_of, cap)
     scored, hidden = [], 0
     for fact in facts:
         seen, retracted = shown_view(fact, filters.as_of)
@@ -50,6 +55,24 @@ def search(
     hits = [SearchHit(seen, snippet(seen.fact, terms)) for *_, seen in scored[after : after + limit]]
     more = after + limit if len(scored) > after + limit else None
     return SearchView(query, filters.as_of, hits, hidden, scope, after, more)
+
+
+def _one_with_matched(
+    store: Store, facts: list[Fact], entity_ids: set[str], as_of: date | None, cap: int
+) -> tuple[list[Fact], set[str]]:
+    """The candidates and the entities whose names match, grown by the records that are one entity with a matched
+    one on the knowledge date (merges) and by the facts naming them (up to `cap` for each)."""
+    merged = store.merges(as_of)
+    groups = {ref: one_with(merged.get(ref, ref), merged) for ref in entity_ids}
+    groups = {ref: group for ref, group in groups.items() if len(group) > 1}
+    if not groups:
+        return facts, entity_ids
+    found = {fact.id: fact for fact in facts}
+    for ref, state in store.read_models.entity_states(groups).items():
+        naming = store.facts_naming(merged.get(ref, ref), MENTION_ROLE[state.record.entity], as_of, merged)
+        for fact in naming[:cap]:
+            found.setdefault(fact.id, fact)
+    return list(found.values()), entity_ids.union(*groups.values())
 
 
 SEARCH_WORDS = 32  # distinct words in one search: each is matched and scored in every candidate's text
