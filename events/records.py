@@ -120,11 +120,9 @@ def _dumped(value: Any, mode: str, exclude_none: bool, exclude_defaults: bool) -
     return value
 
 
-def record(
-    name: str, fields: dict[str, Check], defaults: dict[str, Any] | None = None, **methods: Callable[..., Any]
-) -> type[Record]:
+def record(name: str, fields: dict[str, Check], defaults: dict[str, Any] | None = None, **methods: Any) -> type[Record]:
     """A record class: its fields in order with their checks (a field absent from `defaults` is required), and the
-    methods of the model it mirrors."""
+    methods (and class attributes, such as an event's `schema_version`) of the model it mirrors."""
     given = defaults or {}
     return type(
         name,
@@ -213,7 +211,17 @@ def nested(kind: type[Record]) -> Check:
 _maybe_text, _maybe_edtf = optional(text), optional(edtf)
 
 if TYPE_CHECKING:
-    from events.domain import EntityRecord
+    from events.domain import (
+        AliasAdded,
+        EntityCorrected,
+        EntityMerged,
+        EntityRecord,
+        EntityRegistered,
+        FactCorrected,
+        FactReported,
+        FactRetracted,
+        SourceAdded,
+    )
     from events.inputs import DatedName, Fact, Figure, Merge, PersonRole, Retraction, Source
 else:
     Figure = record(
@@ -293,6 +301,20 @@ else:
         },
         {**dict.fromkeys(("description", "kind", "organisation", "merged")), "aliases": (), "names": ()},
     )
+    # The domain events (events.domain), as the log's reader decodes them for `log`, `show` and `changes`.
+    FactReported = record("FactReported", {"fact": nested(Fact)}, schema_version=1)
+    SourceAdded = record("SourceAdded", {"fact_id": text, "source": nested(Source)}, schema_version=1)
+    FactCorrected = record(
+        "FactCorrected",
+        {"fact_id": text, "changes": mapping, "previous": optional(mapping), "sources": many(nested(Source))},
+        {"changes": {}, "sources": ()},
+        schema_version=2,
+    )
+    FactRetracted = record("FactRetracted", {"fact_id": text, "retraction": nested(Retraction)}, schema_version=1)
+    EntityRegistered = record("EntityRegistered", {"record": nested(EntityRecord)}, schema_version=2)
+    AliasAdded = record("AliasAdded", {"entity_id": text, "alias": text}, schema_version=1)
+    EntityCorrected = record("EntityCorrected", {"entity_id": text, "changes": mapping}, schema_version=1)
+    EntityMerged = record("EntityMerged", {"entity_id": text, "merge": nested(Merge)}, schema_version=1)
 
 # Fields a source may state differently from the fact's main values (its `differs` map).
 STATED_FIELDS = tuple(name for name in Fact.model_fields if name not in {"id", "sources", "retracted", "notes"})

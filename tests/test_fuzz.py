@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -2357,12 +2357,16 @@ def test_hostile_stores(tamper: tuple[str, str, Any], row: int, workdir: Path, s
             table = "stored_events" if "stored_events" in sql else "rm_facts"
             rows = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] or 1
             connection.execute(sql, (*(value if isinstance(value, tuple) else (value,)), 1 + row % rows))
-        for step in ("events", "search", "rebuild", "verify"):
+        for step in ("events", "log", "changes", "search", "rebuild", "verify"):
             try:
                 with service.Store(str(db)) as store:
-                    {"events": store.events, "rebuild": store.rebuild, "verify": store.verify}.get(
-                        step, lambda: store.search("hanoi")
-                    )()
+                    {
+                        "events": store.events,
+                        "log": lambda: list(store.event_page()),  # the log's reader: records
+                        "changes": lambda: store.changes(datetime(2000, 1, 1, tzinfo=UTC)),
+                        "rebuild": store.rebuild,
+                        "verify": store.verify,
+                    }.get(step, lambda: store.search("hanoi"))()
             except StoreError as error:
                 line = str(error)
                 assert line.startswith(f"{db}: ") and line.isprintable() and len(line) <= MAX_LINE, line

@@ -258,12 +258,20 @@ def _newer_schema(connection: sqlite3.Connection) -> None:
     _set_state(connection, rowid, {**state, "class_version": 7})
 
 
+def _topic_of_another_stream(connection: sqlite3.Connection) -> None:
+    """A fact's first event (schema 1) named as an entity's, whose schema-1 upcaster expects an entity record."""
+    rowid, _ = _last_event(connection, f"{LOG_TOPIC}.Reported")
+    entity_topic = LOG_TOPIC.replace("FactStream", "EntityStream") + ".Registered"
+    connection.execute("UPDATE stored_events SET topic=? WHERE rowid=?", (entity_topic, rowid))
+
+
 LOG_DAMAGE = {
     "foreign-topic": (lambda c: _topic(c, "this:Zen"), "'this:Zen' is not a timeline event"),
     "unknown-topic": (lambda c: _topic(c, f"{LOG_TOPIC}.Renamed"), "is not a timeline event"),
     "garbage-state": (lambda c: _set_state(c, _last_event(c)[0], b"\x00\xffnot json"), "not an event's JSON"),
     "missing-field": (_missing_field, "fact.title"),
     "newer-schema": (_newer_schema, "written by a newer timeline (this one reads up to 1): upgrade timeline"),
+    "another-streams-topic": (_topic_of_another_stream, "does not hold an EntityRegistered of schema 1"),
 }
 
 

@@ -7,7 +7,7 @@ import json
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline.present.stream import event_json
 from timeline.present.views import DiffView
 from timeline.service import Store, sample_paths
 
@@ -48,12 +49,12 @@ def test_a_cursor_that_is_not_a_position_is_one_error(cli, sample_store):
 @PAGING
 @given(limit=st.integers(1, 60))
 def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limit):
-    with Store(str(sample_store)) as store:
-        whole = [(e.position, e.event) for e in store.events()]
+    with Store(str(sample_store)) as store:  # the events as `log --json` prints them
+        whole = [event_json(e) for e in store.events()]
         paged, after = [], 0
         while True:
             page = store.event_page(None, after, limit)
-            items = [(e.position, e.event) for e in page]
+            items = [event_json(e) for e in page]
             assert len(items) <= limit
             paged += items
             if page.next is None:
@@ -67,11 +68,11 @@ def test_paging_the_log_with_the_cursor_gives_the_unpaged_log(sample_store, limi
 def test_paging_one_facts_stream_by_version_gives_the_whole_stream(sample_store, limit):
     fact = "nhsc-land-clearance-basically-met-2022-03"
     with Store(str(sample_store)) as store:
-        whole = [e.event for e in store.events(fact)]
+        whole = [event_json(e) for e in store.events(fact)]
         paged, after = [], 0
         while True:
             page = store.event_page(fact, after, limit)
-            paged += [e.event for e in page]
+            paged += [event_json(e) for e in page]
             if page.next is None:
                 break
             after = int(page.next)
@@ -189,3 +190,60 @@ def test_search_limit_says_how_to_continue(cli, sample_store):
     assert first.stdout.splitlines()[-1] == "-- more: run the same command with --after 2 for the next page"
     second = cli.json("search", "hanoi", "--limit", "2", "--after", "2")
     assert [hit["rank"] for hit in second["hits"]] == [3, 4] and second["next"] == 4
+
+
+@pytest.fixture(scope="module")
+def two_ingests(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The sample, then a second ingest of several events: two new facts, a correction and a source added."""
+    root = tmp_path_factory.mktemp("changes")
+    (root / "extra.yaml").write_text(EXTRA, encoding="utf-8")
+    correction = Path(__file__).resolve().parents[1] / "docs" / "examples" / "daily" / "correction.yaml"
+    db = str(root / "t.db")
+    with Store(db, create=True) as store:
+        store.ingest(sample_paths())
+    with Store(db, create=True) as store:
+        store.ingest([root / "extra.yaml", correction])
+    return db
+
+
+@PAGING
+@given(limit=st.integers(1, 8), since=st.sampled_from([None, datetime(2020, 1, 1, tzinfo=UTC)]))
+def test_paging_changes_with_the_cursor_gives_the_unpaged_changes(two_ingests, limit, since):
+    with Store(two_ingests) as store:
+        whole = store.changes(since).to_json()["events"]
+        paged: list[Any] = []
+        after = 0
+        while True:
+            page = store.changes(since, after, limit).to_json()
+            assert len(page["events"]) <= limit and page["after"] == (after or None)
+            paged += page["events"]
+            if page["next"] is None:
+                break
+            after = page["next"]
+    assert paged == whole
+    assert len(whole) == (4 if since is None else 55)
+
+
+def test_changes_limit_prints_the_page_then_how_to_continue(cli, sample_store, golden):
+    first = cli.ok("changes", "--limit", "2")
+    golden("changes-limit-2.txt", TIMESTAMP.sub("YYYY-MM-DD hh:mm:ss", first.stdout))
+    assert first.stdout.splitlines()[-1] == "-- more: run the same command with --after 2 for the next page"
+    page = cli.json("changes", "--limit", "2", "--after", "50")
+    assert [e["position"] for e in page["events"]] == [51] and page["next"] is None and page["after"] == 50
+    assert "next" not in cli.json("changes")  # the unpaged answer is unchanged
+    assert cli.ok("changes", "--after", "51").stdout == "No events recorded yet after position 51.\n"
+
+
+@pytest.mark.sqlite_only("copies the store file")
+def test_changes_start_the_same_when_the_read_models_know_no_recorded_spans(two_ingests, tmp_path):
+    """Where the last ingest starts is read from the recorded spans; without them (read models caught up a moment
+    behind), from the log backwards: the same events."""
+    import shutil
+
+    with Store(two_ingests) as store:
+        expected = [store.changes(since).to_json() for since in (None, datetime(2020, 1, 1, tzinfo=UTC))]
+    copy = str(tmp_path / "copy.db")
+    shutil.copyfile(two_ingests, copy)
+    with Store(copy) as store:
+        store.read_models.connection.execute("DELETE FROM rm_recorded")
+        assert [store.changes(since).to_json() for since in (None, datetime(2020, 1, 1, tzinfo=UTC))] == expected

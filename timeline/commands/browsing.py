@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from timeline.commands.options import db_option, json_option, parse_kinds, parse_recorded, query_options
+from timeline.commands.options import (
+    db_option,
+    json_option,
+    page_options,
+    parse_kinds,
+    parse_position,
+    parse_recorded,
+    query_options,
+)
 from timeline.commands.printing import answer
 
 if TYPE_CHECKING:
@@ -45,16 +53,18 @@ def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, a
 @click.command()
 @click.option("--last", "last", is_flag=True, help="What the last ingest changed (the default).")
 @click.option("--since", help="Everything recorded at or after this time (YYYY-MM-DD[THH:MM[:SS]], UTC).")
+@page_options("log position")
 @db_option()
 @json_option
-def changes(last: bool, since: str | None, db: str, as_json: bool) -> None:
+def changes(last: bool, since: str | None, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
     """What an ingest changed: new facts, sources added, corrections (old -> new) and retractions."""
     when = parse_recorded("--since", since) if since else None
     if last and when:
         from timeline.errors import InvalidOption
 
         raise InvalidOption("changes: give --last or --since, not both")
-    answer(db, as_json, lambda store: store.changes(when))
+    start = parse_position(after)
+    answer(db, as_json, lambda store: store.changes(when, start, limit))
 
 
 COMMANDS = (show, list_command, changes)

@@ -18,7 +18,7 @@ from timeline.present.changes import event_changes
 from timeline.storage.recorded import recorded_key
 
 if TYPE_CHECKING:
-    from timeline.storage.log import LoggedEvent
+    from timeline.storage.log_reader import LoggedEvent
 
 SIGNS = {
     domain.FactReported: ("+", "green"),

@@ -16,7 +16,7 @@ from timeline.present.labels import count_noun, field_text, figure_text, source_
 
 if TYPE_CHECKING:  # events and their descriptions only where events are shown: not for `list`
     from events.domain import DomainEvent
-    from timeline.storage.log import LoggedEvent
+    from timeline.storage.log_reader import LoggedEvent
 
 
 def _known(as_of: object) -> str:
@@ -150,15 +150,22 @@ def fact_list(view: FactList) -> RenderableType:
 
 
 def changes(view: ChangesView) -> RenderableType:
+    past = f" after position {view.after}" if view.after else ""
     if not view.events:
         when = f"since {view.since.isoformat()}" if view.since else "yet"
-        return Text(f"No events recorded {when}.")
+        return Text(f"No events recorded {when}{past}.")
     first = view.events[0].recorded.strftime("%Y-%m-%d %H:%M:%S")
     scope = f"since {view.since.isoformat()}" if view.since else f"by the last ingest, recorded {first} UTC"
     from timeline.present.changes import summary_of
 
     heading = Text.assemble(("Changes", "bold"), f" {scope}: ", summary_of([e.event for e in view.events]))
     lines: list[RenderableType] = [heading]
+    if view.paged:
+        lines.append(Text(f"A page: the events{past or ' from the first'}, counted alone."))
     lines += change_lines([e.event for e in view.events], view.names)
     lines.append(Text("One fact whole, with its history: timeline show ID", style="dim"))
+    if view.next is not None:
+        from timeline.present.stream import continuation
+
+        lines.append(Text(continuation(view.next)))
     return Group(*lines)

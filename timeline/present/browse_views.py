@@ -12,7 +12,7 @@ from projections.knowledge import FactView
 from projections.selection import Filters, Scope
 
 if TYPE_CHECKING:
-    from timeline.storage.log import LoggedEvent
+    from timeline.storage.log_reader import LoggedEvent
 
 
 def _day(value: date | None) -> str | None:
@@ -122,15 +122,21 @@ class FactList:
 
 @dataclass(frozen=True)
 class ChangesView:
-    """Events recorded by the last ingest (`since` is None) or since a recorded time."""
+    """Events recorded by the last ingest (`since` is None) or since a recorded time; with --limit/--after a page
+    of them (`paged`): the events after position `after`, and `next`, the position to continue after (None at the
+    end)."""
 
     since: datetime | None
     events: list[LoggedEvent]
     names: dict[str, str]
+    paged: bool = False
+    after: int = 0
+    next: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "since": self.since.isoformat() if self.since else None,
             "last": self.since is None,
             "events": [logged_json(e, self.names) for e in self.events],
         }
+        return {**data, "after": self.after or None, "next": self.next} if self.paged else data

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from timeline.present.canonical import canonical_json
 
 if TYPE_CHECKING:
-    from timeline.storage.log import LoggedEvent
+    from timeline.storage.log_reader import LoggedEvent
 
 Echo = Callable[[str], None]  # writes the text as given (no newline added)
 EVENT_WIDTH = 16  # the longest event type name (EntityRegistered)

@@ -17,11 +17,12 @@ from events.vocabulary import ENTITY_SECTIONS, ORGANISATION_KINDS
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
+from timeline.paging import Paged
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
+from timeline.storage.recorded import ingest_start, recorded_key, recorded_start
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
-    from timeline.storage.log import LoggedEvent
 
 
 def find_fact(store: Store, ref: str) -> Fact:
@@ -54,7 +55,7 @@ def show(store: Store, ref: str, as_of: date | None = None) -> FactDetail:
     if seen is None:
         first = min(source.reported for source in fact.sources)
         raise NotFound(f"fact '{fact.id}' had not been reported by {as_of} (first source: {first})")
-    history = store.log.stream(fact.id)
+    history = store.log_reader.stream(fact.id)
     return FactDetail(as_of, fact, seen, retracted, history, store.names([fact]))
 
 
@@ -97,22 +98,40 @@ def list_facts(store: Store, filters: Filters) -> FactList:
     return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
 
 
-def changes(store: Store, since: datetime | None = None) -> ChangesView:
+def changes(store: Store, since: datetime | None = None, after: int = 0, limit: int | None = None) -> ChangesView:
     """The events of the last ingest (one append shares one recorded time), or every event recorded at or
-    after `since`, oldest first. Reads the log backwards from its end, only as far as needed."""
-    from events.domain import ENTITY_EVENTS
+    after `since`, oldest first; with `limit`, a page of them after the position `after`. Where they start is
+    asked of the read models' recorded spans; only the events shown are read from the log."""
     from timeline.present.changes import event_changes
 
-    found: list[LoggedEvent] = []
-    for logged in store.log.read_back():
-        if since is None:
-            if found and logged.recorded != found[0].recorded:
-                break
-        elif logged.recorded < since:
+    start = _first_change(store, since)
+    batch = min(limit + 1, 1000) if limit else 1000
+    page = Paged(store.log_reader.read(max(start - 1, after), batch), limit, lambda logged: logged.position)
+    found = list(page)
+    told = [event_changes(e.event, {}) for e in found]
+    facts = store.read_models.fact_states({change.subject for change in told if change.stream == "fact"})
+    ids = {change.subject for change in told if change.stream == "entity"}
+    names = store.names([s.fact for s in facts.values()], *ids)
+    paged = limit is not None or after > 0
+    return ChangesView(since, found, names, paged, after, page.next if isinstance(page.next, int) else None)
+
+
+def _first_change(store: Store, since: datetime | None) -> int:
+    """The position of the first event `changes` tells: the first of the run of events at the end of the log
+    recorded at the newest event's time (or at or after `since`). When the read models' spans are behind the log,
+    the log is read backwards from its end instead, only as far as needed."""
+    reader = store.log_reader
+    newest = next(reader.read_back(1), None)
+    if newest is None:
+        return 1
+    last = newest.position
+    key = recorded_key(since or newest.recorded)
+    start = recorded_start(reader.db, key, last) if since else ingest_start(reader.db, key, last)
+    if start is not None:
+        return start
+    start = last + 1
+    for logged in reader.read_back():
+        if (since is None and logged.recorded != newest.recorded) or (since is not None and logged.recorded < since):
             break
-        found.append(logged)
-    found.reverse()
-    facts = store.read_models.fact_states({event_changes(e.event, {}).subject for e in found
-                                           if not isinstance(e.event, ENTITY_EVENTS)})  # fmt: skip
-    ids = {event_changes(e.event, {}).subject for e in found if isinstance(e.event, ENTITY_EVENTS)}
-    return ChangesView(since, found, store.names([s.fact for s in facts.values()], *ids))
+        start = logged.position
+    return start

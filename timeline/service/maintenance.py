@@ -17,7 +17,8 @@ from timeline.storage.recorded import recorded_key
 if TYPE_CHECKING:
     from timeline.present.audit import AuditView
     from timeline.service.store import Store
-    from timeline.storage.log import LoggedEvent
+    from timeline.storage.log import EventLog
+    from timeline.storage.log_reader import LoggedEvent, LogReader
 
 
 def rebuild(store: Store) -> int:
@@ -45,19 +46,27 @@ def verify(store: Store) -> VerifyReport:
 
 
 def events(store: Store, fact: str | None = None) -> list[LoggedEvent]:
-    """Every event of the log (or of one fact's stream), oldest first; with `recorded_before`, only those
+    """Every event of the log (or of one fact's stream), oldest first, as domain events (the pydantic models, read
+    by the event log: for programs; `log` prints the reader's records); with `recorded_before`, only those
     recorded before it."""
-    return list(event_page(store, fact))
+    return list(_page(store, store.log, fact))
 
 
 def event_page(store: Store, fact: str | None = None, after: int = 0, limit: int | None = None) -> Paged[LoggedEvent]:
     """The log after a position (one fact's stream after a version), read a page at a time as it is iterated:
-    at most `limit` events, then `next` says where to continue."""
+    at most `limit` events, then `next` says where to continue. Events are records, read without eventsourcing
+    where they can be (timeline.storage.log_reader)."""
+    return _page(store, store.log_reader, fact, after, limit)
+
+
+def _page(
+    store: Store, log: EventLog | LogReader, fact: str | None, after: int = 0, limit: int | None = None
+) -> Paged[LoggedEvent]:
     if fact is None:
         batch = min(limit + 1, 1000) if limit else 1000
-        return Paged(_recorded_then(store, store.log.read(after, batch)), limit, lambda logged: logged.position)
-    found = store.log.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
-    if not found and not (after and store.log.stream(fact, 0, 1)):
+        return Paged(_recorded_then(store, log.read(after, batch)), limit, lambda logged: logged.position)
+    found = log.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
+    if not found and not (after and log.stream(fact, 0, 1)):
         raise NotFound(f"no fact '{fact}' in {store.location}")
     return Paged(list(_recorded_then(store, found)), limit, lambda logged: logged.version)
 

@@ -14,6 +14,7 @@ from timeline.errors import StoreError
 from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
 from timeline.storage import database
 from timeline.storage.database import store_errors
+from timeline.storage.log_reader import LogReader
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
@@ -45,6 +46,8 @@ class Store:
                 f"or load the sample with `timeline demo{hint}`"
             )
         self.read_models = ReadModels(self.location, models=create)  # a writer compares stored states with input
+        # `log`, `show` and `changes` read events through it: without eventsourcing, unless a row needs it.
+        self.log_reader = LogReader(self.read_models.connection, lambda: self.log)
         # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None

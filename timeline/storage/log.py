@@ -12,7 +12,6 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,17 +33,8 @@ from timeline.errors import Conflict, StoreError
 from timeline.intake.plan import Change
 from timeline.storage import envelope
 from timeline.storage.database import APP_NAME, Location, failure_message
+from timeline.storage.log_reader import NAMESPACE, LoggedEvent, entity_stream_id, fact_stream_id  # noqa: F401
 from timeline.storage.probe import check_is_timeline_store  # noqa: F401  (its home before issue 15)
-
-NAMESPACE = uuid.UUID("6f1c2a7e-3b8d-5e4f-9a10-7c2d4e6f8a9b")
-
-
-def fact_stream_id(fact_id: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, "fact:" + fact_id)
-
-
-def entity_stream_id(entity_id: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, "entity:" + entity_id)
 
 
 class FactStream(Aggregate):
@@ -147,23 +137,16 @@ class EventMapper(Mapper[uuid.UUID]):
                 f"{known}): upgrade timeline",
                 newer=True,
             )
-        for version in range(written, known):
-            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        try:
+            for version in range(written, known):
+                getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        except (KeyError, TypeError, AttributeError):  # an upcaster met a payload of another shape
+            raise UnreadableEvent(f"its payload does not hold an {DOMAIN[cls].__name__} of schema {written}") from None
         state["originator_id"] = stored_event.originator_id
         state["originator_version"] = stored_event.originator_version
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedEvent:
-    """A domain event as the log holds it: its position, stream version and recorded time."""
-
-    position: int
-    version: int
-    recorded: datetime
-    event: domain.DomainEvent
 
 
 class FastJSONTranscoder(JSONTranscoder):
@@ -332,6 +315,15 @@ class EventLog:
             if logged.position > last:
                 return
             yield logged
+
+    def decoded_row(self, position: int, originator_id: Any, version: int, topic: str, state: bytes) -> LoggedEvent:
+        """A row of the log's table (as timeline.storage.log_reader reads it) as a domain event, upcast if old,
+        or one clear StoreError saying which and why not."""
+        try:
+            stream = originator_id if isinstance(originator_id, uuid.UUID) else uuid.UUID(str(originator_id))
+        except ValueError:  # a damaged id: named as it is stored
+            stream = originator_id
+        return self._decoded(position, StoredEvent(stream, version, topic, bytes(state)))
 
     def _decoded(self, position: int, stored: StoredEvent) -> LoggedEvent:
         """One stored event as a domain event, or one clear StoreError saying which and why not."""

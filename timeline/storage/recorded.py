@@ -52,5 +52,26 @@ def write_recorded(db: Database, positions: dict[str, tuple[int, int]]) -> None:
     db.executemany("INSERT INTO rm_recorded (recorded, first, last) VALUES (?, ?, ?)", rows)
 
 
+def ingest_start(db: Database, recorded: str, last: int) -> int | None:
+    """The first position of the run of events recorded at `recorded` that ends the log at position `last` (one
+    ingest), from the spans; None when the spans do not reach `last` (read models caught up a moment behind)."""
+    span = db.execute("SELECT first, last FROM rm_recorded WHERE recorded = ?", (recorded,)).fetchone()
+    if span is None or span[1] != last:
+        return None
+    other = db.execute(  # the last event of another recorded time inside the span, if writers interleaved
+        "SELECT MAX(last) FROM rm_recorded WHERE recorded <> ? AND last >= ? AND last < ?", (recorded, span[0], last)
+    ).fetchone()[0]
+    return span[0] if other is None else max(span[0], other + 1)
+
+
+def recorded_start(db: Database, since: str, last: int) -> int | None:
+    """The first position of the run of events recorded at or after `since` that ends the log at position `last`:
+    right after the last event recorded before `since`; None when the spans do not reach `last`."""
+    if db.execute("SELECT MAX(last) FROM rm_recorded").fetchone()[0] != last:
+        return None
+    before = db.execute("SELECT MAX(last) FROM rm_recorded WHERE recorded < ?", (since,)).fetchone()[0]
+    return (before or 0) + 1
+
+
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
