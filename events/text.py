@@ -29,6 +29,11 @@ class _FoldedCharacters(dict[int, str]):
 _FOLDED = _FoldedCharacters()
 
 
+def fold_character(char: str) -> str:
+    """One character folded (NFKD, marks dropped, case folded), before words are split: 'Đ' -> 'd', '¼' -> '1⁄4'."""
+    return _FOLDED[ord(char)]
+
+
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case words without diacritics, separated by single spaces: 'Hà  Nội!' -> 'ha noi'."""

@@ -76,6 +76,34 @@ def statement(fact: Fact, source: Source) -> dict[str, Any]:
     return values
 
 
+def restated(fact: Fact, shown: Fact) -> tuple[dict[str, Any], ...]:
+    """The `differs` of each of `shown`'s sources told against `shown`'s main values (a view's: the latest
+    source's statement) instead of the recorded fact's, so that every source still states what it stated."""
+    base = {name: listed(value) for name, value in stated(shown, STATED_FIELDS).items()}
+    return tuple(
+        {name: value for name, value in statement(fact, source).items() if value != base[name]}
+        for source in shown.sources
+    )
+
+
+def same_statements(old: Fact, new: Fact) -> bool:
+    """Two writings of one fact that say the same: every field outside the statements equal, the same sources
+    in the same order, each stating the same values, and the new main values those of one of its sources (a
+    spreadsheet row shows the latest source's statement, and every `differs` is told against it). Main values
+    edited to what no source states are a correction, even where every source's `differs` hides them."""
+    if len(old.sources) != len(new.sources) or old.notes != new.notes or old.retracted != new.retracted:
+        return False
+    main = {name: listed(value) for name, value in stated(new, STATED_FIELDS).items()}
+    if not any(main == statement(old, source) for source in old.sources):
+        return False
+    for before, after in zip(old.sources, new.sources, strict=True):
+        if before.model_copy(update={"differs": {}}) != after.model_copy(update={"differs": {}}):
+            return False
+        if statement(old, before) != statement(new, after):
+            return False
+    return True
+
+
 def view(fact: Fact, as_of: date | None = None) -> FactView | None:
     """The fact as known on `as_of` (None: everything known), or None if not yet reported or retracted."""
     withdrawn = retracted_from(fact)

@@ -4,9 +4,11 @@ plots people can read and the spreadsheet round trip."""
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
+import pytest
 from conftest import SAMPLE_ARGS
 
 W80 = {"COLUMNS": "80"}
@@ -349,6 +351,55 @@ def test_csv_export_ingests_back_and_exports_the_same_bytes(cli, sample_store):
     assert (cli.root / "second.csv").read_bytes() == (cli.root / "first.csv").read_bytes()
 
 
+def test_csv_export_ingested_into_its_own_store_changes_nothing(cli, sample_store):
+    """Export, edit, ingest: a row left as exported must not correct its fact (quotes, titles, notes, what a
+    source states differently and every role survive the spreadsheet)."""
+    cli.ok("export", "--format", "csv", "--out", "facts.csv")
+    written = json.loads(cli.ok("ingest", "facts.csv", "--json").stdout)
+    assert written["appended"] == 0, written
+    assert written["unchanged"] == 15, written
+
+
+def test_csv_round_trips_names_holding_the_cells_separators_and_a_role_without_an_office(cli):
+    cli.write(
+        "entities.yaml",
+        "projects: [{id: p1, name: 'Line (2); phase, one'}]\n"
+        "organisations: [{id: o1, name: 'A, B (C)', kind: company}]\n"
+        "offices: [{id: off, name: 'Chair, board (acting)', organisation: o1}]\n"
+        "people: [{id: ann, name: 'Ann (Jr.)'}, {id: bob, name: Bob}]\n",
+    )
+    cli.write(
+        "facts.yaml",
+        "- {id: f1, kind: meeting, occurred: 2024-05-01, title: T, projects: [p1], partners: [o1],\n"
+        "   people: [{person: ann, office: off, role: 'Chair, board (acting)'}, {person: bob, role: 'guest, host'}],\n"
+        "   figures: [{metric: length, value: 3, unit: km, note: 'first; then more'}],\n"
+        "   sources: [{outlet: VNA, language: en, reported: 2024-05-02, quote: 'He said: \"(yes); no\"'},\n"
+        "             {outlet: 'Tuổi Trẻ', language: vi, reported: 2024-05-03,\n"
+        "              differs: {title: 'T2', figures: []}}]}\n",
+    )
+    cli.ok("ingest", "entities.yaml", "facts.yaml")
+    cli.ok("export", "--format", "csv", "--out", "facts.csv")
+    written = json.loads(cli.ok("ingest", "facts.csv", "--json").stdout)
+    assert (written["appended"], written["unchanged"]) == (0, 1), written
+
+
+@pytest.mark.parametrize(
+    ("details", "said"),
+    [
+        ("not json", "column 'source_details': not JSON; write a JSON list with one object per source"),
+        ("[{}, {}]", "column 'source_details': 2 objects for 1 sources; keep one per source"),
+        ('[{"url": "x"}]', "column 'source_details': unknown key 'url'; write a JSON list"),
+    ],
+)
+def test_csv_source_details_that_cannot_be_read_name_the_column(cli, details, said):
+    row = ["a", "meeting", "2022", "T", "VNA (en, 2022)", details]
+    cli.write("f.csv", "id,kind,occurred,title,sources,source_details\n" + ",".join(f'"{c}"' if "," in c or '"' in c
+              else c for c in (x.replace('"', '""') for x in row)) + "\n")  # fmt: skip
+    result = cli("check", "f.csv")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: f.csv:2: {said}"), result.stderr
+
+
 def test_csv_with_a_byte_order_mark_is_read(cli, sample_store):
     cli.ok("export", "--format", "csv", "--out", "first.csv")
     (cli.root / "bom.csv").write_bytes(b"\xef\xbb\xbf" + (cli.root / "first.csv").read_bytes())
@@ -361,7 +412,8 @@ def test_csv_with_a_wrong_column_names_the_columns(cli):
     result = cli("check", "f.csv")
     assert result.stderr.splitlines()[0] == (
         "error: f.csv:1: unknown column 'when'; missing occurred; the columns are id, kind, occurred, status, title, "
-        "summary, projects, partners, people, place, figures, target, fulfils, sources, retracted, notes"
+        "summary, projects, partners, people, place, figures, target, fulfils, sources, source_details, retracted, "
+        "notes"
     )
 
 

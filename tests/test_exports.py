@@ -208,9 +208,9 @@ def test_csv_export_keeps_vietnamese_text_and_commas_in_titles(cli, sample_store
     assert reception["partners"] == "Japan; Sumitomo Corporation; BRG Group"
     assert reception["sources"] == "Thời Đại (VUFO) (vi, 2022-03); VNA (en, 2022-03-24)"
     assert reception["people"].startswith("Dinh Tien Dung (Secretary of the Hanoi Party Committee, Bí thư Thành ủy)")
-    # A role that only repeats the office's name is not written twice.
+    # A role is written even where it repeats the office's name: the cell must read back as it was.
     assert rows["hanoi-chairman-meets-japan-ambassador-2024-07-02"]["people"].startswith(
-        "Tran Sy Thanh (Chairman of the Hanoi People's Committee); "
+        "Tran Sy Thanh (Chairman of the Hanoi People's Committee, Chairman of the Hanoi People's Committee); "
     )
 
 
@@ -219,7 +219,7 @@ def test_csv_export_has_the_header_and_the_values_as_stated_on_the_knowledge_dat
     header = export(cli, "--format", "csv").split("\r\n")[0]
     assert header == (
         "id,kind,occurred,status,title,summary,projects,partners,people,place,figures,target,fulfils,"
-        "sources,retracted,notes"
+        "sources,source_details,retracted,notes"
     )
     now = {r["id"]: r for r in csv_rows(export(cli, "--format", "csv"))}
     then = {r["id"]: r for r in csv_rows(export(cli, "--format", "csv", "--as-of", "2026-01-09"))}

@@ -100,6 +100,32 @@ def test_an_unedited_draft_is_refused_by_check_and_ingest(cli):
     assert not Path("timeline.db").exists()
 
 
+def test_an_unedited_draft_converted_to_json_lines_is_refused(cli):
+    """JSON Lines has no comments and is read a line at a time: a placeholder left in a value is still found,
+    named by the fact and the field's whole path."""
+    import yaml
+
+    draft = cli.ok("draft", str(SEED), "--published", "2024-07-02").stdout
+    facts = yaml.safe_load(draft)
+    facts = facts["facts"] if isinstance(facts, dict) else facts
+    lines = [json.dumps({**f, "id": f"reviewed-{n}"}, ensure_ascii=False) for n, f in enumerate(facts)]
+    placed = [n for n, line in enumerate(lines) if "REVIEW:" in line]
+    assert placed  # the draft left at least one placeholder in a value
+    cli.write("draft.jsonl", "\n".join(lines) + "\n")
+    for command in ("check", "ingest"):
+        result = cli(command, "sample/entities.yaml", "draft.jsonl")
+        assert result.exit_code == 1, result.stdout
+        found = [line for line in result.stderr.splitlines() if "still the draft's placeholder 'REVIEW:" in line]
+        assert {f"fact 'reviewed-{n}'" for n in placed} <= {part for line in found for part in _named(line)}
+        assert any("field 'sources[0].outlet'" in line for line in found)
+    assert not Path("timeline.db").exists()
+
+
+def _named(line: str) -> list[str]:
+    start = line.find("fact '")
+    return [line[start : line.index("'", start + 6) + 1]] if start >= 0 else []
+
+
 def test_a_reviewed_draft_passes(cli):
     draft = cli.ok("draft", str(SEED), "--published", "2024-07-02", "--outlet", "The Hanoi Times").stdout
     first = draft[draft.index("\n- id:") + 1 :].split("\n\n")[0]  # the first drafted fact

@@ -1,14 +1,22 @@
-"""CSV (RFC 4180): one row per fact, for spreadsheets."""
+"""CSV (RFC 4180): one row per fact, for spreadsheets, and read back by `ingest` without loss: what a readable
+cell cannot hold (a source's title, quote, note and what it states differently) is in `source_details`, canonical
+JSON, one object per source in the `sources` cell's order."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
+from projections.knowledge import restated
 from timeline.exports._common import views
-from timeline.present.labels import figure_text, person_text, source_text
+from timeline.present.labels import figure_text, source_text
 from timeline.present.views import ExportSet
+
+if TYPE_CHECKING:
+    from events.inputs import Fact, PersonRole
 
 CSV_COLUMNS = (
     "id",
@@ -25,10 +33,13 @@ CSV_COLUMNS = (
     "target",
     "fulfils",
     "sources",
+    "source_details",
     "retracted",
     "notes",
 )
 JOIN = "; "
+SOURCE_TEXTS = ("title", "quote", "note")
+SOURCE_DETAILS = (*SOURCE_TEXTS, "differs")  # a source's fields its readable cell does not hold
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,16 +78,44 @@ def stream(data: ExportSet) -> Iterator[str]:
                 fact.status,
                 fact.title,
                 fact.summary or "",
-                JOIN.join(names.get(p, p) for p in fact.projects),
-                JOIN.join(names.get(p, p) for p in fact.partners),
-                JOIN.join(person_text(p, names) for p in fact.people),
+                JOIN.join(_safe_name(p, names, JOIN) for p in fact.projects),
+                JOIN.join(_safe_name(p, names, JOIN) for p in fact.partners),
+                JOIN.join(person_cell(p, names) for p in fact.people),
                 fact.place or "",
                 JOIN.join(figure_text(f) for f in fact.figures),
                 fact.target or "",
                 fact.fulfils or "",
                 JOIN.join(source_text(s) for s in fact.sources),
+                source_details(raw, fact),
                 f"{retraction.on}: {retraction.reason}" if retraction else "",
                 fact.notes or "",
             ]
         )
     yield out.getvalue()
+
+
+def person_cell(person: PersonRole, names: dict[str, str]) -> str:
+    """'Name (Office, role)', 'Name (Office)', 'Name (, role)' or 'Name': the office always first, so that the
+    cell reads back as it was (a role equal to the office's name is kept)."""
+    office = _safe_name(person.office, names, ", ") if person.office else ""
+    details = f"{office}, {person.role}" if person.role else office
+    name = _safe_name(person.person, names, "(")
+    return f"{name} ({details})" if details else name
+
+
+def _safe_name(entity: str, names: dict[str, str], separator: str) -> str:
+    """The entity's name, or its id where the name would not read back (it holds the cell's separator)."""
+    name = names.get(entity, entity)
+    return entity if separator in name or JOIN in name else name
+
+
+def source_details(recorded: Fact, shown: Fact) -> str:
+    """The shown sources' fields beyond 'Outlet (language, reported) url', as canonical JSON ('' when none has
+    any). The row shows the latest source's statement, so each `differs` is told against it (`restated`): every
+    source states what it stated in the store, and the row reads back as the same fact (`same_statements`)."""
+    details: list[dict[str, Any]] = [
+        {key: value for key in SOURCE_TEXTS if (value := getattr(source, key))}
+        | ({"differs": differs} if differs else {})
+        for source, differs in zip(shown.sources, restated(recorded, shown), strict=True)
+    ]
+    return json.dumps(details, ensure_ascii=False, sort_keys=True) if any(details) else ""

@@ -9,6 +9,7 @@ from typing import Any
 from events.inputs import ENTITY_KINDS
 from events.text import clip, quoted
 from timeline.errors import Problem
+from timeline.intake.drafts import unedited_values
 from timeline.intake.files import FileProblem
 from timeline.intake.record import Record
 
@@ -79,8 +80,11 @@ def jsonl_records(lines: Iterator[str], file: str) -> Iterator[tuple[Record, int
                 expected = f"unknown entity kind {shown}; expected one of {', '.join(ENTITY_KINDS)}"
                 bad.append(Problem(file, expected, number, field="entity"))
                 continue
-            yield Record(kind, {k: v for k, v in data.items() if k != "entity"}, file, number), len(line)
+            record = Record(kind, {k: v for k, v in data.items() if k != "entity"}, file, number)
         else:
-            yield Record("fact", data, file, number), len(line)
+            record = Record("fact", data, file, number)
+        if "REVIEW:" in line:  # a draft's placeholder left in a value (a substring search in C: cheap)
+            bad.extend(unedited_values(record))
+        yield record, len(line)
     if bad:
         raise FileProblem(*bad)

@@ -13,6 +13,7 @@ from events import domain
 from events.domain import DomainEvent, EntityRecord
 from events.inputs import CORRECTABLE_FIELDS, Fact
 from projections.facts import EntityState, FactState
+from projections.knowledge import same_statements
 from timeline.intake.validate import ValidInput
 
 
@@ -134,6 +135,8 @@ def _plan_fact(fact: Fact, state: FactState | None, result: Plan) -> None:
         result.changes.append(Change("fact", fact.id, 0, tuple(events)))
         return
     old = state.fact
+    if fact != old and same_statements(old, fact):  # written another way (a spreadsheet row): nothing to record
+        fact = old
     events = []
     changes = {name: getattr(fact, name) for name in CORRECTABLE_FIELDS if getattr(fact, name) != getattr(old, name)}
     known = {source.key(): source for source in old.sources}

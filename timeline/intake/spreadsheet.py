@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from events.text import quoted
 from timeline.errors import Problem
+from timeline.exports.spreadsheet import CSV_COLUMNS, SOURCE_DETAILS
 
-COLUMNS = ("id", "kind", "occurred", "status", "title", "summary", "projects", "partners", "people", "place",
-           "figures", "target", "fulfils", "sources", "retracted", "notes")  # fmt: skip
+COLUMNS = CSV_COLUMNS
 REQUIRED = ("id", "kind", "occurred", "title", "sources")
 JOIN = "; "
 _SOURCE = re.compile(r"^(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>\S+))?$")
@@ -89,6 +90,8 @@ def fact_of(cells: dict[str, str]) -> dict[str, Any]:
             data[name] = [_figure(text) for text in _figures(cell)]
         elif name == "sources":
             data[name] = [_source(text) for text in cell.split(JOIN)]
+        elif name == "source_details":
+            continue  # joined to the sources below
         elif name == "retracted":
             found = _RETRACTED.match(cell)
             if not found:
@@ -98,7 +101,32 @@ def fact_of(cells: dict[str, str]) -> dict[str, Any]:
             data[name] = {"on": found["on"], "reason": found["reason"]}
         else:
             data[name] = cell
+    details = cells.get("source_details", "").strip()
+    if details:
+        _add_details(data.get("sources", []), details)
     return data
+
+
+def _add_details(sources: list[dict[str, Any]], cell: str) -> None:
+    """Each source's title, quote, note and `differs` from the `source_details` cell (JSON, a list with one
+    object per source in the `sources` cell's order)."""
+    shape = f"a JSON list with one object per source (keys among {', '.join(SOURCE_DETAILS)}), or empty"
+    try:
+        details = json.loads(cell)
+    except (ValueError, RecursionError):
+        raise ValueError(f"column 'source_details': not JSON; write {shape}") from None
+    if not isinstance(details, list) or not all(isinstance(item, dict) for item in details):
+        raise ValueError(f"column 'source_details': write {shape}")
+    if len(details) != len(sources):
+        raise ValueError(
+            f"column 'source_details': {len(details)} objects for {len(sources)} sources; keep one per source, "
+            "in the order of the 'sources' cell ({} for a source without details)"
+        )
+    for source, extra in zip(sources, details, strict=True):
+        unknown = sorted(set(extra) - set(SOURCE_DETAILS))
+        if unknown:
+            raise ValueError(f"column 'source_details': unknown key {quoted(unknown[0])}; write {shape}")
+        source.update(extra)
 
 
 def _person(text: str) -> dict[str, str]:
@@ -108,7 +136,8 @@ def _person(text: str) -> dict[str, str]:
     person: dict[str, str] = {"person": found["person"].strip()}
     if found["details"]:
         office, _, role = found["details"].partition(", ")
-        person["office"] = office
+        if office:  # 'Name (, role)': a role without an office
+            person["office"] = office
         if role:
             person["role"] = role
     return person

@@ -54,7 +54,7 @@ def names(store: Store, facts: Iterable[Fact] = (), *ids: str) -> dict[str, str]
 def merges(store: Store, as_of: date | None) -> dict[str, str]:
     """Each merged id → the id of the surviving entity, as the record stood on the knowledge date (and as the store
     held it, with --recorded-before): the one resolution of merges every query follows."""
-    return merge_map(store.read_models.merged_records(), as_of)
+    return merge_map(store.merged_records(), as_of)
 
 
 def surviving(store: Store, ref: str, kind: str, merged: Mapping[str, str]) -> EntityRecord:

@@ -18,6 +18,7 @@ from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:
+    from events.records import EntityRecord
     from timeline.storage.log import EventLog
     from timeline.storage.log_reader import LogReader
 
@@ -51,6 +52,7 @@ class Store:
         # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None
+        self._merged: tuple[int, list[EntityRecord]] | None = None  # see merged_records
         try:
             with store_errors(self.location):
                 if not exists:
@@ -103,6 +105,14 @@ class Store:
 
             self._reader = LogReader(self._connection, lambda: self.log)
         return self._reader
+
+    def merged_records(self) -> list[EntityRecord]:
+        """The entity records merged into another, read once per read-model position: they take a scan of every
+        entity's state, and a query that names two entities (or is asked again in one process) needs them again."""
+        position = self.read_models.position()
+        if self._merged is None or self._merged[0] != position:
+            self._merged = (position, self.read_models.merged_records())
+        return self._merged[1]
 
     def close(self) -> None:
         self.read_models.close()

@@ -8,7 +8,7 @@ from typing import Any
 
 from events.dates import parse_edtf
 from events.records import EntityRecord, Fact, Figure
-from events.text import fold, match_key
+from events.text import match_key
 from projections.chronology import mentions
 from projections.knowledge import reported_by
 from projections.search import fact_texts
@@ -87,7 +87,8 @@ def keys_of(fact: Fact, field: str) -> set[str]:
 
 
 def fact_search_text(fact: Fact) -> str:
-    return fold(" ".join(fact_texts(fact)))
+    """The text a fact is found by, as written (search.py folds it for its dialect)."""
+    return " ".join(fact_texts(fact))
 
 
 def entity_names(record: EntityRecord) -> tuple[str, ...]:
@@ -101,4 +102,5 @@ def alias_rows(records: Iterable[EntityRecord]) -> list[tuple[str, str]]:
 
 
 def entity_search_text(record: EntityRecord) -> str:
-    return fold(" ".join((record.id.replace("-", " "), *entity_names(record)[1:])))
+    """The text an entity is found by, as written (search.py folds it for its dialect)."""
+    return " ".join((record.id.replace("-", " "), *entity_names(record)[1:]))

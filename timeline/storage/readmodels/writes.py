@@ -1,7 +1,8 @@
 """Writing folded states and their index rows, a statement per table for a whole batch of states.
 
-A state written again first loses the index rows its previous version holds: they are derived again from that
-version (which the fold loaded anyway) and deleted by primary key, so no index by fact id is needed.
+A state written again changes only the index rows that differ from its previous version's: those are derived
+again from that version (which the fold loaded anyway), the ones gone deleted by primary key (so no index by
+fact id is needed) and only new ones inserted; its search text is unindexed and indexed again only if it changed.
 """
 
 from __future__ import annotations
@@ -26,21 +27,29 @@ if TYPE_CHECKING:
 def write_facts(
     db: Database, states: list[FactState], old: dict[str, FactState], spans: dict[str, tuple[str, str]]
 ) -> None:
-    """Upsert fact states and replace their index rows (`old`: the states stored before, by id)."""
+    """Upsert fact states and update their index and search rows (`old`: the states stored before, by id)."""
     replaced = [old[state.fact.id] for state in states if state.fact.id in old]
-    gone = fact_rows(state.fact for state in replaced)
+    was, now = fact_rows(state.fact for state in replaced), fact_rows(state.fact for state in states)
     for table, columns in FACT_COLUMNS.items():
-        db.executemany(f"DELETE FROM {table} WHERE {' AND '.join(c + '=?' for c in columns)}", gone[table])
+        if was[table]:  # rows both versions hold stay
+            kept = set(was[table]) & set(now[table])
+            gone = [row for row in was[table] if row not in kept]
+            db.executemany(f"DELETE FROM {table} WHERE {' AND '.join(c + '=?' for c in columns)}", gone)
+            now[table] = [row for row in now[table] if row not in kept]
     db.executemany(
         "INSERT INTO rm_facts (id, version, state, first, last) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
         "SET version=excluded.version, state=excluded.state, last=excluded.last",
         [(state.fact.id, state.version, _json(state), *spans[state.fact.id]) for state in states],
     )
     rowids = _rowids(db, "rm_facts", [state.fact.id for state in states])
-    delete_search(db, "rm_fact_search", [(rowids[s.fact.id], fact_search_text(s.fact)) for s in replaced])
-    for table, rows in fact_rows(state.fact for state in states).items():
+    was_text = {state.fact.id: fact_search_text(state.fact) for state in replaced}
+    text = {state.fact.id: fact_search_text(state.fact) for state in states}
+    changed = [fact_id for fact_id, before in was_text.items() if text[fact_id] != before]
+    delete_search(db, "rm_fact_search", [(rowids[fact_id], was_text[fact_id]) for fact_id in changed])
+    for table, rows in now.items():
         db.executemany(f"INSERT INTO {table} ({', '.join(FACT_COLUMNS[table])}) VALUES ({_marks(table)})", rows)
-    insert_search(db, "rm_fact_search", [(rowids[s.fact.id], fact_search_text(s.fact)) for s in states])
+    new = [(rowids[fact_id], body) for fact_id, body in text.items() if was_text.get(fact_id) != body]
+    insert_search(db, "rm_fact_search", new)
 
 
 def write_entities(

@@ -51,7 +51,10 @@ CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, las
 CREATE TABLE IF NOT EXISTS rm_occurred (start INTEGER NOT NULL, stop INTEGER NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (start, stop, fact_id)) WITHOUT ROWID;
 
--- Full-text search over folded text (no case, no diacritics), rowids are those of rm_facts / rm_entities.
+-- Full-text search over folded text (no case, no diacritics), rowids are those of rm_facts / rm_entities. The
+-- tokenizer folds Latin diacritics itself (search.py prepares what it does not fold the same way).
 -- Contentless: only the index is kept (the text is derived from the state again when a row must be deleted).
-CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, content='', tokenize='unicode61');
-CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, content='', tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, content='',
+                                                             tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, content='',
+                                                               tokenize='unicode61 remove_diacritics 2');
