@@ -14,13 +14,13 @@ from timeline.errors import StoreError
 from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
 from timeline.storage import database
 from timeline.storage.database import store_errors
-from timeline.storage.log_reader import LogReader
 from timeline.storage.probe import check_is_timeline_store, log_position
 from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:
     from events.records import EntityRecord
     from timeline.storage.log import EventLog
+    from timeline.storage.log_reader import LogReader
 
 
 def db_hint(db: str) -> str:
@@ -47,8 +47,8 @@ class Store:
                 f"or load the sample with `timeline demo{hint}`"
             )
         self.read_models = ReadModels(self.location, models=create)  # a writer compares stored states with input
-        # `log`, `show` and `changes` read events through it: without eventsourcing, unless a row needs it.
-        self.log_reader = LogReader(self.read_models.connection, lambda: self.log)
+        self._reader: LogReader | None = None
+        self._connection = self.read_models.connection  # (read_models may become a view of an earlier time)
         # On PostgreSQL the log's tables are created only for a new store: a reader may not create any.
         self._create_log = not exists or not self.location.is_postgres
         self._log: EventLog | None = None
@@ -95,6 +95,16 @@ class Store:
             with self.read_models.connection.creating() if self._create_log else nullcontext():
                 self._log = EventLog(self.location, create=self._create_log)
         return self._log
+
+    @property
+    def log_reader(self) -> LogReader:
+        """The log read for `log`, `show` and `changes`: events as records, without eventsourcing unless a row
+        needs it (timeline.storage.log_reader), with the read models' connection."""
+        if self._reader is None:
+            from timeline.storage.log_reader import LogReader
+
+            self._reader = LogReader(self._connection, lambda: self.log)
+        return self._reader
 
     def merged_records(self) -> list[EntityRecord]:
         """The entity records merged into another, read once per read-model position: they take a scan of every

@@ -33,7 +33,7 @@ from timeline.errors import Conflict, StoreError
 from timeline.intake.plan import Change
 from timeline.storage import envelope
 from timeline.storage.database import APP_NAME, Location, failure_message
-from timeline.storage.log_reader import NAMESPACE, LoggedEvent, entity_stream_id, fact_stream_id  # noqa: F401
+from timeline.storage.log_reader import LoggedEvent, entity_stream_id, fact_stream_id
 from timeline.storage.probe import check_is_timeline_store  # noqa: F401  (its home before issue 15)
 
 
