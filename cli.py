@@ -1,30 +1,39 @@
 """The `timeline` command: parse options, call the service once, render. Nothing else lives here.
 
-The commands live by group in `timeline/commands/` (writing, queries, browsing, exporting, maintenance); the group
-class there renders every user error once.
+The commands live by group in `timeline/commands/` (writing, queries, browsing, exporting, maintenance), assembled
+under one group in `timeline/commands/root.py`; the group class renders every user error once. This module
+imports them only when the command runs (`run`) or the group is asked for (`cli.main`), so that a Ctrl-C while
+Python loads them is one line too, not a traceback.
 """
 
 from __future__ import annotations
 
-import click
+import sys
+from typing import TYPE_CHECKING, Any
 
-from timeline.commands import browsing, exporting, maintenance, queries, writing
-from timeline.commands.group import ErrorRenderingGroup
+if TYPE_CHECKING:
+    from timeline.commands.root import main as main
 
-
-@click.group(cls=ErrorRenderingGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="timeline")
-def main() -> None:
-    """An event-sourced timeline of projects and partnerships, built from sourced news facts."""
+INTERRUPTED_LOADING = "error: interrupted; the log is unchanged"
 
 
-for group in (writing, queries, browsing, exporting, maintenance):
-    for command in group.COMMANDS:
-        main.add_command(command)
+def __getattr__(name: str) -> Any:
+    """`cli.main`, the click group (for tests and programs), loaded on first use."""
+    if name == "main":
+        from timeline.commands.root import main
+
+        return main
+    raise AttributeError(f"module 'cli' has no attribute {name!r}")
 
 
 def run() -> None:
     """The installed `timeline` command: the group in a process of its own (see ErrorRenderingGroup.owns_process)."""
+    try:
+        from timeline.commands.group import ErrorRenderingGroup
+        from timeline.commands.root import main
+    except KeyboardInterrupt:  # Ctrl-C while the commands load: nothing has run
+        print(INTERRUPTED_LOADING, file=sys.stderr)
+        raise SystemExit(130) from None
     ErrorRenderingGroup.owns_process = True
     main()
 

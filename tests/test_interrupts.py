@@ -130,6 +130,30 @@ def test_sigint_in_a_query_is_one_line_and_exit_130(tmp_path):
     assert assert_one_line(result) == "error: interrupted; the log is unchanged"
 
 
+# Ctrl-C while Python loads the commands (a real SIGINT, sent by the child to itself when `click` is imported).
+WHILE_LOADING = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+class InterruptOnImport:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, InterruptOnImport())
+from cli import run
+sys.argv = ["timeline", "list", "--db", "store.db"]
+run()
+"""
+
+
+def test_sigint_while_the_commands_load_is_one_line_not_a_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", WHILE_LOADING], cwd=tmp_path, env=environment(), capture_output=True, text=True
+    )
+    assert assert_one_line(result) == "error: interrupted; the log is unchanged"
+    assert not (tmp_path / "store.db").exists()
+
+
 def test_sigint_from_outside_at_any_moment_of_a_large_ingest_says_what_the_store_holds(tmp_path):
     """Real Ctrl-C from another process at several points of a large ingest: whatever the moment, exit 130 and
     one line, and the line agrees with the store (no file, or exactly the events it counts)."""
