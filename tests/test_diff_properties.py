@@ -21,7 +21,9 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 
 
 def stored_facts(data: Input) -> list[Fact]:
-    """The input ingested into a fresh store, read back as the query side's records."""
+    """The input ingested into a fresh store, read back as the query side's records. Called from the tests'
+    bodies, never inside a strategy: opening a store on PostgreSQL draws from the `random` module (the
+    connection pool's jitter), which hypothesis cannot replay."""
     with tempfile.TemporaryDirectory() as scratch:
         db = str(Path(scratch) / "timeline.db")
         with Store(db, create=True) as store:
@@ -31,16 +33,22 @@ def stored_facts(data: Input) -> list[Fact]:
 
 
 @st.composite
-def facts_and_two_days(draw: st.DrawFn) -> tuple[list[Fact], date, date]:
-    """Stored facts and two knowledge dates, often on or next to a day something about a fact changes."""
-    facts = stored_facts(draw(inputs(max_facts=6)))
+def two_days(draw: st.DrawFn, facts: list[Fact]) -> tuple[date, date]:
+    """Two knowledge dates in order, often on or next to a day something about one of the facts changes."""
     edges = [day for fact in facts for day in knowledge_days(fact)]
     day = st.one_of(
         st.dates(date(2015, 1, 1), date(2036, 12, 31)),
         st.sampled_from(edges).flatmap(lambda d: st.sampled_from((d, d - timedelta(days=1)))),
     )
     first, second = draw(day, label="since"), draw(day, label="until")
-    return facts, min(first, second), max(first, second)
+    return min(first, second), max(first, second)
+
+
+def facts_and_two_days(data: Input, draw: st.DataObject) -> tuple[list[Fact], date, date]:
+    """The input's stored facts and two knowledge dates drawn for them."""
+    facts = stored_facts(data)
+    since, until = draw.draw(two_days(facts), label="days")
+    return facts, since, until
 
 
 def every_fact_viewed_on_both_dates(facts: list[Fact], since: date, until: date) -> tuple[object, ...]:
@@ -69,18 +77,18 @@ def entries(found: KnowledgeDiff) -> tuple[object, ...]:
 
 
 @SETTINGS
-@given(facts_and_two_days())
-def test_the_diff_is_what_viewing_every_fact_on_both_dates_gives(case: tuple[list[Fact], date, date]) -> None:
-    facts, since, until = case
+@given(inputs(max_facts=6), st.data())
+def test_the_diff_is_what_viewing_every_fact_on_both_dates_gives(data: Input, draw: st.DataObject) -> None:
+    facts, since, until = facts_and_two_days(data, draw)
     assert entries(knowledge_diff(facts, since, until)) == every_fact_viewed_on_both_dates(facts, since, until)
 
 
 @SETTINGS
-@given(facts_and_two_days())
+@given(inputs(max_facts=6), st.data())
 def test_a_fact_looks_the_same_on_every_day_between_two_of_its_knowledge_days(
-    case: tuple[list[Fact], date, date],
+    data: Input, draw: st.DataObject
 ) -> None:
-    facts, since, until = case
+    facts, since, until = facts_and_two_days(data, draw)
     for fact in facts:
         if not any(since < day <= until for day in knowledge_days(fact)):
             assert view(fact, since) == view(fact, until)
