@@ -64,14 +64,14 @@ def _page(
 ) -> Paged[LoggedEvent]:
     if fact is None:
         batch = min(limit + 1, 1000) if limit else 1000
-        return Paged(_recorded_then(store, log.read(after, batch)), limit, lambda logged: logged.position)
+        return Paged(recorded_then(store, log.read(after, batch)), limit, lambda logged: logged.position)
     found = log.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
     if not found and not (after and log.stream(fact, 0, 1)):
         raise NotFound(f"no fact '{fact}' in {store.location}")
-    return Paged(list(_recorded_then(store, found)), limit, lambda logged: logged.version)
+    return Paged(list(recorded_then(store, found)), limit, lambda logged: logged.version)
 
 
-def _recorded_then(store: Store, events: Iterable[LoggedEvent]) -> Iterator[LoggedEvent]:
+def recorded_then(store: Store, events: Iterable[LoggedEvent]) -> Iterator[LoggedEvent]:
     """The events recorded before `recorded_before` (all, without it)."""
     before = recorded_key(store.recorded_before) if store.recorded_before else None
     return (e for e in events if before is None or recorded_key(e.recorded) < before)

@@ -67,7 +67,7 @@ class Store:
         if recorded_before is not None:
             from timeline.storage.system_time import RecordedBefore
 
-            self.read_models = RecordedBefore(self.read_models, self.log, recorded_before)  # type: ignore[assignment]
+            self.read_models = RecordedBefore(self.read_models, self.log_reader, recorded_before)  # type: ignore[assignment]
 
     def _catch_up(self, writer: bool) -> None:
         """Bring the read models up to the log. A writer waits for another process catching up (it plans from

@@ -148,9 +148,25 @@ class LogReader:
 
     def stream(self, fact_id: str, after: int = 0, limit: int | None = None) -> list[LoggedEvent]:
         """One fact's events after a version, oldest first (positions are not kept per stream: 0)."""
-        key = self._stream_key(fact_stream_id(fact_id))
-        rows = self._rows("originator_id = ? AND originator_version > ?", "originator_version", (key, after), limit)
-        return [self._logged(0, row) for row in rows]
+        return [self._logged(0, row) for row in self._stream_rows(fact_stream_id(fact_id), after, limit)]
+
+    def history(self, stream: str, stream_id: str) -> list[LoggedEvent]:
+        """One fact's or entity's events, oldest first, as domain events (the pydantic models a fold applies:
+        decoded from the row in one step, without eventsourcing; rows to upcast go to the event log)."""
+        from events import domain
+        from timeline.storage import envelope
+
+        originator_id = (fact_stream_id if stream == "fact" else entity_stream_id)(stream_id)
+        found = []
+        for row in self._stream_rows(originator_id, 0, None):
+            kind = TOPICS.get(row[3])
+            fast = envelope.decoded(getattr(domain, kind.__name__), row[4]) if kind is not None else None
+            found.append(LoggedEvent(0, row[2], *fast) if fast else self._log().decoded_row(0, *row[1:]))
+        return found
+
+    def _stream_rows(self, originator_id: uuid.UUID, after: int, limit: int | None) -> list[Row]:
+        key = self._stream_key(originator_id)
+        return self._rows("originator_id = ? AND originator_version > ?", "originator_version", (key, after), limit)
 
     def last_position(self) -> int:
         rows = self._rows(f"{self._position} > ?", f"{self._position} DESC", (0,), 1)

@@ -7,40 +7,75 @@ The read models keep, per fact and per entity, the recorded time of its first an
   streams: no full replay). Such a fact may have named other entities then, so each query also considers
   the refolded facts that answer it.
 Queries call the same methods as on `ReadModels`; everything else (writing, position) is refused.
+
+Nothing is read until a query asks (`log --recorded-before` asks the view nothing). The streams are read from
+the events table without eventsourcing (timeline.storage.log_reader) and the states folded again are decoded
+as the read models' rows are, into the records every query reads.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import mentions
 from projections.entities import Names
-from projections.facts import EntityState, FactState, fold
+from timeline.storage import decode
 from timeline.storage.readmodels import ReadModels
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
 
-if TYPE_CHECKING:  # the log is opened only when a stream must be folded again
-    from timeline.storage.log import EventLog
+if TYPE_CHECKING:
+    from projections.facts import EntityState, FactState
+    from timeline.storage.log_reader import LogReader
 
 
 class RecordedBefore:
     """A read-only view of the read models as of a recorded (system) time."""
 
-    def __init__(self, models: ReadModels, log: EventLog, before: datetime):
+    def __init__(self, models: ReadModels, log: LogReader, before: datetime):
         self.models = models
         self.before = before
-        key = recorded_key(before)
-        self.hidden_facts, refold_facts = models.recorded_late("rm_facts", key)
-        self.hidden_entities, refold_entities = models.recorded_late("rm_entities", key)
-        self.facts: dict[str, FactState] = {i: _refold(log, "fact", i, key) for i in sorted(refold_facts)}
-        self.entity_states_then: dict[str, EntityState] = {
-            i: _refold(log, "entity", i, key) for i in sorted(refold_entities)
-        }
+        self._log = log
+        self._key = recorded_key(before)
+
+    @cached_property
+    def _late_facts(self) -> tuple[set[str], set[str]]:
+        """The facts first recorded at or after T, and those with events on both sides of T."""
+        return self.models.recorded_late("rm_facts", self._key)
+
+    @cached_property
+    def _late_entities(self) -> tuple[set[str], set[str]]:
+        return self.models.recorded_late("rm_entities", self._key)
+
+    @property
+    def hidden_facts(self) -> set[str]:
+        return self._late_facts[0]
+
+    @property
+    def hidden_entities(self) -> set[str]:
+        return self._late_entities[0]
+
+    @cached_property
+    def facts(self) -> dict[str, FactState]:
+        """The facts changed since T, folded again from their events recorded before T."""
+        return {i: decode.fact_state(self._refold("fact", i)) for i in sorted(self._late_facts[1])}
+
+    @cached_property
+    def entity_states_then(self) -> dict[str, EntityState]:
+        return {i: decode.entity_state(self._refold("entity", i)) for i in sorted(self._late_entities[1])}
+
+    def _refold(self, stream: str, stream_id: str) -> str:
+        """A stream's state folded from its own events recorded before T, as the read models store a state."""
+        from projections.facts import fold
+
+        events = self._log.history(stream, stream_id)
+        state: Any = fold(logged.event for logged in events if recorded_key(logged.recorded) < self._key)
+        return str(state.model_dump_json())
 
     # Facts ------------------------------------------------------------------------------------------------------
 
@@ -150,11 +185,6 @@ class RecordedBefore:
     def __getattr__(self, name: str) -> object:
         """Anything but a query (catching up, writing, rebuilding) is the current read models' business."""
         return getattr(self.models, name)
-
-
-def _refold(log: EventLog, stream: str, stream_id: str, key: str):  # type: ignore[no-untyped-def]
-    """A stream's state from its own events recorded before the key."""
-    return fold(logged.event for logged in log.history(stream, stream_id) if recorded_key(logged.recorded) < key)
 
 
 def _keys_of(record: EntityRecord) -> set[str]:
