@@ -85,9 +85,7 @@ def test_the_diff_is_what_viewing_every_fact_on_both_dates_gives(data: Input, dr
 
 @SETTINGS
 @given(inputs(max_facts=6), st.data())
-def test_a_fact_looks_the_same_on_every_day_between_two_of_its_knowledge_days(
-    data: Input, draw: st.DataObject
-) -> None:
+def test_a_fact_looks_the_same_on_every_day_between_two_of_its_knowledge_days(data: Input, draw: st.DataObject) -> None:
     facts, since, until = facts_and_two_days(data, draw)
     for fact in facts:
         if not any(since < day <= until for day in knowledge_days(fact)):
