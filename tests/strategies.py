@@ -361,6 +361,33 @@ def inputs(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Input:
     return Input(entities_mapping(pool), facts, formats, pool)
 
 
+# What a spreadsheet cell separates items and details with ('; ', ', ', brackets) and the backslash that escapes
+# a separator there, in names, roles and outlets (timeline.exports.sheet_cells).
+AWKWARD_SUFFIXES = (" (Đợt 2)", "; phase, one", " (A; B), C", ")(", " \\; x\\")
+AWKWARD_ROLES = ("Phó Chủ tịch; phụ trách (đô thị), kiêm", "deputy\\", "a\\; b;c; \\\\; d;", "(acting)", ", chair")
+
+
+@st.composite
+def with_separators(draw: st.DrawFn, data: Input) -> Input:
+    """The input with some entities renamed to hold separators (the old name kept as an alias, so references
+    still resolve), and some roles and outlets holding them."""
+    data = data.copy()
+    for section in data.entities.values():
+        for entity in section:
+            if draw(st.booleans(), label="rename"):
+                entity["aliases"] = [*entity.get("aliases", []), entity["name"]]
+                entity["name"] += draw(st.sampled_from(AWKWARD_SUFFIXES), label="suffix")
+    for fact in data.facts:
+        statements = [fact, *(source.get("differs", {}) for source in fact["sources"])]
+        for person in (person for stated in statements for person in stated.get("people") or []):
+            if draw(st.booleans(), label="awkward role"):
+                person["role"] = draw(st.sampled_from(AWKWARD_ROLES), label="role")
+        for source in fact["sources"]:
+            if draw(st.booleans(), label="awkward outlet"):
+                source["outlet"] += draw(st.sampled_from(AWKWARD_SUFFIXES), label="suffix")
+    return data
+
+
 # Writing ------------------------------------------------------------------------------------------------
 
 

@@ -383,6 +383,89 @@ def test_csv_round_trips_names_holding_the_cells_separators_and_a_role_without_a
     assert (written["appended"], written["unchanged"]) == (0, 1), written
 
 
+def test_csv_round_trips_roles_outlets_and_figures_holding_the_cells_separator(cli):
+    """A role, an outlet or a figure holding '; ' (the cell's separator) and backslashes reads back as it was."""
+    cli.write(
+        "entities.yaml",
+        "organisations: [{id: o1, name: Board, kind: company}]\noffices: [{id: off, name: Chair, organisation: o1}]\n"
+        "people: [{id: ann, name: Ann}, {id: bob, name: Bob}, {id: cy, name: Cy}]\n",
+    )
+    cli.write(
+        "facts.yaml",
+        "- {id: f1, kind: meeting, occurred: 2024-05-01, title: T,\n"
+        "   people: [{person: ann, office: off, role: 'Phó Chủ tịch; phụ trách (đô thị)'},\n"
+        "            {person: bob, role: 'deputy\\'}, {person: cy, role: 'a\\; b;c; \\\\; d;'}],\n"
+        "   figures: [{metric: 'length; total', value: 3, unit: 'km; est.'}, {metric: area}],\n"
+        "   sources: [{outlet: 'Tuổi Trẻ; Online', language: vi, reported: 2024-05-02},\n"
+        "             {outlet: 'VNA\\', language: en, reported: 2024-05-03}]}\n",
+    )
+    cli.ok("ingest", "entities.yaml", "facts.yaml")
+    stored = cli.json("show", "f1")["fact"]
+    assert [p["role"] for p in stored["people"]] == [
+        "Phó Chủ tịch; phụ trách (đô thị)",
+        "deputy\\",
+        "a\\; b;c; \\\\; d;",
+    ]
+    cli.ok("export", "--format", "csv", "--out", "facts.csv")
+    written = json.loads(cli.ok("ingest", "facts.csv", "--json").stdout)
+    assert (written["appended"], written["unchanged"]) == (0, 1), written
+    cli.ok("ingest", "entities.yaml", "facts.csv", "--db", "copy.db")
+    assert cli.json("show", "f1", "--db", "copy.db")["fact"] == stored
+
+
+def test_csv_round_trips_values_that_start_like_formulas(cli):
+    """The export neutralises a cell starting like a formula with an apostrophe; ingest takes it off again."""
+    cli.write("entities.yaml", "projects: [{id: p1, name: '=SUM(A1)'}]\n")
+    cli.write(
+        "facts.yaml",
+        "- {id: f1, kind: statistic, occurred: 2024, title: '-5% in exports', summary: \"'=quoted\", projects: [p1],\n"
+        "   sources: [{outlet: '@VNA', language: en, reported: 2024-05-02}]}\n",
+    )
+    cli.ok("ingest", "entities.yaml", "facts.yaml")
+    cli.ok("export", "--format", "csv", "--out", "facts.csv")
+    assert "'-5% in exports" in (cli.root / "facts.csv").read_text(encoding="utf-8")
+    written = json.loads(cli.ok("ingest", "facts.csv", "--json").stdout)
+    assert (written["appended"], written["unchanged"]) == (0, 1), written
+
+
+def test_csv_a_separator_written_with_a_backslash_stays_in_its_item(cli):
+    """What a person types in the sheet: '\\; ' keeps '; ' inside a role or an outlet."""
+    cli.write("entities.yaml", "people: [{id: ann, name: Ann}, {id: bob, name: Bob}]\n")
+    cli.write(
+        "f.csv",
+        "id,kind,occurred,title,people,sources\n"
+        'f1,meeting,2024,T,"Ann (, chair\\; deputy); Bob","Báo A\\; B (vi, 2024); VNA (en, 2024)"\n',
+    )
+    cli.ok("ingest", "entities.yaml", "f.csv")
+    fact = cli.json("show", "f1")["fact"]
+    assert [(p["person"]["id"], p["role"]) for p in fact["people"]] == [("ann", "chair; deputy"), ("bob", None)]
+    assert [s["outlet"] for s in fact["sources"]] == ["Báo A; B", "VNA"]
+
+
+def test_csv_files_written_before_separators_were_escaped_read_as_they_did():
+    """A backslash not followed by ';' is itself; a figure's note holding '; ' is still joined back."""
+    from timeline.intake.spreadsheet import fact_of
+
+    read = fact_of(
+        {
+            "people": "Ann (Chair, C:\\dir\\); Bob (, x \\ y)",
+            "figures": "length: 3 km, note: first; then more; area: 2",
+            "sources": "VNA\\x (en, 2024) https://a.example/b; Báo (vi, 2024)",
+        }
+    )
+    assert read == {
+        "people": [{"person": "Ann", "office": "Chair", "role": "C:\\dir\\"}, {"person": "Bob", "role": "x \\ y"}],
+        "figures": [
+            {"metric": "length", "value": 3.0, "unit": "km", "note": "first; then more"},
+            {"metric": "area", "value": 2.0},
+        ],  # fmt: skip
+        "sources": [
+            {"outlet": "VNA\\x", "language": "en", "reported": "2024", "url": "https://a.example/b"},
+            {"outlet": "Báo", "language": "vi", "reported": "2024"},
+        ],
+    }
+
+
 @pytest.mark.parametrize(
     ("details", "said"),
     [

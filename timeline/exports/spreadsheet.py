@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from projections.knowledge import restated
 from timeline.exports._common import views
+from timeline.exports.sheet_cells import JOIN, joined, text_cell
 from timeline.present.labels import figure_text, source_text
 from timeline.present.views import ExportSet
 
@@ -37,18 +38,8 @@ CSV_COLUMNS = (
     "retracted",
     "notes",
 )
-JOIN = "; "
 SOURCE_TEXTS = ("title", "quote", "note")
 SOURCE_DETAILS = (*SOURCE_TEXTS, "differs")  # a source's fields its readable cell does not hold
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs: one starting like a formula (=, +, -, @, tab, carriage
-    return; OWASP's CSV injection advice) gets a leading apostrophe, which Excel and LibreOffice hide."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def write(data: ExportSet) -> str:
@@ -57,8 +48,9 @@ def write(data: ExportSet) -> str:
 
 def stream(data: ExportSet) -> Iterator[str]:
     """One row per fact (retracted ones too, with their retraction), values as stated on the knowledge date;
-    entities by name; multi-valued fields joined with '; '; formula-like cells neutralised (see `cell`). RFC 4180
-    (CRLF, quoted where needed); `--excel` adds a byte order mark in the CLI."""
+    entities by name; multi-valued fields joined with '; ' (one inside an item escaped) and formula-like cells
+    made text (timeline.exports.sheet_cells). RFC 4180 (CRLF, quoted where needed); `--excel` adds a byte order
+    mark in the CLI."""
     names = data.names
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -70,7 +62,7 @@ def stream(data: ExportSet) -> Iterator[str]:
         fact = seen.fact
         retraction = raw.retracted
         writer.writerow(
-            cell(value)
+            text_cell(value)
             for value in [
                 fact.id,
                 fact.kind,
@@ -78,14 +70,14 @@ def stream(data: ExportSet) -> Iterator[str]:
                 fact.status,
                 fact.title,
                 fact.summary or "",
-                JOIN.join(_safe_name(p, names, JOIN) for p in fact.projects),
-                JOIN.join(_safe_name(p, names, JOIN) for p in fact.partners),
-                JOIN.join(person_cell(p, names) for p in fact.people),
+                joined(_safe_name(p, names, JOIN) for p in fact.projects),
+                joined(_safe_name(p, names, JOIN) for p in fact.partners),
+                joined(person_cell(p, names) for p in fact.people),
                 fact.place or "",
-                JOIN.join(figure_text(f) for f in fact.figures),
+                joined(figure_text(f) for f in fact.figures),
                 fact.target or "",
                 fact.fulfils or "",
-                JOIN.join(source_text(s) for s in fact.sources),
+                joined(source_text(s) for s in fact.sources),
                 source_details(raw, fact),
                 f"{retraction.on}: {retraction.reason}" if retraction else "",
                 fact.notes or "",

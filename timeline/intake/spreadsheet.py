@@ -1,8 +1,9 @@
 """Reading the CSV that `timeline export --format csv` writes (or a spreadsheet saved in its shape) as facts.
 
 One row per fact, with the export's columns (see README, "Spreadsheets in"): entities by id or any name, lists
-joined with '; ', people as 'Name (Office, role)', figures as the export writes them ('metric: 96.8 km (as
-written "96,8 km"), deadline 2030'), sources as 'Outlet (language, reported) url', a retraction as 'date: reason'.
+joined with '; ' ('\\; ' inside an item: timeline.exports.sheet_cells), people as 'Name (Office, role)', figures
+as the export writes them ('metric: 96.8 km (as written "96,8 km"), deadline 2030'), sources as 'Outlet
+(language, reported) url', a retraction as 'date: reason'.
 Empty cells are absent fields. A UTF-8 byte-order mark (as Excel writes) is accepted.
 """
 
@@ -17,11 +18,11 @@ from typing import Any
 
 from events.text import quoted
 from timeline.errors import Problem
+from timeline.exports.sheet_cells import JOIN, cell_value, split
 from timeline.exports.spreadsheet import CSV_COLUMNS, SOURCE_DETAILS
 
 COLUMNS = CSV_COLUMNS
 REQUIRED = ("id", "kind", "occurred", "title", "sources")
-JOIN = "; "
 _SOURCE = re.compile(r"^(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>\S+))?$")
 _PERSON = re.compile(r"^(?P<person>[^()]+?)(?: \((?P<details>.*)\))?$")
 _AMOUNT = re.compile(r"^(?P<low>-?[\d.]+(?:e[+-]?\d+)?)(?:–(?P<high>-?[\d.]+(?:e[+-]?\d+)?))?(?: (?P<unit>.+))?$")
@@ -79,17 +80,17 @@ def _rows(rows: Any, file: str) -> Iterator[tuple[dict[str, Any], int]]:
 def fact_of(cells: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, cell in cells.items():
-        cell = cell.strip()
+        cell = cell_value(cell.strip())
         if not cell:
             continue
         if name in ("projects", "partners"):
-            data[name] = cell.split(JOIN)
+            data[name] = split(cell)
         elif name == "people":
-            data[name] = [_person(text) for text in cell.split(JOIN)]
+            data[name] = [_person(text) for text in split(cell)]
         elif name == "figures":
             data[name] = [_figure(text) for text in _figures(cell)]
         elif name == "sources":
-            data[name] = [_source(text) for text in cell.split(JOIN)]
+            data[name] = [_source(text) for text in split(cell)]
         elif name == "source_details":
             continue  # joined to the sources below
         elif name == "retracted":
@@ -156,9 +157,10 @@ _FIGURE_START = re.compile(rf'^[^:;]+: {_NUMBER}(?:–{_NUMBER})?(?: |$)|\(as wr
 
 
 def _figures(cell: str) -> list[str]:
-    """The figures of a cell: joined with '; ', but a figure's note (always last) may itself hold '; '."""
+    """The figures of a cell: joined with '; ', but a figure's note (always last) may hold an unescaped '; ' in a
+    file written before the escape (see README, "Spreadsheets in")."""
     figures: list[str] = []
-    for part in cell.split(JOIN):
+    for part in split(cell):
         if figures and ", note: " in figures[-1] and not _FIGURE_START.search(part):
             figures[-1] += JOIN + part
         else:
