@@ -58,6 +58,7 @@ def imported(db: Path, *command: str) -> tuple[Any, list[str]]:
     return json.loads(done.stdout), json.loads(done.stderr.replace("'", '"'))
 
 
+@pytest.mark.sqlite_only("a child process opens the store file by its path")
 @pytest.mark.parametrize(
     "command",
     [["log"], ["log", "--fact", MEETING], ["log", "--limit", "3", "--after", "4"], ["show", MEETING]],
