@@ -294,3 +294,47 @@ def test_a_log_locked_past_the_timeout_refuses_to_ingest_clearly_and_answers_que
     assert stored_count(schema) == before
     ok("ingest", extra, "--db", url, cwd=tmp_path)
     assert stored_count(schema) == before + 1
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "timeline.storage.log:EventLog.__init__ after",  # the new store's tables exist, nothing appended
+        "timeline.storage.log:EventLog.append_batches before",  # about to append
+    ],
+)
+def test_an_interrupted_first_ingest_on_postgresql_leaves_no_store_behind(tmp_path, url, schema, where):
+    """As on SQLite (the new file is removed): the tables, type and function the run made are dropped, so the
+    next command says there is no store (not an empty one), and an ingest then creates it whole."""
+    from test_interrupts import BEFORE_COMMIT, assert_one_line, interrupted_at
+
+    facts = write_facts(tmp_path / "facts.json", generated("f", 20))
+    result = interrupted_at(where, "ingest", ENTITIES, facts, "--db", url, cwd=tmp_path)
+    assert assert_one_line(result) == f"error: {BEFORE_COMMIT}"
+    left = sql(
+        "SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+        "UNION ALL SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = %s",
+        schema,
+        schema,
+    )
+    assert left == []
+    stats = run("stats", "--db", url, cwd=tmp_path)
+    assert_clean_failure(stats.returncode, stats.stderr, "no timeline store here")
+    ok("ingest", ENTITIES, facts, "--db", url, cwd=tmp_path)
+    assert stored_count(schema) == ENTITY_COUNT + 20
+    verify_passes(url, tmp_path)
+
+
+def test_an_interrupted_ingest_into_an_empty_postgresql_store_keeps_it(tmp_path, url, schema):
+    """A store that existed before the run (even one holding no event) is never removed."""
+    from test_interrupts import BEFORE_COMMIT, assert_one_line, interrupted_at
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ok("ingest", empty, "--db", url, cwd=tmp_path)
+    facts = write_facts(tmp_path / "facts.json", generated("f", 20))
+    where = "timeline.storage.log:EventLog.append_batches before"
+    result = interrupted_at(where, "ingest", ENTITIES, facts, "--db", url, cwd=tmp_path)
+    assert assert_one_line(result) == f"error: {BEFORE_COMMIT}"
+    assert stored_count(schema) == 0
+    verify_passes(url, tmp_path)

@@ -103,8 +103,12 @@ def store_label(db: str) -> str:
 
 
 def discard_empty_store(location: Location) -> None:
-    """Remove an SQLite store file (and its -wal and -shm) that this run created and left without an event: a
-    failed first ingest leaves nothing behind. A store holding any event is never touched."""
+    """Remove a store this run created and left without an event: an SQLite file (and its -wal and -shm), or what
+    the run made in a PostgreSQL schema. A failed first ingest leaves nothing behind; a store holding any event is
+    never touched."""
+    if location.is_postgres:
+        _discard_postgres_store(location)
+        return
     path = location.path
     if path is None or not path.is_file():
         return
@@ -121,6 +125,35 @@ def discard_empty_store(location: Location) -> None:
             return  # cannot tell: keep it
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
+
+
+# What eventsourcing makes beside its table on PostgreSQL (the row type its insert function takes, for uuid ids).
+_LOG_OBJECTS = ('FUNCTION IF EXISTS "es_insert_events_uuid"', 'TYPE IF EXISTS "stored_event_uuid"')
+
+
+def _discard_postgres_store(location: Location) -> None:
+    """Drop the log's and the read models' tables and the log's function and type from the schema (the schema
+    stays: it may have been made for the store, with its grants), once the log's table, locked, holds no row."""
+    log_table = f"{APP_NAME}_events"
+    try:
+        database = location.connect()
+    except Exception:  # noqa: BLE001  (the server is gone: cannot tell, keep it)
+        return
+    try:
+        with database.creating(), database.writing():  # (waiting no longer than the lock timeout)
+            tables = database.tables()
+            if log_table in tables:
+                database.execute(f'LOCK TABLE "{log_table}" IN ACCESS EXCLUSIVE MODE')  # no append meanwhile
+                if database.execute(f'SELECT 1 FROM "{log_table}" LIMIT 1').fetchone():
+                    return
+            for table in sorted(t for t in tables if t == log_table or t.startswith("rm_")):
+                database.execute(f'DROP TABLE "{table}" CASCADE')
+            for made in _LOG_OBJECTS:
+                database.execute(f"DROP {made} CASCADE")
+    except Exception:  # noqa: BLE001  (cannot tell, or cannot drop: keep it, as an empty store)
+        return
+    finally:
+        database.close()
 
 
 def _redacted(url: str) -> str:
