@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from timeline import DEFAULT_DB
 from timeline.errors import StoreError
-from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
 from timeline.storage import database
 from timeline.storage.database import store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
@@ -19,8 +19,39 @@ from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:
     from events.records import EntityRecord
+    from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
     from timeline.storage.log import EventLog
     from timeline.storage.log_reader import LogReader
+
+
+class _Concern:
+    """A concern's module as the class body below names it: each function named through it becomes a method
+    that imports the module when first used, so that a command loads only the concern it asks (issue 15)."""
+
+    def __init__(self, module: str):
+        self.module = f"timeline.service.{module}"
+
+    def __getattr__(self, function: str) -> _Method:
+        return _Method(self.module, function)
+
+
+class _Method:
+    def __init__(self, module: str, function: str):
+        self.module, self.function = module, function
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, store: Store | None, owner: type) -> Any:
+        function = getattr(import_module(self.module), self.function)
+        setattr(owner, self.name, function)  # an ordinary method from now on
+        return function if store is None else function.__get__(store, owner)
+
+
+if not TYPE_CHECKING:  # (the type checker sees the modules themselves)
+    browse, exporting, knowledge_diff, maintenance, queries, text_search, writing = map(
+        _Concern, ("browse", "exporting", "knowledge_diff", "maintenance", "queries", "text_search", "writing")
+    )
 
 
 def db_hint(db: str) -> str:
@@ -129,7 +160,7 @@ class Store:
             with store_errors(self.location):
                 raise error
 
-    # Each task or question is a function of its concern's module, bound here as a method.
+    # Each task or question is a function of its concern's module, bound here as a method (imported on first use).
     validate = writing.validate
     ingest = writing.append
 
