@@ -19,7 +19,18 @@ from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:
     from events.records import EntityRecord
-    from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
+    from timeline.service import (
+        browse,
+        exporting,
+        knowledge_diff,
+        maintenance,
+        offices,
+        queries,
+        stats,
+        targets,
+        text_search,
+        writing,
+    )
     from timeline.storage.log import EventLog
     from timeline.storage.log_reader import LogReader
 
@@ -49,8 +60,20 @@ class _Method:
 
 
 if not TYPE_CHECKING:  # (the type checker sees the modules themselves)
-    browse, exporting, knowledge_diff, maintenance, queries, text_search, writing = map(
-        _Concern, ("browse", "exporting", "knowledge_diff", "maintenance", "queries", "text_search", "writing")
+    browse, exporting, knowledge_diff, maintenance, offices, queries, stats, targets, text_search, writing = map(
+        _Concern,
+        (
+            "browse",
+            "exporting",
+            "knowledge_diff",
+            "maintenance",
+            "offices",
+            "queries",
+            "stats",
+            "targets",
+            "text_search",
+            "writing",
+        ),
     )
 
 
@@ -173,10 +196,10 @@ class Store:
     scope = queries.scope
     project = queries.project
     partner = queries.partner
-    targets = queries.targets
-    office = queries.office
-    person = queries.person
-    stats = queries.stats
+    targets = targets.targets
+    office = offices.office
+    person = offices.person
+    stats = stats.stats
     search = text_search.search
     diff = knowledge_diff.diff
 
