@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline import DEFAULT_DB
 from timeline.errors import StoreError
+from timeline.service.bulk import Quiet, Steps, without_gc
 from timeline.storage import database
 from timeline.storage.database import store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
@@ -88,10 +89,19 @@ def db_hint(db: str) -> str:
 class Store:
     """One timeline store as the application sees it: the event log and its read models, kept current on open."""
 
+    LONG_CATCH_UP = 5000  # events: a catch-up this long is announced (through `steps`) before it starts
+
     def __init__(
-        self, db: str, *, create: bool = False, catch_up: bool = True, recorded_before: datetime | None = None
+        self,
+        db: str,
+        *,
+        create: bool = False,
+        catch_up: bool = True,
+        recorded_before: datetime | None = None,
+        steps: Steps | None = None,
     ):
-        """`recorded_before` (system time) makes every query answer as this store held it before that time."""
+        """`recorded_before` (system time) makes every query answer as this store held it before that time;
+        `steps` hears of a long catch-up (read models built by another version are rebuilt from the log)."""
         self.location = database.locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
@@ -112,7 +122,13 @@ class Store:
                 if not exists:
                     self.log  # noqa: B018  (a new store: its log's tables now)
                 self._repair_ahead()
-                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                behind = log_position(self.read_models.connection) - self.read_models.position()
+                if catch_up and behind > 0:
+                    if behind >= self.LONG_CATCH_UP:
+                        (steps or Quiet()).step(
+                            f"{self.location}: the read models are {behind} events behind the log (built by another "
+                            "version, or not yet caught up): applying them once, before answering"
+                        )
                     self._catch_up(writer=create)
         except BaseException:
             self.close()
@@ -127,7 +143,8 @@ class Store:
         """Bring the read models up to the log. A writer waits for another process catching up (it plans from
         them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
         try:
-            self.read_models.catch_up(self.log, wait=writer)
+            with without_gc():
+                self.read_models.catch_up(self.log, wait=writer)
         except StoreError as error:
             if writer or "busy" not in str(error):
                 raise
