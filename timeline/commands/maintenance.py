@@ -12,7 +12,7 @@ from timeline.commands.options import (
     recorded_before,
     recorded_option,
 )
-from timeline.commands.printing import emit, store_label, write
+from timeline.commands.printing import Notices, emit, store_label, write
 
 
 @click.command()
@@ -20,12 +20,15 @@ from timeline.commands.printing import emit, store_label, write
 @json_option
 def rebuild(db: str, as_json: bool) -> None:
     """Recreate every read model from the log."""
+    from rich.console import Console
     from rich.text import Text
 
+    from timeline.present.report_render import counted_progress
     from timeline.service import Store
 
-    with Store(db) as store:
-        applied = store.rebuild()
+    with Store(db, catch_up=False) as store:  # (it rebuilds: catching up first would apply the log twice)
+        with counted_progress(Console(stderr=True), "rebuilding the read models") as progress:
+            applied = store.rebuild(progress)
     shown = store_label(db)
     emit(
         as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events.")
@@ -60,7 +63,7 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
     from timeline.service import Store
 
     start = parse_position(after)
-    with Store(db, recorded_before=recorded_before()) as store:
+    with Store(db, recorded_before=recorded_before(), steps=Notices()) as store:
         events = store.event_page(fact, start, limit)
         if as_json and limit is None:
             stream.json_list(map(stream.event_json, events), write)

@@ -3,7 +3,8 @@ and verify reports, the benchmark's figures. Each builds rich renderables and ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
@@ -11,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.text import counted, plural
-from timeline.present.views import VerifyReport
+from timeline.present.result_views import VerifyReport
 
 if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
     from timeline.intake.plan import Plan
@@ -174,3 +175,17 @@ class ProgressSteps:
     def step(self, description: str) -> None:
         if self.shown:
             self.console.print(Text(f"… {description}", style="dim"))
+
+
+@contextmanager
+def counted_progress(console: Any, description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar of events applied out of a total (`rebuild`) on a terminal, gone when done; None elsewhere, so that
+    piped output stays clean."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -12,7 +12,7 @@ from projections.entities import MENTION_ROLE, one_with
 from projections.search import snippet, text_score
 from projections.selection import Filters, shown_view
 from timeline.errors import InvalidOption
-from timeline.present.views import SearchHit, SearchView
+from timeline.present.result_views import SearchHit, SearchView
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
