@@ -19,8 +19,7 @@ from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
 from timeline.paging import Paged
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
-from timeline.service.maintenance import recorded_then
-from timeline.storage.recorded import ingest_start, recorded_key, recorded_start
+from timeline.storage.recorded import ingest_start, recorded_before_only, recorded_key, recorded_start
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -56,7 +55,7 @@ def show(store: Store, ref: str, as_of: date | None = None) -> FactDetail:
     if seen is None:
         first = min(source.reported for source in fact.sources)
         raise NotFound(f"fact '{fact.id}' had not been reported by {as_of} (first source: {first})")
-    history = list(recorded_then(store, store.log_reader.stream(fact.id)))  # (with --recorded-before: as then)
+    history = list(recorded_before_only(store.log_reader.stream(fact.id), store.recorded_before))
     return FactDetail(as_of, fact, seen, retracted, history, store.names([fact]))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from timeline.present.result_views import VerifyReport
 from timeline.service.bulk import without_gc
 from timeline.storage import database
 from timeline.storage.readmodels import ReadModels
-from timeline.storage.recorded import recorded_key
+from timeline.storage.recorded import recorded_before_only, recorded_key
 
 if TYPE_CHECKING:
     from timeline.present.audit import AuditView
@@ -65,17 +65,13 @@ def _page(
 ) -> Paged[LoggedEvent]:
     if fact is None:
         batch = min(limit + 1, 1000) if limit else 1000
-        return Paged(recorded_then(store, log.read(after, batch)), limit, lambda logged: logged.position)
+        return Paged(
+            recorded_before_only(log.read(after, batch), store.recorded_before), limit, lambda logged: logged.position
+        )
     found = log.stream(fact, after, None if store.recorded_before else (limit + 1 if limit else None))
     if not found and not (after and log.stream(fact, 0, 1)):
         raise NotFound(f"no fact '{fact}' in {store.location}")
-    return Paged(list(recorded_then(store, found)), limit, lambda logged: logged.version)
-
-
-def recorded_then(store: Store, events: Iterable[LoggedEvent]) -> Iterator[LoggedEvent]:
-    """The events recorded before `recorded_before` (all, without it)."""
-    before = recorded_key(store.recorded_before) if store.recorded_before else None
-    return (e for e in events if before is None or recorded_key(e.recorded) < before)
+    return Paged(list(recorded_before_only(found, store.recorded_before)), limit, lambda logged: logged.version)
 
 
 def audit(store: Store, since: datetime, until: datetime) -> AuditView:

@@ -3,16 +3,32 @@ positions appended at each recorded time (what `--recorded-before` and the audit
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from timeline.storage.database import Database
+
+
+class Recorded(Protocol):
+    @property
+    def recorded(self) -> datetime: ...
+
+
+E = TypeVar("E", bound=Recorded)
 
 
 @lru_cache(maxsize=256)  # every event of one ingest shares its recorded time
 def recorded_key(recorded: datetime) -> str:
     """A recorded time as the read models store it: UTC, to the microsecond, so that text order is time order."""
     return recorded.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def recorded_before_only(events: Iterable[E], before: datetime | None) -> Iterator[E]:
+    """The logged events recorded before `before` (`--recorded-before`; all of them without it)."""
+    key = recorded_key(before) if before is not None else None
+    return (e for e in events if key is None or recorded_key(e.recorded) < key)
 
 
 class Spans:
