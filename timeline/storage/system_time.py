@@ -42,6 +42,7 @@ class RecordedBefore:
         self.before = before
         self._log = log
         self._key = recorded_key(before)
+        self._folded: dict[str, FactState] = {}  # facts folded again, by id (`fact_states` folds only those asked)
 
     @cached_property
     def _late_facts(self) -> tuple[set[str], set[str]]:
@@ -63,7 +64,12 @@ class RecordedBefore:
     @cached_property
     def facts(self) -> dict[str, FactState]:
         """The facts changed since T, folded again from their events recorded before T."""
-        return {i: decode.fact_state(self._refold("fact", i)) for i in sorted(self._late_facts[1])}
+        return {i: self._fact_then(i) for i in sorted(self._late_facts[1])}
+
+    def _fact_then(self, fact_id: str) -> FactState:
+        if fact_id not in self._folded:
+            self._folded[fact_id] = decode.fact_state(self._refold("fact", fact_id))
+        return self._folded[fact_id]
 
     @cached_property
     def entity_states_then(self) -> dict[str, EntityState]:
@@ -94,8 +100,9 @@ class RecordedBefore:
 
     def fact_states(self, ids: Iterable[str]) -> dict[str, FactState]:
         wanted = set(ids) - self.hidden_facts
-        states = self.models.fact_states(sorted(wanted - set(self.facts)))
-        states.update({i: state for i, state in self.facts.items() if i in wanted})
+        changed = wanted & self._late_facts[1]
+        states = self.models.fact_states(sorted(wanted - changed))
+        states.update({i: self._fact_then(i) for i in changed})
         return {i: states[i] for i in sorted(states)}
 
     def fact_ids(self) -> frozenset[str]:
