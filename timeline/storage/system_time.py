@@ -42,7 +42,7 @@ class RecordedBefore:
         self.before = before
         self._log = log
         self._key = recorded_key(before)
-        self._folded: dict[str, FactState] = {}  # facts folded again, by id (`fact_states` folds only those asked)
+        self._folded: dict[tuple[str, str], Any] = {}  # by stream and id: see `_state_then`
 
     @cached_property
     def _late_facts(self) -> tuple[set[str], set[str]]:
@@ -64,24 +64,23 @@ class RecordedBefore:
     @cached_property
     def facts(self) -> dict[str, FactState]:
         """The facts changed since T, folded again from their events recorded before T."""
-        return {i: self._fact_then(i) for i in sorted(self._late_facts[1])}
-
-    def _fact_then(self, fact_id: str) -> FactState:
-        if fact_id not in self._folded:
-            self._folded[fact_id] = decode.fact_state(self._refold("fact", fact_id))
-        return self._folded[fact_id]
+        return {i: self._state_then("fact", i) for i in sorted(self._late_facts[1])}
 
     @cached_property
     def entity_states_then(self) -> dict[str, EntityState]:
-        return {i: decode.entity_state(self._refold("entity", i)) for i in sorted(self._late_entities[1])}
+        return {i: self._state_then("entity", i) for i in sorted(self._late_entities[1])}
 
-    def _refold(self, stream: str, stream_id: str) -> str:
-        """A stream's state folded from its own events recorded before T, as the read models store a state."""
-        from projections.facts import fold
+    def _state_then(self, stream: str, stream_id: str) -> Any:
+        """A stream's state folded again from its own events recorded before T (once), decoded as the read models'
+        rows are: a query asking for a few ids folds only those."""
+        if (stream, stream_id) not in self._folded:
+            from projections.facts import fold
 
-        events = self._log.history(stream, stream_id)
-        state: Any = fold(logged.event for logged in events if recorded_key(logged.recorded) < self._key)
-        return str(state.model_dump_json())
+            events = self._log.history(stream, stream_id)
+            state: Any = fold(logged.event for logged in events if recorded_key(logged.recorded) < self._key)
+            stored = decode.fact_state if stream == "fact" else decode.entity_state
+            self._folded[stream, stream_id] = stored(state.model_dump_json())
+        return self._folded[stream, stream_id]
 
     # Facts ------------------------------------------------------------------------------------------------------
 
@@ -102,7 +101,7 @@ class RecordedBefore:
         wanted = set(ids) - self.hidden_facts
         changed = wanted & self._late_facts[1]
         states = self.models.fact_states(sorted(wanted - changed))
-        states.update({i: self._fact_then(i) for i in changed})
+        states.update({i: self._state_then("fact", i) for i in changed})
         return {i: states[i] for i in sorted(states)}
 
     def fact_ids(self) -> frozenset[str]:
@@ -151,8 +150,9 @@ class RecordedBefore:
     # Entities ---------------------------------------------------------------------------------------------------
 
     def entity_states(self, ids: Iterable[str] | None = None) -> dict[str, EntityState]:
+        changed = self._late_entities[1]
         states = {
-            i: self.entity_states_then.get(i, state)
+            i: self._state_then("entity", i) if i in changed else state
             for i, state in self.models.entity_states(ids).items()
             if i not in self.hidden_entities
         }
@@ -182,7 +182,7 @@ class RecordedBefore:
 
     def names(self, ids: Iterable[str]) -> Names:
         wanted = set(ids) - self.hidden_entities
-        then = {i: s.record for i, s in self.entity_states_then.items() if i in wanted}
+        then = {i: self._state_then("entity", i).record for i in wanted & self._late_entities[1]}
         found = self.models.names(wanted - set(then))
         return found.merged(Names({i: r.name for i, r in then.items()}, {i: r.names for i, r in then.items()}))
 
