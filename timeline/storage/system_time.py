@@ -11,7 +11,7 @@ Queries call the same methods as on `ReadModels`; everything else (writing, posi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ class RecordedBefore:
         self.entity_states_then: dict[str, EntityState] = {
             i: _refold(log, "entity", i, key) for i in sorted(refold_entities)
         }
+        self._rowids: dict[str, int] | None = None  # of the refolded facts, read when a search needs them
 
     # Facts ------------------------------------------------------------------------------------------------------
 
@@ -99,12 +100,43 @@ class RecordedBefore:
         keys = {key for key, fact_id in self.models.target_rows() if fact_id not in self.hidden_facts | set(self.facts)}
         return keys.union(*(_keys(state.fact, "target") for state in self.facts.values()))
 
-    def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
-        """The candidates then: refolded facts are all candidates (the caller scores their text)."""
-        facts, entity_ids = self.models.search(terms, cap)
-        entity_ids = {i for i in entity_ids if i not in self.hidden_entities and i not in self.entity_states_then}
-        entity_ids |= {i for i, s in self.entity_states_then.items() if _names_match(s.record, terms)}
-        return self._then(facts, lambda fact: True), entity_ids
+    def text_matches(self, terms: list[str], below: int, limit: int) -> tuple[list[tuple[int, Fact]], int | None]:
+        """The matches then: the stored ones as they stood (hidden ones dropped), and every refolded fact in the
+        same span of rowids (the caller scores their text)."""
+        found, more = self.models.text_matches(terms, below, limit)
+        low = -1 if more is None else more
+        then = {fact.id: (rowid, fact) for rowid, fact in found}
+        for fact_id, rowid in self._refolded_rowids().items():
+            if low <= rowid < below:
+                then[fact_id] = (rowid, self.facts[fact_id].fact)
+        kept = [then[i] for i in then if i not in self.hidden_facts]
+        return sorted(kept, key=lambda pair: -pair[0]), more
+
+    def facts_naming_after(
+        self, named: Mapping[str, Collection[str]], after: str, limit: int
+    ) -> tuple[list[Fact], str | None]:
+        """The facts naming these entities then: the stored ones as they stood, and the refolded ones that name
+        one of them in that role, in the same span of ids."""
+        found, more = self.models.facts_naming_after(named, after, limit)
+        names = lambda fact: any(set(ids) & mentions(fact)[role] for role, ids in named.items())  # noqa: E731
+        then = self._then(found, names)
+        return [f for f in then if after < f.id and (more is None or f.id <= more)], more
+
+    def _refolded_rowids(self) -> dict[str, int]:
+        if self._rowids is None:
+            self._rowids = self.models.fact_rowids(self.facts)
+        return self._rowids
+
+    def entities_matching(self, terms: list[str], limit: int) -> dict[str, str]:
+        """The entities matching then: the stored ones not hidden nor refolded, and the refolded ones whose names
+        then match."""
+        found = {
+            i: kind
+            for i, kind in self.models.entities_matching(terms, limit).items()
+            if i not in self.hidden_entities and i not in self.entity_states_then
+        }
+        then = {i: s.record.entity for i, s in self.entity_states_then.items() if _names_match(s.record, terms)}
+        return found | then
 
     # Entities ---------------------------------------------------------------------------------------------------
 

@@ -98,8 +98,9 @@ class ReadModels(Queries):
         from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
         from projections.facts import evolve
 
-        fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
-        entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
+        # In the order of their first event: new rows get rowids in log order (search's "newest first").
+        fact_keys = list(dict.fromkeys(fact_id_of(e.event) for e in batch if isinstance(e.event, FACT_EVENTS)))
+        entity_keys = list(dict.fromkeys(entity_id_of(e.event) for e in batch if not isinstance(e.event, FACT_EVENTS)))
         old_facts, old_entities = self.fact_states(fact_keys, models=True), self._entity_states(entity_keys, True)
         facts: dict[str, FactState | None] = {**dict.fromkeys(fact_keys), **old_facts}
         entities: dict[str, EntityState | None] = {**dict.fromkeys(entity_keys), **old_entities}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -11,7 +11,7 @@ from projections.entities import Names
 from timeline.errors import StoreError
 from timeline.storage import decode
 from timeline.storage.database import Database, Location
-from timeline.storage.readmodels.search import MATCHING, NEWEST, match_query
+from timeline.storage.readmodels.search import ENTITIES_MATCHING, TEXT_MATCHES, match_query
 from timeline.storage.readmodels.writes import chunks
 
 if TYPE_CHECKING:  # queries read states as records (events.records); the models only for the write side
@@ -148,41 +148,61 @@ class Queries:
             found += [self._fact_state(state).fact for (state,) in rows]
         return found
 
-    def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
-        """Candidates: the `cap` most recently recorded facts matching every term in their text (any source's),
-        and up to `cap` facts naming an entity whose names match (the best `cap` by the full-text rank); plus the
-        ids of those entities. Callers rank and check what was visible when. Facts are taken newest first, not by
-        the full-text rank: ranking needs each word's count over every match (a scan of all of them, ~50 ms for a
-        common word at a million facts), newest first stops at `cap`."""
-        dialect = self.connection.dialect
-        match = match_query(dialect, terms)
+    def entities_matching(self, terms: list[str], limit: int) -> dict[str, str]:
+        """The entities whose names (id, name, aliases, dated names) have every term, the last as a prefix: the
+        best `limit` by the full-text rank (then rowid), as id → kind."""
+        match = match_query(self.connection.dialect, terms)
         if not match:
-            return [], set()
-        entities = MATCHING[dialect].format(table="rm_entity_search")
-        entity_ids = {
+            return {}
+        rows = self.connection.execute(ENTITIES_MATCHING[self.connection.dialect], (match, limit))
+        return {entity_id: kind for entity_id, kind in rows}
+
+    def text_matches(self, terms: list[str], below: int, limit: int) -> tuple[list[tuple[int, Fact]], int | None]:
+        """The facts whose text (any source's) has every term, the last as a prefix, newest first: by rowid (the
+        order facts were first written) below `below`, at most `limit`; and the rowid to continue below (None
+        when no match is left). Callers score what was visible when."""
+        match = match_query(self.connection.dialect, terms)
+        if not match:
+            return [], None
+        matches = TEXT_MATCHES[self.connection.dialect]
+        rows = self.connection.execute(
+            f"SELECT hits.rowid, f.state FROM ({matches}) hits LEFT JOIN rm_facts f ON f.rowid = hits.rowid",
+            (match, below, limit),
+        ).fetchall()
+        rows.sort(key=lambda row: -row[0])
+        found = [(rowid, self._fact_state(state).fact) for rowid, state in rows if state is not None]
+        return found, (rows[-1][0] if len(rows) == limit else None)
+
+    def facts_naming_after(
+        self, named: Mapping[str, Collection[str]], after: str, limit: int
+    ) -> tuple[list[Fact], str | None]:
+        """The facts naming one of these entities (role → ids) in that role, in any statement, by id after
+        `after`, at most `limit`; and the id to continue after (None when none is left)."""
+        clauses, params = [], []
+        for role, ids in sorted(named.items()):
+            for batch in chunks(sorted(ids), 500):
+                clauses.append(f"(entity_id IN ({','.join('?' * len(batch))}) AND role = ?)")
+                params += [*batch, role]
+        if not clauses:
+            return [], None
+        ids = [
             row[0]
             for row in self.connection.execute(
-                f"SELECT e.id FROM ({entities}) hits JOIN rm_entities e ON e.rowid = hits.rowid "
-                "ORDER BY hits.r LIMIT ?",
-                (match, cap),
+                f"SELECT DISTINCT fact_id FROM rm_mentions WHERE ({' OR '.join(clauses)}) AND fact_id > ? "
+                "ORDER BY fact_id LIMIT ?",
+                (*params, after, limit),
             )
-        }
-        newest = NEWEST[dialect].format(table="rm_fact_search")
-        ids = {
-            row[0]
-            for row in self.connection.execute(
-                f"SELECT f.id FROM ({newest}) hits JOIN rm_facts f ON f.rowid = hits.rowid", (match, cap)
-            )
-        }
-        for batch in chunks(sorted(entity_ids), 500):
+        ]
+        states = self.fact_states(ids)
+        return [states[i].fact for i in ids if i in states], (ids[-1] if len(ids) == limit else None)
+
+    def fact_rowids(self, ids: Iterable[str]) -> dict[str, int]:
+        """The rowids of these facts (those stored): their place in the order facts were first written."""
+        found: dict[str, int] = {}
+        for batch in chunks(ids, 500):
             marks = ",".join("?" * len(batch))
-            ids.update(
-                row[0]
-                for row in self.connection.execute(
-                    f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks}) LIMIT ?", (*batch, cap)
-                )
-            )
-        return [state.fact for state in self.fact_states(sorted(ids)).values()], entity_ids
+            found.update(self.connection.execute(f"SELECT id, rowid FROM rm_facts WHERE id IN ({marks})", batch))
+        return found
 
     def entities_named(self, key: str, kind: str) -> list[EntityRecord]:
         """The entities of a kind that have this match key (of their id, name or an alias)."""

@@ -17,18 +17,23 @@ from timeline.storage.database import Database
 
 WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
 
-# Rows of a search table matching a query, with a rank that sorts best first.
-MATCHING = {
-    "sqlite": "SELECT rowid, rank AS r FROM {table} WHERE {table} MATCH ?",
-    "postgresql": "SELECT rowid, -ts_rank(words, q) AS r FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q",
+# The entities whose names match a query, best first (by the full-text rank, then rowid), at most `?`.
+ENTITIES_MATCHING = {
+    "sqlite": "SELECT e.id, e.entity FROM (SELECT rowid, rank AS r FROM rm_entity_search WHERE rm_entity_search "
+    "MATCH ?) hits JOIN rm_entities e ON e.rowid = hits.rowid ORDER BY hits.r, e.rowid LIMIT ?",
+    "postgresql": "SELECT e.id, e.entity FROM (SELECT rowid, -ts_rank(words, q) AS r FROM rm_entity_search, "
+    "to_tsquery('simple', ?) AS q WHERE words @@ q) hits JOIN rm_entities e ON e.rowid = hits.rowid "
+    "ORDER BY hits.r, e.rowid LIMIT ?",
 }
 
-# The newest rows of a search table matching a query (no rank: ranking counts every match first), at most `?`.
-NEWEST = {
-    "sqlite": "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
-    "postgresql": "SELECT rowid FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q "
+# The facts whose text matches a query below a rowid, newest (highest rowid) first, at most `?`: FTS5 walks its
+# index in rowid order and stops at the limit (no rank: ranking counts every match first).
+TEXT_MATCHES = {
+    "sqlite": "SELECT rowid FROM rm_fact_search WHERE rm_fact_search MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+    "postgresql": "SELECT rowid FROM rm_fact_search, to_tsquery('simple', ?) AS q WHERE words @@ q AND rowid < ? "
     "ORDER BY rowid DESC LIMIT ?",
 }
+TOP = 2**63 - 1  # above every rowid (both dialects' rowids are 64-bit integers)
 
 # The Latin letters (and digits) that unicode61 with remove_diacritics 2 does not fold as `fold` does: letters
 # without a decomposition (đ, ø, ł...), ligatures, ordinals, superscripts and fractions. A text with a character
