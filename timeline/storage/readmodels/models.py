@@ -138,6 +138,7 @@ class ReadModels(Queries):
         queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
         if not system_time:
             del queries["rm_recorded"]
+        del queries["rm_vocabulary"]  # keeps every word once indexed: a store's holds more than a rebuild's
         found = {table: self.connection.execute(query).fetchall() for table, query in queries.items()}
         found.update({table: dumped(self.connection, table, owner) for table, owner in searched.items()})
         return {table: sorted(rows, key=repr) for table, rows in found.items()}

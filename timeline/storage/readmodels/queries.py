@@ -11,7 +11,7 @@ from projections.entities import Names
 from timeline.errors import StoreError
 from timeline.storage import decode
 from timeline.storage.database import Database, Location
-from timeline.storage.readmodels.search import ENTITIES_MATCHING, TEXT_MATCHES, match_query
+from timeline.storage.readmodels.search import ENTITIES_MATCHING, TEXT_MATCHES, match_query, prefix_words
 from timeline.storage.readmodels.writes import chunks
 
 if TYPE_CHECKING:  # queries read states as records (events.records); the models only for the write side
@@ -161,7 +161,10 @@ class Queries:
         """The facts whose text (any source's) has every term, the last as a prefix, newest first: by rowid (the
         order facts were first written) below `below`, at most `limit`; and the rowid to continue below (None
         when no match is left). Callers score what was visible when."""
-        match = match_query(self.connection.dialect, terms)
+        last = prefix_words(self.connection, terms[-1])
+        if last == []:
+            return [], None
+        match = match_query(self.connection.dialect, terms, last)
         if not match:
             return [], None
         matches = TEXT_MATCHES[self.connection.dialect]

@@ -59,12 +59,32 @@ def _folded_letter(found: re.Match[str]) -> str:
     return _LATIN_FOLDS[found.group()]
 
 
-def match_query(dialect: str, terms: list[str]) -> str:
-    """Every term, the last as a prefix (FTS5 phrases; PostgreSQL words joined by &)."""
+def match_query(dialect: str, terms: list[str], last: list[str] | None = None) -> str:
+    """Every term, the last as a prefix (FTS5 phrases; PostgreSQL words joined by &); on SQLite with `last`, the
+    last term as any of these words instead (`prefix_words`: those it begins)."""
     if dialect == "sqlite":
+        if last is not None:
+            either = " OR ".join(f'"{word}"' for word in last)
+            return " AND ".join([*(f'"{term}"' for term in terms[:-1]), f"({either})"])
         return " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
     words = [word for term in terms for word in WORD.findall(term)]
     return " & ".join(words[:-1] + [f"{words[-1]}:*"]) if words else ""
+
+
+PREFIX_WORDS = 32  # the most words a last (prefix) term is looked up as; beyond, FTS5 expands it itself
+
+
+def prefix_words(db: Database, term: str) -> list[str] | None:
+    """The indexed words (rm_vocabulary) that begin with the last term of a search on SQLite, when there are
+    at most PREFIX_WORDS of them: FTS5 then reads only the rows it returns (a prefix query merges every row of
+    every word it begins before the first). None: FTS5 expands the prefix."""
+    if db.dialect != "sqlite" or not WORD.fullmatch(term):
+        return None
+    rows = db.execute(
+        "SELECT word FROM rm_vocabulary WHERE word >= ? AND word < ? ORDER BY word LIMIT ?",
+        (term, term + "\U0010ffff", PREFIX_WORDS + 1),
+    ).fetchall()
+    return [word for (word,) in rows] if len(rows) <= PREFIX_WORDS else None
 
 
 def delete_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
@@ -91,12 +111,26 @@ def dumped(db: Database, table: str, owner: str) -> list[tuple[str, str, int]]:
 def insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
     """Index texts (as written: folded here) under their rowids."""
     if db.dialect == "sqlite":
-        db.executemany(
-            f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", [(rowid, tokenizer_ready(text)) for rowid, text in rows]
-        )
+        ready = [(rowid, tokenizer_ready(text)) for rowid, text in rows]
+        db.executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", ready)
+        if table == "rm_fact_search" and ready:
+            _add_words(db, ready)
     else:
         folded = [(rowid, fold(text)) for rowid, text in rows]
         db.executemany(
             f"INSERT INTO {table} (rowid, body, words) VALUES (?, ?, to_tsvector('simple', ?))",
             [(rowid, body, " ".join(WORD.findall(body))) for rowid, body in folded],
         )
+
+
+def _add_words(db: Database, ready: list[tuple[int, str]]) -> None:
+    """Add the words of these texts to rm_vocabulary, as FTS5 splits them: the texts go through a scratch FTS5
+    table with the same tokenizer (no positions kept: about as fast again as indexing them) and its vocabulary."""
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.rm_new_text USING fts5(body, content='', detail=none, "
+        "columnsize=0, tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.rm_new_words USING fts5vocab(temp, rm_new_text, row)")
+    db.executemany("INSERT INTO temp.rm_new_text (rowid, body) VALUES (?, ?)", ready)
+    db.execute("INSERT OR IGNORE INTO rm_vocabulary (word) SELECT term FROM temp.rm_new_words")
+    db.execute("INSERT INTO temp.rm_new_text (rm_new_text) VALUES ('delete-all')")
