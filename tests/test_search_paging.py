@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -171,3 +171,27 @@ def test_past_the_window_text_matches_come_newest_first_then_entity_name_matches
     assert sorted(found[: len(window)]) == sorted(window)
     assert found[len(window) :] == [i for i in by_text if i not in window] + [i for i in by_name if i not in window]
     assert len(by_text) > 5 and len(by_name) > 5
+
+
+def test_recorded_before_a_later_ingest_pages_as_the_store_of_the_first_ingest_alone(tmp_path: Path) -> None:
+    # The second ingest rewrites titles (some gain the word, some lose it), retracts one fact and adds new ones:
+    # as recorded before it, the refolded facts take their old place in the order, the new ones none.
+    first = facts(30, seed=5)
+    second = [{**fact, "title": f"Harbour {fact['title']}" if i % 3 else fact["title"].replace("Harbour", "Pier")}
+              for i, fact in enumerate(first) if i % 2]  # fmt: skip
+    second[0] = {**second[0], "retracted": {"on": "2025-02-01", "reason": "withdrawn"}}
+    second += facts(40, seed=6)[30:]
+    whole = ingest(tmp_path / "whole", 30, seed=5)
+    between = datetime.now(UTC)
+    (tmp_path / "second.jsonl").write_text("".join(json.dumps(f) + "\n" for f in second), encoding="utf-8")
+    with Store(whole, create=True) as store:
+        store.ingest([tmp_path / "second.jsonl"])
+    alone = ingest(tmp_path / "alone", 30, seed=5)
+    for words in ("harbour", "harbour board", "pier"):
+        with patch.multiple(text_search, WINDOW=3, BATCH=2):
+            with Store(whole, recorded_before=between) as then, Store(alone) as past:
+                expected = hits(past.search(words, limit=1000))
+                assert hits(then.search(words, limit=1000)) == expected and expected
+                assert paged(then, words, Filters(), 4)[0] == expected
+            with Store(whole) as now:
+                assert hits(now.search(words, limit=1000)) != expected

@@ -20,6 +20,7 @@ from events.text import match_key
 from projections.chronology import mentions
 from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
+from projections.search import fact_texts, matches
 from timeline.storage.readmodels import ReadModels
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
@@ -101,26 +102,42 @@ class RecordedBefore:
         return keys.union(*(_keys(state.fact, "target") for state in self.facts.values()))
 
     def text_matches(self, terms: list[str], below: int, limit: int) -> tuple[list[tuple[int, Fact]], int | None]:
-        """The matches then: the stored ones as they stood (hidden ones dropped), and every refolded fact in the
-        same span of rowids (the caller scores their text)."""
-        found, more = self.models.text_matches(terms, below, limit)
-        low = -1 if more is None else more
-        then = {fact.id: (rowid, fact) for rowid, fact in found}
-        for fact_id, rowid in self._refolded_rowids().items():
-            if low <= rowid < below:
-                then[fact_id] = (rowid, self.facts[fact_id].fact)
-        kept = [then[i] for i in then if i not in self.hidden_facts]
-        return sorted(kept, key=lambda pair: -pair[0]), more
+        """The `limit` newest matches then, below `below`: the stored ones neither hidden nor refolded, and the
+        refolded facts whose text then matches (every term a word, the last a prefix, as FTS5 matches), each at
+        its own rowid; as a store holding only what was recorded then would find them."""
+        rowids = self._refolded_rowids()
+        refolded = [
+            (rowids[i], s.fact) for i, s in self.facts.items() if rowids.get(i, below) < below and _says(s, terms)
+        ]
+        found: list[tuple[int, Fact]] = []
+        cursor: int | None = below
+        while cursor is not None and len(found) < limit:
+            stored, cursor = self.models.text_matches(terms, cursor, limit)
+            found += [(rowid, fact) for rowid, fact in stored if self._as_stored(fact)]
+        found = sorted(found + refolded, key=lambda pair: -pair[0])
+        return found[:limit], found[limit - 1][0] if len(found) > limit or (found and cursor is not None) else None
 
     def facts_naming_after(
         self, named: Mapping[str, Collection[str]], after: str, limit: int
     ) -> tuple[list[Fact], str | None]:
-        """The facts naming these entities then: the stored ones as they stood, and the refolded ones that name
-        one of them in that role, in the same span of ids."""
-        found, more = self.models.facts_naming_after(named, after, limit)
-        names = lambda fact: any(set(ids) & mentions(fact)[role] for role, ids in named.items())  # noqa: E731
-        then = self._then(found, names)
-        return [f for f in then if after < f.id and (more is None or f.id <= more)], more
+        """The first `limit` facts naming these entities then, after `after`: the stored ones neither hidden nor
+        refolded, and the refolded ones that then name one of them in that role."""
+        refolded = [
+            s.fact
+            for i, s in self.facts.items()
+            if i > after and any(set(ids) & mentions(s.fact)[role] for role, ids in named.items())
+        ]
+        found: list[Fact] = []
+        cursor: str | None = after
+        while cursor is not None and len(found) < limit:
+            stored, cursor = self.models.facts_naming_after(named, cursor, limit)
+            found += [fact for fact in stored if self._as_stored(fact)]
+        found = sorted(found + refolded, key=lambda fact: fact.id)
+        return found[:limit], found[limit - 1].id if len(found) > limit or (found and cursor is not None) else None
+
+    def _as_stored(self, fact: Fact) -> bool:
+        """Whether the stored state of a fact is the one then (neither recorded later nor refolded)."""
+        return fact.id not in self.hidden_facts and fact.id not in self.facts
 
     def _refolded_rowids(self) -> dict[str, int]:
         if self._rowids is None:
@@ -196,6 +213,13 @@ def _keys_of(record: EntityRecord) -> set[str]:
 
 def _keys(fact: Fact, field: str) -> set[str]:
     return {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
+
+
+def _says(state: FactState, terms: list[str]) -> bool:
+    """Whether a fact's text (any source's) has every term as a word, the last as a prefix."""
+    from events.text import fold as fold_text
+
+    return matches(fold_text(" ".join(fact_texts(state.fact))), terms) > 0
 
 
 def _names_match(record: EntityRecord, terms: list[str]) -> bool:
