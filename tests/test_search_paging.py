@@ -126,16 +126,20 @@ WORDS = st.sampled_from(["harbour", "harb", "works report", "harbour board", "po
     filters=FILTERS,
     limit=st.integers(1, 6),
     window=st.integers(1, 5),
+    naming=st.integers(1, 4),
     batch=st.integers(1, 4),
     entities=st.integers(1, 3),
 )
 def test_concatenated_pages_of_any_size_are_the_unpaged_hits(
-    small: str, words: str, filters: Filters, limit: int, window: int, batch: int, entities: int
+    small: str, words: str, filters: Filters, limit: int, window: int, naming: int, batch: int, entities: int
 ) -> None:
-    with Store(small) as store, patch.multiple(text_search, WINDOW=window, BATCH=batch, ENTITIES=entities):
+    with (
+        Store(small) as store,
+        patch.multiple(text_search, WINDOW=window, NAMING=naming, BATCH=batch, ENTITIES=entities),
+    ):
         whole = store.search(words, limit=1000, filters=filters)
         assert paged(store, words, filters, limit) == (hits(whole), whole.hidden_retracted)
-        with patch.object(text_search, "WINDOW", 10**6):  # every match ranked by relevance: the same hits
+        with patch.multiple(text_search, WINDOW=10**6, NAMING=10**6):  # every match ranked: the same hits
             ranked = store.search(words, limit=1000, filters=filters)
     assert sorted(fact for _, fact in hits(whole)) == sorted(fact for _, fact in hits(ranked))
     assert whole.hidden_retracted == ranked.hidden_retracted
@@ -147,7 +151,7 @@ def test_filters_only_drop_hits_from_the_unfiltered_order(
     small: str, words: str, filters: Filters, window: int
 ) -> None:
     everything = Filters(filters.as_of, include_retracted=filters.include_retracted)
-    with Store(small) as store, patch.multiple(text_search, WINDOW=window, BATCH=2):
+    with Store(small) as store, patch.multiple(text_search, WINDOW=window, NAMING=window, BATCH=2):
         unfiltered = [fact for _, fact in hits(store.search(words, limit=1000, filters=everything))]
         filtered = [fact for _, fact in hits(store.search(words, limit=1000, filters=filters))]
     assert [fact for fact in unfiltered if fact in filtered] == filtered
@@ -164,7 +168,7 @@ def test_past_the_window_text_matches_come_newest_first_then_entity_name_matches
         *by_text[:2],
         *sorted({*by_name, *by_text} & {f["id"] for f in every if set(f["partners"]) - {"city"}})[:2],
     }
-    with Store(small) as store, patch.multiple(text_search, WINDOW=2, BATCH=3):
+    with Store(small) as store, patch.multiple(text_search, WINDOW=2, NAMING=2, BATCH=3):
         found = [
             hit.view.id for hit in store.search("harbour", limit=1000, filters=Filters(include_retracted=True)).hits
         ]
@@ -188,7 +192,7 @@ def test_recorded_before_a_later_ingest_pages_as_the_store_of_the_first_ingest_a
         store.ingest([tmp_path / "second.jsonl"])
     alone = ingest(tmp_path / "alone", 30, seed=5)
     for words in ("harbour", "harbour board", "pier"):
-        with patch.multiple(text_search, WINDOW=3, BATCH=2):
+        with patch.multiple(text_search, WINDOW=3, NAMING=3, BATCH=2):
             with Store(whole, recorded_before=between) as then, Store(alone) as past:
                 expected = hits(past.search(words, limit=1000))
                 assert hits(then.search(words, limit=1000)) == expected and expected

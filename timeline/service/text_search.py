@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 
 # The order of hits (the same for every page, so that pages are slices of one sequence):
-WINDOW = 100  # the newest text matches and the first facts naming a matching entity: ranked by relevance
+WINDOW = 100  # the newest text matches: ranked by relevance
+NAMING = 20  # the first facts naming a matching entity (by id), ranked with them
 ENTITIES = 100  # the entities whose names match best (by the full-text rank): the facts naming one are hits
 BATCH = 200  # matches read at a time past the window
 
@@ -83,13 +84,13 @@ class _Judge:
 
 def _ordered(models: Any, judge: _Judge) -> Iterator[_Hit]:
     """Every hit once, in one order: first the window (the WINDOW newest facts whose text matches, by rowid, and
-    the first WINDOW facts naming a matching entity, by id) ranked by relevance (word counts with the title
+    the first NAMING facts naming a matching entity, by id) ranked by relevance (word counts with the title
     three times, then date and id); then the older facts whose visible text matches, newest first; then the other
     facts that only name a matching entity, by id. Filters only drop hits: the order is theirs."""
     newest, below = models.text_matches(judge.terms, TOP, WINDOW)
     naming = _naming(models, judge.named)
     window = {fact.id: fact for _, fact in newest}
-    for fact in islice(naming, WINDOW):
+    for fact in islice(naming, NAMING):
         window.setdefault(fact.id, fact)
     yield from sorted((hit for hit in map(judge, window.values()) if hit), key=lambda hit: hit.key)
     while below is not None:
@@ -107,7 +108,7 @@ def _ordered(models: Any, judge: _Judge) -> Iterator[_Hit]:
 def _naming(models: Any, named: dict[str, set[str]]) -> Iterator[Fact]:
     """The facts naming the matching entities, by id (a batch at a time)."""
     after: str | None = ""
-    size = WINDOW
+    size = NAMING
     while named and after is not None:
         facts, after = models.facts_naming_after(named, after, size)
         yield from facts
