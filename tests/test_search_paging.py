@@ -129,16 +129,27 @@ WORDS = st.sampled_from(["harbour", "harb", "works report", "harbour board", "po
     naming=st.integers(1, 4),
     batch=st.integers(1, 4),
     entities=st.integers(1, 3),
+    scoped=st.sampled_from([0, 5, 10**6]),
+    few=st.sampled_from([0, 10**6]),
 )
 def test_concatenated_pages_of_any_size_are_the_unpaged_hits(
-    small: str, words: str, filters: Filters, limit: int, window: int, naming: int, batch: int, entities: int
+    small: str,
+    words: str,
+    filters: Filters,
+    limit: int,
+    window: int,
+    naming: int,
+    batch: int,
+    entities: int,
+    scoped: int,
+    few: int,
 ) -> None:
-    with (
-        Store(small) as store,
-        patch.multiple(text_search, WINDOW=window, NAMING=naming, BATCH=batch, ENTITIES=entities),
-    ):
+    sizes = {"WINDOW": window, "NAMING": naming, "BATCH": batch, "ENTITIES": entities, "SCOPED": scoped, "FEW": few}
+    with Store(small) as store, patch.multiple(text_search, **sizes):
         whole = store.search(words, limit=1000, filters=filters)
         assert paged(store, words, filters, limit) == (hits(whole), whole.hidden_retracted)
+        with patch.object(text_search, "SCOPED", -1):  # past the window every match read, whatever the scope
+            assert hits(store.search(words, limit=1000, filters=filters)) == hits(whole)
         with patch.multiple(text_search, WINDOW=10**6, NAMING=10**6):  # every match ranked: the same hits
             ranked = store.search(words, limit=1000, filters=filters)
     assert sorted(fact for _, fact in hits(whole)) == sorted(fact for _, fact in hits(ranked))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from events.records import Fact
@@ -18,6 +17,8 @@ from projections.search import snippet, text_score
 from projections.selection import Filters, Scope, shown_view
 from timeline.errors import InvalidOption
 from timeline.present.views import SearchHit, SearchView
+from timeline.storage.readmodels import chunks
+from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.search import TOP
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ WINDOW = 100  # the newest text matches: ranked by relevance
 NAMING = 20  # the first facts naming a matching entity (by id), ranked with them
 ENTITIES = 100  # the entities whose names match best (by the full-text rank): the facts naming one are hits
 BATCH = 200  # matches read at a time past the window
+SCOPED = 20_000  # past the window, a search --project/--partner named by at most this many facts reads only theirs
+FEW = 2_000  # ... and of at most this many, reads them without the full-text index (each: a lookup of its own)
 
 
 def search(
@@ -46,8 +49,10 @@ def search(
     reaches."""
     filters = filters or Filters(as_of)
     terms = search_terms(query)
-    judge = _Judge(terms, store.scope(filters), filters, _named(store, terms, filters.as_of))
-    hits, hidden, more = _page(_ordered(store.read_models, judge), after, limit, filters.include_retracted)
+    scope = store.scope(filters)
+    judge = _Judge(terms, scope, filters, _named(store, terms, filters.as_of))
+    ordered = _ordered(store.read_models, judge, _among(store, scope))
+    hits, hidden, more = _page(ordered, after, limit, filters.include_retracted)
     found = [SearchHit(seen, snippet(seen.fact, terms)) for seen in hits]
     return SearchView(query, filters.as_of, found, hidden, judge.scope, after, after + limit if more else None)
 
@@ -82,37 +87,62 @@ class _Judge:
         return _Hit((-score, seen.occurred.sort_key, seen.id), seen, retracted)
 
 
-def _ordered(models: Any, judge: _Judge) -> Iterator[_Hit]:
+def _ordered(models: Any, judge: _Judge, among: Among | None) -> Iterator[_Hit]:
     """Every hit once, in one order: first the window (the WINDOW newest facts whose text matches, by rowid, and
     the first NAMING facts naming a matching entity, by id) ranked by relevance (word counts with the title
     three times, then date and id); then the older facts whose visible text matches, newest first; then the other
-    facts that only name a matching entity, by id. Filters only drop hits: the order is theirs."""
+    facts that only name a matching entity, by id. Filters only drop hits: the order is theirs. Past the window,
+    only the facts `among` (a small scope's, if any) are read."""
     newest, below = models.text_matches(judge.terms, TOP, WINDOW)
-    naming = _naming(models, judge.named)
+    first, after = models.facts_naming_after(judge.named, "", NAMING) if judge.named else ([], None)
     window = {fact.id: fact for _, fact in newest}
-    for fact in islice(naming, NAMING):
+    for fact in first:
         window.setdefault(fact.id, fact)
     yield from sorted((hit for hit in map(judge, window.values()) if hit), key=lambda hit: hit.key)
+    if among is not None and len(among.ids) <= FEW:
+        yield from _few(models, judge, among, window, below is not None, after)
+        return
     while below is not None:
-        older, below = models.text_matches(judge.terms, below, BATCH)
+        older, below = models.text_matches(judge.terms, below, BATCH, among)
         for _, fact in older:
             hit = None if fact.id in window else judge(fact)
             if hit and hit.key[0]:  # a fact matching by an entity's name only comes later, with the others
                 yield hit
-    for fact in naming:
-        hit = None if fact.id in window else judge(fact)
-        if hit and not hit.key[0]:
-            yield hit
+    while after is not None:
+        facts, after = models.facts_naming_after(judge.named, after, BATCH, among)
+        for fact in facts:
+            hit = None if fact.id in window else judge(fact)
+            if hit and not hit.key[0]:
+                yield hit
 
 
-def _naming(models: Any, named: dict[str, set[str]]) -> Iterator[Fact]:
-    """The facts naming the matching entities, by id (a batch at a time)."""
-    after: str | None = ""
-    size = NAMING
-    while named and after is not None:
-        facts, after = models.facts_naming_after(named, after, size)
-        yield from facts
-        size = BATCH
+def _few(
+    models: Any, judge: _Judge, among: Among, window: dict[str, Fact], older: bool, after: str | None
+) -> Iterator[_Hit]:
+    """Past the window, from the facts of a small scope alone, the hits `_ordered` gives: a fact whose visible text
+    has the words matches the full-text index (its text is indexed), one naming a matching entity is a fact naming
+    it (rm_mentions); those in the window were given. The facts are read a batch at a time, in the order given."""
+    judged: dict[str, _Hit | None] = {}
+
+    def hits(ids: list[str]) -> Iterator[_Hit | None]:
+        for batch in chunks(ids, BATCH):
+            states = models.fact_states([i for i in batch if i not in judged])
+            judged.update((i, judge(state.fact)) for i, state in states.items())
+            yield from (judged.get(i) for i in batch)
+
+    rest = [i for i in among.ids if i not in window]
+    if older:  # text matches older than the window, newest first
+        yield from (hit for hit in hits(sorted(rest, key=lambda i: -among.ids[i])) if hit and hit.key[0])
+    if after is not None:  # facts naming a matching entity after those in the window, by id
+        yield from (hit for hit in hits(sorted(i for i in rest if i > after)) if hit and not hit.key[0])
+
+
+def _among(store: Store, scope: Scope) -> Among | None:
+    """The facts naming the scope's project (else its partner), or a record one with it, when at most SCOPED."""
+    if not (scope.project or scope.partner):
+        return None
+    role, root = ("project", scope.project) if scope.project else ("partner", scope.partner)
+    return store.read_models.facts_naming_few(role, one_with(root, scope.merges), SCOPED)  # type: ignore[arg-type]
 
 
 def _page(ordered: Iterable[_Hit], after: int, limit: int, include_retracted: bool) -> tuple[list[FactView], int, bool]:

@@ -22,6 +22,7 @@ from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
 from projections.search import fact_texts, matches
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
 
@@ -101,10 +102,13 @@ class RecordedBefore:
         keys = {key for key, fact_id in self.models.target_rows() if fact_id not in self.hidden_facts | set(self.facts)}
         return keys.union(*(_keys(state.fact, "target") for state in self.facts.values()))
 
-    def text_matches(self, terms: list[str], below: int, limit: int) -> tuple[list[tuple[int, Fact]], int | None]:
+    def text_matches(
+        self, terms: list[str], below: int, limit: int, among: Among | None = None
+    ) -> tuple[list[tuple[int, Fact]], int | None]:
         """The `limit` newest matches then, below `below`: the stored ones neither hidden nor refolded, and the
         refolded facts whose text then matches (every term a word, the last a prefix, as FTS5 matches), each at
-        its own rowid; as a store holding only what was recorded then would find them."""
+        its own rowid; as a store holding only what was recorded then would find them (refolded facts whether
+        `among` or not: the caller filters)."""
         rowids = self._refolded_rowids()
         refolded = [
             (rowids[i], s.fact) for i, s in self.facts.items() if rowids.get(i, below) < below and _says(s, terms)
@@ -112,13 +116,13 @@ class RecordedBefore:
         found: list[tuple[int, Fact]] = []
         cursor: int | None = below
         while cursor is not None and len(found) < limit:
-            stored, cursor = self.models.text_matches(terms, cursor, limit)
+            stored, cursor = self.models.text_matches(terms, cursor, limit, among)
             found += [(rowid, fact) for rowid, fact in stored if self._as_stored(fact)]
         found = sorted(found + refolded, key=lambda pair: -pair[0])
         return found[:limit], found[limit - 1][0] if len(found) > limit or (found and cursor is not None) else None
 
     def facts_naming_after(
-        self, named: Mapping[str, Collection[str]], after: str, limit: int
+        self, named: Mapping[str, Collection[str]], after: str, limit: int, among: Among | None = None
     ) -> tuple[list[Fact], str | None]:
         """The first `limit` facts naming these entities then, after `after`: the stored ones neither hidden nor
         refolded, and the refolded ones that then name one of them in that role."""
@@ -130,10 +134,18 @@ class RecordedBefore:
         found: list[Fact] = []
         cursor: str | None = after
         while cursor is not None and len(found) < limit:
-            stored, cursor = self.models.facts_naming_after(named, cursor, limit)
+            stored, cursor = self.models.facts_naming_after(named, cursor, limit, among)
             found += [fact for fact in stored if self._as_stored(fact)]
         found = sorted(found + refolded, key=lambda fact: fact.id)
         return found[:limit], found[limit - 1].id if len(found) > limit or (found and cursor is not None) else None
+
+    def facts_naming_few(self, role: str, ids: Collection[str], most: int) -> Among | None:
+        """The stored facts naming them then (hidden ones dropped) and every refolded fact (the caller filters)."""
+        among = self.models.facts_naming_few(role, ids, most)
+        if among is None:
+            return None
+        rows = {i: rowid for i, rowid in among.ids.items() if i not in self.hidden_facts} | self._refolded_rowids()
+        return Among(rows, frozenset(rows.values()))
 
     def _as_stored(self, fact: Fact) -> bool:
         """Whether the stored state of a fact is the one then (neither recorded later nor refolded)."""

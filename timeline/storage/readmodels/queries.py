@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from events.records import EntityRecord, Fact
 from projections.entities import Names
@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # queries read states as records (events.records); the models
     from projections.facts import EntityState, FactState
 
 T = TypeVar("T")
+K = TypeVar("K", int, str)
 
 
 class Queries:
@@ -157,30 +158,35 @@ class Queries:
         rows = self.connection.execute(ENTITIES_MATCHING[self.connection.dialect], (match, limit))
         return {entity_id: kind for entity_id, kind in rows}
 
-    def text_matches(self, terms: list[str], below: int, limit: int) -> tuple[list[tuple[int, Fact]], int | None]:
+    def text_matches(
+        self, terms: list[str], below: int, limit: int, among: Among | None = None
+    ) -> tuple[list[tuple[int, Fact]], int | None]:
         """The facts whose text (any source's) has every term, the last as a prefix, newest first: by rowid (the
-        order facts were first written) below `below`, at most `limit`; and the rowid to continue below (None
-        when no match is left). Callers score what was visible when."""
+        order facts were first written) below `below`, at most `limit`, only those `among` if given; and the rowid
+        to continue below (None when no match is left). Callers score what was visible when."""
         last = prefix_words(self.connection, terms[-1])
-        if last == []:
-            return [], None
-        match = match_query(self.connection.dialect, terms, last)
+        match = match_query(self.connection.dialect, terms, last) if last != [] else ""
         if not match:
             return [], None
-        matches = TEXT_MATCHES[self.connection.dialect]
-        rows = self.connection.execute(
-            f"SELECT hits.rowid, f.state FROM ({matches}) hits LEFT JOIN rm_facts f ON f.rowid = hits.rowid",
-            (match, below, limit),
-        ).fetchall()
-        rows.sort(key=lambda row: -row[0])
-        found = [(rowid, self._fact_state(state).fact) for rowid, state in rows if state is not None]
-        return found, (rows[-1][0] if len(rows) == limit else None)
+        query = TEXT_MATCHES[self.connection.dialect]
+
+        def page(cursor: int, size: int) -> list[int]:
+            return [row[0] for row in self.connection.execute(query, (match, cursor, size))]
+
+        rowids, more = _first_kept(page, below, limit, None if among is None else among.rowids.__contains__)
+        found: dict[int, Fact] = {}
+        for batch in chunks(rowids, 500):
+            marks = ",".join("?" * len(batch))
+            rows = self.connection.execute(f"SELECT rowid, state FROM rm_facts WHERE rowid IN ({marks})", batch)
+            found.update((rowid, self._fact_state(state).fact) for rowid, state in rows)
+        return [(rowid, found[rowid]) for rowid in rowids if rowid in found], more
 
     def facts_naming_after(
-        self, named: Mapping[str, Collection[str]], after: str, limit: int
+        self, named: Mapping[str, Collection[str]], after: str, limit: int, among: Among | None = None
     ) -> tuple[list[Fact], str | None]:
         """The facts naming one of these entities (role → ids) in that role, in any statement, by id after
-        `after`, at most `limit`; and the id to continue after (None when none is left)."""
+        `after`, at most `limit`, only those `among` if given; and the id to continue after (None when none is
+        left)."""
         clauses, params = [], []
         for role, ids in sorted(named.items()):
             for batch in chunks(sorted(ids), 500):
@@ -188,16 +194,25 @@ class Queries:
                 params += [*batch, role]
         if not clauses:
             return [], None
-        ids = [
-            row[0]
-            for row in self.connection.execute(
-                f"SELECT DISTINCT fact_id FROM rm_mentions WHERE ({' OR '.join(clauses)}) AND fact_id > ? "
-                "ORDER BY fact_id LIMIT ?",
-                (*params, after, limit),
-            )
-        ]
+        either = " OR ".join(clauses)
+        query = f"SELECT DISTINCT fact_id FROM rm_mentions WHERE ({either}) AND fact_id > ? ORDER BY fact_id LIMIT ?"
+
+        def page(cursor: str, size: int) -> list[str]:
+            return [row[0] for row in self.connection.execute(query, (*params, cursor, size))]
+
+        ids, more = _first_kept(page, after, limit, None if among is None else among.ids.__contains__)
         states = self.fact_states(ids)
-        return [states[i].fact for i in ids if i in states], (ids[-1] if len(ids) == limit else None)
+        return [states[i].fact for i in ids if i in states], more
+
+    def facts_naming_few(self, role: str, ids: Collection[str], most: int) -> Among | None:
+        """The facts naming one of these entities in that role (in any statement), when at most `most` do."""
+        marks = ",".join("?" * len(ids))
+        rows = self.connection.execute(
+            "SELECT f.id, f.rowid FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
+            f"WHERE m.role = ? AND m.entity_id IN ({marks}) LIMIT ?",
+            (role, *sorted(ids), most + 1),
+        ).fetchall()
+        return None if len(rows) > most else Among(dict(rows), frozenset(row[1] for row in rows))
 
     def fact_rowids(self, ids: Iterable[str]) -> dict[str, int]:
         """The rowids of these facts (those stored): their place in the order facts were first written."""
@@ -286,6 +301,35 @@ class Queries:
 
     def target_keys(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")}
+
+
+class Among(NamedTuple):
+    """The facts a search reads past its window when its scope is small: rowid by id, and the rowids."""
+
+    ids: dict[str, int]
+    rowids: frozenset[int]
+
+
+SCAN = 5000  # keys read at a time when only some are kept
+
+
+def _first_kept(
+    page: Callable[[K, int], list[K]], start: K, limit: int, keep: Callable[[K], bool] | None
+) -> tuple[list[K], K | None]:
+    """The first `limit` keys that `keep` admits (all without it) from the pages `page(cursor, size)` gives in
+    order after a cursor; and the key to continue after (None when no key is left)."""
+    found: list[K] = []
+    cursor = start
+    while True:
+        keys = page(cursor, limit if keep is None else SCAN)
+        for key in keys:
+            if keep is None or keep(key):
+                found.append(key)
+                if len(found) == limit:
+                    return found, key
+        if len(keys) < (limit if keep is None else SCAN):
+            return found, None
+        cursor = keys[-1]
 
 
 class StoredTargets(Collection[str]):
