@@ -29,8 +29,7 @@ ENTITIES_MATCHING = {
 # The rowids of the facts whose text matches a query below a rowid, newest (highest rowid) first, at most `?`:
 # FTS5 walks its index in rowid order and stops at the limit (no rank: ranking counts every match first).
 TEXT_MATCHES = {
-    "sqlite": "SELECT rowid FROM rm_fact_search WHERE rm_fact_search MATCH ? AND rowid < ? "
-    "ORDER BY rowid DESC LIMIT ?",
+    "sqlite": "SELECT rowid FROM rm_fact_search WHERE rm_fact_search MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
     "postgresql": "SELECT rowid FROM rm_fact_search, to_tsquery('simple', ?) AS q WHERE words @@ q AND rowid < ? "
     "ORDER BY rowid DESC LIMIT ?",
 }
