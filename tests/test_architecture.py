@@ -64,7 +64,8 @@ def test_export_formats_offered_by_the_cli_are_the_registry() -> None:
     from cli import main
     from timeline.exports import FORMATS, writer
 
-    command = main.commands["export"]
+    command = main.get_command(click.Context(main), "export")
+    assert command is not None
     option = next(p for p in command.params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     assert list(option.type.choices) == list(FORMATS)
@@ -77,7 +78,51 @@ def test_entity_lists_offered_by_the_cli_are_the_entity_sections() -> None:
     from events.inputs import ENTITY_SECTIONS
     from timeline.present.browse_views import ENTITY_LISTS
 
-    argument = next(p for p in main.commands["list"].params if p.name == "what")
+    command = main.get_command(click.Context(main), "list")
+    assert command is not None
+    argument = next(p for p in command.params if p.name == "what")
     assert isinstance(argument.type, click.Choice)
     assert list(argument.type.choices) == [*ENTITY_LISTS, "facts"]
     assert ENTITY_LISTS == tuple(ENTITY_SECTIONS)
+
+
+def test_the_group_loads_each_command_from_the_module_that_defines_it() -> None:
+    """root.py names each command's module so that a command imports only its own; the names are the modules'."""
+    from importlib import import_module
+
+    from timeline.commands.root import COMMAND_MODULES
+
+    defined = {
+        command.name: module
+        for module in set(COMMAND_MODULES.values())
+        for command in import_module(f"timeline.commands.{module}").COMMANDS
+    }
+    assert defined == COMMAND_MODULES
+
+
+def test_a_query_command_imports_neither_the_other_commands_nor_the_write_side() -> None:
+    """`timeline project --help` loads the queries' module only: no ingest, export or daily-loop code, no
+    pydantic, no eventsourcing (each costs a new process part of its start, issue 15)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cli\n"
+        "sys.argv = ['timeline', 'project', '--help']\n"
+        "try:\n    cli.run()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = set(done.stdout.split())
+    assert "timeline.commands.queries" in loaded
+    unwanted = {"timeline.commands.writing", "timeline.commands.exporting", "timeline.commands.browsing"}
+    unwanted |= {"pydantic", "eventsourcing", "timeline.intake.loader", "rich"}
+    assert not loaded & unwanted, sorted(loaded & unwanted)
+
+
+def test_the_service_exports_what_it_lists() -> None:
+    import timeline.service
+
+    assert all(callable(getattr(timeline.service, name)) for name in timeline.service.__all__)
+    with pytest.raises(AttributeError):
+        timeline.service.nothing_of_that_name  # noqa: B018

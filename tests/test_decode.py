@@ -110,15 +110,17 @@ def test_a_record_is_frozen_and_copies_like_a_model():
     ids=lambda command: command[0],
 )
 def test_a_json_query_imports_neither_pydantic_nor_rich_nor_the_log(sample_store, command):
-    """A query process decodes rows into records and prints JSON: no models, no rich, no event log, no ingest.
-    `log`, `show` and `changes` read the stored events into records too, without eventsourcing."""
+    """A query process decodes rows into records and prints JSON: no models, no rich, no event log, no ingest,
+    no export or drafting code. `log`, `show` and `changes` read the stored events into records too, without
+    eventsourcing."""
     script = (
         "import sys\n"
         f"sys.argv = ['timeline', *{command!r}, '--db', {str(sample_store)!r}, '--json']\n"
         "import cli\n"
         "try:\n    cli.main()\nexcept SystemExit as done:\n    assert not done.code, done.code\n"
         "heavy = ('pydantic', 'rich', 'eventsourcing', 'yaml', 'events.inputs', 'events.domain', 'projections.facts',"
-        " 'timeline.intake')\n"
+        " 'timeline.intake', 'timeline.service.writing', 'timeline.service.articles', 'timeline.drafting',"
+        " 'timeline.exports', 'timeline.commands.writing', 'timeline.commands.exporting')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

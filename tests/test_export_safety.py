@@ -22,7 +22,7 @@ from events.domain import EntityRecord
 from events.inputs import Fact
 from projections.chronology import Window
 from timeline.exports import export
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 HOSTILE_TITLE = 'Broken </script><script>alert(1)</script>\r\nBEGIN:VEVENT\r\nSUMMARY:pwned; "x", y\\z'
 CRLF_URL = "https://example.org/a?x=1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected <b>"

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from timeline.present.result_views import DiffView
 from timeline.present.stream import event_json
-from timeline.present.views import DiffView
 from timeline.service import Store, sample_paths
 
 PROJECT = "north-hanoi-smart-city"

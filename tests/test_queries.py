@@ -556,6 +556,39 @@ def test_partner_history_lists_a_cancelled_meeting_but_does_not_count_it(store):
 # Read-model versions --------------------------------------------------------------------------------------------
 
 
+def test_a_long_catch_up_is_announced_on_stderr_before_the_answer(store, monkeypatch):
+    """Read models of another version are rebuilt from the whole log on open: minutes for a large store. The
+    user is told on stderr first; stdout (and --json) is the answer, the same as before."""
+    expected = as_json("project", "north-hanoi-smart-city")
+    with raw_sql(store) as connection:
+        connection.execute("UPDATE rm_position SET position=1 WHERE name='schema'")
+    monkeypatch.setattr(timeline.service.Store, "LONG_CATCH_UP", 10)  # (the sample's log: a few dozen events)
+    result = invoke("project", "north-hanoi-smart-city", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == expected
+    assert re.fullmatch(
+        r"… .*: the read models are \d+ events behind the log \(.*\): applying them once, before answering\n",
+        result.stderr,
+    )
+    assert ok("project", "north-hanoi-smart-city").stderr == ""  # once: caught up now
+
+
+def test_rebuild_of_a_store_of_another_version_applies_the_log_once(store, monkeypatch):
+    """`timeline rebuild` on read models of another version: opening the store must not catch them up first."""
+    applied: list[int] = []
+    catch_up = ReadModels.catch_up
+
+    def counted(self: ReadModels, *args: Any, **kwargs: Any) -> int:
+        applied.append(catch_up(self, *args, **kwargs))
+        return applied[-1]
+
+    with raw_sql(store) as connection:
+        connection.execute("UPDATE rm_position SET position=1 WHERE name='schema'")
+    monkeypatch.setattr(ReadModels, "catch_up", counted)
+    events = as_json("rebuild")["applied"]
+    assert [n for n in applied if n] == [events]
+
+
 def test_read_models_of_an_older_version_are_rebuilt_on_open(store):
     with raw_sql(store) as connection:
         connection.execute("UPDATE rm_position SET position=1 WHERE name='schema'")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 pytestmark = pytest.mark.store_free  # the examples run on SQLite files of their own
@@ -17,7 +18,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 def test_readme_documents_every_command() -> None:
     from cli import main
 
-    missing = [name for name in sorted(main.commands) if f"timeline {name}" not in README]
+    missing = [name for name in main.list_commands(click.Context(main)) if f"timeline {name}" not in README]
     assert not missing, f"commands the README never shows: {missing}"
 
 

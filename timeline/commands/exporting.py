@@ -13,7 +13,7 @@ from timeline.exports import FORMATS
 
 if TYPE_CHECKING:
     from projections.selection import Filters
-    from timeline.present.views import ExportSet
+    from timeline.present.result_views import ExportSet
     from timeline.service import Store
 
 

@@ -12,7 +12,7 @@ from timeline.commands.options import (
     recorded_before,
     recorded_option,
 )
-from timeline.commands.printing import emit, store_label, write
+from timeline.commands.printing import Notices, emit, store_label, write
 
 
 @click.command()
@@ -24,7 +24,7 @@ def rebuild(db: str, as_json: bool) -> None:
 
     from timeline.service import Store
 
-    with Store(db) as store:
+    with Store(db, catch_up=False) as store:  # (it rebuilds: catching up first would apply the log twice)
         applied = store.rebuild()
     shown = store_label(db)
     emit(
@@ -60,7 +60,7 @@ def log(fact: str | None, limit: int | None, after: str | None, db: str, as_json
     from timeline.service import Store
 
     start = parse_position(after)
-    with Store(db, recorded_before=recorded_before()) as store:
+    with Store(db, recorded_before=recorded_before(), steps=Notices()) as store:
         events = store.event_page(fact, start, limit)
         if as_json and limit is None:
             stream.json_list(map(stream.event_json, events), write)

@@ -50,8 +50,18 @@ def consult(db: str, ask: Callable[[Store], T]) -> T:
     """Open the store (as recorded before --recorded-before, if given), ask it one question, close it."""
     from timeline.service import Store
 
-    with Store(db, recorded_before=recorded_before()) as store:
+    with Store(db, recorded_before=recorded_before(), steps=Notices()) as store:
         return ask(store)
+
+
+class Notices:
+    """What a store says before long work (Steps): a line on stderr, so that stdout (and --json) stays the answer."""
+
+    def track(self, items: list[T], description: str) -> list[T]:
+        return items
+
+    def step(self, description: str) -> None:
+        click.echo(f"… {description}", err=True)
 
 
 def show(as_json: bool, view: Any, draw: Callable[[Any], Any] | None = None) -> None:

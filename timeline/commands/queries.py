@@ -18,7 +18,7 @@ from timeline.commands.options import (
     query_options,
     recorded_option,
 )
-from timeline.commands.printing import answer, consult, emit, show
+from timeline.commands.printing import Notices, answer, consult, emit, show
 
 if TYPE_CHECKING:
     from projections.selection import Filters
@@ -140,7 +140,7 @@ def diff(
         from timeline.present.audit import render as render_audit
         from timeline.service import Store
 
-        with Store(db) as store:
+        with Store(db, steps=Notices()) as store:
             audit = store.audit(low, high)
         emit(as_json, audit.to_json, lambda: render_audit(audit))
         return

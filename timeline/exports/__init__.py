@@ -19,7 +19,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the CLI reads FORMATS at start-up: keep this module's imports light
-    from timeline.present.views import ExportSet
+    from timeline.present.result_views import ExportSet
 
 
 class Writer(Protocol):

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from events.records import Fact
 from projections.knowledge import FactView
 from timeline.occurred import shown
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 
 def views(data: ExportSet, retracted: bool = False) -> Iterator[tuple[Fact, FactView]]:

@@ -9,7 +9,7 @@ from events.text import counted
 from projections.knowledge import FactView, reported_by
 from timeline.exports._common import known, printable, safe_url, subject, views
 from timeline.present.labels import source_text
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 ICS_STATUS = {"happened": "CONFIRMED", "scheduled": "TENTATIVE", "cancelled": "CANCELLED", "postponed": "CANCELLED"}
 

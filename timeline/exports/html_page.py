@@ -19,7 +19,7 @@ from projections.knowledge import FactView, knowledge_days, retracted_from
 from timeline.exports._common import known, subject, views
 from timeline.occurred import shown
 from timeline.present.labels import field_text, figure_text, source_label
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 
 @cache

@@ -8,7 +8,7 @@ from typing import Any
 
 from events.records import EntityRecord, Fact
 from timeline.present.canonical import canonical_line
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 
 def entity_input(record: EntityRecord) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from timeline.exports._common import known, printable, safe_url, subject, views
 from timeline.present.labels import field_text, source_label
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _HTML = {"<": "&lt;", ">": "&gt;"}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from projections.knowledge import restated
 from timeline.exports._common import views
 from timeline.present.labels import figure_text, source_text
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 if TYPE_CHECKING:
     from events.inputs import Fact, PersonRole

@@ -10,7 +10,7 @@ from events.dates import EdtfDate
 from events.records import Source
 from timeline.exports._common import known, safe_url, subject, views
 from timeline.present.labels import source_label
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 
 def date_parts(single: EdtfDate) -> dict[str, int]:

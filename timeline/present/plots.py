@@ -21,7 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from timeline.errors import InvalidOption  # noqa: E402
-from timeline.present.views import StatsView  # noqa: E402
+from timeline.present.result_views import StatsView  # noqa: E402
 from timeline.present.yeartable import all_years  # noqa: E402
 
 TOP_PARTNERS = 10  # the legend names the partners with most facts; the rest are drawn as one "other" bar

@@ -9,15 +9,8 @@ from rich.console import RenderableType
 
 from timeline.present import browse_render, entity_render, result_render
 from timeline.present.browse_views import ChangesView, EntityList, FactDetail, FactList
-from timeline.present.views import (
-    DiffView,
-    OfficeView,
-    PartnerView,
-    PersonView,
-    ProjectTimeline,
-    SearchView,
-    TargetsView,
-)
+from timeline.present.result_views import DiffView, SearchView
+from timeline.present.views import OfficeView, PartnerView, PersonView, ProjectTimeline, TargetsView
 
 RENDERERS: dict[type, Callable[[Any], RenderableType]] = {
     ProjectTimeline: entity_render.project_timeline,

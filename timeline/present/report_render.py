@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.text import counted, plural
-from timeline.present.views import VerifyReport
+from timeline.present.result_views import VerifyReport
 
 if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
     from timeline.intake.plan import Plan

@@ -11,8 +11,8 @@ from events.text import counted
 from events.vocabulary import FACT_KINDS
 from timeline.present.entry_table import known_label, retracted_note
 from timeline.present.labels import count_noun, field_text, source_label
+from timeline.present.result_views import DiffView, SearchView, StatsView
 from timeline.present.stream import continuation
-from timeline.present.views import DiffView, SearchView, StatsView
 from timeline.present.yeartable import YearTable, all_years
 
 

@@ -1,29 +1,27 @@
-"""View objects the service returns: query results with their canonical JSON shape."""
+"""The views of one entity the service returns (a project, a partner, targets, an office, a person), with their
+canonical JSON shape; views of results over many facts are in result_views.py (a query loads only its own)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from events.records import EntityRecord, Fact, plain
+from events.records import EntityRecord, plain
 from projections.chronology import TimelineEntry, Window, entry_json, source_json
-from projections.diff import KnowledgeDiff
 from projections.entities import name_at
-from projections.knowledge import FactView
-from projections.offices import Answer, Tenure
-from projections.partners import PartnerHistory
-from projections.selection import Scope
-from projections.stats import Stats
-from projections.targets import Statement, TargetTrack
+
+if TYPE_CHECKING:  # a query loads only the projections it runs
+    from projections.offices import Answer, Tenure
+    from projections.partners import PartnerHistory
+    from projections.targets import Statement, TargetTrack
 
 
-def _day(value: date | None) -> str | None:
+def day_text(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _ref(record: EntityRecord) -> dict[str, str]:
+def entity_ref(record: EntityRecord) -> dict[str, str]:
     return {"id": record.id, "name": record.name}
 
 
@@ -38,10 +36,10 @@ class ProjectTimeline:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "project": _ref(self.project),
-            "as_of": _day(self.as_of),
-            "since": _day(self.window.since),
-            "until": _day(self.window.until),
+            "project": entity_ref(self.project),
+            "as_of": day_text(self.as_of),
+            "since": day_text(self.window.since),
+            "until": day_text(self.window.until),
             "entries": [entry_json(entry, self.names) for entry in self.entries],
             "retracted_not_shown": self.hidden_retracted,
         }
@@ -59,10 +57,10 @@ class PartnerView:
     def to_json(self) -> dict[str, Any]:
         history = self.history
         return {
-            "partner": _ref(self.partner),
-            "as_of": _day(self.as_of),
-            "since": _day(self.window.since),
-            "until": _day(self.window.until),
+            "partner": entity_ref(self.partner),
+            "as_of": day_text(self.as_of),
+            "since": day_text(self.window.since),
+            "until": day_text(self.window.until),
             "entries": [entry_json(entry, self.names) for entry in history.entries],
             "meetings_per_year": history.meetings_per_year,
             "counterparts": [
@@ -97,9 +95,9 @@ class TargetsView:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "as_of": _day(self.as_of),
-            "judged_on": _day(self.judged_on),
-            "project": _ref(self.project) if self.project else None,
+            "as_of": day_text(self.as_of),
+            "judged_on": day_text(self.judged_on),
+            "project": entity_ref(self.project) if self.project else None,
             "targets": [
                 {
                     "key": track.key,
@@ -139,14 +137,14 @@ class OfficeView:
     window: Window = Window()  # without --on: the holders attested in this occurred window
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"office": _ref(self.office), "as_of": _day(self.as_of)}
+        data: dict[str, Any] = {"office": entity_ref(self.office), "as_of": day_text(self.as_of)}
         if self.answer is None:
             data["holders"] = [tenure_json(t, self.names) for t in self.holders]
             return data
         answer = self.answer
         data.update(
             {
-                "on": _day(answer.on),
+                "on": day_text(answer.on),
                 "inferred": answer.inferred,
                 "holders": [tenure_json(t, self.names) for t in answer.holders],
                 "last_before": tenure_json(answer.before, self.names) if answer.before else None,
@@ -169,147 +167,9 @@ class PersonView:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "person": _ref(self.person),
-            "as_of": _day(self.as_of),
+            "person": entity_ref(self.person),
+            "as_of": day_text(self.as_of),
             "offices": [tenure_json(t, self.names) for t in self.offices],
             "entries": [entry_json(entry, self.names) for entry in self.entries],
             "retracted_not_shown": self.hidden_retracted,
-        }
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    view: FactView
-    snippet: str
-
-
-@dataclass(frozen=True)
-class SearchView:
-    query: str
-    as_of: date | None
-    hits: list[SearchHit]
-    hidden_retracted: int = 0
-    scope: Scope = Scope()
-    after: int = 0  # hits before this page
-    next: int | None = None  # where the next page starts (--after), None at the end
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "query": self.query,
-            "as_of": _day(self.as_of),
-            "retracted_not_shown": self.hidden_retracted,
-            "project": self.scope.project,
-            "partner": self.scope.partner,
-            "kinds": list(self.scope.kinds),
-            "hits": [
-                {
-                    "rank": rank,
-                    "fact": hit.view.id,
-                    "title": hit.view.fact.title,
-                    "kind": hit.view.fact.kind,
-                    "occurred": hit.view.fact.occurred,
-                    "snippet": hit.snippet,
-                }
-                for rank, hit in enumerate(self.hits, start=self.after + 1)
-            ],
-            "next": self.next,
-        }
-
-
-@dataclass(frozen=True)
-class DiffView:
-    diff: KnowledgeDiff
-    project: EntityRecord | None
-    next: str | None = None  # the last fact id of a page that has more
-    scope: Scope = Scope()  # the filters on the facts (--project, --partner, --kind), for the heading
-    window: Window = Window()  # the occurred window (--since/--until)
-
-    def to_json(self) -> dict[str, Any]:
-        diff = self.diff
-        return {
-            "from": _day(diff.since),
-            "to": _day(diff.until),
-            "project": _ref(self.project) if self.project else None,
-            "reported": [
-                {
-                    "fact": v.id,
-                    "title": v.fact.title,
-                    "occurred": v.fact.occurred,
-                    "sources": [source_json(s) for s in v.fact.sources],
-                }
-                for v in diff.reported
-            ],
-            "sources_added": [{"fact": fact, "source": source_json(s)} for fact, s in diff.sources_added],
-            "changed": [
-                {"fact": c.fact, "field": c.field, "from": c.old, "to": c.new, "source": source_json(c.source)}
-                for c in diff.changed
-            ],
-            "retracted": [{"fact": fact, "reason": reason} for fact, reason in diff.retracted],
-            "targets": [{"key": key, "from": old, "to": new} for key, old, new in diff.targets],
-            "next": self.next,
-        }
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    differences: list[str]
-    position: int
-
-    @property
-    def ok(self) -> bool:
-        return not self.differences
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "position": self.position, "differences": self.differences}
-
-
-@dataclass(frozen=True)
-class ExportSet:
-    """What an export holds: facts as the record held them on `as_of` (raw: every main value and each visible
-    source with its `differs`, so that they can be ingested again), in timeline order, and the entities they need."""
-
-    as_of: date | None
-    window: Window
-    scope: tuple[EntityRecord, ...]  # the --project and --partner entities, if given
-    facts: Iterable[Fact]  # a page or a scope held; a whole store read as it is iterated (the store open)
-    entities: tuple[EntityRecord, ...]
-    after: str | None = None  # the fact this page continues after (None: the first page, or everything)
-    next: str | None = None  # the last fact id of a page that has more
-
-    @property
-    def names(self) -> dict[str, str]:
-        return {entity.id: entity.name for entity in self.entities}
-
-
-@dataclass(frozen=True)
-class StatsView:
-    """Counts of facts per year by kind and per partner (retracted facts left out), and target values."""
-
-    as_of: date | None
-    project: EntityRecord | None
-    partner: EntityRecord | None
-    stats: Stats
-    names: dict[str, str]
-    after: str | None = None  # a page's counts: the facts in occurred order after this one
-    next: str | None = None  # the last fact id of a page that has more
-    window: Window = Window()  # the occurred window counted (--since/--until)
-    kinds: tuple[str, ...] = ()  # the kinds of fact counted (--kind; empty: all)
-
-    def to_json(self) -> dict[str, Any]:
-        stats = self.stats
-        return {
-            "after": self.after,
-            "next": self.next,
-            "as_of": _day(self.as_of),
-            "project": _ref(self.project) if self.project else None,
-            "partner": _ref(self.partner) if self.partner else None,
-            "facts": stats.facts,
-            "retracted_excluded": stats.retracted,
-            "per_year_by_kind": {str(year): counts for year, counts in stats.by_kind.items()},
-            "per_year_by_partner": {str(year): counts for year, counts in stats.by_partner.items()},
-            "partners": {partner: self.names.get(partner, partner) for partner in stats.partners},
-            "targets": {
-                key: [{"known": _day(v.known), "value": v.value, "unit": v.unit, "fact": v.fact} for v in values]
-                for key, values in stats.targets.items()
-            },
         }

@@ -12,7 +12,7 @@ from projections.chronology import Window, mentions
 from projections.knowledge import FactView, is_visible
 from projections.selection import Filters
 from timeline.occurred import InOrder, Reread, cursor_text
-from timeline.present.views import ExportSet
+from timeline.present.result_views import ExportSet
 
 if TYPE_CHECKING:
     from timeline.service.store import Store

@@ -13,7 +13,7 @@ from projections.chronology import Window
 from projections.diff import knowledge_diff
 from projections.selection import Filters, Scope
 from timeline.errors import InvalidOption
-from timeline.present.views import DiffView
+from timeline.present.result_views import DiffView
 
 if TYPE_CHECKING:
     from projections.facts import FactState

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from timeline.errors import InvalidOption, NotFound
 from timeline.paging import Paged
-from timeline.present.views import VerifyReport
+from timeline.present.result_views import VerifyReport
 from timeline.service.bulk import without_gc
 from timeline.storage import database
 from timeline.storage.readmodels import ReadModels

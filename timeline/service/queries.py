@@ -1,4 +1,5 @@
-"""Queries about entities: a project's or a partner's timeline, targets, who held an office, a person, statistics.
+"""Queries about entities: which entity a reference names (merges followed), the facts naming it, the scope of the
+filters, and a project's or a partner's timeline (targets, offices and statistics have modules of their own).
 
 Each function takes an open `Store` (it is bound to it as a method) and plain values, and returns a view.
 """
@@ -14,15 +15,10 @@ from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import Window, mentions
 from projections.entities import MENTION_ROLE, follow_merges, merge_map, one_with
-from projections.knowledge import FactView, view
-from projections.offices import attestations, tenures, who
 from projections.partners import history_of
 from projections.selection import Filters, Scope, Selected, select
-from projections.stats import fact_stats
-from projections.targets import target_tracker
 from timeline.errors import NotFound
-from timeline.occurred import InOrder, cursor_text
-from timeline.present.views import OfficeView, PartnerView, PersonView, ProjectTimeline, StatsView, TargetsView
+from timeline.present.views import PartnerView, ProjectTimeline
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -131,87 +127,3 @@ def _facts_naming(
     named_in = attrgetter("projects" if role == "project" else "partners")
     chosen = select(facts, lambda fact: record.id in named_in(fact) and scope.admits(fact), filters)
     return record, chosen, facts
-
-
-def targets(
-    store: Store, project: str | None, as_of: date | None, today: date, filters: Filters | None = None
-) -> TargetsView:
-    """Every target (or those stated in facts of a project, naming a partner: `filters` or `project`; merged
-    records included by `as_of`) with its statements and its state as of a knowledge date; deadlines are judged
-    on the knowledge date, or on `today` (the caller's clock) when the query is as known now."""
-    filters = filters or Filters(as_of, project=project)
-    as_of, scope = filters.as_of, store.scope(filters)
-    facts = store.facts_in(scope, as_of)
-    if facts is None:
-        keys = store.read_models.target_keys()
-    else:
-        seen = (view(fact, as_of) for fact in facts)
-        keys = {v.fact.target for v in seen if v and v.fact.target and scope.admits(v.fact)}
-    facts = store.read_models.facts_with_target(keys) + store.read_models.facts_fulfilling(keys)
-    judged_on = as_of or today
-    named = {entity.id: entity for entity in scope.entities}
-    heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
-    return TargetsView(as_of, judged_on, heading[0], target_tracker(facts, as_of, judged_on, keys), heading[1])
-
-
-def office(
-    store: Store, ref: str, on: date | None = None, as_of: date | None = None, window: Window = Window()
-) -> OfficeView:
-    """Who held the office on a day (from the facts near that day), or every holder over time (attested in the
-    occurred window); the office and its holders as one entity with the records merged into them by `as_of`."""
-    merged = merges(store, as_of)
-    office = surviving(store, ref, "office", merged)
-    if on:
-        near = {f.id: f for i in sorted(one_with(office.id, merged)) for f in store.read_models.facts_attesting(i, on)}
-        stored = [near[i] for i in sorted(near)]
-    else:
-        stored = facts_naming(store, office.id, "office", as_of, merged)
-    facts = [follow_merges(fact, merged) for fact in stored]
-    found = [a for a in attestations(facts, as_of) if a.office == office.id]
-    if on:
-        return OfficeView(office, as_of, who(found, office.id, on), [], names(store, facts, office.id))
-    found = [a for a in found if a.occurred.overlaps(window.since, window.until)]
-    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id), window)
-
-
-def person(
-    store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
-) -> PersonView:
-    """The offices a person (with the records merged into them) held, and the facts the filters admit."""
-    filters = filters or Filters(as_of, window)
-    person, facts = one_entity(store, ref, "person", filters.as_of)
-    scope = store.scope(filters)
-    held = [t for t in tenures(attestations(facts, filters.as_of)) if t.person == person.id]
-    chosen = select(facts, lambda fact: any(p.person == person.id for p in fact.people) and scope.admits(fact), filters)
-    return PersonView(
-        person, filters.as_of, held, chosen.entries, names(store, facts, person.id), chosen.hidden_retracted
-    )
-
-
-def stats(
-    store: Store,
-    as_of: date | None = None,
-    project: str | None = None,
-    partner: str | None = None,
-    after: str | None = None,
-    limit: int | None = None,
-    filters: Filters | None = None,
-) -> StatsView:
-    """Facts per year by kind and per partner, and each target's values, as the record stood on `as_of`;
-    only facts naming the project and the partner when given, of the kinds and in the occurred window when given
-    (as stated then); retracted facts excluded. With `limit`, the counts of a page: the next `limit` such facts
-    in occurred order after the fact `after`. `filters`, when given, holds the knowledge date and the filters."""
-    filters = filters or Filters(as_of, project=project, partner=partner)
-    as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
-    merged = scope.merges if scope.project or scope.partner else merges(store, as_of)
-
-    def admits(fact: Fact, seen: FactView) -> bool:
-        return scope.admits(seen.fact) and seen.occurred.overlaps(window.since, window.until)
-
-    paged = InOrder(store.read_models, as_of).page(store.facts_in(scope, as_of), after, limit, admits)
-    chosen = [follow_merges(fact, merged) for fact in paged]
-    stats = fact_stats(chosen, as_of, scope.project, scope.partner)
-    named = {entity.id: entity for entity in scope.entities}
-    heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
-    paging = (after, cursor_text(paged.next))
-    return StatsView(as_of, *heading, stats, names(store, chosen), *paging, window, scope.kinds)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from datetime import datetime
-from typing import TYPE_CHECKING
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from timeline import DEFAULT_DB
 from timeline.errors import StoreError
-from timeline.service import browse, exporting, knowledge_diff, maintenance, queries, text_search, writing
+from timeline.service.bulk import Quiet, Steps, without_gc
 from timeline.storage import database
 from timeline.storage.database import store_errors
 from timeline.storage.probe import check_is_timeline_store, log_position
@@ -19,8 +20,62 @@ from timeline.storage.readmodels import ReadModels
 
 if TYPE_CHECKING:
     from events.records import EntityRecord
+    from timeline.service import (
+        browse,
+        exporting,
+        knowledge_diff,
+        maintenance,
+        offices,
+        queries,
+        stats,
+        targets,
+        text_search,
+        writing,
+    )
     from timeline.storage.log import EventLog
     from timeline.storage.log_reader import LogReader
+
+
+class _Concern:
+    """A concern's module as the class body below names it: each function named through it becomes a method
+    that imports the module when first used, so that a command loads only the concern it asks (issue 15)."""
+
+    def __init__(self, module: str):
+        self.module = f"timeline.service.{module}"
+
+    def __getattr__(self, function: str) -> _Method:
+        return _Method(self.module, function)
+
+
+class _Method:
+    def __init__(self, module: str, function: str):
+        self.module, self.function = module, function
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, store: Store | None, owner: type) -> Any:
+        function = getattr(import_module(self.module), self.function)
+        setattr(owner, self.name, function)  # an ordinary method from now on
+        return function if store is None else function.__get__(store, owner)
+
+
+if not TYPE_CHECKING:  # (the type checker sees the modules themselves)
+    browse, exporting, knowledge_diff, maintenance, offices, queries, stats, targets, text_search, writing = map(
+        _Concern,
+        (
+            "browse",
+            "exporting",
+            "knowledge_diff",
+            "maintenance",
+            "offices",
+            "queries",
+            "stats",
+            "targets",
+            "text_search",
+            "writing",
+        ),
+    )
 
 
 def db_hint(db: str) -> str:
@@ -34,10 +89,19 @@ def db_hint(db: str) -> str:
 class Store:
     """One timeline store as the application sees it: the event log and its read models, kept current on open."""
 
+    LONG_CATCH_UP = 5000  # events: a catch-up this long is announced (through `steps`) before it starts
+
     def __init__(
-        self, db: str, *, create: bool = False, catch_up: bool = True, recorded_before: datetime | None = None
+        self,
+        db: str,
+        *,
+        create: bool = False,
+        catch_up: bool = True,
+        recorded_before: datetime | None = None,
+        steps: Steps | None = None,
     ):
-        """`recorded_before` (system time) makes every query answer as this store held it before that time."""
+        """`recorded_before` (system time) makes every query answer as this store held it before that time;
+        `steps` hears of a long catch-up (read models built by another version are rebuilt from the log)."""
         self.location = database.locate(db)
         exists = check_is_timeline_store(self.location)
         if not exists and not create:
@@ -58,7 +122,13 @@ class Store:
                 if not exists:
                     self.log  # noqa: B018  (a new store: its log's tables now)
                 self._repair_ahead()
-                if catch_up and log_position(self.read_models.connection) > self.read_models.position():
+                behind = log_position(self.read_models.connection) - self.read_models.position()
+                if catch_up and behind > 0:
+                    if behind >= self.LONG_CATCH_UP:
+                        (steps or Quiet()).step(
+                            f"{self.location}: the read models are {behind} events behind the log (built by another "
+                            "version, or not yet caught up): applying them once, before answering"
+                        )
                     self._catch_up(writer=create)
         except BaseException:
             self.close()
@@ -73,7 +143,8 @@ class Store:
         """Bring the read models up to the log. A writer waits for another process catching up (it plans from
         them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
         try:
-            self.read_models.catch_up(self.log, wait=writer)
+            with without_gc():
+                self.read_models.catch_up(self.log, wait=writer)
         except StoreError as error:
             if writer or "busy" not in str(error):
                 raise
@@ -129,7 +200,7 @@ class Store:
             with store_errors(self.location):
                 raise error
 
-    # Each task or question is a function of its concern's module, bound here as a method.
+    # Each task or question is a function of its concern's module, bound here as a method (imported on first use).
     validate = writing.validate
     ingest = writing.append
 
@@ -142,10 +213,10 @@ class Store:
     scope = queries.scope
     project = queries.project
     partner = queries.partner
-    targets = queries.targets
-    office = queries.office
-    person = queries.person
-    stats = queries.stats
+    targets = targets.targets
+    office = offices.office
+    person = offices.person
+    stats = stats.stats
     search = text_search.search
     diff = knowledge_diff.diff
 

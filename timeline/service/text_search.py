@@ -16,7 +16,7 @@ from projections.knowledge import FactView
 from projections.search import snippet, text_score
 from projections.selection import Filters, Scope, shown_view
 from timeline.errors import InvalidOption
-from timeline.present.views import SearchHit, SearchView
+from timeline.present.result_views import SearchHit, SearchView
 from timeline.storage.readmodels import chunks
 from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.search import TOP

@@ -97,7 +97,7 @@ def ingest(
             # A new store knows nothing yet: validate (pass 1) before creating it.
             existed = check_is_timeline_store(location)
             surveyed = None if existed else survey(paths, today=today)
-            with Store(db, create=True) as store:
+            with Store(db, create=True, steps=steps) as store:
                 done = store.ingest(paths, surveyed, steps, complete, today)
         return done
     except BaseException as stopped:

@@ -1,0 +1,50 @@
+"""Offices and people: who held an office (on a day, or over time) and the offices a person held."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from projections.chronology import Window
+from projections.entities import follow_merges, one_with
+from projections.offices import attestations, tenures, who
+from projections.selection import Filters, select
+from timeline.present.views import OfficeView, PersonView
+from timeline.service.queries import facts_naming, merges, names, one_entity, surviving
+
+if TYPE_CHECKING:
+    from timeline.service.store import Store
+
+
+def office(
+    store: Store, ref: str, on: date | None = None, as_of: date | None = None, window: Window = Window()
+) -> OfficeView:
+    """Who held the office on a day (from the facts near that day), or every holder over time (attested in the
+    occurred window); the office and its holders as one entity with the records merged into them by `as_of`."""
+    merged = merges(store, as_of)
+    office = surviving(store, ref, "office", merged)
+    if on:
+        near = {f.id: f for i in sorted(one_with(office.id, merged)) for f in store.read_models.facts_attesting(i, on)}
+        stored = [near[i] for i in sorted(near)]
+    else:
+        stored = facts_naming(store, office.id, "office", as_of, merged)
+    facts = [follow_merges(fact, merged) for fact in stored]
+    found = [a for a in attestations(facts, as_of) if a.office == office.id]
+    if on:
+        return OfficeView(office, as_of, who(found, office.id, on), [], names(store, facts, office.id))
+    found = [a for a in found if a.occurred.overlaps(window.since, window.until)]
+    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id), window)
+
+
+def person(
+    store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+) -> PersonView:
+    """The offices a person (with the records merged into them) held, and the facts the filters admit."""
+    filters = filters or Filters(as_of, window)
+    person, facts = one_entity(store, ref, "person", filters.as_of)
+    scope = store.scope(filters)
+    held = [t for t in tenures(attestations(facts, filters.as_of)) if t.person == person.id]
+    chosen = select(facts, lambda fact: any(p.person == person.id for p in fact.people) and scope.admits(fact), filters)
+    return PersonView(
+        person, filters.as_of, held, chosen.entries, names(store, facts, person.id), chosen.hidden_retracted
+    )
