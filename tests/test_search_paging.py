@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from projections.chronology import Window
 from projections.selection import Filters
-from timeline.present.views import SearchView
+from timeline.present.result_views import SearchView
 from timeline.service import Store, text_search
 
 ENTITIES = [
