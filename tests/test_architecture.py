@@ -126,3 +126,19 @@ def test_the_service_exports_what_it_lists() -> None:
     assert all(callable(getattr(timeline.service, name)) for name in timeline.service.__all__)
     with pytest.raises(AttributeError):
         timeline.service.nothing_of_that_name  # noqa: B018
+
+
+def test_every_view_a_query_returns_has_a_renderer_taking_that_view() -> None:
+    """renderers.py names views and renderers as text (imported when drawn): each name is a view class of
+    timeline.present whose renderer exists and is annotated with that very class."""
+    import inspect
+    from importlib import import_module
+
+    from timeline.present import browse_views, result_views, views
+    from timeline.present.renderers import RENDERERS
+
+    classes = {name: getattr(module, name) for module in (views, result_views, browse_views) for name in dir(module)}
+    for view, (module, function) in RENDERERS.items():
+        draw = getattr(import_module(f"timeline.present.{module}"), function)
+        (parameter,) = inspect.signature(draw, eval_str=True).parameters.values()
+        assert parameter.annotation is classes[view], view

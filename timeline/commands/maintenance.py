@@ -20,12 +20,15 @@ from timeline.commands.printing import Notices, emit, store_label, write
 @json_option
 def rebuild(db: str, as_json: bool) -> None:
     """Recreate every read model from the log."""
+    from rich.console import Console
     from rich.text import Text
 
+    from timeline.present.report_render import counted_progress
     from timeline.service import Store
 
     with Store(db, catch_up=False) as store:  # (it rebuilds: catching up first would apply the log twice)
-        applied = store.rebuild()
+        with counted_progress(Console(stderr=True), "rebuilding the read models") as progress:
+            applied = store.rebuild(progress)
     shown = store_label(db)
     emit(
         as_json, lambda: {"applied": applied}, lambda: Text(f"{shown}: rebuilt the read models from {applied} events.")

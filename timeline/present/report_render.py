@@ -3,7 +3,8 @@ and verify reports, the benchmark's figures. Each builds rich renderables and ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
@@ -174,3 +175,17 @@ class ProgressSteps:
     def step(self, description: str) -> None:
         if self.shown:
             self.console.print(Text(f"… {description}", style="dim"))
+
+
+@contextmanager
+def counted_progress(console: Any, description: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar of events applied out of a total (`rebuild`) on a terminal, gone when done; None elsewhere, so that
+    piped output stays clean."""
+    if not console.is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -21,10 +21,11 @@ if TYPE_CHECKING:
     from timeline.storage.log_reader import LoggedEvent, LogReader
 
 
-def rebuild(store: Store) -> int:
-    """Recreate every read model from the log; returns the events applied."""
+def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
+    """Recreate every read model from the log; returns the events applied (`progress` hears, batch by batch, how
+    many of how many are applied)."""
     with without_gc():
-        return store.read_models.rebuild(store.log)
+        return store.read_models.rebuild(store.log, progress)
 
 
 def verify(store: Store) -> VerifyReport:

@@ -7,7 +7,7 @@ idempotent and `rebuild` (from position 0) must give exactly what incremental up
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -60,12 +60,19 @@ class ReadModels(Queries):
         with store_errors(self.location), self.connection.writing(wait) as db:  # busy or read-only: a StoreError
             yield db
 
-    def catch_up(self, log: EventLog, known: dict[int, LoggedEvent] | None = None, wait: bool = True) -> int:
+    def catch_up(
+        self,
+        log: EventLog,
+        known: dict[int, LoggedEvent] | None = None,
+        wait: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
         """Apply every event after the stored position, in one transaction; returns how many.
 
         `known` holds events this process just appended, by position: when they are all that is new, they are
-        applied without reading the log again. States are looked up and written a batch at a time. Without
-        `wait`, another process catching up is a StoreError at once."""
+        applied without reading the log again. States are looked up and written a batch at a time; `progress`
+        hears after each batch how many events of how many are applied. Without `wait`, another process catching
+        up is a StoreError at once."""
         last = log.max_position()
         if last <= self.position():
             return 0
@@ -83,6 +90,8 @@ class ReadModels(Queries):
                 self._apply(db, batch)
                 applied += len(batch)
                 position = batch[-1].position
+                if progress:
+                    progress(applied, last - start)
             for statement in indexes.values():
                 db.execute(statement)
             db.execute(
@@ -121,12 +130,12 @@ class ReadModels(Queries):
         write_entities(db, list(entities.values()), old_entities, spans.entities)  # type: ignore[arg-type]
         write_recorded(db, spans.positions)
 
-    def rebuild(self, log: EventLog) -> int:
+    def rebuild(self, log: EventLog, progress: Callable[[int, int], None] | None = None) -> int:
         """Forget every read model (dropped and created again: faster than deleting every row) and apply the whole
-        log again."""
+        log again (`progress`: as for catch_up)."""
         with self._writing() as db:
             schema.recreate(db)
-        return self.catch_up(log)
+        return self.catch_up(log, progress=progress)
 
     def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
         """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
