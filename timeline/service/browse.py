@@ -19,6 +19,7 @@ from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
 from timeline.paging import Paged
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
+from timeline.storage.readmodels.search import TOP
 from timeline.storage.recorded import ingest_start, recorded_key, recorded_start
 
 if TYPE_CHECKING:
@@ -33,8 +34,8 @@ def find_fact(store: Store, ref: str) -> Fact:
     terms = fold(ref).split()
     candidates: list[Fact] = []
     if terms:
-        facts, _ = store.read_models.search(terms, cap=200)
-        for fact in facts:
+        newest, _ = store.read_models.text_matches(terms, TOP, 200)
+        for _, fact in newest:
             words = fold(fact.title).split() + fold(fact.id).split()
             if all(term in words for term in terms[:-1]) and any(w.startswith(terms[-1]) for w in words):
                 candidates.append(fact)

@@ -11,7 +11,7 @@ Queries call the same methods as on `ReadModels`; everything else (writing, posi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,9 @@ from events.text import match_key
 from projections.chronology import mentions
 from projections.entities import Names
 from projections.facts import EntityState, FactState, fold
+from projections.search import fact_texts, matches
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
 
@@ -41,6 +43,7 @@ class RecordedBefore:
         self.entity_states_then: dict[str, EntityState] = {
             i: _refold(log, "entity", i, key) for i in sorted(refold_entities)
         }
+        self._rowids: dict[str, int] | None = None  # of the refolded facts, read when a search needs them
 
     # Facts ------------------------------------------------------------------------------------------------------
 
@@ -99,12 +102,70 @@ class RecordedBefore:
         keys = {key for key, fact_id in self.models.target_rows() if fact_id not in self.hidden_facts | set(self.facts)}
         return keys.union(*(_keys(state.fact, "target") for state in self.facts.values()))
 
-    def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
-        """The candidates then: refolded facts are all candidates (the caller scores their text)."""
-        facts, entity_ids = self.models.search(terms, cap)
-        entity_ids = {i for i in entity_ids if i not in self.hidden_entities and i not in self.entity_states_then}
-        entity_ids |= {i for i, s in self.entity_states_then.items() if _names_match(s.record, terms)}
-        return self._then(facts, lambda fact: True), entity_ids
+    def text_matches(
+        self, terms: list[str], below: int, limit: int, among: Among | None = None
+    ) -> tuple[list[tuple[int, Fact]], int | None]:
+        """The `limit` newest matches then, below `below`: the stored ones neither hidden nor refolded, and the
+        refolded facts whose text then matches (every term a word, the last a prefix, as FTS5 matches), each at
+        its own rowid; as a store holding only what was recorded then would find them (refolded facts whether
+        `among` or not: the caller filters)."""
+        rowids = self._refolded_rowids()
+        refolded = [
+            (rowids[i], s.fact) for i, s in self.facts.items() if rowids.get(i, below) < below and _says(s, terms)
+        ]
+        found: list[tuple[int, Fact]] = []
+        cursor: int | None = below
+        while cursor is not None and len(found) < limit:
+            stored, cursor = self.models.text_matches(terms, cursor, limit, among)
+            found += [(rowid, fact) for rowid, fact in stored if self._as_stored(fact)]
+        found = sorted(found + refolded, key=lambda pair: -pair[0])
+        return found[:limit], found[limit - 1][0] if len(found) > limit or (found and cursor is not None) else None
+
+    def facts_naming_after(
+        self, named: Mapping[str, Collection[str]], after: str, limit: int, among: Among | None = None
+    ) -> tuple[list[Fact], str | None]:
+        """The first `limit` facts naming these entities then, after `after`: the stored ones neither hidden nor
+        refolded, and the refolded ones that then name one of them in that role."""
+        refolded = [
+            s.fact
+            for i, s in self.facts.items()
+            if i > after and any(set(ids) & mentions(s.fact)[role] for role, ids in named.items())
+        ]
+        found: list[Fact] = []
+        cursor: str | None = after
+        while cursor is not None and len(found) < limit:
+            stored, cursor = self.models.facts_naming_after(named, cursor, limit, among)
+            found += [fact for fact in stored if self._as_stored(fact)]
+        found = sorted(found + refolded, key=lambda fact: fact.id)
+        return found[:limit], found[limit - 1].id if len(found) > limit or (found and cursor is not None) else None
+
+    def facts_naming_few(self, role: str, ids: Collection[str], most: int) -> Among | None:
+        """The stored facts naming them then (hidden ones dropped) and every refolded fact (the caller filters)."""
+        among = self.models.facts_naming_few(role, ids, most)
+        if among is None:
+            return None
+        rows = {i: rowid for i, rowid in among.ids.items() if i not in self.hidden_facts} | self._refolded_rowids()
+        return Among(rows, frozenset(rows.values()))
+
+    def _as_stored(self, fact: Fact) -> bool:
+        """Whether the stored state of a fact is the one then (neither recorded later nor refolded)."""
+        return fact.id not in self.hidden_facts and fact.id not in self.facts
+
+    def _refolded_rowids(self) -> dict[str, int]:
+        if self._rowids is None:
+            self._rowids = self.models.fact_rowids(self.facts)
+        return self._rowids
+
+    def entities_matching(self, terms: list[str], limit: int) -> dict[str, str]:
+        """The entities matching then: the stored ones not hidden nor refolded, and the refolded ones whose names
+        then match."""
+        found = {
+            i: kind
+            for i, kind in self.models.entities_matching(terms, limit).items()
+            if i not in self.hidden_entities and i not in self.entity_states_then
+        }
+        then = {i: s.record.entity for i, s in self.entity_states_then.items() if _names_match(s.record, terms)}
+        return found | then
 
     # Entities ---------------------------------------------------------------------------------------------------
 
@@ -164,6 +225,13 @@ def _keys_of(record: EntityRecord) -> set[str]:
 
 def _keys(fact: Fact, field: str) -> set[str]:
     return {getattr(fact, field), *(s.differs.get(field) for s in fact.sources)} - {None}
+
+
+def _says(state: FactState, terms: list[str]) -> bool:
+    """Whether a fact's text (any source's) has every term as a word, the last as a prefix."""
+    from events.text import fold as fold_text
+
+    return matches(fold_text(" ".join(fact_texts(state.fact))), terms) > 0
 
 
 def _names_match(record: EntityRecord, terms: list[str]) -> bool:

@@ -107,8 +107,9 @@ class ReadModels(Queries):
         from events.domain import FACT_EVENTS, entity_id_of, fact_id_of
         from projections.facts import evolve
 
-        fact_keys = {fact_id_of(logged.event) for logged in batch if isinstance(logged.event, FACT_EVENTS)}
-        entity_keys = {entity_id_of(logged.event) for logged in batch if not isinstance(logged.event, FACT_EVENTS)}
+        # In the order of their first event: new rows get rowids in log order (search's "newest first").
+        fact_keys = list(dict.fromkeys(fact_id_of(e.event) for e in batch if isinstance(e.event, FACT_EVENTS)))
+        entity_keys = list(dict.fromkeys(entity_id_of(e.event) for e in batch if not isinstance(e.event, FACT_EVENTS)))
         old_facts, old_entities = self.fact_states(fact_keys, models=True), self._entity_states(entity_keys, True)
         facts: dict[str, FactState | None] = {**dict.fromkeys(fact_keys), **old_facts}
         entities: dict[str, EntityState | None] = {**dict.fromkeys(entity_keys), **old_entities}
@@ -146,6 +147,7 @@ class ReadModels(Queries):
         queries["rm_entities"] = f"SELECT id, entity, name, version, state{recorded} FROM rm_entities"
         if not system_time:
             del queries["rm_recorded"]
+        del queries["rm_vocabulary"]  # keeps every word once indexed: a store's holds more than a rebuild's
         found = {table: self.connection.execute(query).fetchall() for table, query in queries.items()}
         found.update({table: dumped(self.connection, table, owner) for table, owner in searched.items()})
         return {table: sorted(rows, key=repr) for table, rows in found.items()}

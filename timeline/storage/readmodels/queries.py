@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 from events.records import EntityRecord, Fact
 from projections.entities import Names
 from timeline.errors import StoreError
 from timeline.storage import decode
 from timeline.storage.database import Database, Location
-from timeline.storage.readmodels.search import MATCHING, NEWEST, match_query
+from timeline.storage.readmodels.search import ENTITIES_MATCHING, TEXT_MATCHES, match_query, prefix_words
 from timeline.storage.readmodels.writes import chunks
 
 if TYPE_CHECKING:  # queries read states as records (events.records); the models only for the write side
     from projections.facts import EntityState, FactState
 
 T = TypeVar("T")
+K = TypeVar("K", int, str)
 
 
 class Queries:
@@ -148,41 +149,78 @@ class Queries:
             found += [self._fact_state(state).fact for (state,) in rows]
         return found
 
-    def search(self, terms: list[str], cap: int) -> tuple[list[Fact], set[str]]:
-        """Candidates: the `cap` most recently recorded facts matching every term in their text (any source's),
-        and up to `cap` facts naming an entity whose names match (the best `cap` by the full-text rank); plus the
-        ids of those entities. Callers rank and check what was visible when. Facts are taken newest first, not by
-        the full-text rank: ranking needs each word's count over every match (a scan of all of them, ~50 ms for a
-        common word at a million facts), newest first stops at `cap`."""
-        dialect = self.connection.dialect
-        match = match_query(dialect, terms)
+    def entities_matching(self, terms: list[str], limit: int) -> dict[str, str]:
+        """The entities whose names (id, name, aliases, dated names) have every term, the last as a prefix: the
+        best `limit` by the full-text rank (then rowid), as id → kind."""
+        match = match_query(self.connection.dialect, terms)
         if not match:
-            return [], set()
-        entities = MATCHING[dialect].format(table="rm_entity_search")
-        entity_ids = {
-            row[0]
-            for row in self.connection.execute(
-                f"SELECT e.id FROM ({entities}) hits JOIN rm_entities e ON e.rowid = hits.rowid "
-                "ORDER BY hits.r LIMIT ?",
-                (match, cap),
-            )
-        }
-        newest = NEWEST[dialect].format(table="rm_fact_search")
-        ids = {
-            row[0]
-            for row in self.connection.execute(
-                f"SELECT f.id FROM ({newest}) hits JOIN rm_facts f ON f.rowid = hits.rowid", (match, cap)
-            )
-        }
-        for batch in chunks(sorted(entity_ids), 500):
+            return {}
+        rows = self.connection.execute(ENTITIES_MATCHING[self.connection.dialect], (match, limit))
+        return {entity_id: kind for entity_id, kind in rows}
+
+    def text_matches(
+        self, terms: list[str], below: int, limit: int, among: Among | None = None
+    ) -> tuple[list[tuple[int, Fact]], int | None]:
+        """The facts whose text (any source's) has every term, the last as a prefix, newest first: by rowid (the
+        order facts were first written) below `below`, at most `limit`, only those `among` if given; and the rowid
+        to continue below (None when no match is left). Callers score what was visible when."""
+        last = prefix_words(self.connection, terms[-1])
+        match = match_query(self.connection.dialect, terms, last) if last != [] else ""
+        if not match:
+            return [], None
+        query = TEXT_MATCHES[self.connection.dialect]
+
+        def page(cursor: int, size: int) -> list[int]:
+            return [row[0] for row in self.connection.execute(query, (match, cursor, size))]
+
+        rowids, more = _first_kept(page, below, limit, None if among is None else among.rowids.__contains__)
+        found: dict[int, Fact] = {}
+        for batch in chunks(rowids, 500):
             marks = ",".join("?" * len(batch))
-            ids.update(
-                row[0]
-                for row in self.connection.execute(
-                    f"SELECT fact_id FROM rm_mentions WHERE entity_id IN ({marks}) LIMIT ?", (*batch, cap)
-                )
-            )
-        return [state.fact for state in self.fact_states(sorted(ids)).values()], entity_ids
+            rows = self.connection.execute(f"SELECT rowid, state FROM rm_facts WHERE rowid IN ({marks})", batch)
+            found.update((rowid, self._fact_state(state).fact) for rowid, state in rows)
+        return [(rowid, found[rowid]) for rowid in rowids if rowid in found], more
+
+    def facts_naming_after(
+        self, named: Mapping[str, Collection[str]], after: str, limit: int, among: Among | None = None
+    ) -> tuple[list[Fact], str | None]:
+        """The facts naming one of these entities (role → ids) in that role, in any statement, by id after
+        `after`, at most `limit`, only those `among` if given; and the id to continue after (None when none is
+        left)."""
+        clauses, params = [], []
+        for role, ids in sorted(named.items()):
+            for batch in chunks(sorted(ids), 500):
+                clauses.append(f"(entity_id IN ({','.join('?' * len(batch))}) AND role = ?)")
+                params += [*batch, role]
+        if not clauses:
+            return [], None
+        either = " OR ".join(clauses)
+        query = f"SELECT DISTINCT fact_id FROM rm_mentions WHERE ({either}) AND fact_id > ? ORDER BY fact_id LIMIT ?"
+
+        def page(cursor: str, size: int) -> list[str]:
+            return [row[0] for row in self.connection.execute(query, (*params, cursor, size))]
+
+        ids, more = _first_kept(page, after, limit, None if among is None else among.ids.__contains__)
+        states = self.fact_states(ids)
+        return [states[i].fact for i in ids if i in states], more
+
+    def facts_naming_few(self, role: str, ids: Collection[str], most: int) -> Among | None:
+        """The facts naming one of these entities in that role (in any statement), when at most `most` do."""
+        marks = ",".join("?" * len(ids))
+        rows = self.connection.execute(
+            "SELECT f.id, f.rowid FROM rm_mentions m JOIN rm_facts f ON f.id = m.fact_id "
+            f"WHERE m.role = ? AND m.entity_id IN ({marks}) LIMIT ?",
+            (role, *sorted(ids), most + 1),
+        ).fetchall()
+        return None if len(rows) > most else Among(dict(rows), frozenset(row[1] for row in rows))
+
+    def fact_rowids(self, ids: Iterable[str]) -> dict[str, int]:
+        """The rowids of these facts (those stored): their place in the order facts were first written."""
+        found: dict[str, int] = {}
+        for batch in chunks(ids, 500):
+            marks = ",".join("?" * len(batch))
+            found.update(self.connection.execute(f"SELECT id, rowid FROM rm_facts WHERE id IN ({marks})", batch))
+        return found
 
     def entities_named(self, key: str, kind: str) -> list[EntityRecord]:
         """The entities of a kind that have this match key (of their id, name or an alias)."""
@@ -263,6 +301,35 @@ class Queries:
 
     def target_keys(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")}
+
+
+class Among(NamedTuple):
+    """The facts a search reads past its window when its scope is small: rowid by id, and the rowids."""
+
+    ids: dict[str, int]
+    rowids: frozenset[int]
+
+
+SCAN = 5000  # keys read at a time when only some are kept
+
+
+def _first_kept(
+    page: Callable[[K, int], list[K]], start: K, limit: int, keep: Callable[[K], bool] | None
+) -> tuple[list[K], K | None]:
+    """The first `limit` keys that `keep` admits (all without it) from the pages `page(cursor, size)` gives in
+    order after a cursor; and the key to continue after (None when no key is left)."""
+    found: list[K] = []
+    cursor = start
+    while True:
+        keys = page(cursor, limit if keep is None else SCAN)
+        for key in keys:
+            if keep is None or keep(key):
+                found.append(key)
+                if len(found) == limit:
+                    return found, key
+        if len(keys) < (limit if keep is None else SCAN):
+            return found, None
+        cursor = keys[-1]
 
 
 class StoredTargets(Collection[str]):

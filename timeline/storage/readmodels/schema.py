@@ -10,7 +10,7 @@ from pathlib import Path
 from timeline.storage.database import Database
 
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 10
+READ_MODEL_VERSION = 11
 TABLES = (
     "rm_facts",
     "rm_entities",
@@ -23,6 +23,7 @@ TABLES = (
     "rm_occurred",
     "rm_fact_search",
     "rm_entity_search",
+    "rm_vocabulary",
     "rm_recorded",
 )
 SQL = Path(__file__).with_name("sql")  # package data: see pyproject's package-data

@@ -17,18 +17,23 @@ from timeline.storage.database import Database
 
 WORD = re.compile(r"\w+")  # a word as FTS5's unicode61 tokenizer sees one
 
-# Rows of a search table matching a query, with a rank that sorts best first.
-MATCHING = {
-    "sqlite": "SELECT rowid, rank AS r FROM {table} WHERE {table} MATCH ?",
-    "postgresql": "SELECT rowid, -ts_rank(words, q) AS r FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q",
+# The entities whose names match a query, best first (by the full-text rank, then rowid), at most `?`.
+ENTITIES_MATCHING = {
+    "sqlite": "SELECT e.id, e.entity FROM (SELECT rowid, rank AS r FROM rm_entity_search WHERE rm_entity_search "
+    "MATCH ?) hits JOIN rm_entities e ON e.rowid = hits.rowid ORDER BY hits.r, e.rowid LIMIT ?",
+    "postgresql": "SELECT e.id, e.entity FROM (SELECT rowid, -ts_rank(words, q) AS r FROM rm_entity_search, "
+    "to_tsquery('simple', ?) AS q WHERE words @@ q) hits JOIN rm_entities e ON e.rowid = hits.rowid "
+    "ORDER BY hits.r, e.rowid LIMIT ?",
 }
 
-# The newest rows of a search table matching a query (no rank: ranking counts every match first), at most `?`.
-NEWEST = {
-    "sqlite": "SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT ?",
-    "postgresql": "SELECT rowid FROM {table}, to_tsquery('simple', ?) AS q WHERE words @@ q "
+# The rowids of the facts whose text matches a query below a rowid, newest (highest rowid) first, at most `?`:
+# FTS5 walks its index in rowid order and stops at the limit (no rank: ranking counts every match first).
+TEXT_MATCHES = {
+    "sqlite": "SELECT rowid FROM rm_fact_search WHERE rm_fact_search MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
+    "postgresql": "SELECT rowid FROM rm_fact_search, to_tsquery('simple', ?) AS q WHERE words @@ q AND rowid < ? "
     "ORDER BY rowid DESC LIMIT ?",
 }
+TOP = 2**63 - 1  # above every rowid (both dialects' rowids are 64-bit integers)
 
 # The Latin letters (and digits) that unicode61 with remove_diacritics 2 does not fold as `fold` does: letters
 # without a decomposition (đ, ø, ł...), ligatures, ordinals, superscripts and fractions. A text with a character
@@ -54,12 +59,32 @@ def _folded_letter(found: re.Match[str]) -> str:
     return _LATIN_FOLDS[found.group()]
 
 
-def match_query(dialect: str, terms: list[str]) -> str:
-    """Every term, the last as a prefix (FTS5 phrases; PostgreSQL words joined by &)."""
+def match_query(dialect: str, terms: list[str], last: list[str] | None = None) -> str:
+    """Every term, the last as a prefix (FTS5 phrases; PostgreSQL words joined by &); on SQLite with `last`, the
+    last term as any of these words instead (`prefix_words`: those it begins)."""
     if dialect == "sqlite":
+        if last is not None:
+            either = " OR ".join(f'"{word}"' for word in last)
+            return " AND ".join([*(f'"{term}"' for term in terms[:-1]), f"({either})"])
         return " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
     words = [word for term in terms for word in WORD.findall(term)]
     return " & ".join(words[:-1] + [f"{words[-1]}:*"]) if words else ""
+
+
+PREFIX_WORDS = 32  # the most words a last (prefix) term is looked up as; beyond, FTS5 expands it itself
+
+
+def prefix_words(db: Database, term: str) -> list[str] | None:
+    """The indexed words (rm_vocabulary) that begin with the last term of a search on SQLite, when there are
+    at most PREFIX_WORDS of them: FTS5 then reads only the rows it returns (a prefix query merges every row of
+    every word it begins before the first). None: FTS5 expands the prefix."""
+    if db.dialect != "sqlite" or not WORD.fullmatch(term):
+        return None
+    rows = db.execute(
+        "SELECT word FROM rm_vocabulary WHERE word >= ? AND word < ? ORDER BY word LIMIT ?",
+        (term, term + "\U0010ffff", PREFIX_WORDS + 1),
+    ).fetchall()
+    return [word for (word,) in rows] if len(rows) <= PREFIX_WORDS else None
 
 
 def delete_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
@@ -86,12 +111,26 @@ def dumped(db: Database, table: str, owner: str) -> list[tuple[str, str, int]]:
 def insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
     """Index texts (as written: folded here) under their rowids."""
     if db.dialect == "sqlite":
-        db.executemany(
-            f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", [(rowid, tokenizer_ready(text)) for rowid, text in rows]
-        )
+        ready = [(rowid, tokenizer_ready(text)) for rowid, text in rows]
+        db.executemany(f"INSERT INTO {table} (rowid, body) VALUES (?, ?)", ready)
+        if table == "rm_fact_search" and ready:
+            _add_words(db, ready)
     else:
         folded = [(rowid, fold(text)) for rowid, text in rows]
         db.executemany(
             f"INSERT INTO {table} (rowid, body, words) VALUES (?, ?, to_tsvector('simple', ?))",
             [(rowid, body, " ".join(WORD.findall(body))) for rowid, body in folded],
         )
+
+
+def _add_words(db: Database, ready: list[tuple[int, str]]) -> None:
+    """Add the words of these texts to rm_vocabulary, as FTS5 splits them: the texts go through a scratch FTS5
+    table with the same tokenizer (no positions kept: about as fast again as indexing them) and its vocabulary."""
+    db.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.rm_new_text USING fts5(body, content='', detail=none, "
+        "columnsize=0, tokenize='unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.rm_new_words USING fts5vocab(temp, rm_new_text, row)")
+    db.executemany("INSERT INTO temp.rm_new_text (rowid, body) VALUES (?, ?)", ready)
+    db.execute("INSERT OR IGNORE INTO rm_vocabulary (word) SELECT term FROM temp.rm_new_words")
+    db.execute("INSERT INTO temp.rm_new_text (rm_new_text) VALUES ('delete-all')")

@@ -61,3 +61,6 @@ CREATE TABLE IF NOT EXISTS rm_fact_search (rowid BIGINT PRIMARY KEY, body TEXT N
 CREATE TABLE IF NOT EXISTS rm_entity_search (rowid BIGINT PRIMARY KEY, body TEXT NOT NULL, words TSVECTOR NOT NULL);
 CREATE INDEX IF NOT EXISTS rm_fact_search_words ON rm_fact_search USING GIN (words);
 CREATE INDEX IF NOT EXISTS rm_entity_search_words ON rm_entity_search USING GIN (words);
+-- The words of rm_fact_search for SQLite's prefix lookups (sqlite.sql); PostgreSQL matches a prefix in its GIN index
+-- itself and leaves this table empty.
+CREATE TABLE IF NOT EXISTS rm_vocabulary (word TEXT PRIMARY KEY);

@@ -61,3 +61,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS rm_fact_search USING fts5(body, content='',
                                                              tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS rm_entity_search USING fts5(body, content='',
                                                                tokenize='unicode61 remove_diacritics 2');
+-- Every word rm_fact_search has indexed (and any it indexed once: a word is never removed), so that the last word of
+-- a search, a prefix, is looked up as the few words it begins (FTS5's own prefix query reads every row of every
+-- such word first). Filled from the new texts a batch at a time (search.py); a superset of the index's words.
+CREATE TABLE IF NOT EXISTS rm_vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
