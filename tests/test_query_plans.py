@@ -13,14 +13,16 @@ from typing import Any
 
 import pytest
 
+from projections.selection import Filters
 from timeline.dev.corpus import generate, more_facts
-from timeline.service import Store
+from timeline.service import Store, text_search
 
 pytestmark = pytest.mark.sqlite_only("reads SQLite's query plans")
 
 WHOLE_TABLE = re.compile(r"\bSCAN (?:\w+\.)?(\w+)\b(?! USING (?:COVERING )?INDEX)")
 TINY = {"sqlite_master", "sqlite_schema"}  # and FTS5's own one-row tables (`..._config`)
 BATCH_ONLY = {"rm_new_words"}  # the scratch vocabulary of one batch's new texts (readmodels/search.py)
+FULL_TEXT_MATCH = re.compile(r"VIRTUAL TABLE INDEX \d+:\S*M")  # FTS5 reading its index for a MATCH
 
 
 @contextmanager
@@ -49,7 +51,7 @@ def whole_table_scans(db: Path, sql: list[str]) -> dict[str, list[str]]:
             if not re.match(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", statement, re.IGNORECASE):
                 continue
             plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + statement)]
-            tables = [t for line in plan for t in WHOLE_TABLE.findall(line)]
+            tables = [t for line in plan if not FULL_TEXT_MATCH.search(line) for t in WHOLE_TABLE.findall(line)]
             if [t for t in tables if t not in TINY | BATCH_ONLY and not t.endswith("_config")]:
                 found[statement[:200]] = plan
     return found
@@ -82,3 +84,20 @@ def test_following_merges_reads_only_the_merged_entities(store_and_more: tuple[P
     with sqlite3.connect(db) as connection:
         plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + seen[0])]
     assert plan == ["SCAN rm_entities USING INDEX rm_entities_by_merged"]
+
+
+@pytest.mark.parametrize("few", [0, 10**6], ids=["scope-through-the-index", "scope-by-its-rows"])
+def test_a_search_past_its_window_reads_no_table_whole(store_and_more: tuple[Path, Path], monkeypatch, few) -> None:
+    db, _ = store_and_more
+    sizes = {"WINDOW": 2, "NAMING": 2, "BATCH": 3, "FEW": few}
+    with sqlite3.connect(db) as connection:
+        project = connection.execute("SELECT id FROM rm_entities WHERE entity='project' ORDER BY id").fetchone()
+    with Store(str(db)) as store, statements(monkeypatch) as seen:
+        store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+        for name, value in sizes.items():
+            monkeypatch.setattr(text_search, name, value)
+        for filters in (Filters(), Filters(project=project[0])):
+            for words in ("ha noi", "thanh"):
+                assert store.search(words, limit=1000, filters=filters).hits
+    assert any("rowid < " in s and "MATCH" in s for s in seen)  # the older matches were read
+    assert whole_table_scans(db, seen) == {}

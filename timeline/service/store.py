@@ -63,18 +63,7 @@ class _Method:
 if not TYPE_CHECKING:  # (the type checker sees the modules themselves)
     browse, exporting, knowledge_diff, maintenance, offices, queries, stats, targets, text_search, writing = map(
         _Concern,
-        (
-            "browse",
-            "exporting",
-            "knowledge_diff",
-            "maintenance",
-            "offices",
-            "queries",
-            "stats",
-            "targets",
-            "text_search",
-            "writing",
-        ),
+        "browse exporting knowledge_diff maintenance offices queries stats targets text_search writing".split(),
     )
 
 
