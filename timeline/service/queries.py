@@ -1,5 +1,5 @@
-"""Queries about entities: which entity a reference names (merges followed), the facts naming it, the scope of the
-filters, and a project's or a partner's timeline (targets, offices and statistics have modules of their own).
+"""Which entity a reference names (merges followed), the facts naming it, and the scope of the filters: what every
+query about entities starts from (timelines, targets, offices and statistics have modules of their own).
 
 Each function takes an open `Store` (it is bound to it as a method) and plain values, and returns a view.
 """
@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from operator import attrgetter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from events.records import EntityRecord, Fact
 from events.text import match_key
-from projections.chronology import Window, mentions
+from projections.chronology import mentions
 from projections.entities import MENTION_ROLE, follow_merges, merge_map, one_with
-from projections.partners import history_of
-from projections.selection import Filters, Scope, Selected, select
+from projections.selection import Filters, Scope
 from timeline.errors import NotFound
-from timeline.present.views import PartnerView, ProjectTimeline
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -95,35 +92,3 @@ def scope(store: Store, filters: Filters) -> Scope:
     partner = surviving(store, filters.partner, "organisation", merged) if filters.partner else None
     named = tuple(entity for entity in (project, partner) if entity)
     return Scope(project.id if project else None, partner.id if partner else None, filters.kinds, named, merged)
-
-
-def project(
-    store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
-) -> ProjectTimeline:
-    """A project's facts that the filters admit, in the order they occurred."""
-    filters = filters or Filters(as_of, window)
-    project, chosen, facts = _facts_naming(store, ref, "project", filters)
-    names_in = names(store, facts)
-    return ProjectTimeline(project, filters.as_of, filters.window, chosen.entries, names_in, chosen.hidden_retracted)
-
-
-def partner(
-    store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
-) -> PartnerView:
-    """A partner's facts that the filters admit, with its meetings per year, the people met and the projects."""
-    filters = filters or Filters(as_of, window)
-    partner, chosen, facts = _facts_naming(store, ref, "partner", filters)
-    history = history_of(chosen.entries)
-    return PartnerView(partner, filters.as_of, filters.window, history, names(store, facts), chosen.hidden_retracted)
-
-
-def _facts_naming(
-    store: Store, ref: str, role: Literal["project", "partner"], filters: Filters
-) -> tuple[EntityRecord, Selected, list[Fact]]:
-    """The project or partner `ref` names, its facts in that role that the filters admit (as stated on the
-    knowledge date), and all its facts in that role."""
-    scope = store.scope(filters)
-    record, facts = one_entity(store, ref, "project" if role == "project" else "organisation", filters.as_of)
-    named_in = attrgetter("projects" if role == "project" else "partners")
-    chosen = select(facts, lambda fact: record.id in named_in(fact) and scope.admits(fact), filters)
-    return record, chosen, facts

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         stats,
         targets,
         text_search,
+        timelines,
         writing,
     )
     from timeline.storage.log import EventLog
@@ -60,11 +61,11 @@ class _Method:
         return function if store is None else function.__get__(store, owner)
 
 
-if not TYPE_CHECKING:  # (the type checker sees the modules themselves)
-    browse, exporting, knowledge_diff, maintenance, offices, queries, stats, targets, text_search, writing = map(
-        _Concern,
-        "browse exporting knowledge_diff maintenance offices queries stats targets text_search writing".split(),
+if not TYPE_CHECKING:  # each concern's module by its name (the type checker sees the modules themselves)
+    _CONCERNS = (
+        "browse exporting knowledge_diff maintenance offices queries stats targets text_search timelines writing"
     )
+    globals().update({name: _Concern(name) for name in _CONCERNS.split()})
 
 
 def db_hint(db: str) -> str:
@@ -200,8 +201,8 @@ class Store:
     facts_naming = queries.facts_naming
     facts_in = queries.facts_in
     scope = queries.scope
-    project = queries.project
-    partner = queries.partner
+    project = timelines.project
+    partner = timelines.partner
     targets = targets.targets
     office = offices.office
     person = offices.person
