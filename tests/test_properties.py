@@ -156,7 +156,12 @@ def test_a_catch_up_in_batches_of_any_size_stopped_anywhere_and_resumed_equals_t
 
 
 def index_names(store: Store) -> set[str]:
-    return {row[0] for row in store.read_models.connection.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    connection = store.read_models.connection
+    if connection.dialect == "postgresql":
+        return {
+            row[0] for row in connection.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        }
+    return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")}
 
 
 @contextmanager
