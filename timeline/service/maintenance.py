@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeline.errors import Interrupted, InvalidOption, NotFound
@@ -12,6 +14,7 @@ from timeline.present.result_views import VerifyReport
 from timeline.service.bulk import without_gc
 from timeline.storage import database
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.readmodels.compare import differences
 from timeline.storage.recorded import recorded_before_only, recorded_key
 
 if TYPE_CHECKING:
@@ -32,21 +35,19 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
 
 
 def verify(store: Store) -> VerifyReport:
-    """Rebuild into memory and compare with the stored read models, row by row. Read models that are merely
-    behind the log (a run killed after its append) are first caught up, as every other command does."""
+    """Rebuild into a scratch file and compare with the stored read models, table by table, in bounded memory
+    (timeline.storage.readmodels.compare). Read models that are merely behind the log (a run killed after its
+    append) are first caught up, as every other command does."""
     store.read_models.catch_up(store.log)
-    scratch = ReadModels(database.locate(":memory:"))
-    try:
-        scratch.catch_up(store.log)
-        expected, actual = scratch.dump(system_time=True), store.read_models.dump(system_time=True)
-    finally:
-        scratch.close()
-    differences = []
-    for table in expected:
-        want, have = set(expected[table]), set(actual[table])
-        differences += [f"{table}: missing {_row(row)}" for row in sorted(want - have, key=repr)]
-        differences += [f"{table}: unexpected {_row(row)}" for row in sorted(have - want, key=repr)]
-    return VerifyReport(differences, store.read_models.position())
+    with tempfile.TemporaryDirectory(prefix="timeline-verify-") as scratch_directory:
+        scratch = ReadModels(database.locate(str(Path(scratch_directory) / "rebuilt.db")))
+        try:
+            scratch.catch_up(store.log)
+            expected, actual = scratch.contents(system_time=True), store.read_models.contents(system_time=True)
+            found = [line for table in expected for line in differences(table, expected[table], actual[table])]
+        finally:
+            scratch.close()
+    return VerifyReport(found, store.read_models.position())
 
 
 def events(store: Store, fact: str | None = None) -> list[LoggedEvent]:
@@ -90,8 +91,3 @@ def audit(store: Store, since: datetime, until: datetime) -> AuditView:
     for _, first, last in store.read_models.recorded_between(low, high):
         found += [e for e in store.log.between(first, last) if low <= recorded_key(e.recorded) < high]
     return AuditView(since, until, tuple(found))
-
-
-def _row(row: tuple[object, ...]) -> str:
-    text = repr(row)
-    return text if len(text) <= 160 else text[:157] + "..."

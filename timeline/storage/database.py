@@ -260,6 +260,10 @@ class Database:
         """Where the tables are created if missing: a writing transaction where concurrent creation could clash."""
         raise NotImplementedError
 
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+        """The rows of a query as they are read, a few thousand in memory at a time however many there are."""
+        raise NotImplementedError
+
     def creating(self) -> Any:
         """Held while another connection (the event log's) creates its tables: one creator at a time."""
         return nullcontext()
@@ -310,6 +314,9 @@ class SQLiteDatabase(Database):
     @contextmanager
     def preparing(self) -> Iterator[SQLiteDatabase]:
         yield self  # SQLite's own file lock serialises the CREATE statements
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+        yield from self.connection.execute(sql, params)  # (SQLite steps through the rows as they are asked for)
 
     def tables(self) -> set[str]:
         return {row[0] for row in self.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -368,6 +375,12 @@ class PostgresDatabase(Database):
 
     def preparing(self) -> Any:
         return self.writing()
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Sequence[Any]]:
+        with self.connection.transaction(), self.connection.cursor(name="timeline_stream") as cursor:
+            cursor.itersize = 2000  # a server-side cursor: rows travel a batch at a time, not the whole result
+            cursor.execute(_placeholders(sql), params)
+            yield from cursor
 
     @contextmanager
     def creating(self) -> Iterator[None]:

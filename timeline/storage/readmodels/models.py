@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING
 
 from timeline.storage.database import Database, Location, store_errors
@@ -149,10 +150,11 @@ class ReadModels(Queries):
             schema.recreate(db)
         return self.catch_up(log, progress=progress)
 
-    def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
-        """Every read-model row, in a stable order: what `verify` compares. Recorded (system) times only with
-        `system_time`: two stores holding the same events recorded at other times otherwise dump the same."""
-        searched = {"rm_fact_search": "rm_facts", "rm_entity_search": "rm_entities"}  # dumped by id: rowids differ
+    def contents(self, system_time: bool = False) -> dict[str, Callable[[], Iterator[tuple[object, ...]]]]:
+        """Every read model's rows, by table, each read afresh as a stream whenever it is called: what `verify`
+        compares. Recorded (system) times only with `system_time`: two stores holding the same events recorded at
+        other times otherwise hold the same."""
+        searched = {"rm_fact_search": "rm_facts", "rm_entity_search": "rm_entities"}  # by id: rowids differ
         queries = {table: f"SELECT * FROM {table}" for table in schema.TABLES if table not in searched}
         recorded = ", first, last" if system_time else ""
         queries["rm_facts"] = f"SELECT id, version, state{recorded} FROM rm_facts"
@@ -160,6 +162,17 @@ class ReadModels(Queries):
         if not system_time:
             del queries["rm_recorded"]
         del queries["rm_vocabulary"]  # keeps every word once indexed: a store's holds more than a rebuild's
-        found = {table: self.connection.execute(query).fetchall() for table, query in queries.items()}
-        found.update({table: dumped(self.connection, table, owner) for table, owner in searched.items()})
-        return {table: sorted(rows, key=repr) for table, rows in found.items()}
+        db = self.connection
+        found: dict[str, Callable[[], Iterator[tuple[object, ...]]]] = {
+            table: partial(_rows, db, query) for table, query in queries.items()
+        }
+        found.update({table: partial(dumped, db, table, owner) for table, owner in searched.items()})
+        return found
+
+    def dump(self, system_time: bool = False) -> dict[str, list[tuple[object, ...]]]:
+        """Every read-model row (see `contents`), in a stable order, in memory: for tests of small stores."""
+        return {table: sorted(rows(), key=repr) for table, rows in self.contents(system_time).items()}
+
+
+def _rows(db: Database, query: str) -> Iterator[tuple[object, ...]]:
+    return (tuple(row) for row in db.stream(query))

@@ -11,6 +11,7 @@ character), so queries, ranks and `verify` are unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from events.text import fold, fold_character
 from timeline.storage.database import Database
@@ -96,16 +97,17 @@ def delete_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None
         db.executemany(f"DELETE FROM {table} WHERE rowid=?", [(rowid,) for rowid, _ in rows])
 
 
-def dumped(db: Database, table: str, owner: str) -> list[tuple[str, str, int]]:
+def dumped(db: Database, table: str, owner: str) -> Iterator[tuple[str, str, int]]:
     """What a search table holds, as (id of the state indexed, word, its position) rows, the same in both dialects
-    (`verify` compares a store with read models rebuilt in memory on SQLite): on SQLite read from the index (a
+    (`verify` compares a store with read models rebuilt on SQLite), streamed: on SQLite read from the index (a
     contentless table keeps no text), on PostgreSQL split from the text as FTS5 splits it."""
     if db.dialect == "sqlite":
         db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, instance)")
-        query = f"SELECT o.id, v.term, v.offset FROM temp.{table}_terms v JOIN {owner} o ON o.rowid = v.doc"
-        return db.execute(query).fetchall()
-    rows = db.execute(f"SELECT o.id, s.body FROM {table} s JOIN {owner} o ON o.rowid = s.rowid")
-    return [(state_id, word, at) for state_id, body in rows for at, word in enumerate(WORD.findall(body))]
+        terms = f"SELECT o.id, v.term, v.offset FROM temp.{table}_terms v JOIN {owner} o ON o.rowid = v.doc"
+        yield from ((state_id, term, at) for state_id, term, at in db.stream(terms))
+        return
+    for state_id, body in db.stream(f"SELECT o.id, s.body FROM {table} s JOIN {owner} o ON o.rowid = s.rowid"):
+        yield from ((state_id, word, at) for at, word in enumerate(WORD.findall(body)))
 
 
 def insert_search(db: Database, table: str, rows: list[tuple[int, str]]) -> None:
