@@ -103,10 +103,14 @@ class Interrupted(TimelineError):
 
     exit_code = 130
 
-    def __init__(self, written: int | None = None):
+    def __init__(self, written: int | None = None, read_models: tuple[int, int] | None = None):
+        """`read_models`: when a catch-up of the read models was stopped, the events they now hold and the log's."""
         self.written = written
         if written is None:
             message = "interrupted; the log is unchanged"
+            if read_models is not None and read_models[0] < read_models[1]:
+                held, total = read_models
+                message += f"; the read models hold {held} of its {total} events, and the next command applies the rest"
         elif written == 0:
             message = "interrupted before the commit: nothing was written"
         else:

@@ -53,6 +53,7 @@ def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
     from timeline import service  # imports are not the work measured (start-up has its own figures)
 
     start, cpu = time.perf_counter(), time.process_time()
+    figures: dict[str, Any] = {}
     if name == "ingest":
         corpus = Path(extra)
         plan = service.ingest([corpus / "entities.jsonl", corpus / "facts"], db)
@@ -70,6 +71,9 @@ def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
         with Store(db) as store:
             start, cpu = time.perf_counter(), time.process_time()
             count = store.rebuild()
+            wal = Path(f"{db}-wal")  # (SQLite) kept at its largest until the store is closed
+            if wal.exists():
+                figures["journal_mib"] = wal.stat().st_size / 2**20
     elif name in ("raw-insert", "raw-copy"):  # the limit: the same payloads into a plain table, one transaction
         count, seconds, cpu_s = raw_insert(db, extra, "copy" if name == "raw-copy" else "executemany")
         return {"phase": name, "seconds": seconds, "cpu_s": cpu_s, "rows": count, "peak_mib": _peak_mib()}
@@ -78,7 +82,7 @@ def phase(name: str, db: str, extra: str = "") -> dict[str, Any]:
     else:
         raise SystemExit(f"unknown phase {name}")
     seconds, cpu_s = time.perf_counter() - start, time.process_time() - cpu
-    return {"phase": name, "seconds": seconds, "cpu_s": cpu_s, "rows": count, "peak_mib": _peak_mib()}
+    return {"phase": name, "seconds": seconds, "cpu_s": cpu_s, "rows": count, "peak_mib": _peak_mib(), **figures}
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -284,7 +288,12 @@ def run(
                 f"into_{small}_cpu_s": add_small["cpu_s"],
                 "ratio_cpu": add_big["cpu_s"] / add_small["cpu_s"],
             },
-            "rebuild": {"seconds": rebuild["seconds"], "events": rebuild["rows"], "peak_mib": rebuild["peak_mib"]},
+            "rebuild": {
+                "seconds": rebuild["seconds"],
+                "events": rebuild["rows"],
+                "peak_mib": rebuild["peak_mib"],
+                **({"journal_mib": rebuild["journal_mib"]} if "journal_mib" in rebuild else {}),
+            },
             "raw_read_decode": {"seconds": raw_read["seconds"]},
             "rebuild_ratio": rebuild["seconds"] / raw_read["seconds"],
             "rebuild_ratio_cpu": rebuild["cpu_s"] / raw_read["cpu_s"],

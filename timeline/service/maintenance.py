@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from timeline.errors import InvalidOption, NotFound
+from timeline.errors import Interrupted, InvalidOption, NotFound
 from timeline.paging import Paged
 from timeline.present.result_views import VerifyReport
 from timeline.service.bulk import without_gc
@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) -> int:
     """Recreate every read model from the log; returns the events applied (`progress` hears, batch by batch, how
     many of how many are applied)."""
-    with without_gc():
-        return store.read_models.rebuild(store.log, progress)
+    try:
+        with without_gc():
+            return store.read_models.rebuild(store.log, progress)
+    except KeyboardInterrupt:  # the batches committed stay (see ReadModels.catch_up)
+        raise Interrupted(read_models=(store.read_models.position(), store.log.max_position())) from None
 
 
 def verify(store: Store) -> VerifyReport:

@@ -11,7 +11,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from timeline import DEFAULT_DB
-from timeline.errors import StoreError
+from timeline.errors import Interrupted, StoreError
 from timeline.service.bulk import Quiet, Steps, without_gc
 from timeline.storage import database
 from timeline.storage.database import store_errors
@@ -119,7 +119,7 @@ class Store:
                             f"{self.location}: the read models are {behind} events behind the log (built by another "
                             "version, or not yet caught up): applying them once, before answering"
                         )
-                    self._catch_up(writer=create)
+                    self._catch_up(wait=create or behind >= self.LONG_CATCH_UP)
         except BaseException:
             self.close()
             raise
@@ -129,15 +129,19 @@ class Store:
 
             self.read_models = RecordedBefore(self.read_models, self.log_reader, recorded_before)  # type: ignore[assignment]
 
-    def _catch_up(self, writer: bool) -> None:
+    def _catch_up(self, wait: bool) -> None:
         """Bring the read models up to the log. A writer waits for another process catching up (it plans from
-        them); a reader that finds one at work reads what is committed, a moment behind, rather than wait."""
+        them), and so does a reader of read models far behind (what they hold is committed a batch at a time, so
+        it would answer from part of the log); a reader a few events behind reads what is committed rather than
+        wait."""
         try:
             with without_gc():
-                self.read_models.catch_up(self.log, wait=writer)
+                self.read_models.catch_up(self.log, wait=wait)
         except StoreError as error:
-            if writer or "busy" not in str(error):
+            if wait or "busy" not in str(error):
                 raise
+        except KeyboardInterrupt:  # the batches committed stay (see ReadModels.catch_up)
+            raise Interrupted(read_models=(self.read_models.position(), self.log.max_position())) from None
 
     def _repair_ahead(self) -> None:
         """Read models that claim more of the log than it holds (a store restored from a backup under newer read

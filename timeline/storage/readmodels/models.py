@@ -67,39 +67,51 @@ class ReadModels(Queries):
         wait: bool = True,
         progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Apply every event after the stored position, in one transaction; returns how many.
+        """Apply every event after the stored position; returns how many.
 
-        `known` holds events this process just appended, by position: when they are all that is new, they are
-        applied without reading the log again. States are looked up and written a batch at a time; `progress`
-        hears after each batch how many events of how many are applied. Without `wait`, another process catching
-        up is a StoreError at once."""
-        last = log.max_position()
-        if last <= self.position():
+        Each batch (FLUSH events) is one transaction that also stores the position it reaches: an interrupted
+        catch-up keeps the batches it committed and the next one goes on from there, and the journal holds one
+        batch, never the whole log. `known` holds events this process just appended, by position: when they are
+        all that is new, they are applied without reading the log again. `progress` hears after each batch how
+        many events of how many are applied. Without `wait`, another process at work is a StoreError at once; when
+        another process applied some between two of our batches, this one goes on from where that one stopped."""
+        first = self.position()
+        if log.max_position() <= first:
             return 0
-        with self._writing(wait) as db:
-            start = self.position()  # re-read under the write lock: another process may have caught up
-            indexes = schema.secondary_indexes(db.dialect) if start == 0 and last >= BULK else {}
-            for name in indexes:  # a bulk load into empty read models: each index is built once, at the end
-                db.execute(f"DROP INDEX IF EXISTS {name}")
-            if known and len(known) == last - start and min(known) == start + 1:
-                events: Iterable[LoggedEvent] = (known[position] for position in sorted(known))
-            else:
-                events = log.read(after=start)
-            applied, position = 0, start  # another process may have applied everything meanwhile
-            for batch in chunks(events, FLUSH):
+        applied, expected = 0, -1
+        batches: Iterator[list[LoggedEvent]] = iter(())
+        while True:
+            with self._writing(wait) as db:
+                position = self.position()  # re-read under the write lock: another process may have caught up
+                if position != expected:  # our first batch, or another process applied some meanwhile
+                    last = log.max_position()
+                    if expected < 0 and position == 0 and last >= BULK:  # a bulk load: each index built once
+                        for name in schema.secondary_indexes(db.dialect):
+                            db.execute(f"DROP INDEX IF EXISTS {name}")
+                    batches = chunks(self._events_after(log, position, last, known), FLUSH)
+                batch = next(batches, None)
+                if batch is None:  # (also those a bulk load dropped and an interrupt left missing)
+                    for statement in schema.secondary_indexes(db.dialect).values():
+                        db.execute(statement)
+                    return applied
                 self._apply(db, batch)
-                applied += len(batch)
-                position = batch[-1].position
-                if progress:
-                    progress(applied, last - start)
-            for statement in indexes.values():
-                db.execute(statement)
-            db.execute(
-                "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
-                "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
-                (position,),
-            )
-        return applied
+                expected = batch[-1].position
+                db.execute(
+                    "INSERT INTO rm_position (name, position) VALUES ('log', ?) "
+                    "ON CONFLICT (name) DO UPDATE SET position=excluded.position",
+                    (expected,),
+                )
+            applied += len(batch)
+            if progress:
+                progress(expected - first, last - first)
+
+    @staticmethod
+    def _events_after(
+        log: EventLog, start: int, last: int, known: dict[int, LoggedEvent] | None
+    ) -> Iterable[LoggedEvent]:
+        if known and len(known) == last - start and min(known) == start + 1:
+            return (known[position] for position in sorted(known))
+        return log.read(after=start)
 
     def _apply(self, db: Database, batch: list[LoggedEvent]) -> None:
         """Fold a batch of events into the states they touch (loaded from the tables, a query per 500 ids) and
