@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from timeline.exports import export
 from timeline.present.canonical import canonical_json
 from timeline.service import Store
 from timeline.storage import database
-from timeline.storage.readmodels import ReadModels
+from timeline.storage.readmodels import ReadModels, models
 
 # TIMELINE_EXAMPLES=500 for a longer hunt; the default keeps the whole file well under 90 s.
 EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "30"))
@@ -117,6 +118,63 @@ def test_rebuilding_from_scratch_equals_the_incrementally_maintained_projections
             store.read_models.rebuild(store.log)
             rebuilt = projections(store, data)
     assert incremental == rebuilt
+
+
+@SETTINGS
+@given(inputs(min_facts=2), st.data())
+def test_a_catch_up_in_batches_of_any_size_stopped_anywhere_and_resumed_equals_the_maintained_read_models(
+    data: Input, draws: st.DataObject
+) -> None:
+    """Invariant 2, a batch at a time: a rebuild in batches of any size (a bulk load or not) stopped by Ctrl-C
+    before any batch keeps exactly the batches before it, and catching up again in batches of another size gives
+    the rows, the indexes and the answers the ingest left."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db, _ = ingest_new(Path(tmp), data)
+        with Store(str(db)) as store:
+            expected, indexes = projections(store, data), index_names(store)
+            positions = [logged.position for logged in store.log.read()]
+            size = draws.draw(st.integers(1, len(positions)), label="batch size")
+            stop = draws.draw(st.integers(1, -(-len(positions) // size)), label="stopped before batch")
+            settings = {"FLUSH": size, "BULK": draws.draw(st.sampled_from((1, models.BULK)), label="bulk from")}
+            applied: list[int] = []
+
+            def interrupted(db: Any, batch: list[Any]) -> None:
+                applied.append(len(batch))
+                if len(applied) == stop:
+                    raise KeyboardInterrupt
+                apply(db, batch)
+
+            apply, store.read_models._apply = store.read_models._apply, interrupted  # type: ignore[method-assign]
+            with constants(models, **settings), pytest.raises(KeyboardInterrupt):
+                store.read_models.rebuild(store.log)
+            del store.read_models._apply
+            assert store.read_models.position() == ([0] + positions)[(stop - 1) * size]
+            with constants(models, FLUSH=draws.draw(st.integers(1, len(positions)), label="then batches of")):
+                store.read_models.catch_up(store.log)
+            assert projections(store, data) == expected
+            assert index_names(store) == indexes
+
+
+def index_names(store: Store) -> set[str]:
+    connection = store.read_models.connection
+    if connection.dialect == "postgresql":
+        return {
+            row[0] for row in connection.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        }
+    return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+
+
+@contextmanager
+def constants(module: Any, **values: int) -> Iterator[None]:
+    """Module constants set for the block (hypothesis runs many examples per test: no function-scoped fixture)."""
+    saved = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
 
 
 # 3: order of ingestion ---------------------------------------------------------------------------------------
