@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -20,6 +21,7 @@ from events.domain import (
     UnappliableEvent,
 )
 from events.inputs import Fact, Frozen
+from projections.evolving import STEPS
 
 
 class FactState(Frozen):
@@ -39,54 +41,16 @@ def _reported(state: FactState | None, event: FactReported) -> FactState:
     return FactState(fact=event.fact, version=1)
 
 
-def _source_added(state: FactState, event: SourceAdded) -> FactState:
-    fact = state.fact.model_copy(update={"sources": state.fact.sources + (event.source,)})
-    return FactState(fact=fact, version=state.version + 1, corrections=state.corrections)
-
-
-def _corrected(state: FactState, event: FactCorrected) -> FactState:
-    fixed = {source.key(): source for source in event.sources}
-    sources = tuple(fixed.get(source.key(), source) for source in state.fact.sources)
-    values = state.fact.model_dump()
-    values.update(event.changes)
-    values["sources"] = sources
-    fact = Fact.model_validate(values)
-    return FactState(fact=fact, version=state.version + 1, corrections=state.corrections + 1)
-
-
-def _retracted(state: FactState, event: FactRetracted) -> FactState:
-    fact = state.fact.model_copy(update={"retracted": event.retraction})
-    return FactState(fact=fact, version=state.version + 1, corrections=state.corrections)
-
-
 def _registered(state: EntityState | None, event: EntityRegistered) -> EntityState:
     return EntityState(record=event.record, version=1)
 
 
-def _alias_added(state: EntityState, event: AliasAdded) -> EntityState:
-    record = state.record.model_copy(update={"aliases": state.record.aliases + (event.alias,)})
-    return EntityState(record=record, version=state.version + 1)
-
-
-def _entity_corrected(state: EntityState, event: EntityCorrected) -> EntityState:
-    record = EntityRecord.model_validate({**state.record.model_dump(), **event.changes})
-    return EntityState(record=record, version=state.version + 1)
-
-
-def _entity_merged(state: EntityState, event: EntityMerged) -> EntityState:
-    record = state.record.model_copy(update={"merged": event.merge})
-    return EntityState(record=record, version=state.version + 1)
-
-
-_HANDLERS = {
+# Each later event's step (projections.evolving, shared with the records' fold of projections.stored).
+_LATER = (SourceAdded, FactCorrected, FactRetracted, AliasAdded, EntityCorrected, EntityMerged)
+_HANDLERS: dict[type[DomainEvent], Any] = {
     FactReported: _reported,
-    SourceAdded: _source_added,
-    FactCorrected: _corrected,
-    FactRetracted: _retracted,
     EntityRegistered: _registered,
-    AliasAdded: _alias_added,
-    EntityCorrected: _entity_corrected,
-    EntityMerged: _entity_merged,
+    **{event: STEPS[event.__name__] for event in _LATER},
 }
 
 
@@ -101,7 +65,7 @@ def evolve(state, event: DomainEvent):  # type: ignore[no-untyped-def]
     if state is None and handler not in (_reported, _registered):
         raise UnappliableEvent(f"a {type(event).__name__} event comes before its stream's first event")
     try:
-        return handler(state, event)  # type: ignore[operator]
+        return handler(state, event)
     except ValidationError as error:
         raise UnappliableEvent(f"a {type(event).__name__} event does not apply: {_first(error)}") from None
 

@@ -214,17 +214,20 @@ FIGURE_VALUES = (96.8, 120, 11.5, 0, 1e12, [50.0, 55.0], [3, 3], [0.5, 2], None)
 @st.composite
 def figure(draw: st.DrawFn) -> dict[str, Any]:
     """A figure in every value shape: an integer, a float, a range (a list, as YAML and JSON write it), none;
-    optional keys left out or written as null."""
+    each optional key left out, written as null or given (as written with or without a value)."""
     found: dict[str, Any] = {"metric": draw(st.sampled_from(("urban railway completed", "investment")))}
     value = draw(st.sampled_from(FIGURE_VALUES))
     if value is not None or draw(st.booleans()):
         found["value"] = value
     if draw(st.booleans()):
         found["unit"] = draw(st.sampled_from(("km", "million USD", None)))
-    if value is not None and draw(st.booleans()):
-        found["as_written"] = "96,8 km" if value == 96.8 else str(value)
     if draw(st.booleans()):
-        found["deadline"] = draw(edtf(date(2025, 1, 1), date(2045, 12, 31), intervals=False))
+        found["as_written"] = "96,8 km" if value == 96.8 else "khoảng 3 km" if value is None else str(value)
+    for key in ("deadline", "vision"):
+        if draw(st.booleans()):
+            found[key] = draw(st.one_of(st.none(), edtf(date(2025, 1, 1), date(2065, 12, 31), intervals=False)))
+    if draw(st.booleans()):
+        found["note"] = draw(st.sampled_from(("estimated", "khoảng", None)))
     return found
 
 
@@ -324,7 +327,7 @@ def fact(draw: st.DrawFn, pool: dict[str, list[Entity]], number: int) -> dict[st
     if draw(st.booleans()):
         found["place"] = draw(st.sampled_from(("Hanoi", "Hà Nội", "Tokyo")))
     if kind in ("target", "statistic", "milestone") and draw(st.booleans()):
-        found["figures"] = draw(st.lists(figure(), min_size=1, max_size=2))
+        found["figures"] = draw(st.lists(figure(), min_size=1, max_size=3))
         if kind == "target":
             found["target"] = f"target-{number}"
     outlets = draw(st.lists(st.sampled_from(OUTLETS), min_size=1, max_size=3, unique=True))  # distinct sources
@@ -365,6 +368,26 @@ def inputs(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Input:
 # a separator there, in names, roles and outlets (timeline.exports.sheet_cells).
 AWKWARD_SUFFIXES = (" (Đợt 2)", "; phase, one", " (A; B), C", ")(", " \\; x\\")
 AWKWARD_ROLES = ("Phó Chủ tịch; phụ trách (đô thị), kiêm", "deputy\\", "a\\; b;c; \\\\; d;", "(acting)", ", chair")
+# A figure's details: its note is its last one and may hold what starts a figure or another detail.
+AWKWARD_METRICS = ("tỷ lệ: đô thị; nông thôn", "\\tracks", "length; total")
+AWKWARD_UNITS = ("km; est.", "USD\\")
+AWKWARD_NOTES = (
+    "first; then more",
+    "count: 5",
+    "see; area: 2 km",
+    "a, note: b; investment (million USD)",
+    ", deadline 2030",
+    'x; y (as written "3")',
+    "a\\; b; \\investment",
+    "ends with\\",
+)
+# A source's address is the last word of its item: spaces, separators, brackets and backslashes in it.
+AWKWARD_ADDRESSES = (
+    "https://news.example/a b",
+    "https://news.example/x; y (vi, 2024) z\\ w",
+    "https://news.example/n\u00a0d\\",
+    "https://news.example/q?a=1;b=2",
+)
 
 
 @st.composite
@@ -382,10 +405,21 @@ def with_separators(draw: st.DrawFn, data: Input) -> Input:
         for person in (person for stated in statements for person in stated.get("people") or []):
             if draw(st.booleans(), label="awkward role"):
                 person["role"] = draw(st.sampled_from(AWKWARD_ROLES), label="role")
-        for source in fact["sources"]:
+        for figure in (figure for stated in statements for figure in stated.get("figures") or []):
+            awkward_figure(draw, figure)
+        for number, source in enumerate(fact["sources"]):
             if draw(st.booleans(), label="awkward outlet"):
                 source["outlet"] += draw(st.sampled_from(AWKWARD_SUFFIXES), label="suffix")
+            if draw(st.booleans(), label="awkward address"):
+                source["url"] = draw(st.sampled_from(AWKWARD_ADDRESSES), label="address") + f"/{number}"
     return data
+
+
+def awkward_figure(draw: st.DrawFn, figure: dict[str, Any]) -> None:
+    """Some of the figure's metric, unit and note holding separators or what starts another detail."""
+    for key, texts in (("metric", AWKWARD_METRICS), ("unit", AWKWARD_UNITS), ("note", AWKWARD_NOTES)):
+        if draw(st.booleans(), label=f"awkward {key}"):
+            figure[key] = draw(st.sampled_from(texts), label=key)
 
 
 # Writing ------------------------------------------------------------------------------------------------

@@ -224,6 +224,20 @@ def test_two_processes_ingesting_different_files_at_once_lose_nothing_and_duplic
     assert stored_count(db) == ENTITY_COUNT + 2 * count
 
 
+def test_a_failed_first_ingest_leaves_the_store_another_first_ingest_is_using_whole(tmp_path):
+    """Two first ingests into one new file: the one that fails removes the store it made only if nobody else uses
+    it; the other, which opened it meanwhile, finishes into a complete store (not into a deleted file)."""
+    from paused import failed_first_ingest_beside_another
+
+    db = tmp_path / "timeline.db"
+    (a_code, a_stderr), (b_code, b_stderr) = failed_first_ingest_beside_another(db, tmp_path)
+    assert (a_code, a_stderr.strip()) == (130, "error: interrupted before the commit: nothing was written")
+    assert b_code == 0, b_stderr
+    assert stored_count(db) == ENTITY_COUNT + 30
+    assert {e["subject"] for e in log(db, tmp_path) if e["type"] == "FactReported"} == {f"b-{i}" for i in range(30)}
+    verify_passes(db, tmp_path)
+
+
 # 2. Two processes ingesting conflicting edits of the same fact ---------------------------------------------------
 
 

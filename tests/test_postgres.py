@@ -325,6 +325,20 @@ def test_an_interrupted_first_ingest_on_postgresql_leaves_no_store_behind(tmp_pa
     verify_passes(url, tmp_path)
 
 
+def test_a_failed_first_ingest_leaves_the_schema_another_first_ingest_is_using_whole(tmp_path, url, schema):
+    """Two first ingests into one new schema: the one that fails (Ctrl-C once the tables exist) drops the tables,
+    type and function it made only if no other process uses them; the other, which opened the store meanwhile,
+    finishes into a complete store and verify passes."""
+    from paused import failed_first_ingest_beside_another
+
+    (a_code, a_stderr), (b_code, b_stderr) = failed_first_ingest_beside_another(url, tmp_path)
+    assert (a_code, a_stderr.strip()) == (130, "error: interrupted before the commit: nothing was written")
+    assert b_code == 0, b_stderr
+    assert stored_count(schema) == ENTITY_COUNT + 30
+    assert fact_streams(schema) == {1: 30}
+    verify_passes(url, tmp_path)
+
+
 def test_an_interrupted_ingest_into_an_empty_postgresql_store_keeps_it(tmp_path, url, schema):
     """A store that existed before the run (even one holding no event) is never removed."""
     from test_interrupts import BEFORE_COMMIT, assert_one_line, interrupted_at

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from projections.knowledge import restated
 from timeline.exports._common import views
-from timeline.exports.sheet_cells import JOIN, joined, text_cell
-from timeline.present.labels import figure_text, source_text
+from timeline.exports.sheet_cells import JOIN, address_text, figure_items, joined, text_cell
+from timeline.present.labels import figure_text, source_label
 from timeline.present.result_views import ExportSet
 
 if TYPE_CHECKING:
-    from events.inputs import Fact, PersonRole
+    from events.inputs import Fact, PersonRole, Source
 
 CSV_COLUMNS = (
     "id",
@@ -74,10 +74,10 @@ def stream(data: ExportSet) -> Iterator[str]:
                 joined(_safe_name(p, names, JOIN) for p in fact.partners),
                 joined(person_cell(p, names) for p in fact.people),
                 fact.place or "",
-                joined(figure_text(f) for f in fact.figures),
+                joined(figure_items(figure_text(f) for f in fact.figures)),
                 fact.target or "",
                 fact.fulfils or "",
-                joined(source_text(s) for s in fact.sources),
+                joined(source_cell(s) for s in fact.sources),
                 source_details(raw, fact),
                 f"{retraction.on}: {retraction.reason}" if retraction else "",
                 fact.notes or "",
@@ -93,6 +93,11 @@ def person_cell(person: PersonRole, names: dict[str, str]) -> str:
     details = f"{office}, {person.role}" if person.role else office
     name = _safe_name(person.person, names, "(")
     return f"{name} ({details})" if details else name
+
+
+def source_cell(source: Source) -> str:
+    """'Outlet (language, reported) url', the address one word (timeline.exports.sheet_cells)."""
+    return source_label(source) + (f" {address_text(source.url)}" if source.url else "")
 
 
 def _safe_name(entity: str, names: dict[str, str], separator: str) -> str:

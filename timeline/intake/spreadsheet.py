@@ -18,12 +18,12 @@ from typing import Any
 
 from events.text import quoted
 from timeline.errors import Problem
-from timeline.exports.sheet_cells import JOIN, cell_value, split
+from timeline.exports.sheet_cells import ADDRESS, address, cell_value, figure_texts, split
 from timeline.exports.spreadsheet import CSV_COLUMNS, SOURCE_DETAILS
 
 COLUMNS = CSV_COLUMNS
 REQUIRED = ("id", "kind", "occurred", "title", "sources")
-_SOURCE = re.compile(r"^(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>\S+))?$")
+_SOURCE = re.compile(rf"^(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>{ADDRESS}))?$")
 _PERSON = re.compile(r"^(?P<person>[^()]+?)(?: \((?P<details>.*)\))?$")
 _AMOUNT = re.compile(r"^(?P<low>-?[\d.]+(?:e[+-]?\d+)?)(?:–(?P<high>-?[\d.]+(?:e[+-]?\d+)?))?(?: (?P<unit>.+))?$")
 _RETRACTED = re.compile(r"^(?P<on>[^:]+): (?P<reason>.+)$", re.S)
@@ -88,7 +88,7 @@ def fact_of(cells: dict[str, str]) -> dict[str, Any]:
         elif name == "people":
             data[name] = [_person(text) for text in split(cell)]
         elif name == "figures":
-            data[name] = [_figure(text) for text in _figures(cell)]
+            data[name] = [_figure(text) for text in figure_texts(split(cell))]
         elif name == "sources":
             data[name] = [_source(text) for text in split(cell)]
         elif name == "source_details":
@@ -149,23 +149,10 @@ def _source(text: str) -> dict[str, str]:
     if not found:
         raise ValueError(f"column 'sources': write 'Outlet (language, reported) url', e.g. 'VNA (en, 2022-03-24)', "
                          f"got {quoted(text)}")  # fmt: skip
-    return {k: v for k, v in found.groupdict().items() if v is not None}
-
-
-_NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
-_FIGURE_START = re.compile(rf'^[^:;]+: {_NUMBER}(?:–{_NUMBER})?(?: |$)|\(as written "')
-
-
-def _figures(cell: str) -> list[str]:
-    """The figures of a cell: joined with '; ', but a figure's note (always last) may hold an unescaped '; ' in a
-    file written before the escape (see README, "Spreadsheets in")."""
-    figures: list[str] = []
-    for part in split(cell):
-        if figures and ", note: " in figures[-1] and not _FIGURE_START.search(part):
-            figures[-1] += JOIN + part
-        else:
-            figures.append(part)
-    return figures
+    source = {k: v for k, v in found.groupdict().items() if v is not None}
+    if "url" in source:
+        source["url"] = address(source["url"])
+    return source
 
 
 def _figure(text: str) -> dict[str, Any]:

@@ -180,9 +180,13 @@ class Store:
         return self._merged[1]
 
     def close(self) -> None:
-        self.read_models.close()
-        if self._log is not None:
-            self._log.close()
+        """The log's connections first: the read models' one holds the store's claim (timeline/storage/claims.py)
+        until nothing of this store is open."""
+        try:
+            if self._log is not None:
+                self._log.close()
+        finally:
+            self.read_models.close()
 
     def __enter__(self) -> Store:
         return self

@@ -87,6 +87,7 @@ def ingest(
     before anything was written."""
     from timeline.intake.stream import survey
     from timeline.service.store import Store
+    from timeline.storage.discard import discard_empty_store
 
     paths = list(paths)
     location = database.locate(db)
@@ -104,7 +105,7 @@ def ingest(
         if not existed:
             if isinstance(stopped, KeyboardInterrupt):
                 _release_connections(stopped)
-            database.discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind
+            discard_empty_store(location)  # a failed or interrupted first ingest leaves nothing behind
         if isinstance(stopped, Interrupted):
             raise
         if isinstance(stopped, KeyboardInterrupt):  # what was written is what the finished plan appended, if any

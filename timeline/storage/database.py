@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from timeline.errors import StoreError, TimelineError
+from timeline.storage import claims
 
 LOCK_TIMEOUT_SECONDS = 5
 if os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip().isdigit() and int(os.environ["TIMELINE_LOCK_TIMEOUT"]) > 0:
@@ -56,10 +57,12 @@ class Location:
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
         }
 
-    def connect(self) -> Database:
+    def connect(self, claim: bool = True) -> Database:
+        """A connection, holding a shared claim on the store while open (timeline/storage/claims.py) unless
+        `claim` is False (the removal of a failed first ingest's store, which needs the claim alone)."""
         if self.postgres is None:
-            return SQLiteDatabase(self)
-        return PostgresDatabase(self)
+            return SQLiteDatabase(self, claim)
+        return PostgresDatabase(self, claim)
 
     def __str__(self) -> str:
         return self.label
@@ -100,60 +103,6 @@ def locate(db: str) -> Location:
 def store_label(db: str) -> str:
     """The store as every message names it: a PostgreSQL URL without its password."""
     return locate(db).label
-
-
-def discard_empty_store(location: Location) -> None:
-    """Remove a store this run created and left without an event: an SQLite file (and its -wal and -shm), or what
-    the run made in a PostgreSQL schema. A failed first ingest leaves nothing behind; a store holding any event is
-    never touched."""
-    if location.is_postgres:
-        _discard_postgres_store(location)
-        return
-    path = location.path
-    if path is None or not path.is_file():
-        return
-    if path.stat().st_size:
-        try:
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-                if "stored_events" in tables and connection.execute("SELECT 1 FROM stored_events LIMIT 1").fetchone():
-                    return
-            finally:
-                connection.close()
-        except sqlite3.Error:
-            return  # cannot tell: keep it
-    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)
-
-
-# What eventsourcing makes beside its table on PostgreSQL (the row type its insert function takes, for uuid ids).
-_LOG_OBJECTS = ('FUNCTION IF EXISTS "es_insert_events_uuid"', 'TYPE IF EXISTS "stored_event_uuid"')
-
-
-def _discard_postgres_store(location: Location) -> None:
-    """Drop the log's and the read models' tables and the log's function and type from the schema (the schema
-    stays: it may have been made for the store, with its grants), once the log's table, locked, holds no row."""
-    log_table = f"{APP_NAME}_events"
-    try:
-        database = location.connect()
-    except Exception:  # noqa: BLE001  (the server is gone: cannot tell, keep it)
-        return
-    try:
-        with database.creating(), database.writing():  # (waiting no longer than the lock timeout)
-            tables = database.tables()
-            if log_table in tables:
-                database.execute(f'LOCK TABLE "{log_table}" IN ACCESS EXCLUSIVE MODE')  # no append meanwhile
-                if database.execute(f'SELECT 1 FROM "{log_table}" LIMIT 1').fetchone():
-                    return
-            for table in sorted(t for t in tables if t == log_table or t.startswith("rm_")):
-                database.execute(f'DROP TABLE "{table}" CASCADE')
-            for made in _LOG_OBJECTS:
-                database.execute(f"DROP {made} CASCADE")
-    except Exception:  # noqa: BLE001  (cannot tell, or cannot drop: keep it, as an empty store)
-        return
-    finally:
-        database.close()
 
 
 def _redacted(url: str) -> str:
@@ -278,12 +227,19 @@ class Database:
 class SQLiteDatabase(Database):
     dialect = "sqlite"
 
-    def __init__(self, location: Location):
+    def __init__(self, location: Location, claim: bool = True):
         super().__init__(location)
-        self.connection = sqlite3.connect(str(location.path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
-        # Some builds (Debian's) overwrite every freed page, so dropping or emptying read models (a rebuild) wrote
-        # them all to the journal again; nothing is gained: every row they held is derived from the log, kept whole.
-        self.connection.execute("PRAGMA secure_delete = OFF")
+        path = location.path or Path(":memory:")
+        self.claim = claims.claim_directory(path.parent) if claim and path.name != ":memory:" else None
+        try:
+            self.connection = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+            # Some builds (Debian's) overwrite every freed page, so dropping or emptying read models (a rebuild)
+            # wrote them all to the journal again; nothing is gained: every row they held is derived from the log.
+            self.connection.execute("PRAGMA secure_delete = OFF")
+        except BaseException:
+            if self.claim is not None:
+                self.claim.release()
+            raise
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self.connection.execute(sql, params)
@@ -322,14 +278,18 @@ class SQLiteDatabase(Database):
         return {row[0] for row in self.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
     def close(self) -> None:
-        self.connection.close()
+        try:
+            self.connection.close()
+        finally:
+            if self.claim is not None:
+                self.claim.release()
 
 
 class PostgresDatabase(Database):
     dialect = "postgresql"
     WRITE_LOCK = 0x74696D65  # with the schema's hash, the advisory lock that serialises read-model writers
 
-    def __init__(self, location: Location):
+    def __init__(self, location: Location, claim: bool = True):
         import psycopg  # only PostgreSQL stores need it
 
         super().__init__(location)
@@ -349,8 +309,14 @@ class PostgresDatabase(Database):
                 f'there; its owner can grant it: GRANT USAGE ON SCHEMA "{schema}" TO "{user}" (and SELECT on '
                 "its tables)"
             )
-        self.connection.execute(f'SET search_path TO "{schema}"')
-        self.connection.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'")
+        setup = [f'SET search_path TO "{schema}"', f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'"]
+        if claim:
+            setup.append(claims.CLAIM_SCHEMA)
+        try:
+            self.connection.execute("; ".join(setup))  # one round trip
+        except BaseException:
+            self.connection.close()
+            raise
         self.schema = schema
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:

@@ -151,18 +151,11 @@ class LogReader:
         return [self._logged(0, row) for row in self._stream_rows(fact_stream_id(fact_id), after, limit)]
 
     def history(self, stream: str, stream_id: str) -> list[LoggedEvent]:
-        """One fact's or entity's events, oldest first, as domain events (the pydantic models a fold applies:
-        decoded from the row in one step, without eventsourcing; rows to upcast go to the event log)."""
-        from events import domain
-        from timeline.storage import envelope
-
+        """One fact's or entity's events, oldest first, as records (what `projections.stored.fold` folds; a row the
+        event log upcasts is given as a record too)."""
         originator_id = (fact_stream_id if stream == "fact" else entity_stream_id)(stream_id)
-        found = []
-        for row in self._stream_rows(originator_id, 0, None):
-            kind = TOPICS.get(row[3])
-            fast = envelope.decoded(getattr(domain, kind.__name__), row[4]) if kind is not None else None
-            found.append(LoggedEvent(0, row[2], *fast) if fast else self._log().decoded_row(0, *row[1:]))
-        return found
+        found = [self._logged(0, row) for row in self._stream_rows(originator_id, 0, None)]
+        return [logged if isinstance(logged.event, records.Record) else _as_record(logged) for logged in found]
 
     def _stream_rows(self, originator_id: uuid.UUID, after: int, limit: int | None) -> list[Row]:
         key = self._stream_key(originator_id)
@@ -177,3 +170,10 @@ class LogReader:
         if found is not None:
             return LoggedEvent(position, row[2], *found)
         return self._log().decoded_row(position, row[1], row[2], row[3], row[4])
+
+
+def _as_record(logged: LoggedEvent) -> LoggedEvent:
+    """A domain event (upcast by the event log) as the record of its class."""
+    kind: Any = getattr(records, type(logged.event).__name__)
+    event = kind.model_validate(json.loads(logged.event.model_dump_json()))
+    return LoggedEvent(logged.position, logged.version, logged.recorded, event)

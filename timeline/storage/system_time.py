@@ -9,8 +9,8 @@ The read models keep, per fact and per entity, the recorded time of its first an
 Queries call the same methods as on `ReadModels`; everything else (writing, position) is refused.
 
 Nothing is read until a query asks (`log --recorded-before` asks the view nothing). The streams are read from
-the events table without eventsourcing (timeline.storage.log_reader) and the states folded again are decoded
-as the read models' rows are, into the records every query reads.
+the events table without eventsourcing (timeline.storage.log_reader), as records, and folded again into the
+records every query reads (projections.stored.fold: the write side's steps, without pydantic).
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from events.records import EntityRecord, Fact
 from events.text import match_key
+from projections import stored
 from projections.chronology import mentions
 from projections.entities import Names
 from projections.search import fact_texts, matches
-from timeline.storage import decode
 from timeline.storage.readmodels import ReadModels
 from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.rows import occurred_keys
@@ -74,15 +74,13 @@ class RecordedBefore:
         return {i: self._state_then("entity", i) for i in sorted(self._late_entities[1])}
 
     def _state_then(self, stream: str, stream_id: str) -> Any:
-        """A stream's state folded again from its own events recorded before T (once), decoded as the read models'
-        rows are: a query asking for a few ids folds only those."""
+        """A stream's state folded again from its own events recorded before T (once), as records: a query asking
+        for a few ids folds only those."""
         if (stream, stream_id) not in self._folded:
-            from projections.facts import fold
-
             events = self._log.history(stream, stream_id)
-            state: Any = fold(logged.event for logged in events if recorded_key(logged.recorded) < self._key)
-            stored = decode.fact_state if stream == "fact" else decode.entity_state
-            self._folded[stream, stream_id] = stored(state.model_dump_json())
+            self._folded[stream, stream_id] = stored.fold(
+                logged.event for logged in events if recorded_key(logged.recorded) < self._key
+            )
         return self._folded[stream, stream_id]
 
     # Facts ------------------------------------------------------------------------------------------------------

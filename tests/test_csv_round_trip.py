@@ -1,0 +1,78 @@
+"""The spreadsheet export read back by ingest: figure lists and source addresses that the cells' text could
+confuse (timeline.exports.sheet_cells, README "Spreadsheets in")."""
+
+from __future__ import annotations
+
+import json
+
+ENTITIES = "projects: [{id: p1, name: Line}]\n"
+
+
+def round_trip(cli, facts: str) -> dict:
+    """The fact as stored, after checking that its CSV export ingests into its store as nothing and into a new
+    store as the same fact."""
+    cli.write("entities.yaml", ENTITIES)
+    cli.write("facts.yaml", facts)
+    cli.ok("ingest", "entities.yaml", "facts.yaml")
+    stored = cli.json("show", "f1")["fact"]
+    cli.ok("export", "--format", "csv", "--out", "facts.csv")
+    written = json.loads(cli.ok("ingest", "facts.csv", "--json").stdout)
+    assert (written["appended"], written["unchanged"]) == (0, 1), written
+    cli.ok("ingest", "entities.yaml", "facts.csv", "--db", "copy.db")
+    assert cli.json("show", "f1", "--db", "copy.db")["fact"] == stored
+    return stored
+
+
+def test_csv_figures_without_a_value_right_after_a_figure_with_a_note_stay_figures(cli):
+    stored = round_trip(
+        cli,
+        "- {id: f1, kind: target, occurred: 2024, title: T, projects: [p1], target: t1,\n"
+        "   figures: [{metric: length, value: 3, unit: km, note: 'first; then more'},\n"
+        "             {metric: investment, unit: million USD},\n"
+        "             {metric: stations, note: 'count: 5'}, {metric: area, deadline: 2030},\n"
+        "             {metric: depots, note: n}, {metric: 'ratio: urban', value: 2},\n"
+        "             {metric: lines, vision: 2050, note: v}, {metric: '\\depots'}],\n"
+        "   sources: [{outlet: VNA, language: en, reported: 2024-05-02}]}\n",
+    )
+    assert [figure["metric"] for figure in stored["figures"]] == [
+        "length", "investment", "stations", "area", "depots", "ratio: urban", "lines", "\\depots"
+    ]  # fmt: skip
+
+
+def test_csv_source_addresses_holding_spaces_read_back_whole(cli):
+    stored = round_trip(
+        cli,
+        "- {id: f1, kind: meeting, occurred: 2024, title: T, projects: [p1],\n"
+        "   sources: [{outlet: VNA, language: en, reported: 2024-05-02, url: 'https://a.example/x y; z'},\n"
+        "             {outlet: Báo, language: vi, reported: 2024-05-03, url: 'https://a.example/b\\ (vi, 2024) c\\'},\n"
+        "             {outlet: Nhân Dân, language: vi, reported: 2024-05-04, url: 'https://a.example/n\u00a0d'}]}\n",
+    )
+    assert [source["url"] for source in stored["sources"]] == [
+        "https://a.example/x y; z",
+        "https://a.example/b\\ (vi, 2024) c\\",
+        "https://a.example/n\u00a0d",
+    ]
+
+
+def test_csv_a_backslash_starts_a_figure_after_a_note_and_escapes_a_space_in_an_address():
+    """What a person types in the sheet (README, "Spreadsheets in"); without the backslash an item after a note
+    is still the rest of that note, as files written before the escape need."""
+    from timeline.intake.spreadsheet import fact_of
+
+    read = fact_of(
+        {
+            "figures": "length: 3 km, note: estimated; \\investment (million USD); area: 2, note: a; b (km)",
+            "sources": "VNA (en, 2024) https://example.org/a\\ b; Báo (vi, 2024) https://example.org/c\\\\d",
+        }
+    )
+    assert read == {
+        "figures": [
+            {"metric": "length", "value": 3.0, "unit": "km", "note": "estimated"},
+            {"metric": "investment", "unit": "million USD"},
+            {"metric": "area", "value": 2.0, "note": "a; b (km)"},
+        ],
+        "sources": [
+            {"outlet": "VNA", "language": "en", "reported": "2024", "url": "https://example.org/a b"},
+            {"outlet": "Báo", "language": "vi", "reported": "2024", "url": "https://example.org/c\\\\d"},
+        ],
+    }
