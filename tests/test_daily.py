@@ -124,6 +124,59 @@ def test_list_facts_json_counts_and_filters_by_kind(cli, sample_store):
     assert cli.json("list", "facts")["count"] == 15
 
 
+LIST_FILTERS = [
+    (),
+    ("--partner", "japan"),
+    ("--project", "hanoi-urban-rail", "--kind", "target"),
+    ("--since", "2023", "--include-retracted"),
+    ("--as-of", "2024-01-01"),
+]
+
+
+@pytest.mark.parametrize("filters", LIST_FILTERS, ids=" ".join)
+@pytest.mark.parametrize("size", [1, 4, 100])
+def test_list_facts_in_pages_gives_the_unpaged_list_page_after_page(cli, sample_store, filters, size):
+    correct_the_rail_target(cli)  # (a retraction: pages count the retracted facts they hide)
+    cli.ok("ingest", *SAMPLE_ARGS)
+    whole = cli.json("list", "facts", *filters)
+    items, hidden, after = [], 0, ()
+    while True:
+        page = cli.json("list", "facts", *filters, "--limit", str(size), *after)
+        assert page["count"] == len(page["items"]) <= size
+        items += page["items"]
+        hidden += page["retracted_not_shown"]
+        if page["next"] is None:
+            break
+        assert page["next"] == page["items"][-1]["fact"] if page["items"] else page["next"]
+        after = ("--after", page["next"])
+    assert items == whole["items"]
+    assert hidden == whole["retracted_not_shown"]
+
+
+def test_list_facts_of_more_than_a_page_at_once_asks_for_pages(cli, sample_store, monkeypatch):
+    """An unpaged list holds every fact it looks at: above LISTED_AT_ONCE (10,000; here 10) it says how to page
+    instead (a million facts took 16 GiB before), and a printed page ends with how to continue."""
+    from timeline.service import browse
+
+    monkeypatch.setattr(browse, "LISTED_AT_ONCE", 10)
+    result = cli("list", "facts")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: 15 facts are too many to list at once; list them a page at a time with --limit 1000 (each page "
+        "ends with the --after for the next), or write them all with `timeline export --format jsonl`\n"
+    )
+    assert cli.json("list", "facts", "--project", "hanoi-urban-rail")["count"] <= 10  # a scope small enough
+    printed = cli.ok("list", "facts", "--limit", "2", env=W80).stdout
+    last = cli.json("list", "facts", "--limit", "2")["next"]
+    assert flat(printed).endswith(f"-- more: run the same command with --after {last} for the next page")
+
+
+def test_list_pages_only_facts(cli, sample_store):
+    result = cli("list", "people", "--limit", "2")
+    assert result.exit_code == 2
+    assert result.stderr == "error: --limit and --after page `list facts` only\n"
+
+
 def test_list_people_counts_their_facts(cli, sample_store):
     data = cli.json("list", "people")
     counts = {item["id"]: item["facts"] for item in data["items"]}

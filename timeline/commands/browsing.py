@@ -36,13 +36,21 @@ def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @click.argument("what", type=click.Choice(["projects", "organisations", "offices", "people", "facts"]))
 @query_options("as_of", "window", "project", "partner", "retracted")
 @click.option("--kind", "kinds", multiple=True, help="Facts of this kind, or organisations of this kind.")
+@page_options("fact id (facts only)")
 @db_option()
 @json_option
-def list_command(what: str, filters: Filters, kinds: tuple[str, ...], db: str, as_json: bool) -> None:
-    """What is stored: projects, organisations, offices, people (with how many facts name each) or facts."""
+def list_command(
+    what: str, filters: Filters, kinds: tuple[str, ...], limit: int | None, after: str | None, db: str, as_json: bool
+) -> None:
+    """What is stored: projects, organisations, offices, people (with how many facts name each) or facts
+    (--limit N: a page of N facts in occurred order)."""
     if what == "facts":
         facts = replace(filters, kinds=parse_kinds(kinds))
-        answer(db, as_json, lambda store: store.list_facts(facts))
+        answer(db, as_json, lambda store: store.list_facts(facts, after, limit))
+    elif limit is not None or after is not None:
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption("--limit and --after page `list facts` only")
     else:
         from timeline.present.browse_views import entity_section
 

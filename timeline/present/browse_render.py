@@ -146,7 +146,11 @@ def fact_list(view: FactList) -> RenderableType:
         kind = fact.kind + ("\nretracted" if entry.retracted else "")
         mark = " *" if entry.partial else ""
         table.add_row(entry.view.occurred.display() + mark, kind, Text.assemble(fact.title, (f"\n{fact.id}", "dim")))
-    return Group(heading, table, count)
+    if view.next is None:
+        return Group(heading, table, count)
+    from timeline.present.stream import continuation
+
+    return Group(heading, table, count, Text(continuation(view.next)))
 
 
 def changes(view: ChangesView) -> RenderableType:

@@ -99,14 +99,21 @@ class EntityList:
 
 @dataclass(frozen=True)
 class FactList:
+    """The facts listed, in occurred order; with --limit/--after a page of them (`paged`): those after the fact
+    `after`, and `next`, the fact to continue after (None at the end)."""
+
     filters: Filters
     scope: Scope
     entries: list[TimelineEntry]
     hidden_retracted: int
     names: dict[str, str]
+    paged: bool = False
+    after: str | None = None
+    next: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        page = {"after": self.after, "next": self.next} if self.paged else {}
+        return page | {
             "list": "facts",
             "as_of": _day(self.filters.as_of),
             "since": _day(self.filters.window.since),

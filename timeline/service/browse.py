@@ -23,7 +23,10 @@ from timeline.storage.readmodels.search import TOP
 from timeline.storage.recorded import ingest_start, recorded_before_only, recorded_key, recorded_start
 
 if TYPE_CHECKING:
+    from projections.knowledge import FactView
     from timeline.service.store import Store
+
+LISTED_AT_ONCE = 10_000  # facts an unpaged `list facts` may look at: more are listed a page at a time
 
 
 def find_fact(store: Store, ref: str) -> Fact:
@@ -86,17 +89,40 @@ def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], fil
     return EntityList(what, kinds, scope, rows, names)
 
 
-def _scoped_facts(store: Store, scope: Scope, filters: Filters) -> tuple[Selected, list[Fact]]:
-    facts = store.facts_in(scope, filters.as_of)
+def _scoped_facts(
+    store: Store, scope: Scope, filters: Filters, facts: list[Fact] | None = None
+) -> tuple[Selected, list[Fact]]:
+    facts = facts if facts is not None else store.facts_in(scope, filters.as_of)
     if facts is None:
         facts = [s.fact for s in store.read_models.fact_states(sorted(store.read_models.fact_ids())).values()]
     return select(facts, scope.admits, filters), facts
 
 
-def list_facts(store: Store, filters: Filters) -> FactList:
+def list_facts(store: Store, filters: Filters, after: str | None = None, limit: int | None = None) -> FactList:
+    """The facts the filters admit, in occurred order: all of them (at most LISTED_AT_ONCE facts to look at), or
+    `limit` of them after the fact `after`, read a page at a time (from the occurred index without a scope), so
+    that a page costs what it lists, not the store."""
     scope = store.scope(filters)
-    chosen, facts = _scoped_facts(store, scope, filters)
-    return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
+    if limit is None and after is None:
+        facts = store.facts_in(scope, filters.as_of)
+        held = store.read_models.fact_count() if facts is None else len(facts)
+        if held > LISTED_AT_ONCE:
+            raise InvalidOption(
+                f"{held} facts{scope.describe()} are too many to list at once; list them a page at a time with "
+                "--limit 1000 (each page ends with the --after for the next), or write them all with "
+                "`timeline export --format jsonl`"
+            )
+        chosen, facts = _scoped_facts(store, scope, filters, facts)
+        return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
+    from timeline.occurred import InOrder, cursor_text
+
+    def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
+        return seen.occurred.overlaps(filters.window.since, filters.window.until) and scope.admits(seen.fact)
+
+    paged = InOrder(store.read_models, filters.as_of).page(store.facts_in(scope, filters.as_of), after, limit, admits)
+    facts = list(paged)
+    chosen, cursor = select(facts, scope.admits, filters), cursor_text(paged.next)
+    return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts), True, after, cursor)
 
 
 def changes(store: Store, since: datetime | None = None, after: int = 0, limit: int | None = None) -> ChangesView:

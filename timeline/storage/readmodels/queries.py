@@ -262,6 +262,9 @@ class Queries:
     def entities(self) -> list[EntityRecord]:
         return [state.record for state in self.entity_states().values()]
 
+    def fact_count(self) -> int:
+        return int(self.connection.execute("SELECT COUNT(*) FROM rm_facts").fetchone()[0])
+
     def mention_counts(self) -> dict[str, int]:
         """For each entity, how many facts name it (in any role, in any statement)."""
         rows = self.connection.execute("SELECT entity_id, COUNT(DISTINCT fact_id) FROM rm_mentions GROUP BY entity_id")
