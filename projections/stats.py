@@ -64,7 +64,8 @@ def fact_stats(
     """Counts over the facts naming the project and the partner (when given), as stated on `as_of`."""
     by_kind: dict[int, Counter[str]] = {}
     by_partner: dict[int, Counter[str]] = {}
-    counted, retracted = [], 0
+    counted, retracted = 0, 0
+    stating: list[Fact] = []  # facts that state a target key in some statement: all target_values reads
     for fact in facts:
         seen = view(fact, as_of)
         if seen is None:
@@ -73,16 +74,18 @@ def fact_stats(
             continue
         if not _selected(seen, project, partner):
             continue
-        counted.append(fact)
+        counted += 1
+        if fact.target is not None or any("target" in source.differs for source in fact.sources):
+            stating.append(fact)
         year = year_of(seen.occurred)
         by_kind.setdefault(year, Counter())[seen.fact.kind] += 1
         by_partner.setdefault(year, Counter()).update(set(seen.fact.partners))
     return Stats(
-        facts=len(counted),
+        facts=counted,
         retracted=retracted,
         by_kind={year: dict(sorted(by_kind[year].items())) for year in sorted(by_kind)},
         by_partner={year: dict(sorted(counts.items())) for year, counts in sorted(by_partner.items()) if counts},
-        targets=target_values(counted, as_of),
+        targets=target_values(stating, as_of),
     )
 
 

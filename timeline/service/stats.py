@@ -39,9 +39,9 @@ def stats(
         return scope.admits(seen.fact) and seen.occurred.overlaps(window.since, window.until)
 
     paged = InOrder(store.read_models, as_of).page(store.facts_in(scope, as_of), after, limit, admits)
-    chosen = [follow_merges(fact, merged) for fact in paged]
+    chosen = (follow_merges(fact, merged) for fact in paged)  # streamed: a whole store is never held
     stats = fact_stats(chosen, as_of, scope.project, scope.partner)
     named = {entity.id: entity for entity in scope.entities}
     heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
     paging = (after, cursor_text(paged.next))
-    return StatsView(as_of, *heading, stats, names(store, chosen), *paging, window, scope.kinds)
+    return StatsView(as_of, *heading, stats, names(store, (), *stats.partners), *paging, window, scope.kinds)
