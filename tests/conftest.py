@@ -231,3 +231,17 @@ def golden() -> Callable[[str, str], None]:
         assert text == path.read_text(encoding="utf-8")
 
     return compare
+
+
+@contextmanager
+def constants(module: Any, **values: object) -> Iterator[None]:
+    """A module's constants set for the block: for hypothesis tests, which run many examples in one call of the
+    test and so cannot use a function-scoped fixture such as monkeypatch."""
+    saved = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_faults import ENTITIES, environment, generated, ok, stored_count, write_facts
+from test_faults import ENTITIES, environment, generated, ok, read_only, stored_count, write_facts
 from test_interrupts import assert_one_line
 
 pytestmark = pytest.mark.sqlite_only("real processes and signals on store files")
@@ -61,19 +61,11 @@ def child(signal_name: str, nth: int, *args: str | Path, constants: dict[str, in
 
 
 def read_models_position(db: Path) -> int:
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return connection.execute("SELECT position FROM rm_position WHERE name='log'").fetchone()[0]
-    finally:
-        connection.close()
+    return read_only(db, "SELECT position FROM rm_position WHERE name='log'")[0][0]
 
 
 def indexes(db: Path) -> set[str]:
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    finally:
-        connection.close()
+    return {name for (name,) in read_only(db, "SELECT name FROM sqlite_master WHERE type='index'")}
 
 
 def wait_until_stopped(process: subprocess.Popen[bytes]) -> None:

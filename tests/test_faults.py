@@ -116,25 +116,24 @@ def log(db: Path, cwd: Path, *fact_id: str) -> list[dict[str, Any]]:
     return json.loads(ok("log", *args, "--json", "--db", db, cwd=cwd).stdout)
 
 
-def stored_count(db: Path) -> int:
-    """Events in the log, read directly (read-only) so that counting writes nothing."""
+def read_only(db: Path, sql: str) -> list[Any]:
+    """The rows of a query of the store file, read directly (read-only) so that looking writes nothing."""
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return connection.execute("SELECT count(*) FROM stored_events").fetchone()[0]
+        return connection.execute(sql).fetchall()
     finally:
         connection.close()
+
+
+def stored_count(db: Path) -> int:
+    """Events in the log."""
+    return read_only(db, "SELECT count(*) FROM stored_events")[0][0]
 
 
 def fact_streams(db: Path) -> Counter[int]:
-    """How many fact streams hold how many events (direct, read-only: `log --json` of thousands of facts is slow)."""
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        rows = connection.execute(
-            "SELECT count(*) FROM stored_events GROUP BY originator_id HAVING max(topic LIKE '%FactStream%')"
-        ).fetchall()
-    finally:
-        connection.close()
-    return Counter(n for (n,) in rows)
+    """How many fact streams hold how many events (direct: `log --json` of thousands of facts is slow)."""
+    sql = "SELECT count(*) FROM stored_events GROUP BY originator_id HAVING max(topic LIKE '%FactStream%')"
+    return Counter(n for (n,) in read_only(db, sql))
 
 
 def sha256(path: Path) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import constants
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from strategies import STATUSES, Input, facts_text, inputs, with_separators, write_input
@@ -162,19 +162,6 @@ def index_names(store: Store) -> set[str]:
             row[0] for row in connection.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
         }
     return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-
-
-@contextmanager
-def constants(module: Any, **values: int) -> Iterator[None]:
-    """Module constants set for the block (hypothesis runs many examples per test: no function-scoped fixture)."""
-    saved = {name: getattr(module, name) for name in values}
-    for name, value in values.items():
-        setattr(module, name, value)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            setattr(module, name, value)
 
 
 # 3: order of ingestion ---------------------------------------------------------------------------------------
