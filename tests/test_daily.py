@@ -286,6 +286,34 @@ def test_changes_since_a_recorded_time_covers_every_ingest_after_it(cli, sample_
     assert bad.exit_code == 2 and "is not a time" in bad.stderr
 
 
+def test_changes_of_more_events_than_a_page_at_once_ask_for_pages_and_the_ingest_says_so(cli, monkeypatch):
+    """`changes` holds every event it tells: above LISTED_AT_ONCE (10,000; here 10) it asks for pages instead (the
+    first bulk load of a million facts would have held them all), and the ingest's hint already asks for a page."""
+    from timeline.present import report_render
+    from timeline.service import browse
+
+    monkeypatch.setattr(browse, "LISTED_AT_ONCE", 10)
+    monkeypatch.setattr(report_render, "LISTED_AT_ONCE", 10)
+    text = cli.ok("ingest", *SAMPLE_ARGS).stdout
+    assert text.rstrip().endswith("What changed, fact by fact: timeline changes --last --limit 1000 --db timeline.db")
+    for args, what in [((), "of the last ingest"), (("--since", "2000-01-01"), "recorded since 2000-01-01T00:00:00+00:00")]:
+        result = cli("changes", *args)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"error: 51 events {what} are too many to list at once; list them a page at a time with --limit 1000 "
+            "(each page ends with the --after for the next)\n"
+        )
+    pages, after = [], ()
+    while True:
+        page = cli.json("changes", "--limit", "20", *after)
+        pages += page["events"]
+        if page["next"] is None:
+            break
+        after = ("--after", str(page["next"]))
+    monkeypatch.setattr(browse, "LISTED_AT_ONCE", 10_000)
+    assert pages == cli.json("changes")["events"]
+
+
 def test_log_shows_each_corrected_field_old_and_new(cli, sample_store):
     correct_the_rail_target(cli)
     cli.ok("ingest", *SAMPLE_ARGS)

@@ -10,6 +10,9 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
+LISTED_AT_ONCE = 10_000  # facts an unpaged `list facts` looks at, events `changes` tells: more go a page at a time
+
+
 class Paged(Generic[T]):
     """Iterate once: yields at most `limit` items (all when None); afterwards `next` is the cursor of the last item
     yielded if the source held more, else None."""

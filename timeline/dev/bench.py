@@ -182,7 +182,7 @@ def _commands(db: str, runs: int) -> tuple[dict[str, float], dict[str, float]]:
         "log": ["log", "--limit", "20"],
         "list": ["list", "facts", "--project", first["project"]],
         "show": ["show", fact],
-        "changes": ["changes"],
+        "changes": ["changes", "--limit", "50"],  # (unpaged, more than 10,000 events ask for pages)
         "stats": ["stats", "--project", first["project"]],
     }
     lines = {f"{name} --json": [*args, "--json"] for name, args in commands.items()}

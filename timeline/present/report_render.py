@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from events.text import counted, plural
+from timeline.paging import LISTED_AT_ONCE
 from timeline.present.result_views import VerifyReport
 
 if TYPE_CHECKING:  # a query's start-up imports neither ingest nor the event log
@@ -63,7 +64,8 @@ def ingest_summary(plan: Plan, db: str, verbose: bool = False) -> RenderableType
         if plan.absorbed:  # a large run keeps only its counts past the first events
             lines.append(Text(f"… and {plan.absorbed:,} more events: timeline changes --last --db {db}", style="dim"))
     elif plan.appended:
-        lines.append(Text(f"What changed, fact by fact: timeline changes --last --db {db}", style="dim"))
+        page = " --limit 1000" if plan.appended > LISTED_AT_ONCE else ""  # (more are told a page at a time)
+        lines.append(Text(f"What changed, fact by fact: timeline changes --last{page} --db {db}", style="dim"))
     return Group(*lines)
 
 

@@ -17,7 +17,7 @@ from events.vocabulary import ENTITY_SECTIONS, ORGANISATION_KINDS
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
-from timeline.paging import Paged
+from timeline.paging import LISTED_AT_ONCE, Paged
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
 from timeline.storage.readmodels.search import TOP
 from timeline.storage.recorded import ingest_start, recorded_before_only, recorded_key, recorded_start
@@ -25,8 +25,6 @@ from timeline.storage.recorded import ingest_start, recorded_before_only, record
 if TYPE_CHECKING:
     from projections.knowledge import FactView
     from timeline.service.store import Store
-
-LISTED_AT_ONCE = 10_000  # facts an unpaged `list facts` may look at: more are listed a page at a time
 
 
 def find_fact(store: Store, ref: str) -> Fact:
@@ -131,7 +129,14 @@ def changes(store: Store, since: datetime | None = None, after: int = 0, limit: 
     asked of the read models' recorded spans; only the events shown are read from the log."""
     from timeline.present.changes import event_changes
 
-    start = _first_change(store, since)
+    start, last = _first_change(store, since)
+    count = last - start + 1  # (positions are consecutive: one per event)
+    if limit is None and after == 0 and count > LISTED_AT_ONCE:
+        what = f"recorded since {since.isoformat()}" if since else "of the last ingest"
+        raise InvalidOption(
+            f"{count} events {what} are too many to list at once; list them a page at a time with --limit 1000 "
+            "(each page ends with the --after for the next)"
+        )
     batch = min(limit + 1, 1000) if limit else 1000
     page = Paged(store.log_reader.read(max(start - 1, after), batch), limit, lambda logged: logged.position)
     found = list(page)
@@ -143,22 +148,22 @@ def changes(store: Store, since: datetime | None = None, after: int = 0, limit: 
     return ChangesView(since, found, names, paged, after, page.next if isinstance(page.next, int) else None)
 
 
-def _first_change(store: Store, since: datetime | None) -> int:
-    """The position of the first event `changes` tells: the first of the run of events at the end of the log
-    recorded at the newest event's time (or at or after `since`). When the read models' spans are behind the log,
-    the log is read backwards from its end instead, only as far as needed."""
+def _first_change(store: Store, since: datetime | None) -> tuple[int, int]:
+    """The positions of the first event `changes` tells and of the log's last: the first is that of the run of
+    events at the end of the log recorded at the newest event's time (or at or after `since`). When the read models'
+    spans are behind the log, the log is read backwards from its end instead, only as far as needed."""
     reader = store.log_reader
     newest = next(reader.read_back(1), None)
     if newest is None:
-        return 1
+        return 1, 0
     last = newest.position
     key = recorded_key(since or newest.recorded)
     start = recorded_start(reader.db, key, last) if since else ingest_start(reader.db, key, last)
     if start is not None:
-        return start
+        return start, last
     start = last + 1
     for logged in reader.read_back():
         if (since is None and logged.recorded != newest.recorded) or (since is not None and logged.recorded < since):
             break
         start = logged.position
-    return start
+    return start, last
