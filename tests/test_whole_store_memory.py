@@ -1,6 +1,6 @@
 """What reads a whole store holds a batch, not the store: the peak RSS growth of `verify` and of `stats` over a
 store of 4N facts stays well below four times that of N facts (`verify` held both sides' every row: 2.7 GiB at
-100,000 facts, so a million did not fit in 24 GiB; `stats` every fact: 3.2 GiB at a million). Measured in a fresh
+100,000 facts, ~27 GiB at a million by extrapolation; `stats` every fact: 3.2 GiB at a million). Measured in a fresh
 child process each (`resource.getrusage`); not timed."""
 
 from __future__ import annotations
