@@ -104,12 +104,8 @@ def list_facts(store: Store, filters: Filters, after: str | None = None, limit: 
     if limit is None and after is None:
         facts = store.facts_in(scope, filters.as_of)
         held = store.read_models.fact_count() if facts is None else len(facts)
-        if held > LISTED_AT_ONCE:
-            raise InvalidOption(
-                f"{held} facts{scope.describe()} are too many to list at once; list them a page at a time with "
-                "--limit 1000 (each page ends with the --after for the next), or write them all with "
-                "`timeline export --format jsonl`"
-            )
+        export = ", or write them all with `timeline export --format jsonl`"
+        at_most_a_page(f"{held} facts{scope.describe()}", held, export)
         chosen, facts = _scoped_facts(store, scope, filters, facts)
         return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
     from timeline.occurred import InOrder, cursor_text
@@ -131,12 +127,9 @@ def changes(store: Store, since: datetime | None = None, after: int = 0, limit: 
 
     start, last = _first_change(store, since)
     count = last - start + 1  # (positions are consecutive: one per event)
-    if limit is None and after == 0 and count > LISTED_AT_ONCE:
+    if limit is None and after == 0:
         what = f"recorded since {since.isoformat()}" if since else "of the last ingest"
-        raise InvalidOption(
-            f"{count} events {what} are too many to list at once; list them a page at a time with --limit 1000 "
-            "(each page ends with the --after for the next)"
-        )
+        at_most_a_page(f"{count} events {what}", count)
     batch = min(limit + 1, 1000) if limit else 1000
     page = Paged(store.log_reader.read(max(start - 1, after), batch), limit, lambda logged: logged.position)
     found = list(page)
@@ -146,6 +139,15 @@ def changes(store: Store, since: datetime | None = None, after: int = 0, limit: 
     names = store.names([s.fact for s in facts.values()], *ids)
     paged = limit is not None or after > 0
     return ChangesView(since, found, names, paged, after, page.next if isinstance(page.next, int) else None)
+
+
+def at_most_a_page(what: str, count: int, instead: str = "") -> None:
+    """An unpaged answer holds everything it tells: more than LISTED_AT_ONCE items are asked for a page at a time."""
+    if count > LISTED_AT_ONCE:
+        raise InvalidOption(
+            f"{what} are too many to list at once; list them a page at a time with --limit 1000 (each page ends "
+            f"with the --after for the next){instead}"
+        )
 
 
 def _first_change(store: Store, since: datetime | None) -> tuple[int, int]:

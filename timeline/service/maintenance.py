@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from timeline.errors import Interrupted, InvalidOption, NotFound
+from timeline.errors import InvalidOption, NotFound
 from timeline.paging import Paged
 from timeline.present.result_views import VerifyReport
 from timeline.service.bulk import without_gc
@@ -30,8 +30,8 @@ def rebuild(store: Store, progress: Callable[[int, int], None] | None = None) ->
     try:
         with without_gc():
             return store.read_models.rebuild(store.log, progress)
-    except KeyboardInterrupt:  # the batches committed stay (see ReadModels.catch_up)
-        raise Interrupted(read_models=(store.read_models.position(), store.log.max_position())) from None
+    except KeyboardInterrupt:
+        raise store.catch_up_interrupted() from None
 
 
 def verify(store: Store) -> VerifyReport:

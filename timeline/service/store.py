@@ -140,8 +140,12 @@ class Store:
         except StoreError as error:
             if wait or "busy" not in str(error):
                 raise
-        except KeyboardInterrupt:  # the batches committed stay (see ReadModels.catch_up)
-            raise Interrupted(read_models=(self.read_models.position(), self.log.max_position())) from None
+        except KeyboardInterrupt:
+            raise self.catch_up_interrupted() from None
+
+    def catch_up_interrupted(self) -> Interrupted:
+        """What a Ctrl-C while the read models catch up leaves: the batches committed stay (ReadModels.catch_up)."""
+        return Interrupted(read_models=(self.read_models.position(), self.log.max_position()))
 
     def _repair_ahead(self) -> None:
         """Read models that claim more of the log than it holds (a store restored from a backup under newer read
