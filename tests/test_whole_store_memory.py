@@ -181,6 +181,6 @@ def test_peak_memory_of_a_command_over_the_whole_store_does_not_grow_with_the_st
     if refused:  # too many to hold: it asks for pages, naming the option
         assert "a page at a time with" in large_said and "--limit 1000" in large_said, large_said
     # Held whole, these grew 0.9 (targets) to 8.6 KiB a fact (the HTML page); streamed, paged or refused, what
-    # grows is what SQLite and the small caches keep: under 0.3.
+    # grows is what SQLite and the small caches keep (and the page's knowledge days, at most one a day): 0.1-0.5.
     per_fact_kib = (large - small) / (3 * N)
-    assert per_fact_kib < 0.5, (small, large, said)
+    assert per_fact_kib < 0.6, (small, large, said)
