@@ -69,10 +69,10 @@ def stream(data: ExportSet) -> Iterator[str]:
     names = data.names
     opened = False
     for _, seen in views(data):
-        yield ("{\n  \"events\": [\n" if not opened else ",\n") + _indented(_event(seen, names), 4, first=True)
+        yield ('{\n  "events": [\n' if not opened else ",\n") + _indented(_event(seen, names), 4, first=True)
         opened = True
     title = {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}}
-    end = "\n  ]" if opened else "{\n  \"events\": []"
+    end = "\n  ]" if opened else '{\n  "events": []'
     yield f'{end},\n  "title": {_indented(title, 2, first=False)}\n}}\n'
 
 
