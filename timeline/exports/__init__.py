@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # the CLI reads FORMATS at start-up: keep this module's impor
 class Writer(Protocol):
     def write(self, data: ExportSet) -> str: ...
 
+    def stream(self, data: ExportSet) -> Iterator[str]: ...
+
 
 FORMATS: dict[str, str] = {
     "jsonl": "jsonl",
