@@ -8,12 +8,12 @@ import json
 ENTITIES = "projects: [{id: p1, name: Line}]\n"
 
 
-def round_trip(cli, facts: str) -> dict:
+def round_trip(cli, facts: str, name: str = "facts.yaml") -> dict:
     """The fact as stored, after checking that its CSV export ingests into its store as nothing and into a new
     store as the same fact."""
     cli.write("entities.yaml", ENTITIES)
-    cli.write("facts.yaml", facts)
-    cli.ok("ingest", "entities.yaml", "facts.yaml")
+    cli.write(name, facts)
+    cli.ok("ingest", "entities.yaml", name)
     stored = cli.json("show", "f1")["fact"]
     cli.ok("export", "--format", "csv", "--out", "facts.csv")
     written = json.loads(cli.ok("ingest", "facts.csv", "--json").stdout)
@@ -76,3 +76,39 @@ def test_csv_a_backslash_starts_a_figure_after_a_note_and_escapes_a_space_in_an_
             {"outlet": "Báo", "language": "vi", "reported": "2024", "url": "https://example.org/c\\\\d"},
         ],
     }
+
+
+def round_trip_fact(cli, **fields) -> dict:
+    """`round_trip` of one fact given as data (written as JSON, so any text can be given as it is)."""
+    fact = {"id": "f1", "kind": "statistic", "occurred": "2024", "title": "T", "projects": ["p1"]}
+    fact |= {"sources": [{"outlet": "VNA", "language": "en", "reported": "2024-05-02"}]} | fields
+    return round_trip(cli, json.dumps([fact], ensure_ascii=False), "facts.json")
+
+
+MARKED_FIGURES = [
+    {"metric": "x: 5"},  # no value: read as the value 5
+    {"metric": "x: 5", "unit": "km"},
+    {"metric": "ratio, note: urban", "value": 2.0},
+    {"metric": "length", "unit": "km (approx)"},
+    {"metric": "length (km)"},
+    {"metric": "stations", "value": 3.0, "as_written": 'ba"), vision 2050'},
+    {"metric": "depots", "as_written": "x\\"},
+    {"metric": 'area (as written "2")', "deadline": "2030"},
+    {"metric": "tracks\\", "value": 4.0, "unit": "km, deadline 2030"},
+    {"metric": "trains\\:", "value": 5.0, "unit": "(sets)\\"},
+    {"metric": "lines\non two rows", "value": 1.0, "unit": "line\nbreak", "note": "a\nb, note: c"},
+    {"metric": "investment", "value": 1234567.891, "unit": "USD", "note": "exact"},
+    {"metric": "share", "value": [1e-07, 0.30000000000000004]},
+]
+
+
+def test_csv_figure_texts_holding_the_formats_own_markers_read_back_whole(cli):
+    stored = round_trip_fact(cli, figures=MARKED_FIGURES)
+    assert stored["figures"] == [{"value": None, **figure} for figure in MARKED_FIGURES]
+
+
+def test_csv_source_outlets_holding_brackets_and_line_breaks_read_back_whole(cli):
+    outlets = ["VNA (en, 2024) https://a.example/x\\", "Báo (vi, 2023) số 5", "Nhân\nDân", "A (x, y)"]
+    sources = [{"outlet": outlet, "language": "vi", "reported": "2024-05-02"} for outlet in outlets]
+    stored = round_trip_fact(cli, sources=[*sources, {**sources[0], "url": "https://a.example/y (vi, 2024)"}])
+    assert [source["outlet"] for source in stored["sources"]] == [*outlets, outlets[0]]
