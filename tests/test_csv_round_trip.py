@@ -4,6 +4,17 @@ confuse (timeline.exports.sheet_cells, README "Spreadsheets in")."""
 from __future__ import annotations
 
 import json
+import os
+from typing import Any
+
+from hypothesis import given, reject, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from strategies import AWKWARD_VALUES, marked_text
+
+from events.inputs import INPUT, Figure, Source
+
+EXAMPLES = int(os.environ.get("TIMELINE_EXAMPLES", "40"))
 
 ENTITIES = "projects: [{id: p1, name: Line}]\n"
 
@@ -104,7 +115,9 @@ MARKED_FIGURES = [
 
 def test_csv_figure_texts_holding_the_formats_own_markers_read_back_whole(cli):
     stored = round_trip_fact(cli, figures=MARKED_FIGURES)
-    assert stored["figures"] == [{"value": None, **figure} for figure in MARKED_FIGURES]
+    assert [{key: value for key, value in figure.items() if value is not None} for figure in stored["figures"]] == (
+        MARKED_FIGURES
+    )
 
 
 def test_csv_source_outlets_holding_brackets_and_line_breaks_read_back_whole(cli):
@@ -112,3 +125,55 @@ def test_csv_source_outlets_holding_brackets_and_line_breaks_read_back_whole(cli
     sources = [{"outlet": outlet, "language": "vi", "reported": "2024-05-02"} for outlet in outlets]
     stored = round_trip_fact(cli, sources=[*sources, {**sources[0], "url": "https://a.example/y (vi, 2024)"}])
     assert [source["outlet"] for source in stored["sources"]] == [*outlets, outlets[0]]
+
+
+def valid(model: type[Any], data: dict[str, Any]) -> Any:
+    """The input model of the data with its absent (None) fields left out, or a rejected example if the input
+    would be refused (an address holding a line break)."""
+    try:
+        return model.model_validate({key: value for key, value in data.items() if value is not None}, context=INPUT)
+    except ValidationError:
+        reject()
+
+
+figure_data = st.fixed_dictionaries(
+    {"metric": marked_text},
+    optional={
+        "value": st.sampled_from((5.0, [1.0, 2.5], *AWKWARD_VALUES)),
+        "unit": marked_text,
+        "as_written": marked_text,
+        "deadline": st.just("2030"),
+        "vision": st.just("2050~"),
+        "note": marked_text,
+    },
+)
+source_data = st.fixed_dictionaries(
+    {"outlet": marked_text, "language": st.just("vi"), "reported": st.just("2024-05")},
+    optional={"url": marked_text.map(lambda text: "https://a.example/" + text)},
+)
+
+
+@settings(max_examples=EXAMPLES * 10, deadline=None)
+@given(st.lists(figure_data, min_size=1, max_size=4))
+def test_csv_figures_cell_holding_any_of_the_formats_markers_reads_back_as_its_figures(drawn):
+    """A figures cell as the export writes it (each figure's text, the items after notes, the list's escape) reads
+    back as the same figures, whatever their metric, unit, as-written text and note hold."""
+    from timeline.exports.figure_cells import figure_cell_text, figure_items, figure_of, figure_texts
+    from timeline.exports.sheet_cells import joined, split
+
+    figures = [valid(Figure, data) for data in drawn]
+    cell = joined(figure_items(figure_cell_text(figure) for figure in figures))
+    assert [valid(Figure, figure_of(text)) for text in figure_texts(split(cell))] == figures, cell
+
+
+@settings(max_examples=EXAMPLES * 10, deadline=None)
+@given(st.lists(source_data, min_size=1, max_size=3))
+def test_csv_sources_cell_holding_any_of_the_formats_markers_reads_back_as_its_sources(drawn):
+    """A sources cell as the export writes it reads back as the same outlets and addresses, whatever they hold."""
+    from timeline.exports.sheet_cells import joined, split
+    from timeline.exports.spreadsheet import source_cell
+    from timeline.intake.spreadsheet import _source
+
+    sources = [valid(Source, data) for data in drawn]
+    cell = joined(source_cell(source) for source in sources)
+    assert [valid(Source, _source(text)) for text in split(cell)] == sources, cell
