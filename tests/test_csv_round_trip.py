@@ -177,3 +177,16 @@ def test_csv_sources_cell_holding_any_of_the_formats_markers_reads_back_as_its_s
     sources = [valid(Source, data) for data in drawn]
     cell = joined(source_cell(source) for source in sources)
     assert [valid(Source, _source(text)) for text in split(cell)] == sources, cell
+
+
+def test_csv_a_backslash_makes_a_figures_marker_plain_text():
+    """What a person types (README, "Spreadsheets in"): `\\:`, `\\,`, `\\(`, `\\)` and `\\"` in a metric, unit or
+    as-written text are those characters, two backslashes there one; the note is read whole."""
+    from timeline.intake.spreadsheet import fact_of
+
+    figures = 'x\\: 5; length (km \\(approx\\)); C\\\\: 2 (as written "2 \\"C\\"\\)\\, vision 1"), note: a\\, b'
+    assert fact_of({"figures": figures})["figures"] == [
+        {"metric": "x: 5"},
+        {"metric": "length", "unit": "km (approx)"},
+        {"metric": "C\\", "value": 2.0, "as_written": '2 "C"), vision 1', "note": "a\\, b"},
+    ]
