@@ -34,6 +34,7 @@ NEW_FIGURE = "\\"
 FIELDS = ("metric", "value", "unit", "as_written", "deadline", "vision", "note")
 SPECIAL = ':,()"'  # the characters the markers are made of, written after a backslash in an escaped figure
 _SPECIAL_RUN = re.compile(r'(\\*)([:,()"])')
+_MAY_READ_AS_MARKER = re.compile(r': |, |[()"\\]')  # what a figure's own text must hold to be read otherwise
 _TRAILING = re.compile(r"\\+\Z")
 _ESCAPED = "\0"  # a special character written after a backslash, in the text the markers are looked for in
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
@@ -53,7 +54,7 @@ def figure_cell_text(figure: Figure) -> str:
     figure (see the module's note)."""
     parts = figure_parts(figure, exact_number)
     plain = "".join(text for text, _ in parts)
-    if figure_of(plain) == _read_as(figure):
+    if _reads_back(plain, parts, figure):
         return plain
     return "".join(_escaped(text, parts[number + 1][0] if number + 1 < len(parts) else "") if own else text
                    for number, (text, own) in enumerate(parts))  # fmt: skip
@@ -70,6 +71,15 @@ def _escaped(text: str, following: str) -> str:
     before one doubled), and its trailing ones doubled when a marker's special character follows."""
     text = _SPECIAL_RUN.sub(lambda found: "\\" * (2 * len(found[1]) + 1) + found[2], text)
     return _TRAILING.sub(lambda found: found[0] * 2, text) if following.startswith(tuple(SPECIAL)) else text
+
+
+def _reads_back(plain: str, parts: list[tuple[str, bool]], figure: Figure) -> bool:
+    """Whether `figure_of` reads the plain text as the figure: always when its own texts hold no ': ', ', ',
+    bracket, quote or backslash (every marker is then one the text put there; `96,8 km` is such a text), so only
+    other texts are read to know."""
+    if not any(own and _MAY_READ_AS_MARKER.search(text) for text, own in parts):
+        return True
+    return figure_of(plain) == _read_as(figure)
 
 
 def _read_as(figure: Figure) -> dict[str, Any]:
