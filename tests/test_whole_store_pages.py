@@ -29,7 +29,11 @@ def pages(cli: Cli, *args: str) -> tuple[list[Any], int]:
         after = ("--after", page["next"])
 
 
-@pytest.mark.parametrize("args", [(), ("--project", PROJECT), ("--as-of", "2024-12-31")], ids=" ".join)
+@pytest.mark.parametrize(
+    "args",
+    [(), ("--project", PROJECT), ("--as-of", "2024-12-31"), ("--recorded-before", "2100-01-01")],
+    ids=" ".join,
+)
 def test_targets_pages_joined_are_the_unpaged_answer(cli: Cli, sample_store: Any, args: tuple[str, ...]) -> None:
     whole = cli.json("targets", *args)
     targets, count = pages(cli, *args)
