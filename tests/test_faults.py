@@ -11,6 +11,7 @@ import ctypes
 import hashlib
 import json
 import os
+import resource
 import signal
 import sqlite3
 import subprocess
@@ -544,3 +545,35 @@ def test_a_file_that_is_not_a_timeline_store_is_refused_and_left_byte_identical(
         assert str(db) in line, f"{args[0]}: {line}"
     assert sha256(db) == digest, "the file was changed"
     assert sidecars(db) == {"-wal": None, "-shm": None}, "SQLite files were left beside it"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_an_export_whose_temporary_file_cannot_grow_names_the_temporary_folder_not_the_store(tmp_path, fmt):
+    """md's footnotes and the HTML page's lanes wait in a temporary file (timeline/exports/spool.py). A file size
+    limit (RLIMIT_FSIZE, as a full disk would) stops it: one line naming the temporary folder and TMPDIR; before,
+    it read `error: store.db: disk I/O error`, blaming a store that was only read."""
+    from timeline import service
+    from timeline.dev.corpus import generate
+
+    made = generate(tmp_path / "corpus", 1500)
+    db = tmp_path / "store.db"
+    service.ingest([str(made.entities), str(made.facts)], str(db))
+    spool = tmp_path / "spool"
+    spool.mkdir()
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (256 * 1024, 256 * 1024))
+
+    done = subprocess.run(
+        [TIMELINE, "export", "--format", fmt, "--db", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment(TMPDIR=str(spool)),
+        preexec_fn=limited,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"error: cannot write the export's temporary file in {spool} (")
+    assert done.stderr.endswith("; free some space there or set TMPDIR to a folder with room\n")
+    assert done.stderr.count("\n") == 1 and "store.db" not in done.stderr

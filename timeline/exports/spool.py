@@ -4,11 +4,27 @@ on disk in a private temporary SQLite database rather than in memory: a whole st
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
+
+from timeline.errors import FileError
 
 BUFFERED = 1000  # pieces added before they are written to the database
 CACHE_KIB = 1024  # the database's page cache: what it holds in memory at most
+
+
+@contextmanager
+def _spooling() -> Iterator[None]:
+    """A failure of the temporary file (no room, no folder) as one FileError naming where it is, not the store's."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise FileError(
+            f"cannot write the export's temporary file in {tempfile.gettempdir()} ({error}); free some space there "
+            "or set TMPDIR to a folder with room"
+        ) from None
 
 
 class Spool:
@@ -17,11 +33,12 @@ class Spool:
     manager: the database file is gone once it is closed."""
 
     def __init__(self) -> None:
-        self._db = sqlite3.connect("")  # "": a temporary database on disk, private to this connection
-        self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        self._db.execute("CREATE TABLE pieces (part INTEGER NOT NULL, seq INTEGER PRIMARY KEY, text TEXT NOT NULL)")
-        self._db.execute("CREATE INDEX pieces_in_order ON pieces (part, seq)")
-        self._db.execute("CREATE TABLE numbers (number INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE)")
+        with _spooling():
+            self._db = sqlite3.connect("")  # "": a temporary database on disk, private to this connection
+            self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            self._db.execute("CREATE TABLE pieces (part INTEGER NOT NULL, seq INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+            self._db.execute("CREATE INDEX pieces_in_order ON pieces (part, seq)")
+            self._db.execute("CREATE TABLE numbers (number INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE)")
         self._buffer: list[tuple[int, str]] = []
         self.numbered = 0
 
@@ -31,21 +48,24 @@ class Spool:
             self._flush()
 
     def _flush(self) -> None:
-        self._db.executemany("INSERT INTO pieces (part, text) VALUES (?, ?)", self._buffer)
+        with _spooling():
+            self._db.executemany("INSERT INTO pieces (part, text) VALUES (?, ?)", self._buffer)
         self._buffer.clear()
 
     def number(self, key: str) -> tuple[int, bool]:
         """The key's number, and whether this is its first use."""
-        added = self._db.execute("INSERT OR IGNORE INTO numbers (key) VALUES (?)", (key,))
-        if added.rowcount:  # (numbers are rowids: 1, 2, ... as keys are added, none ever deleted)
-            self.numbered += 1
-            return self.numbered, True
-        return int(self._db.execute("SELECT number FROM numbers WHERE key = ?", (key,)).fetchone()[0]), False
+        with _spooling():
+            added = self._db.execute("INSERT OR IGNORE INTO numbers (key) VALUES (?)", (key,))
+            if added.rowcount:  # (numbers are rowids: 1, 2, ... as keys are added, none ever deleted)
+                self.numbered += 1
+                return self.numbered, True
+            return int(self._db.execute("SELECT number FROM numbers WHERE key = ?", (key,)).fetchone()[0]), False
 
     def pieces(self) -> Iterator[tuple[int, str]]:
         """Every piece added, with its part: by part, then in the order added."""
         self._flush()
-        yield from self._db.execute("SELECT part, text FROM pieces ORDER BY part, seq")
+        with _spooling():
+            yield from self._db.execute("SELECT part, text FROM pieces ORDER BY part, seq")
 
     def __enter__(self) -> Spool:
         return self
