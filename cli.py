@@ -27,7 +27,19 @@ def __getattr__(name: str) -> Any:
 
 
 def run() -> None:
-    """The installed `timeline` command: the group in a process of its own (see ErrorRenderingGroup.owns_process)."""
+    """The installed `timeline` command: served by a resident server if one runs (`timeline serve`), else here."""
+    try:
+        from timeline.resident.client import run_served
+
+        run_served()  # exits once a server has run the command
+    except KeyboardInterrupt:  # Ctrl-C before anything ran
+        print(INTERRUPTED_LOADING, file=sys.stderr)
+        raise SystemExit(130) from None
+    run_here()
+
+
+def run_here() -> None:
+    """The group in a process of its own (see ErrorRenderingGroup.owns_process)."""
     try:
         from timeline.commands.group import ErrorRenderingGroup
         from timeline.commands.root import main

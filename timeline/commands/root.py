@@ -16,7 +16,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("project", "partner", "person", "targets", "who", "search", "diff", "stats"), "queries"),
     **dict.fromkeys(("show", "list", "changes"), "browsing"),
     "export": "exporting",
-    **dict.fromkeys(("rebuild", "verify", "log", "bench"), "maintenance"),
+    **dict.fromkeys(("rebuild", "verify", "log", "bench", "serve"), "maintenance"),
 }
 
 

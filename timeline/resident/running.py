@@ -1,0 +1,131 @@
+"""The forked process of a resident server: it becomes the client's command. It takes the client's stdin, stdout
+and stderr, directory, environment and arguments, runs `cli.run` as a new process would, and exits with its status.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import signal
+import socket
+import sys
+import time
+import traceback
+from contextlib import suppress
+from typing import NoReturn
+
+from timeline.resident.protocol import LARGEST_REQUEST, LENGTH, BadRequest, decode_request
+
+REQUEST_SECONDS = 30  # a client sends its request as it connects; one that does not is given up on
+SERVED_BY: int | None = None  # the server's pid, in a process it forked for a command
+
+
+def run_request(connection: socket.socket, inherited: list[socket.socket]) -> NoReturn:
+    """Read the client's request from `connection` and run it; never returns."""
+    global SERVED_BY
+    SERVED_BY = os.getppid()
+    os.setsid()  # the server's terminal and its Ctrl-C are not this command's
+    signal.set_wakeup_fd(-1)
+    for number in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for other in inherited:
+        other.close()
+    connection.settimeout(REQUEST_SECONDS)
+    try:
+        cwd, argv, environ = _receive(connection)
+    except (OSError, BadRequest, ValueError):
+        os._exit(2)
+    connection.close()
+    os.environ.clear()
+    os.environ.update(environ)
+    time.tzset()
+    random.seed()
+    sys.argv = argv
+    try:
+        os.chdir(cwd)
+    except OSError as error:
+        print(f"error: {cwd}: {error.strerror}", file=sys.stderr)
+        os._exit(1)
+    _exit(_run_cli())
+
+
+def _receive(connection: socket.socket) -> tuple[str, list[str], dict[str, str]]:
+    """The request, with the client's three streams made this process's 0, 1 and 2."""
+    data, fds, _, _ = socket.recv_fds(connection, LARGEST_REQUEST + LENGTH.size, 3)
+    if len(fds) != 3:
+        raise BadRequest("a request carries three streams")
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    _reopen_standard_streams()
+    if len(data) < LENGTH.size:
+        raise BadRequest("a request starts with its length")
+    (length,) = LENGTH.unpack(data[: LENGTH.size])
+    if length > LARGEST_REQUEST:
+        raise BadRequest("a request over 1 MiB")
+    body = data[LENGTH.size :]
+    while len(body) < length:
+        chunk = connection.recv(length - len(body))
+        if not chunk:
+            raise BadRequest("a request cut short")
+        body += chunk
+    return decode_request(body[:length])
+
+
+def _reopen_standard_streams() -> None:
+    """sys.stdin, stdout and stderr over the client's streams, buffered as Python buffers them for a new process."""
+    encoding = os.environ.get("PYTHONIOENCODING") or sys.stdout.encoding
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        raw = io.FileIO(fd, "r" if fd == 0 else "w", closefd=False)
+        interactive = raw.isatty()
+        stream = io.TextIOWrapper(
+            io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw),
+            encoding=encoding,
+            errors="backslashreplace" if fd == 2 else "strict",
+            line_buffering=interactive or fd == 2,
+            write_through=fd == 2,
+        )
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
+def _run_cli() -> int:
+    import cli
+
+    try:
+        cli.run_here()
+    except SystemExit as exit:
+        if exit.code is None or isinstance(exit.code, int):
+            return exit.code or 0
+        print(exit.code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # as Python ends on an unhandled Ctrl-C: killed by SIGINT
+        _flush()
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+def _flush() -> bool:
+    ok = True
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            ok = False
+    return ok
+
+
+def _exit(code: int) -> NoReturn:
+    """Flush as Python does at exit (a stdout that cannot take its last bytes is exit 120), and end without the
+    server's exit handlers."""
+    if not _flush() and code == 0:
+        code = 120
+    with suppress(Exception):
+        sys.stdout.close()
+    os._exit(code)

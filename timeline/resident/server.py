@@ -1,0 +1,217 @@
+"""`timeline serve`: a process that has loaded the program once and forks itself for each command a client hands
+it. The forked process takes the client's streams, directory, arguments and environment and runs the command as the
+client would have; the server passes its exit status back. The server itself never opens a store: every command
+runs in a fresh fork, so nothing one command does can reach another."""
+
+from __future__ import annotations
+
+import ast
+import gc
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from timeline.errors import ServerError
+from timeline.resident import running
+from timeline.resident.address import is_private, socket_path
+from timeline.resident.protocol import STALE
+
+CODE = Path(__file__).resolve().parents[2]  # the directory holding cli.py, timeline/, events/, projections/
+PACKAGES = ("timeline", "events", "projections")
+NOT_PRELOADED = ("matplotlib", "timeline.dev", "timeline.resident.server")  # plots write caches; bench is rare
+PEER = struct.Struct("3i")  # SO_PEERCRED: pid, uid, gid
+
+
+@dataclass
+class Served:
+    """A command being served: its client's connection and when it started."""
+
+    connection: socket.socket
+    started: float
+    abandoned: bool = False  # the client went away: the command was killed, its status goes nowhere
+
+
+Log = Callable[[dict[str, Any]], None]
+
+
+def serve(log: Log) -> None:
+    """Serve commands until SIGTERM, SIGINT or a change of the installed code; `log` is told of each command served
+    and of the server's start and stop."""
+    preload()
+    fingerprint = code_fingerprint()
+    path = socket_path()
+    listener = _listen(path)
+    ours = os.stat(path).st_ino
+    gc.freeze()  # what the forks share stays shared: the collector does not touch the loaded program's objects
+    wake_read, wake_write = socket.socketpair()
+    wake_write.setblocking(False)
+    signal.set_wakeup_fd(wake_write.fileno())
+    stopping: list[str] = []
+
+    def stop(number: int, frame: FrameType | None) -> None:
+        stopping.append(signal.Signals(number).name)
+
+    signal.signal(signal.SIGCHLD, lambda number, frame: None)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    served: dict[int, Served] = {}
+    log({"event": "serving", "socket": path, "pid": os.getpid()})
+    try:
+        while not stopping or served:
+            watched = [wake_read, *(item.connection for item in served.values() if not item.abandoned)]
+            if not stopping:
+                watched.append(listener)
+            readable, _, _ = select.select(watched, [], [])
+            if wake_read in readable:
+                with suppress(BlockingIOError):
+                    wake_read.recv(4096)
+            for pid, item in list(served.items()):
+                if item.connection in readable and not _peek(item.connection):  # the client is gone
+                    item.abandoned = True
+                    with suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            _reap(served, log)
+            if listener in readable and not stopping:
+                if code_fingerprint() == fingerprint:
+                    _accept(listener, wake_read, served)
+                else:  # the client runs the command itself, with the new code
+                    _refuse_stale(listener)
+                    stopping.append("the installed code changed")
+            if stopping and listener.fileno() != -1:
+                _close(listener, path, ours)
+                log({"event": "stopping", "reason": stopping[0], "running": len(served)})
+    finally:
+        _close(listener, path, ours)
+    log({"event": "stopped"})
+
+
+def stop() -> int:
+    """Stop the server that runs this command (a client's `serve --stop` is served like any other command); its pid."""
+    if running.SERVED_BY is None:
+        raise ServerError(f"no server serves this installation (at {socket_path()}); `timeline serve` starts one")
+    os.kill(running.SERVED_BY, signal.SIGTERM)
+    return running.SERVED_BY
+
+
+def _listen(path: str) -> socket.socket:
+    folder = os.path.dirname(path)
+    with suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    if not is_private(folder):
+        raise ServerError(f"{folder}: a directory others may enter or do own; remove it, or set XDG_RUNTIME_DIR")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(path)
+    except OSError:
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(path)
+        except OSError:  # a socket left by a server that died: take its place
+            os.unlink(path)
+            listener.bind(path)
+        else:
+            probe.close()
+            listener.close()
+            raise ServerError(f"a server already serves this installation at {path}") from None
+    listener.listen(64)
+    return listener
+
+
+def _accept(listener: socket.socket, wake: socket.socket, served: dict[int, Served]) -> None:
+    connection, _ = listener.accept()
+    _, uid, _ = PEER.unpack(connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, PEER.size))
+    if uid != os.getuid():  # the directory already keeps others out; this is the second lock
+        connection.close()
+        return
+    pid = os.fork()
+    if pid == 0:
+        others = [listener, wake, *(item.connection for item in served.values())]
+        running.run_request(connection, others)  # never returns
+    served[pid] = Served(connection, time.monotonic())
+    with suppress(OSError):
+        connection.sendall(b"pid %d\n" % pid)
+
+
+def _reap(served: dict[int, Served], log: Log) -> None:
+    while served:
+        try:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        item = served.pop(pid, None)
+        if item is None:
+            continue
+        ending = ("signal", os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ("exit", os.WEXITSTATUS(status))
+        with suppress(OSError):
+            item.connection.sendall(b"%s %d\n" % (ending[0].encode(), ending[1]))
+        item.connection.close()
+        cpu = usage.ru_utime + usage.ru_stime
+        wall = time.monotonic() - item.started
+        log({"event": "served", "pid": pid, ending[0]: ending[1], "cpu_ms": round(cpu * 1e3), "ms": round(wall * 1e3)})
+
+
+def _peek(connection: socket.socket) -> bool:
+    """Whether the client is still there (a client sends nothing after its request: readable means gone)."""
+    try:
+        return bool(connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def _refuse_stale(listener: socket.socket) -> None:
+    connection, _ = listener.accept()
+    with suppress(OSError):
+        connection.sendall(STALE + b"\n")
+    connection.close()
+
+
+def _close(listener: socket.socket, path: str, ours: int) -> None:
+    """Stop listening and remove the socket, if it is still this server's (another may have started since)."""
+    if listener.fileno() == -1:
+        return
+    listener.close()
+    with suppress(FileNotFoundError):
+        if os.stat(path).st_ino == ours:
+            os.unlink(path)
+
+
+def code_fingerprint() -> tuple[tuple[str, int], ...]:
+    """When each file of this program and each directory of installed packages last changed: an upgrade or an
+    edit changes it, and the server stops rather than run old code."""
+    files = [CODE / "cli.py", *(path for package in PACKAGES for path in (CODE / package).rglob("*.py"))]
+    folders = [Path(entry) for entry in sys.path if entry and os.path.isdir(entry)]
+    return tuple((str(path), path.stat().st_mtime_ns) for path in [*files, *folders] if path.exists())
+
+
+def preload() -> None:
+    """Import every module of the program and every module it imports, even inside functions (where commands defer
+    their imports to start fast on their own), so that a fork starts with them all loaded."""
+    names: set[str] = set()
+    for package in PACKAGES:
+        for path in (CODE / package).rglob("*.py"):
+            names.add(".".join(path.relative_to(CODE).with_suffix("").parts).removesuffix(".__init__"))
+            for node in ast.walk(ast.parse(path.read_bytes())):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module)
+    names.add("cli")
+    for name in sorted(names):
+        if not name.startswith(NOT_PRELOADED):
+            with suppress(Exception):
+                import_module(name)
