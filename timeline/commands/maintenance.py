@@ -124,7 +124,11 @@ def serve(stop: bool, as_json: bool) -> None:
         stopped = server.stop()
         emit(as_json, lambda: {"stopped": stopped}, lambda: f"stopped the server (pid {stopped}).")
     else:
-        server.serve(lambda record: write((canonical_line(record) if as_json else _server_line(record)) + "\n"))
+        from timeline.commands.root import run_as_process
+
+        server.serve(
+            run_as_process, lambda record: write((canonical_line(record) if as_json else _server_line(record)) + "\n")
+        )
 
 
 def _server_line(record: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from contextlib import suppress
 from typing import NoReturn
 
@@ -21,8 +22,9 @@ REQUEST_SECONDS = 30  # a client sends its request as it connects; one that does
 SERVED_BY: int | None = None  # the server's pid, in a process it forked for a command
 
 
-def run_request(connection: socket.socket, inherited: list[socket.socket]) -> NoReturn:
-    """Read the client's request from `connection` and run it; never returns."""
+def run_request(connection: socket.socket, inherited: list[socket.socket], command: Callable[[], None]) -> NoReturn:
+    """Read the client's request from `connection` and run `command` (the CLI, as a process of its own) as the
+    client asks; never returns."""
     global SERVED_BY
     SERVED_BY = os.getppid()
     os.setsid()  # the server's terminal and its Ctrl-C are not this command's
@@ -48,7 +50,7 @@ def run_request(connection: socket.socket, inherited: list[socket.socket]) -> No
     except OSError as error:
         print(f"error: {cwd}: {error.strerror}", file=sys.stderr)
         os._exit(1)
-    _exit(_run_cli())
+    _exit(_status_of(command))
 
 
 def _receive(connection: socket.socket) -> tuple[str, list[str], dict[str, str]]:
@@ -91,11 +93,9 @@ def _reopen_standard_streams() -> None:
         setattr(sys, f"__{name}__", stream)
 
 
-def _run_cli() -> int:
-    import cli
-
+def _status_of(command: Callable[[], None]) -> int:
     try:
-        cli.run_here()
+        command()
     except SystemExit as exit:
         if exit.code is None or isinstance(exit.code, int):
             return exit.code or 0
