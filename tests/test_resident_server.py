@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import signal
 import sqlite3
+import stat
 import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import store_digest
@@ -73,8 +76,8 @@ def server(tmp_path: Path, runtime: Path) -> Iterator[Server]:
     started.process.wait(timeout=60)
 
 
-def timeline(*args: str | Path, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(*args), cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+def timeline(*args: str | Path, cwd: Path, env: dict[str, str], **popen: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command(*args), cwd=cwd, env=env, capture_output=True, text=True, timeout=120, **popen)
 
 
 QUESTIONS = [
@@ -119,6 +122,23 @@ def test_a_served_command_takes_its_callers_directory_and_environment(server, sa
     assert len(server.served()) == 3
 
 
+def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sample_store, tmp_path):
+    def limited() -> None:
+        os.umask(0o077)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (33_000, 33_000))  # bytes: SQLite's 32 KiB index, not the page
+
+    results = {}
+    for name, env in (("served", server.env), ("alone", environment(TIMELINE_RESIDENT="off"))):
+        run = {"cwd": tmp_path, "env": env, "preexec_fn": limited}
+        one = timeline("export", "--format", "jsonl", "--out", f"{name}.jsonl", "--limit", "1", **run)
+        every = timeline("export", "--format", "html", "--out", f"{name}.html", **run)
+        mode = stat.S_IMODE((tmp_path / f"{name}.jsonl").stat().st_mode)
+        results[name] = (one.returncode, mode, every.returncode, every.stderr.replace(name, "NAME"))
+    assert results["served"] == results["alone"]
+    assert results["alone"][:3] == (0, 0o600, 1) and "too large" in results["alone"][3], results["alone"]
+    assert len(server.served()) == 2
+
+
 def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """A served ingest waiting for another connection's write lock: (the client, the served process)."""
     facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
@@ -133,6 +153,7 @@ def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[s
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=lambda: os.nice(3),  # the served process takes its caller's niceness
         )
         deadline = time.monotonic() + 60
         while not any(waiting(pid) for pid in server.children()):
@@ -161,7 +182,8 @@ def entities_store(server: Server, tmp_path: Path) -> Path:
 
 def test_ctrl_c_to_the_client_interrupts_the_served_command_and_nothing_is_written(server, entities_store, tmp_path):
     before = store_digest(entities_store)
-    for client, _served in held_by_a_lock(server, entities_store, tmp_path):
+    for client, served in held_by_a_lock(server, entities_store, tmp_path):
+        assert os.getpriority(os.PRIO_PROCESS, served) == os.getpriority(os.PRIO_PROCESS, client.pid)
         client.send_signal(signal.SIGINT)  # it acts when SQLite's busy wait returns: the lock is let go below
     _, stderr = client.communicate(timeout=60)
     assert client.returncode == 130, stderr

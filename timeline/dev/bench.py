@@ -177,7 +177,7 @@ class Server:
         with self.output.open("w") as sink:
             timeline_bin = str(Path(sys.executable).with_name("timeline"))
             self.process = subprocess.Popen([timeline_bin, "serve", "--json"], stdout=sink, env=os.environ | self.env)
-        while not self._records():
+        while not self.output.read_text():  # its first line says it serves
             if self.process.poll() is not None:
                 raise TimelineError("the benchmark's resident server did not start")
             time.sleep(0.05)

@@ -14,7 +14,7 @@ import sys
 from types import FrameType
 
 from timeline.resident.address import is_private, socket_path, switched_off
-from timeline.resident.protocol import STALE, encode_request
+from timeline.resident.protocol import STALE, Request, encode_request
 
 FORWARDED: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 STREAMS = struct.pack("3i", 0, 1, 2)  # stdin, stdout, stderr, as SCM_RIGHTS carries them
@@ -33,7 +33,9 @@ def run_served() -> None:
     try:
         try:
             connection.connect(path)
-            request = encode_request(os.getcwd(), sys.argv, dict(os.environ))
+            umask = os.umask(0o022)
+            os.umask(umask)
+            request = encode_request(Request(os.getcwd(), umask, sys.argv, dict(os.environ)))
             sent = connection.sendmsg([request], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, STREAMS)])
             connection.sendall(request[sent:])
         except OSError:  # no server, a stale socket, a closed stream: run here

@@ -4,9 +4,11 @@ and stderr, directory, environment and arguments, runs `cli.run` as a new proces
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import random
+import resource
 import signal
 import socket
 import sys
@@ -16,8 +18,17 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import NoReturn
 
-from timeline.resident.protocol import LARGEST_REQUEST, LENGTH, BadRequest, decode_request
+from timeline.resident.protocol import LARGEST_REQUEST, LENGTH, PEER, BadRequest, Request, decode_request
 
+LIMITS = (
+    resource.RLIMIT_AS,
+    resource.RLIMIT_CORE,
+    resource.RLIMIT_CPU,
+    resource.RLIMIT_DATA,
+    resource.RLIMIT_FSIZE,
+    resource.RLIMIT_NOFILE,
+    resource.RLIMIT_STACK,
+)
 REQUEST_SECONDS = 30  # a client sends its request as it connects; one that does not is given up on
 SERVED_BY: int | None = None  # the server's pid, in a process it forked for a command
 
@@ -36,24 +47,36 @@ def run_request(connection: socket.socket, inherited: list[socket.socket], comma
         other.close()
     connection.settimeout(REQUEST_SECONDS)
     try:
-        cwd, argv, environ = _receive(connection)
+        request = _receive(connection)
+        client, _, _ = PEER.unpack(connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, PEER.size))
     except (OSError, BadRequest, ValueError):
         os._exit(2)
     connection.close()
-    os.environ.clear()
-    os.environ.update(environ)
-    time.tzset()
-    random.seed()
-    sys.argv = argv
-    try:
-        os.chdir(cwd)
-    except OSError as error:
-        print(f"error: {cwd}: {error.strerror}", file=sys.stderr)
-        os._exit(1)
+    _become(client, request)
     _exit(_status_of(command))
 
 
-def _receive(connection: socket.socket) -> tuple[str, list[str], dict[str, str]]:
+def _become(client: int, request: Request) -> None:
+    """This process as the client's: its environment, directory, umask, resource limits and niceness."""
+    os.environ.clear()
+    os.environ.update(request.environ)
+    time.tzset()
+    random.seed()
+    sys.argv = request.argv
+    os.umask(request.umask)
+    for limit in LIMITS:
+        with suppress(OSError, ValueError):  # a limit above this process's own hard limit stays at it
+            resource.setrlimit(limit, resource.prlimit(client, limit))
+    with suppress(OSError):  # a caller nicer than the server is obeyed; a less nice one would need privilege
+        os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, client))
+    try:
+        os.chdir(request.cwd)
+    except OSError as error:
+        print(f"error: {request.cwd}: {error.strerror}", file=sys.stderr)
+        os._exit(1)
+
+
+def _receive(connection: socket.socket) -> Request:
     """The request, with the client's three streams made this process's 0, 1 and 2."""
     data, fds, _, _ = socket.recv_fds(connection, LARGEST_REQUEST + LENGTH.size, 3)
     if len(fds) != 3:
@@ -124,6 +147,7 @@ def _flush() -> bool:
 def _exit(code: int) -> NoReturn:
     """Flush as Python does at exit (a stdout that cannot take its last bytes is exit 120), and end without the
     server's exit handlers."""
+    atexit._run_exitfuncs()  # what Python runs at exit: handlers and finalizers the command registered
     if not _flush() and code == 0:
         code = 120
     with suppress(Exception):

@@ -11,7 +11,6 @@ import os
 import select
 import signal
 import socket
-import struct
 import sys
 import time
 from collections.abc import Callable
@@ -25,12 +24,11 @@ from typing import Any
 from timeline.errors import ServerError
 from timeline.resident import running
 from timeline.resident.address import is_private, socket_path
-from timeline.resident.protocol import STALE
+from timeline.resident.protocol import PEER, STALE
 
 CODE = Path(__file__).resolve().parents[2]  # the directory holding cli.py, timeline/, events/, projections/
 PACKAGES = ("timeline", "events", "projections")
 NOT_PRELOADED = ("matplotlib", "timeline.dev", "timeline.resident.server")  # plots write caches; bench is rare
-PEER = struct.Struct("3i")  # SO_PEERCRED: pid, uid, gid
 
 
 @dataclass
