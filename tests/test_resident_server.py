@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import stat
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import store_digest
-from test_faults import ENTITIES, command, environment, fact, write_facts
+from test_faults import ENTITIES, REPO, command, environment, fact, write_facts
 
 import cli
 from timeline.resident.address import socket_path
@@ -264,3 +265,16 @@ def socket_path_in(env: dict[str, str]) -> str:
             del os.environ["XDG_RUNTIME_DIR"]
         else:
             os.environ["XDG_RUNTIME_DIR"] = saved
+
+
+def test_the_installed_command_loads_next_to_nothing_before_it_hands_itself_over():
+    """The client's cost is Python's own start: without `site` (and an editable install's finder), the entry point
+    and the client add to a bare interpreter only the modules every Python start loads (os and what it needs,
+    types, __future__) and four small C modules. No enum, typing, re, socket, signal, dataclasses, click."""
+    probe = "before = set(sys.modules); import cli, timeline.resident.client; print(*set(sys.modules) - before)"
+    code = f"import sys; sys.path.insert(0, {str(REPO)!r}); {probe}"
+    added = set(subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True).stdout.split())
+    ours = {"cli", "timeline", *(f"timeline.resident{part}" for part in ("", ".address", ".client", ".protocol"))}
+    started = {"__future__", "_collections_abc", "genericpath", "os", "os.path", "posixpath", "stat", "_stat", "types"}
+    assert ours <= added, added
+    assert added - ours - started == {"_socket", "_struct", "struct", "zlib"}

@@ -11,6 +11,7 @@ import random
 import resource
 import signal
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import NoReturn
 
-from timeline.resident.protocol import LARGEST_REQUEST, LENGTH, PEER, BadRequest, Request, decode_request
+from timeline.resident.protocol import LARGEST_REQUEST, LENGTH, BadRequest, Request, decode_request
 
 LIMITS = (
     resource.RLIMIT_AS,
@@ -48,7 +49,7 @@ def run_request(connection: socket.socket, inherited: list[socket.socket], comma
     connection.settimeout(REQUEST_SECONDS)
     try:
         request = _receive(connection)
-        client, _, _ = PEER.unpack(connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, PEER.size))
+        client, _ = peer(connection)
     except (OSError, BadRequest, ValueError):
         os._exit(2)
     connection.close()
@@ -56,7 +57,18 @@ def run_request(connection: socket.socket, inherited: list[socket.socket], comma
     _exit(_status_of(command))
 
 
-def _become(client: int, request: Request) -> None:
+def peer(connection: socket.socket) -> tuple[int | None, int | None]:
+    """The pid and user id of the process at the other end of a Unix socket (None, None where the system does not
+    say: Linux does)."""
+    credentials = struct.Struct("3i")
+    option = getattr(socket, "SO_PEERCRED", None)
+    if option is None:
+        return None, None
+    pid, uid, _ = credentials.unpack(connection.getsockopt(socket.SOL_SOCKET, option, credentials.size))
+    return pid, uid
+
+
+def _become(client: int | None, request: Request) -> None:
     """This process as the client's: its environment, directory, umask, resource limits and niceness."""
     os.environ.clear()
     os.environ.update(request.environ)
@@ -64,11 +76,12 @@ def _become(client: int, request: Request) -> None:
     random.seed()
     sys.argv = request.argv
     os.umask(request.umask)
-    for limit in LIMITS:
-        with suppress(OSError, ValueError):  # a limit above this process's own hard limit stays at it
-            resource.setrlimit(limit, resource.prlimit(client, limit))
-    with suppress(OSError):  # a caller nicer than the server is obeyed; a less nice one would need privilege
-        os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, client))
+    if client is not None and hasattr(resource, "prlimit"):  # (Linux)
+        for limit in LIMITS:
+            with suppress(OSError, ValueError):  # a limit above this process's own hard limit stays at it
+                resource.setrlimit(limit, resource.prlimit(client, limit))
+        with suppress(OSError):  # a caller nicer than the server is obeyed; a less nice one would need privilege
+            os.setpriority(os.PRIO_PROCESS, 0, os.getpriority(os.PRIO_PROCESS, client))
     try:
         os.chdir(request.cwd)
     except OSError as error:

@@ -24,7 +24,7 @@ from typing import Any
 from timeline.errors import ServerError
 from timeline.resident import running
 from timeline.resident.address import is_private, socket_path
-from timeline.resident.protocol import PEER, STALE
+from timeline.resident.protocol import STALE
 
 CODE = Path(__file__).resolve().parents[2]  # the directory holding cli.py, timeline/, events/, projections/
 PACKAGES = ("timeline", "events", "projections")
@@ -131,8 +131,7 @@ def _accept(
     listener: socket.socket, wake: socket.socket, served: dict[int, Served], command: Callable[[], None]
 ) -> None:
     connection, _ = listener.accept()
-    _, uid, _ = PEER.unpack(connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, PEER.size))
-    if uid != os.getuid():  # the directory already keeps others out; this is the second lock
+    if running.peer(connection)[1] not in (os.getuid(), None):  # the directory already keeps others out: a second lock
         connection.close()
         return
     pid = os.fork()
@@ -193,7 +192,7 @@ def _close(listener: socket.socket, path: str, ours: int) -> None:
 
 def code_fingerprint() -> tuple[int, ...]:
     """When each file of this program and each directory of installed packages last changed: an upgrade or an
-    edit changes it, and the server stops rather than run old code. (~1 ms: it is read before every command.)"""
+    edit changes it, and the server stops rather than run old code (~1 ms: it is read before every command)."""
     times = [os.stat(CODE / "cli.py").st_mtime_ns]
     folders = [str(CODE / package) for package in PACKAGES]
     while folders:
@@ -202,7 +201,7 @@ def code_fingerprint() -> tuple[int, ...]:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name != "__pycache__":
                         folders.append(entry.path)
-                elif entry.name.endswith(".py"):
+                else:  # modules, and the data they read (SQL, CSS, the sample)
                     times.append(entry.stat().st_mtime_ns)
     installed = (entry for entry in sys.path if entry and os.path.isdir(entry))
     return (*times, *(os.stat(entry).st_mtime_ns for entry in installed))
