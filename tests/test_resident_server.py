@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import signal
 import sqlite3
@@ -217,6 +218,26 @@ def test_serve_stop_ends_the_server_and_removes_its_socket(server, tmp_path):
     assert [record["event"] for record in server.records()] == ["serving", "stopping", "served", "stopped"]
     again = timeline("serve", "--stop", cwd=tmp_path, env=server.env)
     assert again.returncode == 1 and again.stderr.startswith("error: no server serves this installation")
+
+
+def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_path, runtime):
+    output, env = tmp_path / "serve.txt", runtime_env(runtime)
+    with output.open("w") as sink:
+        process = subprocess.Popen(command("serve"), cwd=tmp_path, env=env, stdout=sink, text=True)
+    deadline = time.monotonic() + 60
+    while not output.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    stopped = timeline("serve", "--stop", cwd=tmp_path, env=env)
+    assert stopped.returncode == 0 and stopped.stdout == f"stopped the server (pid {process.pid}).\n"
+    assert process.wait(timeout=60) == 0
+    lines = output.read_text().splitlines()
+    pattern = re.compile(r"served pid \d+: exit 0, \d+ ms \(\d+ ms CPU\)")
+    serving = f"serving timeline commands at {socket_path_in(env)} (pid {process.pid})"
+    assert lines[0] == f"{serving}; Ctrl-C or `timeline serve --stop` ends it"
+    assert lines[1] == "stopping (SIGTERM); waiting for the 1 command it is running"
+    assert pattern.fullmatch(lines[2]), lines[2]
+    assert lines[3:] == ["stopped"]
 
 
 def test_a_second_server_for_the_same_installation_is_refused(server, tmp_path):

@@ -132,6 +132,8 @@ def serve(stop: bool, as_json: bool) -> None:
 
 
 def _server_line(record: dict[str, Any]) -> str:
+    from events.text import counted
+
     pid = record.get("pid")
     if record["event"] == "serving":
         return f"serving timeline commands at {record['socket']} (pid {pid}); Ctrl-C or `timeline serve --stop` ends it"
@@ -139,7 +141,9 @@ def _server_line(record: dict[str, Any]) -> str:
         ending = f"exit {record['exit']}" if "exit" in record else f"signal {record['signal']}"
         return f"served pid {pid}: {ending}, {record['ms']} ms ({record['cpu_ms']} ms CPU)"
     if record["event"] == "stopping":
-        running = f" once {record['running']} running commands end" if record["running"] else ""
+        running = (
+            f"; waiting for the {counted(record['running'], 'command')} it is running" if record["running"] else ""
+        )
         return f"stopping ({record['reason']}){running}"
     return "stopped"
 

@@ -2,9 +2,9 @@
 
 The client sends one request: a 4-byte length, then NUL-separated fields (its working directory, its umask, its
 arguments, its environment), with its stdin, stdout and stderr attached as file descriptors. The server answers
-with lines: `pid N` once it has forked the process that runs the command, then `exit N` or `signal N` when that
-process ends; or `stale` instead of a pid when the installed code changed since the server started (the client
-then runs the command itself)."""
+`pid N` once it has forked the process that runs the command, then `exit N` as that process ends (it tells the
+server before it gives its memory back), or `signal N` if a signal ended it. Or it answers `stale` instead of a
+pid when the installed code changed since it started (the client then runs the command itself)."""
 
 from __future__ import annotations
 

@@ -34,9 +34,11 @@ REQUEST_SECONDS = 30  # a client sends its request as it connects; one that does
 SERVED_BY: int | None = None  # the server's pid, in a process it forked for a command
 
 
-def run_request(connection: socket.socket, inherited: list[socket.socket], command: Callable[[], None]) -> NoReturn:
+def run_request(
+    connection: socket.socket, status: int, inherited: list[socket.socket], command: Callable[[], None]
+) -> NoReturn:
     """Read the client's request from `connection` and run `command` (the CLI, as a process of its own) as the
-    client asks; never returns."""
+    client asks; write the exit status on `status` (a pipe to the server) as it ends. Never returns."""
     global SERVED_BY
     SERVED_BY = os.getppid()
     os.setsid()  # the server's terminal and its Ctrl-C are not this command's
@@ -53,8 +55,8 @@ def run_request(connection: socket.socket, inherited: list[socket.socket], comma
     except (OSError, BadRequest, ValueError):
         os._exit(2)
     connection.close()
-    _become(client, request)
-    _exit(_status_of(command))
+    _become(client, request, status)
+    _exit(_status_of(command), status)
 
 
 def peer(connection: socket.socket) -> tuple[int | None, int | None]:
@@ -68,7 +70,7 @@ def peer(connection: socket.socket) -> tuple[int | None, int | None]:
     return pid, uid
 
 
-def _become(client: int | None, request: Request) -> None:
+def _become(client: int | None, request: Request, status: int) -> None:
     """This process as the client's: its environment, directory, umask, resource limits and niceness."""
     os.environ.clear()
     os.environ.update(request.environ)
@@ -86,7 +88,7 @@ def _become(client: int | None, request: Request) -> None:
         os.chdir(request.cwd)
     except OSError as error:
         print(f"error: {request.cwd}: {error.strerror}", file=sys.stderr)
-        os._exit(1)
+        _exit(1, status)
 
 
 def _receive(connection: socket.socket) -> Request:
@@ -157,12 +159,14 @@ def _flush() -> bool:
     return ok
 
 
-def _exit(code: int) -> NoReturn:
-    """Flush as Python does at exit (a stdout that cannot take its last bytes is exit 120), and end without the
-    server's exit handlers."""
-    atexit._run_exitfuncs()  # what Python runs at exit: handlers and finalizers the command registered
+def _exit(code: int, status: int) -> NoReturn:
+    """End as Python ends a process (exit handlers, then a flush: a stdout that cannot take its last bytes is exit
+    120), telling the client its status first: it need not wait while this process's memory is given back."""
+    atexit._run_exitfuncs()  # the handlers and finalizers a new process would run at its exit
     if not _flush() and code == 0:
         code = 120
     with suppress(Exception):
         sys.stdout.close()
+    with suppress(OSError):
+        os.write(status, b"%d\n" % code)
     os._exit(code)

@@ -36,8 +36,10 @@ class Served:
     """A command being served: its client's connection and when it started."""
 
     connection: socket.socket
+    status: int  # a pipe's end: the forked process writes its exit status on it as it ends
     started: float
-    abandoned: bool = False  # the client went away: the command was killed, its status goes nowhere
+    watched: bool = True  # until its status is written or its client goes away
+    told: bool = False  # the client has its status
 
 
 Log = Callable[[dict[str, Any]], None]
@@ -68,16 +70,18 @@ def serve(command: Callable[[], None], log: Log) -> None:
     log({"event": "serving", "socket": path, "pid": os.getpid()})
     try:
         while not stopping or served:
-            watched = [wake_read, *(item.connection for item in served.values() if not item.abandoned)]
-            if not stopping:
-                watched.append(listener)
+            watched: list[socket.socket | int] = [wake_read] if stopping else [wake_read, listener]
+            for item in served.values():
+                watched += [item.connection, item.status] if item.watched else []
             readable, _, _ = select.select(watched, [], [])
             if wake_read in readable:
                 with suppress(BlockingIOError):
                     wake_read.recv(4096)
-            for pid, item in list(served.items()):
-                if item.connection in readable and not _peek(item.connection):  # the client is gone
-                    item.abandoned = True
+            for pid, item in served.items():
+                if item.status in readable:
+                    _pass_status(item)
+                elif item.connection in readable and not _peek(item.connection):  # the client is gone: so is its
+                    item.watched = False  # command, as if it had been killed with it
                     with suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
             _reap(served, log)
@@ -134,13 +138,29 @@ def _accept(
     if running.peer(connection)[1] not in (os.getuid(), None):  # the directory already keeps others out: a second lock
         connection.close()
         return
+    status, status_written = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.close(status)
         others = [listener, wake, *(item.connection for item in served.values())]
-        running.run_request(connection, others, command)  # never returns
-    served[pid] = Served(connection, time.monotonic())
+        for item in served.values():
+            os.close(item.status)
+        running.run_request(connection, status_written, others, command)  # never returns
+    os.close(status_written)
+    served[pid] = Served(connection, status, time.monotonic())
     with suppress(OSError):
         connection.sendall(b"pid %d\n" % pid)
+
+
+def _pass_status(item: Served) -> None:
+    """The exit status a forked process wrote as it ended, to its client at once: the client need not wait while
+    the process gives its memory back and the server reaps it."""
+    item.watched = False
+    code = os.read(item.status, 16).strip()
+    if code.isdigit():
+        with suppress(OSError):
+            item.connection.sendall(b"exit %s\n" % code)
+        item.told = True
 
 
 def _reap(served: dict[int, Served], log: Log) -> None:
@@ -155,9 +175,11 @@ def _reap(served: dict[int, Served], log: Log) -> None:
         if item is None:
             continue
         ending = ("signal", os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ("exit", os.WEXITSTATUS(status))
-        with suppress(OSError):
-            item.connection.sendall(b"%s %d\n" % (ending[0].encode(), ending[1]))
+        if not item.told:
+            with suppress(OSError):
+                item.connection.sendall(b"%s %d\n" % (ending[0].encode(), ending[1]))
         item.connection.close()
+        os.close(item.status)
         cpu = usage.ru_utime + usage.ru_stime
         wall = time.monotonic() - item.started
         log({"event": "served", "pid": pid, ending[0]: ending[1], "cpu_ms": round(cpu * 1e3), "ms": round(wall * 1e3)})
