@@ -34,11 +34,12 @@ REQUEST_SECONDS = 30  # a client sends its request as it connects; one that does
 SERVED_BY: int | None = None  # the server's pid, in a process it forked for a command
 
 
-def run_request(
-    connection: socket.socket, status: int, inherited: list[socket.socket], command: Callable[[], None]
+def stand_by(
+    control: socket.socket, status: int, inherited: list[socket.socket | int], command: Callable[[], None]
 ) -> NoReturn:
-    """Read the client's request from `connection` and run `command` (the CLI, as a process of its own) as the
-    client asks; write the exit status on `status` (a pipe to the server) as it ends. Never returns."""
+    """A fork made before any client asks: wait for the server to hand over a client's connection on `control`,
+    then run `command` (the CLI, as a process of its own) as the client asks, and write its exit status on
+    `status` (a pipe to the server) as it ends. Ends at once if the server closes `control`. Never returns."""
     global SERVED_BY
     SERVED_BY = os.getppid()
     os.setsid()  # the server's terminal and its Ctrl-C are not this command's
@@ -47,7 +48,15 @@ def run_request(
         signal.signal(number, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     for other in inherited:
-        other.close()
+        other.close() if isinstance(other, socket.socket) else os.close(other)
+    try:
+        _, handed, _, _ = socket.recv_fds(control, 1, 1)
+    except (OSError, KeyboardInterrupt):
+        os._exit(0)
+    if not handed:  # the server stops
+        os._exit(0)
+    control.close()
+    connection = socket.socket(fileno=handed[0])
     connection.settimeout(REQUEST_SECONDS)
     try:
         request = _receive(connection)

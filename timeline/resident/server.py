@@ -42,6 +42,16 @@ class Served:
     told: bool = False  # the client has its status
 
 
+@dataclass
+class Spare:
+    """A fork waiting for the next client (so that no client waits for a fork): the server hands it the client's
+    connection on `control`."""
+
+    pid: int
+    control: socket.socket
+    status: int
+
+
 Log = Callable[[dict[str, Any]], None]
 
 
@@ -67,6 +77,7 @@ def serve(command: Callable[[], None], log: Log) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     served: dict[int, Served] = {}
+    spare = _fork_spare([listener, wake_read], served, command)
     log({"event": "serving", "socket": path, "pid": os.getpid()})
     try:
         while not stopping or served:
@@ -87,7 +98,8 @@ def serve(command: Callable[[], None], log: Log) -> None:
             _reap(served, log)
             if listener in readable and not stopping:
                 if code_fingerprint() == fingerprint:
-                    _accept(listener, wake_read, served, command)
+                    if _accept(listener, spare, served):
+                        spare = _fork_spare([listener, wake_read], served, command)
                 else:  # the client runs the command itself, with the new code
                     _refuse_stale(listener)
                     stopping.append("the installed code changed")
@@ -96,6 +108,7 @@ def serve(command: Callable[[], None], log: Log) -> None:
                 log({"event": "stopping", "reason": stopping[0], "running": len(served)})
     finally:
         _close(listener, path, ours)
+        spare.control.close()  # it ends
     log({"event": "stopped"})
 
 
@@ -131,25 +144,38 @@ def _listen(path: str) -> socket.socket:
     return listener
 
 
-def _accept(
-    listener: socket.socket, wake: socket.socket, served: dict[int, Served], command: Callable[[], None]
-) -> None:
+def _accept(listener: socket.socket, spare: Spare, served: dict[int, Served]) -> bool:
+    """Hand the next client to the spare fork; whether it took it."""
     connection, _ = listener.accept()
     if running.peer(connection)[1] not in (os.getuid(), None):  # the directory already keeps others out: a second lock
         connection.close()
-        return
+        return False
+    try:
+        socket.send_fds(spare.control, [b"."], [connection.fileno()])
+    except OSError:  # the spare is gone (killed): this client runs the command itself
+        connection.close()
+        spare.control.close()
+        os.close(spare.status)
+        return True
+    served[spare.pid] = Served(connection, spare.status, time.monotonic())
+    spare.control.close()
+    with suppress(OSError):
+        connection.sendall(b"pid %d\n" % spare.pid)
+    return True
+
+
+def _fork_spare(own: list[socket.socket], served: dict[int, Served], command: Callable[[], None]) -> Spare:
+    control, spare_control = socket.socketpair()
     status, status_written = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(status)
-        others = [listener, wake, *(item.connection for item in served.values())]
+        inherited: list[socket.socket | int] = [*own, control, status]
         for item in served.values():
-            os.close(item.status)
-        running.run_request(connection, status_written, others, command)  # never returns
+            inherited += [item.connection, item.status]
+        running.stand_by(spare_control, status_written, inherited, command)  # never returns
+    spare_control.close()
     os.close(status_written)
-    served[pid] = Served(connection, status, time.monotonic())
-    with suppress(OSError):
-        connection.sendall(b"pid %d\n" % pid)
+    return Spare(pid, control, status)
 
 
 def _pass_status(item: Served) -> None:
