@@ -13,7 +13,7 @@ restatements, as the record stood on a knowledge date.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -65,7 +65,7 @@ def fact_stats(
     by_kind: dict[int, Counter[str]] = {}
     by_partner: dict[int, Counter[str]] = {}
     counted, retracted = 0, 0
-    stating: list[Fact] = []  # facts that state a target key in some statement: all target_values reads
+    values: dict[str, list[TargetValue]] = {}  # folded as the facts are read: the facts are never held
     for fact in facts:
         seen = view(fact, as_of)
         if seen is None:
@@ -76,7 +76,8 @@ def fact_stats(
             continue
         counted += 1
         if fact.target is not None or any("target" in source.differs for source in fact.sources):
-            stating.append(fact)
+            for key, point in _values(fact, as_of):
+                values.setdefault(key, []).append(point)
         year = year_of(seen.occurred)
         by_kind.setdefault(year, Counter())[seen.fact.kind] += 1
         by_partner.setdefault(year, Counter()).update(set(seen.fact.partners))
@@ -85,7 +86,7 @@ def fact_stats(
         retracted=retracted,
         by_kind={year: dict(sorted(by_kind[year].items())) for year in sorted(by_kind)},
         by_partner={year: dict(sorted(counts.items())) for year, counts in sorted(by_partner.items()) if counts},
-        targets=target_values(stating, as_of),
+        targets=_in_order(values),
     )
 
 
@@ -93,20 +94,30 @@ def target_values(facts: Iterable[Fact], as_of: date | None = None) -> dict[str,
     """Each target key's values over its restatements, by knowledge date (then fact id), up to `as_of`."""
     found: dict[str, list[TargetValue]] = {}
     for fact in facts:
-        last: TargetValue | None = None
-        for day in knowledge_days(fact):
-            if as_of is not None and day > as_of:
-                break
-            seen = view(fact, day)
-            if seen is None or seen.fact.kind != "target" or not seen.fact.target:
-                continue
-            figure = next((f for f in seen.fact.figures if f.value is not None), None)
-            if figure is None:
-                continue
-            value = figure.value
-            amount = (value[0] + value[1]) / 2 if isinstance(value, tuple) else value
-            point = TargetValue(day, amount, figure.unit, fact.id)  # type: ignore[arg-type]
-            if last is None or (last.value, last.unit) != (point.value, point.unit):
-                found.setdefault(seen.fact.target, []).append(point)
-            last = point
+        for key, point in _values(fact, as_of):
+            found.setdefault(key, []).append(point)
+    return _in_order(found)
+
+
+def _in_order(found: dict[str, list[TargetValue]]) -> dict[str, tuple[TargetValue, ...]]:
     return {key: tuple(sorted(points, key=lambda p: (p.known, p.fact))) for key, points in sorted(found.items())}
+
+
+def _values(fact: Fact, as_of: date | None) -> Iterator[tuple[str, TargetValue]]:
+    """The values one fact states for its target key (as stated on each knowledge day on which it changed)."""
+    last: TargetValue | None = None
+    for day in knowledge_days(fact):
+        if as_of is not None and day > as_of:
+            break
+        seen = view(fact, day)
+        if seen is None or seen.fact.kind != "target" or not seen.fact.target:
+            continue
+        figure = next((f for f in seen.fact.figures if f.value is not None), None)
+        if figure is None:
+            continue
+        value = figure.value
+        amount = (value[0] + value[1]) / 2 if isinstance(value, tuple) else value
+        point = TargetValue(day, amount, figure.unit, fact.id)  # type: ignore[arg-type]
+        if last is None or (last.value, last.unit) != (point.value, point.unit):
+            yield seen.fact.target, point
+        last = point

@@ -369,8 +369,9 @@ def inputs(draw: st.DrawFn, min_facts: int = 1, max_facts: int = 8) -> Input:
 AWKWARD_SUFFIXES = (" (Đợt 2)", "; phase, one", " (A; B), C", ")(", " \\; x\\")
 AWKWARD_ROLES = ("Phó Chủ tịch; phụ trách (đô thị), kiêm", "deputy\\", "a\\; b;c; \\\\; d;", "(acting)", ", chair")
 # A figure's details: its note is its last one and may hold what starts a figure or another detail.
-AWKWARD_METRICS = ("tỷ lệ: đô thị; nông thôn", "\\tracks", "length; total")
-AWKWARD_UNITS = ("km; est.", "USD\\")
+AWKWARD_METRICS = ("tỷ lệ: đô thị; nông thôn", "\\tracks", "length; total", "x: 5", "a, note: b", "m (km)")
+AWKWARD_UNITS = ("km; est.", "USD\\", "km (approx)", "m, deadline 2030")
+AWKWARD_AS_WRITTEN = ('3"), vision 2050', "ends with\\", " 96,8 km ", 'a (as written "b")')
 AWKWARD_NOTES = (
     "first; then more",
     "count: 5",
@@ -380,6 +381,20 @@ AWKWARD_NOTES = (
     'x; y (as written "3")',
     "a\\; b; \\investment",
     "ends with\\",
+)
+# Numbers the display rounds (`:g`) but a spreadsheet must hold exactly.
+AWKWARD_VALUES = (1234567.891, 0.30000000000000004, [1e-07, 2.5e-05], -96.80000000000001)
+# Everything a figure's or a source's text in a spreadsheet cell is made of: each marker of the figure format
+# (`: ` and a number, a range, ` (unit)`, ` (as written "…")`, `, deadline `, `, vision `, `, note: `), of the
+# sources format (` (language, reported) url`), the list's `; `, backslashes, quotes, line breaks and what starts
+# a formula; texts are drawn as a few of these pieces in a row (`marked_text`).
+MARKER_PIECES = (
+    "x", "km", " ", ": ", ":", "5", "-1.5", "–", "–7", "e+3", ", ", ",", ", note: ", ", deadline 2030",
+    ", vision 2050", " (", "(", ")", '"', '")', ' (as written "', "(approx)", "; ", ";", "\\", "\\; ", "\\ ",
+    "\n", "\r\n", "\t", "\u00a0", "'", "=", "@", " (vi, 2024)", " (en, 2024-05) https://a.example/b", "Báo",
+)  # fmt: skip
+marked_text = (
+    st.lists(st.sampled_from(MARKER_PIECES), min_size=1, max_size=6).map("".join).filter(lambda text: text.strip())
 )
 # A source's address is the last word of its item: spaces, separators, brackets and backslashes in it.
 AWKWARD_ADDRESSES = (
@@ -409,17 +424,27 @@ def with_separators(draw: st.DrawFn, data: Input) -> Input:
             awkward_figure(draw, figure)
         for number, source in enumerate(fact["sources"]):
             if draw(st.booleans(), label="awkward outlet"):
-                source["outlet"] += draw(st.sampled_from(AWKWARD_SUFFIXES), label="suffix")
+                suffix = st.one_of(st.sampled_from(AWKWARD_SUFFIXES), marked_text)
+                source["outlet"] += draw(suffix, label="suffix")
             if draw(st.booleans(), label="awkward address"):
                 source["url"] = draw(st.sampled_from(AWKWARD_ADDRESSES), label="address") + f"/{number}"
     return data
 
 
 def awkward_figure(draw: st.DrawFn, figure: dict[str, Any]) -> None:
-    """Some of the figure's metric, unit and note holding separators or what starts another detail."""
-    for key, texts in (("metric", AWKWARD_METRICS), ("unit", AWKWARD_UNITS), ("note", AWKWARD_NOTES)):
+    """Some of the figure's metric, unit, as-written text and note holding separators or any of the format's
+    markers, and sometimes a value the display rounds."""
+    awkward = {
+        "metric": AWKWARD_METRICS,
+        "unit": AWKWARD_UNITS,
+        "as_written": AWKWARD_AS_WRITTEN,
+        "note": AWKWARD_NOTES,
+    }
+    for key, texts in awkward.items():
         if draw(st.booleans(), label=f"awkward {key}"):
-            figure[key] = draw(st.sampled_from(texts), label=key)
+            figure[key] = draw(st.one_of(st.sampled_from(texts), marked_text), label=key)
+    if draw(st.integers(0, 3), label="awkward value") == 0:
+        figure["value"] = draw(st.sampled_from(AWKWARD_VALUES), label="value")
 
 
 # Writing ------------------------------------------------------------------------------------------------

@@ -156,9 +156,9 @@ def test_list_facts_in_pages_gives_the_unpaged_list_page_after_page(cli, sample_
 def test_list_facts_of_more_than_a_page_at_once_asks_for_pages(cli, sample_store, monkeypatch):
     """An unpaged list holds every fact it looks at: above LISTED_AT_ONCE (10,000; here 10) it says how to page
     instead (a million facts took 16 GiB before), and a printed page ends with how to continue."""
-    from timeline.service import browse
+    from timeline import paging
 
-    monkeypatch.setattr(browse, "LISTED_AT_ONCE", 10)
+    monkeypatch.setattr(paging, "LISTED_AT_ONCE", 10)
     result = cli("list", "facts")
     assert result.exit_code == 2
     assert result.stderr == (
@@ -289,10 +289,10 @@ def test_changes_since_a_recorded_time_covers_every_ingest_after_it(cli, sample_
 def test_changes_of_more_events_than_a_page_at_once_ask_for_pages_and_the_ingest_says_so(cli, monkeypatch):
     """`changes` holds every event it tells: above LISTED_AT_ONCE (10,000; here 10) it asks for pages instead (the
     first bulk load of a million facts would have held them all), and the ingest's hint already asks for a page."""
+    from timeline import paging
     from timeline.present import report_render
-    from timeline.service import browse
 
-    monkeypatch.setattr(browse, "LISTED_AT_ONCE", 10)
+    monkeypatch.setattr(paging, "LISTED_AT_ONCE", 10)
     monkeypatch.setattr(report_render, "LISTED_AT_ONCE", 10)
     text = cli.ok("ingest", *SAMPLE_ARGS).stdout
     assert text.rstrip().endswith("What changed, fact by fact: timeline changes --last --limit 1000 --db timeline.db")
@@ -311,7 +311,7 @@ def test_changes_of_more_events_than_a_page_at_once_ask_for_pages_and_the_ingest
         if page["next"] is None:
             break
         after = ("--after", str(page["next"]))
-    monkeypatch.setattr(browse, "LISTED_AT_ONCE", 10_000)
+    monkeypatch.setattr(paging, "LISTED_AT_ONCE", 10_000)
     assert pages == cli.json("changes")["events"]
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -233,3 +234,23 @@ def test_help_does_not_load_the_plotting_library():
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60)
     assert "--plot TEXT" in run.stdout
     assert run.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_plot_of_many_targets_draws_the_most_restated_in_key_order_and_says_how_many_it_left_out():
+    """A whole store states thousands of targets: a line and a label per value each made the figure grow with
+    the store (3.5 KiB a fact) and unreadable; the plot draws TOP_TARGETS of them and its title says so."""
+    from timeline.present.plots import TOP_TARGETS, draw, drawn_targets
+    from timeline.present.result_views import StatsView
+
+    def line(n: int, key: str) -> tuple[TargetValue, ...]:
+        return tuple(TargetValue(date(2020, 1, 1 + i), float(i), "km", f"{key}-{i}") for i in range(n))
+
+    values = {f"t{i:02d}": line(1 + (i * 7) % 5, f"t{i:02d}") for i in range(TOP_TARGETS + 5)}
+    drawn = drawn_targets(values)
+    ranked = sorted(values, key=lambda key: (-len(values[key]), key))
+    assert list(drawn) == sorted(ranked[:TOP_TARGETS])
+    assert drawn_targets(dict(list(values.items())[:TOP_TARGETS])) == dict(list(values.items())[:TOP_TARGETS])
+    stats = fact_stats([])
+    view = StatsView(None, None, None, replace(stats, targets=values), {})
+    title = draw(view).axes[1].get_title()
+    assert title.endswith(f"({TOP_TARGETS} of {TOP_TARGETS + 5} targets: the most restated)")

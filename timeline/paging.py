@@ -10,7 +10,18 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-LISTED_AT_ONCE = 10_000  # facts an unpaged `list facts` looks at, events `changes` tells: more go a page at a time
+LISTED_AT_ONCE = 10_000  # facts, events or targets an unpaged answer holds: more go a page at a time
+
+
+def at_most_a_page(what: str, count: int, instead: str = "") -> None:
+    """An unpaged answer holds everything it tells: more than LISTED_AT_ONCE items are asked for a page at a time."""
+    if count > LISTED_AT_ONCE:
+        from timeline.errors import InvalidOption
+
+        raise InvalidOption(
+            f"{what} are too many to list at once; list them a page at a time with --limit 1000 (each page ends "
+            f"with the --after for the next){instead}"
+        )
 
 
 class Paged(Generic[T]):

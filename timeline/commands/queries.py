@@ -63,12 +63,13 @@ person = entity_command(
 
 @click.command()
 @query_options("as_of", "project", "partner")
+@page_options("target key")
 @db_option()
 @json_option
-def targets(filters: Filters, db: str, as_json: bool) -> None:
+def targets(filters: Filters, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
     """Each target's statements over time and its state: open, revised, met or overdue (--project, --partner:
-    the targets stated in facts of the project, naming the partner)."""
-    answer(db, as_json, lambda store: store.targets(None, None, date.today(), filters))
+    the targets stated in facts of the project, naming the partner; --limit N: N targets a page, in key order)."""
+    answer(db, as_json, lambda store: store.targets(None, None, date.today(), filters, after, limit))
 
 
 @click.command(name="who")

@@ -1,7 +1,8 @@
 """Exports: an `ExportSet` (facts as the record held them, and their entities) as text for other tools.
 
-Pure functions, no IO: each format's module has `write(data) -> str` returning the whole text, and those that can
-stream also `stream(data)`, yielding it a fact at a time; the service chooses the facts and the CLI writes. Every
+Each format's module has `write(data) -> str` returning the whole text and `stream(data)`, yielding it a fact at a
+time as the facts are read (what must wait for later facts waits on disk: timeline.exports.spool), so that a whole
+store exports in bounded memory; the service chooses the facts and the CLI writes. Every
 format is deterministic (the same store and options give the same bytes).
 
 * `jsonl` is the engine's own input format (ingestible again, lossless); the others show each fact as the
@@ -24,6 +25,8 @@ if TYPE_CHECKING:  # the CLI reads FORMATS at start-up: keep this module's impor
 
 class Writer(Protocol):
     def write(self, data: ExportSet) -> str: ...
+
+    def stream(self, data: ExportSet) -> Iterator[str]: ...
 
 
 FORMATS: dict[str, str] = {
@@ -48,12 +51,10 @@ def export(fmt: str, data: ExportSet) -> str:
 
 
 def pieces(fmt: str, data: ExportSet) -> Iterator[str]:
-    """The export in pieces, each written as its facts are read, for the formats that can be (jsonl, csv, md:
-    a line, a row or an item per fact); one whole document for the others (ics, html, timelinejs: a calendar's
-    header counts what it leaves out, a page embeds every state, one JSON object)."""
-    module = writer(fmt)
-    stream: Callable[[ExportSet], Iterator[str]] | None = getattr(module, "stream", None)
-    return stream(data) if stream is not None else iter([module.write(data)])
+    """The export in pieces, each written as its facts are read (a line, a row, an item, an event or a spooled
+    lane per fact; a calendar surveys the facts first, since its header counts what it leaves out)."""
+    stream: Callable[[ExportSet], Iterator[str]] = writer(fmt).stream
+    return stream(data)
 
 
 def left_out(fmt: str, data: ExportSet) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -17,6 +18,7 @@ from events.dates import EdtfDate
 from events.records import Fact, Retraction
 from projections.knowledge import FactView, knowledge_days, retracted_from
 from timeline.exports._common import known, subject, views
+from timeline.exports.spool import Spool
 from timeline.occurred import shown
 from timeline.present.labels import field_text, figure_text, source_label
 from timeline.present.result_views import ExportSet
@@ -106,28 +108,65 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def page_json(data: ExportSet) -> dict[str, Any]:
-    """What the page's script draws: lanes (first project, else first partner, else Other; in timeline order),
-    each fact's states, and the knowledge days the slider offers."""
+def _spooled(data: ExportSet, spool: Spool) -> tuple[list[str], list[str]]:
+    """Each fact's states as embedded JSON, spooled in its lane's part as the facts are read; the lanes' names in
+    order of first use and the knowledge days the slider offers, sorted."""
     names = data.names
-    lanes: dict[str, list[dict[str, Any]]] = {}
+    lanes: dict[str, int] = {}
+    days: set[str] = set()
     for raw, seen in views(data, retracted=True):
         lane_id = next(iter(seen.fact.projects), None) or next(iter(seen.fact.partners), None)
         lane = names.get(lane_id, lane_id) if lane_id else "Other"
-        lanes.setdefault(lane, []).append({"id": raw.id, "states": replay(raw, names)})
-    days = sorted({state["from"] for facts in lanes.values() for fact in facts for state in fact["states"]})
-    return {"lanes": [{"name": lane, "facts": facts} for lane, facts in lanes.items()], "days": days}
+        states = replay(raw, names)
+        days.update(state["from"] for state in states)
+        spool.add(lanes.setdefault(lane, len(lanes)), script_json({"id": raw.id, "states": states}))
+    return list(lanes), sorted(days)
+
+
+def _data_pieces(lanes: list[str], days: list[str], spool: Spool) -> Iterator[str]:
+    """The page's data as `script_json` writes it whole ({"days": [...], "lanes": [{"facts": [...], "name": ...}]}),
+    a fact at a time from the spool."""
+    yield f'{{"days":{script_json(days)},"lanes":['
+    current = -1
+    for part, fact in spool.pieces():
+        if part != current:
+            if current >= 0:
+                yield f'],"name":{script_json(lanes[current])}}},'
+            yield '{"facts":['
+        else:
+            yield ","
+        current = part
+        yield fact
+    if current >= 0:
+        yield f'],"name":{script_json(lanes[current])}}}'
+    yield "]}"
 
 
 def write(data: ExportSet) -> str:
+    return "".join(stream(data))
+
+
+def stream(data: ExportSet) -> Iterator[str]:
     """One self-contained page (inline CSS and JS, no network): a horizontal timeline in lanes by first project
     (else first partner), coloured by kind, partial dates drawn as spans; a fact opens to its summary, figures,
     disagreements and sources; a text filter; and an "as of" slider that replays the record to any knowledge day
-    on which it changed (facts not yet reported hidden, values as they stood, retractions marked)."""
+    on which it changed (facts not yet reported hidden, values as they stood, retractions marked). The facts'
+    states wait in a spool on disk while the store is read (the slider's range comes first), then are written."""
+    with Spool() as spool:
+        lanes, days = _spooled(data, spool)
+        yield _head(data, max(len(days) - 1, 0))
+        yield from _data_pieces(lanes, days, spool)
+    yield (
+        "</script>"
+        "<div class=layout><div id=chart></div><aside id=detail></aside></div>"
+        f"<script>{_asset('page.js')}</script></body></html>\n"
+    )
+
+
+def _head(data: ExportSet, last: int) -> str:
+    """The page up to its data: title, style, controls (the slider's last day) and legend."""
     esc = html.escape
     title = f"{subject(data)} — {known(data)}"
-    content = page_json(data)
-    last = max(len(content["days"]) - 1, 0)
     colours = "".join(f".kind-{kind}{{--c:{colour}}}" for kind, colour in KIND_COLOURS.items())
     legend = "".join(
         f'<span class="fact kind-{kind} precision-year"><span class=mark style="width:18px"></span>{kind}</span>'
@@ -152,7 +191,5 @@ def write(data: ExportSet) -> str:
         "<output id=asof-day></output><span id=count></span></div>"
         f"<div class=legend>{legend}</div>"
         "<noscript><p>This page draws the timeline with JavaScript; turn it on to see the facts.</p></noscript>"
-        f'<script type="application/json" id=timeline-data>{script_json(content)}</script>'
-        "<div class=layout><div id=chart></div><aside id=detail></aside></div>"
-        f"<script>{_asset('page.js')}</script></body></html>\n"
+        '<script type="application/json" id=timeline-data>'
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from timeline.exports._common import known, printable, safe_url, subject, views
+from timeline.exports.spool import Spool
 from timeline.present.labels import field_text, source_label
 from timeline.present.result_views import ExportSet
 
@@ -36,10 +36,18 @@ def write(data: ExportSet) -> str:
 
 def stream(data: ExportSet) -> Iterator[str]:
     """A chronology: one item per fact (date, kind, title, summary, partners), each source a numbered footnote;
-    a source cited by several facts (same outlet, language, day, address and headline) has one footnote."""
+    a source cited by several facts (same outlet, language, day, address and headline) has one footnote. The
+    footnotes, written after every item, wait on disk (timeline.exports.spool), not in memory."""
+    with Spool() as notes:
+        yield from _items(data, notes)
+        if notes.numbered:
+            yield "\n"
+        for _, text in notes.pieces():
+            yield text + "\n"
+
+
+def _items(data: ExportSet, notes: Spool) -> Iterator[str]:
     names = data.names
-    notes: dict[tuple[Any, ...], int] = {}
-    texts: list[str] = []
     lines = [f"# {md_text(subject(data))} — chronology {known(data)}", ""]
     if data.window.since or data.window.until:
         since = data.window.since.isoformat() if data.window.since else "…"
@@ -53,16 +61,15 @@ def stream(data: ExportSet) -> Iterator[str]:
         count += 1
         marks = ""
         for source in fact.sources:
-            key = (*source.key(), source.title)
-            if key not in notes:
-                notes[key] = len(notes) + 1
+            number, first = notes.number(repr((*source.key(), source.title)))
+            if first:
                 text = md_text(source_label(source))
                 if source.title:
                     text += f", “{md_text(source.title)}”"
                 if source.url:
                     text += f", {md_link(source.url)}"
-                texts.append(f"[^{notes[key]}]: {text}")
-            marks += f"[^{notes[key]}]"
+                notes.add(0, f"[^{number}]: {text}")
+            marks += f"[^{number}]"
         status = f", {fact.status}" if fact.status != "happened" else ""
         lines.append(f"- **{md_text(seen.occurred.display())}** ({fact.kind}{status}) {md_text(fact.title)}{marks}")
         if fact.summary:
@@ -75,6 +82,4 @@ def stream(data: ExportSet) -> Iterator[str]:
             lines.append(f"  Disagreement: {md_text(d.field)} = {md_text(stated)} per {md_text(said)}.")
     if not count:
         lines.append("No facts.")
-    if texts:  # the footnotes, held until the end: one per distinct source
-        lines += ["", *texts]
     yield "".join(line + "\n" for line in lines)

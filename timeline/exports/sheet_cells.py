@@ -5,10 +5,7 @@ A person reads and edits these cells, so the escapes are the ones people know:
 - backslashes count only right before a ';': there a pair is one backslash, and an odd one out escapes the ';'
   (`a\\\\; b` is the two items 'a\\' and 'b'). Any other backslash is itself, so a file written before this escape
   existed reads as it did unless a backslash stood right before a ';'.
-- a figure's note is its last detail (`, note: ...`), and files written before the escape above held a note's
-  '; ' unescaped, so an item after a figure with a note that does not start like a figure with a value
-  (`metric: 96.8`) is read as the rest of that note. The export therefore starts such an item with a backslash
-  (`length: 3 km, note: estimated; \\investment (million USD)`): a new figure, the backslash taken off.
+- the figures cell has escapes of its own (timeline.exports.figure_cells).
 - a source's address is the last word of its item (`Outlet (en, 2024) https://...`), so a space (any
   whitespace) inside it is written with a backslash, `\\ `; as before ';', backslashes count only right before
   one, a pair standing for one backslash. Older files held no address with a space, so they read as they did.
@@ -28,10 +25,6 @@ _NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
 _BEFORE_SEMICOLON = re.compile(r"(\\*);")
 _TRAILING = re.compile(r"\\+$")
 _PIECES = re.compile(r"(\\+);|; ")
-_NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?"
-_FIGURE_START = re.compile(rf'^[^:;]+: {_NUMBER}(?:–{_NUMBER})?(?: |$)|\(as written "')
-NOTE = ", note: "
-NEW_FIGURE = "\\"
 _BEFORE_SPACE = re.compile(r"(\\*)(\s)")
 ADDRESS = r"(?:[^\s\\]|\\++(?!\s)|(?:\\\\)*\\\s)+"  # a word: whitespace only after an odd run of backslashes
 
@@ -87,37 +80,6 @@ def split(cell: str) -> list[str]:
     current.append(cell[start:])
     items.append("".join(current))
     return items
-
-
-def figure_items(texts: Iterable[str]) -> list[str]:
-    """Figures' texts as the items of a figures cell: one right after a figure with a note starts with a
-    backslash where `figure_texts` would otherwise read it as the rest of that note (see the module's note)."""
-    items: list[str] = []
-    after_note = False
-    for text in texts:
-        items.append(NEW_FIGURE + text if after_note and _continues_note(text) else text)
-        after_note = NOTE in text
-    return items
-
-
-def figure_texts(items: Iterable[str]) -> list[str]:
-    """The figures' texts of a figures cell's items (`split`), as `figure_items` wrote them; an unmarked item
-    after a note that does not start like a figure is the rest of that note, as in files written before the
-    escape."""
-    figures: list[str] = []
-    for item in items:
-        if figures and NOTE in figures[-1] and _continues_note(item):
-            if item.startswith(NEW_FIGURE):
-                figures.append(item.removeprefix(NEW_FIGURE))
-            else:
-                figures[-1] += JOIN + item
-        else:
-            figures.append(item)
-    return figures
-
-
-def _continues_note(text: str) -> bool:
-    return text.startswith(NEW_FIGURE) or not _FIGURE_START.search(text)
 
 
 def address_text(url: str) -> str:

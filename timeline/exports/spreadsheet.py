@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from projections.knowledge import restated
 from timeline.exports._common import views
-from timeline.exports.sheet_cells import JOIN, address_text, figure_items, joined, text_cell
-from timeline.present.labels import figure_text, source_label
+from timeline.exports.figure_cells import figure_cell_text, figure_items
+from timeline.exports.sheet_cells import JOIN, address_text, joined, text_cell
+from timeline.present.labels import source_label
 from timeline.present.result_views import ExportSet
 
 if TYPE_CHECKING:
@@ -48,8 +49,9 @@ def write(data: ExportSet) -> str:
 
 def stream(data: ExportSet) -> Iterator[str]:
     """One row per fact (retracted ones too, with their retraction), values as stated on the knowledge date;
-    entities by name; multi-valued fields joined with '; ' (one inside an item escaped) and formula-like cells
-    made text (timeline.exports.sheet_cells). RFC 4180 (CRLF, quoted where needed); `--excel` adds a byte order
+    entities by name; multi-valued fields joined with '; ' (one inside an item escaped), figures escaped where
+    they would not read back (timeline.exports.figure_cells) and formula-like cells made text
+    (timeline.exports.sheet_cells). RFC 4180 (CRLF, quoted where needed); `--excel` adds a byte order
     mark in the CLI."""
     names = data.names
     out = io.StringIO()
@@ -74,7 +76,7 @@ def stream(data: ExportSet) -> Iterator[str]:
                 joined(_safe_name(p, names, JOIN) for p in fact.partners),
                 joined(person_cell(p, names) for p in fact.people),
                 fact.place or "",
-                joined(figure_items(figure_text(f) for f in fact.figures)),
+                joined(figure_items(figure_cell_text(f) for f in fact.figures)),
                 fact.target or "",
                 fact.fulfils or "",
                 joined(source_cell(s) for s in fact.sources),

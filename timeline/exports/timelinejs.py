@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from events.dates import EdtfDate
 from events.records import Source
+from projections.knowledge import FactView
 from timeline.exports._common import known, safe_url, subject, views
 from timeline.present.labels import source_label
 from timeline.present.result_views import ExportSet
@@ -58,26 +60,40 @@ def source_html(source: Source) -> str:
 
 
 def write(data: ExportSet) -> str:
-    """Knight Lab TimelineJS's JSON: one event per fact, grouped by its first project (else first partner)."""
+    return "".join(stream(data))
+
+
+def stream(data: ExportSet) -> Iterator[str]:
+    """Knight Lab TimelineJS's JSON: one event per fact, grouped by its first project (else first partner). One
+    JSON document (sorted keys, indented by two), written an event at a time as the facts are read."""
     names = data.names
-    events = []
+    opened = False
     for _, seen in views(data):
-        fact = seen.fact
-        body = f"<p>{html.escape(fact.summary)}</p>" if fact.summary else ""
-        if fact.status != "happened":
-            body += f"<p>Status: {html.escape(fact.status)}</p>"
-        body += "<p>Sources: " + "; ".join(source_html(s) for s in fact.sources) + "</p>"
-        event: dict[str, Any] = {
-            "unique_id": fact.id,
-            **timelinejs_dates(seen.occurred),
-            "text": {"headline": html.escape(fact.title), "text": body},
-        }
-        lane = next(iter(fact.projects), None) or next(iter(fact.partners), None)
-        if lane:
-            event["group"] = html.escape(names.get(lane, lane))
-        events.append(event)
-    document = {
-        "title": {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}},
-        "events": events,
+        yield ('{\n  "events": [\n' if not opened else ",\n") + _indented(_event(seen, names), 4, first=True)
+        opened = True
+    title = {"text": {"headline": html.escape(subject(data)), "text": html.escape(known(data))}}
+    end = "\n  ]" if opened else '{\n  "events": []'
+    yield f'{end},\n  "title": {_indented(title, 2, first=False)}\n}}\n'
+
+
+def _indented(value: dict[str, Any], by: int, first: bool) -> str:
+    """`value` as indented JSON nested `by` spaces deep (its first line too when `first`)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * by)
+    return " " * by + text if first else text
+
+
+def _event(seen: FactView, names: dict[str, str]) -> dict[str, Any]:
+    fact = seen.fact
+    body = f"<p>{html.escape(fact.summary)}</p>" if fact.summary else ""
+    if fact.status != "happened":
+        body += f"<p>Status: {html.escape(fact.status)}</p>"
+    body += "<p>Sources: " + "; ".join(source_html(s) for s in fact.sources) + "</p>"
+    event: dict[str, Any] = {
+        "unique_id": fact.id,
+        **timelinejs_dates(seen.occurred),
+        "text": {"headline": html.escape(fact.title), "text": body},
     }
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
+    lane = next(iter(fact.projects), None) or next(iter(fact.partners), None)
+    if lane:
+        event["group"] = html.escape(names.get(lane, lane))
+    return event

@@ -2,8 +2,8 @@
 
 One row per fact, with the export's columns (see README, "Spreadsheets in"): entities by id or any name, lists
 joined with '; ' ('\\; ' inside an item: timeline.exports.sheet_cells), people as 'Name (Office, role)', figures
-as the export writes them ('metric: 96.8 km (as written "96,8 km"), deadline 2030'), sources as 'Outlet
-(language, reported) url', a retraction as 'date: reason'.
+as the export writes them ('metric: 96.8 km (as written "96,8 km"), deadline 2030': timeline.exports.figure_cells),
+sources as 'Outlet (language, reported) url', a retraction as 'date: reason'.
 Empty cells are absent fields. A UTF-8 byte-order mark (as Excel writes) is accepted.
 """
 
@@ -18,14 +18,14 @@ from typing import Any
 
 from events.text import quoted
 from timeline.errors import Problem
-from timeline.exports.sheet_cells import ADDRESS, address, cell_value, figure_texts, split
+from timeline.exports.figure_cells import figure_of, figure_texts
+from timeline.exports.sheet_cells import ADDRESS, address, cell_value, split
 from timeline.exports.spreadsheet import CSV_COLUMNS, SOURCE_DETAILS
 
 COLUMNS = CSV_COLUMNS
 REQUIRED = ("id", "kind", "occurred", "title", "sources")
-_SOURCE = re.compile(rf"^(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>{ADDRESS}))?$")
+_SOURCE = re.compile(rf"(?P<outlet>.+) \((?P<language>[^,()]+), (?P<reported>[^()]+)\)(?: (?P<url>{ADDRESS}))?", re.S)
 _PERSON = re.compile(r"^(?P<person>[^()]+?)(?: \((?P<details>.*)\))?$")
-_AMOUNT = re.compile(r"^(?P<low>-?[\d.]+(?:e[+-]?\d+)?)(?:–(?P<high>-?[\d.]+(?:e[+-]?\d+)?))?(?: (?P<unit>.+))?$")
 _RETRACTED = re.compile(r"^(?P<on>[^:]+): (?P<reason>.+)$", re.S)
 
 
@@ -88,7 +88,7 @@ def fact_of(cells: dict[str, str]) -> dict[str, Any]:
         elif name == "people":
             data[name] = [_person(text) for text in split(cell)]
         elif name == "figures":
-            data[name] = [_figure(text) for text in figure_texts(split(cell))]
+            data[name] = [figure_of(text) for text in figure_texts(split(cell))]
         elif name == "sources":
             data[name] = [_source(text) for text in split(cell)]
         elif name == "source_details":
@@ -145,7 +145,7 @@ def _person(text: str) -> dict[str, str]:
 
 
 def _source(text: str) -> dict[str, str]:
-    found = _SOURCE.match(text)
+    found = _SOURCE.fullmatch(text)
     if not found:
         raise ValueError(f"column 'sources': write 'Outlet (language, reported) url', e.g. 'VNA (en, 2022-03-24)', "
                          f"got {quoted(text)}")  # fmt: skip
@@ -153,28 +153,3 @@ def _source(text: str) -> dict[str, str]:
     if "url" in source:
         source["url"] = address(source["url"])
     return source
-
-
-def _figure(text: str) -> dict[str, Any]:
-    """The inverse of `labels.figure_text`."""
-    figure: dict[str, Any] = {}
-    for key, pattern in (("note", r", note: (.*)$"), ("vision", r", vision (\S+)$"), ("deadline", r", deadline (\S+)$"),
-                         ("as_written", r' \(as written "(.*)"\)$')):  # fmt: skip
-        found = re.search(pattern, text)
-        if found:
-            figure[key] = found[1]
-            text = text[: found.start()]
-    metric, sep, amount = text.rpartition(": ")
-    value = _AMOUNT.match(amount) if sep else None
-    if value:
-        low = float(value["low"])
-        figure["value"] = [low, float(value["high"])] if value["high"] else low
-        if value["unit"]:
-            figure["unit"] = value["unit"]
-        figure["metric"] = metric
-    else:
-        unit = re.search(r" \(([^()]+)\)$", text)
-        figure["metric"] = text[: unit.start()] if unit else text
-        if unit:
-            figure["unit"] = unit[1]
-    return figure

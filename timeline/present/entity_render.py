@@ -12,6 +12,7 @@ from rich.text import Text
 from projections.entities import name_at
 from timeline.present.entry_table import count_line, entries_table, known_label, retracted_note
 from timeline.present.labels import source_label
+from timeline.present.stream import continuation
 from timeline.present.views import OfficeView, PartnerView, PersonView, ProjectTimeline, TargetsView
 
 
@@ -93,6 +94,8 @@ def targets(view: TargetsView) -> RenderableType:
             lines.append(Text(f"met by {track.met_by[0]} ({track.met_by[1]})", style="green"))
         style = {"met": "green", "overdue": "red", "revised": "yellow"}.get(track.state, "")
         table.add_row(Text(track.key), Text(track.state, style=style), Text("\n").join(lines))
+    if view.next is not None:
+        return Group(heading, table, Text(continuation(view.next)))
     return Group(heading, table)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from events.records import Figure, PersonRole, Source
@@ -18,22 +19,25 @@ def number(value: float) -> str:
 
 def figure_text(figure: Figure) -> str:
     """'urban railway completed: 96.8 km (as written "96,8 km"), deadline 2030'."""
+    return "".join(text for text, _ in figure_parts(figure))
+
+
+def figure_parts(figure: Figure, amount: Callable[[float], str] = number) -> list[tuple[str, bool]]:
+    """The pieces of `figure_text` in order, each with whether it is one of the figure's own texts (its metric,
+    unit or as written) rather than a marker, a number, a date or the note (the last piece, whatever it holds)."""
     value = figure.value
-    text = figure.metric
+    parts = [(figure.metric, True)]
     if value is not None:
-        amount = f"{number(value[0])}–{number(value[1])}" if isinstance(value, (tuple, list)) else number(value)
-        text += f": {amount}" + (f" {figure.unit}" if figure.unit else "")
+        low, high = value if isinstance(value, (tuple, list)) else (value, None)
+        parts.append((f": {amount(low)}" + (f"–{amount(high)}" if high is not None else ""), False))
+        parts += [(" ", False), (figure.unit, True)] if figure.unit else []
     elif figure.unit:
-        text += f" ({figure.unit})"
+        parts += [(" (", False), (figure.unit, True), (")", False)]
     if figure.as_written:
-        text += f' (as written "{figure.as_written}")'
-    if figure.deadline:
-        text += f", deadline {figure.deadline}"
-    if figure.vision:
-        text += f", vision {figure.vision}"
-    if figure.note:
-        text += f", note: {figure.note}"
-    return text
+        parts += [(' (as written "', False), (figure.as_written, True), ('")', False)]
+    for label, said in ((", deadline ", figure.deadline), (", vision ", figure.vision), (", note: ", figure.note)):
+        parts += [(label + said, False)] if said else []
+    return parts
 
 
 def person_text(person: PersonRole, names: dict[str, str]) -> str:

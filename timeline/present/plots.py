@@ -20,11 +20,13 @@ from matplotlib.dates import AutoDateLocator, DateFormatter  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+from projections.stats import TargetValue  # noqa: E402
 from timeline.errors import InvalidOption  # noqa: E402
 from timeline.present.result_views import StatsView  # noqa: E402
 from timeline.present.yeartable import all_years  # noqa: E402
 
 TOP_PARTNERS = 10  # the legend names the partners with most facts; the rest are drawn as one "other" bar
+TOP_TARGETS = 12  # target lines drawn at most: the most restated (a line and a label per value each)
 
 FORMATS = {".svg": "svg", ".png": "png"}
 METADATA = {"svg": {"Date": None}, "png": {"Software": None}}
@@ -59,7 +61,8 @@ def draw(view: StatsView) -> Figure:
         counts.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     else:
         counts.text(0.5, 0.5, "No facts name a partner", ha="center", va="center", transform=counts.transAxes)
-    for key, values in stats.targets.items():
+    drawn = drawn_targets(stats.targets)
+    for key, values in drawn.items():
         unit = next((v.unit for v in values if v.unit), None)
         (line,) = targets.plot(
             [v.known for v in values], [v.value for v in values], marker="o", label=f"{key} ({unit})" if unit else key
@@ -73,11 +76,13 @@ def draw(view: StatsView) -> Figure:
                 fontsize=8,
                 color=line.get_color(),
             )
-    targets.set_title(f"Target values over their restatements — {_known(view)}")
+    hidden = len(stats.targets) > len(drawn)
+    more = f" ({len(drawn)} of {len(stats.targets)} targets: the most restated)" if hidden else ""
+    targets.set_title(f"Target values over their restatements — {_known(view)}{more}")
     targets.set_xlabel("knowledge date (from which the record stated the value)")
     targets.set_ylabel("value")
-    if stats.targets:
-        days = [v.known for values in stats.targets.values() for v in values]
+    if drawn:
+        days = [v.known for values in drawn.values() for v in values]
         targets.set_xlim(min(days) - MARGIN, max(days) + MARGIN)
         targets.xaxis.set_major_locator(AutoDateLocator(maxticks=6))
         targets.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
@@ -86,6 +91,15 @@ def draw(view: StatsView) -> Figure:
     else:
         targets.text(0.5, 0.5, "No target values stated", ha="center", va="center", transform=targets.transAxes)
     return figure
+
+
+def drawn_targets(values: dict[str, tuple[TargetValue, ...]]) -> dict[str, tuple[TargetValue, ...]]:
+    """The target lines to draw, in key order: every target, or the TOP_TARGETS with most values (then by key),
+    so that a whole store's plot stays readable and its figure's size bounded."""
+    if len(values) <= TOP_TARGETS:
+        return values
+    kept = set(sorted(values, key=lambda key: (-len(values[key]), key))[:TOP_TARGETS])
+    return {key: line for key, line in values.items() if key in kept}
 
 
 def partner_series(view: StatsView, years: list[int]) -> list[tuple[str, list[int]]]:

@@ -92,9 +92,14 @@ class TargetsView:
     project: EntityRecord | None
     tracks: list[TargetTrack]
     partner: EntityRecord | None = None  # --partner: targets stated in facts naming it
+    paged: bool = False  # --limit/--after: the targets after the key `after`, and `next`, the key to continue after
+    after: str | None = None
+    next: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        page = {"after": self.after, "next": self.next} if self.paged else {}
         return {
+            **page,
             "as_of": day_text(self.as_of),
             "judged_on": day_text(self.judged_on),
             "project": entity_ref(self.project) if self.project else None,

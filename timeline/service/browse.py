@@ -17,7 +17,7 @@ from events.vocabulary import ENTITY_SECTIONS, ORGANISATION_KINDS
 from projections.chronology import mentions
 from projections.selection import Filters, Scope, Selected, select, shown_view
 from timeline.errors import InvalidOption, NotFound
-from timeline.paging import LISTED_AT_ONCE, Paged
+from timeline.paging import Paged, at_most_a_page
 from timeline.present.browse_views import ChangesView, EntityList, EntityRow, EntitySection, FactDetail, FactList
 from timeline.storage.readmodels.search import TOP
 from timeline.storage.recorded import ingest_start, recorded_before_only, recorded_key, recorded_start
@@ -139,15 +139,6 @@ def changes(store: Store, since: datetime | None = None, after: int = 0, limit: 
     names = store.names([s.fact for s in facts.values()], *ids)
     paged = limit is not None or after > 0
     return ChangesView(since, found, names, paged, after, page.next if isinstance(page.next, int) else None)
-
-
-def at_most_a_page(what: str, count: int, instead: str = "") -> None:
-    """An unpaged answer holds everything it tells: more than LISTED_AT_ONCE items are asked for a page at a time."""
-    if count > LISTED_AT_ONCE:
-        raise InvalidOption(
-            f"{what} are too many to list at once; list them a page at a time with --limit 1000 (each page ends "
-            f"with the --after for the next){instead}"
-        )
 
 
 def _first_change(store: Store, since: datetime | None) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from events.records import Fact
 from projections.chronology import Window
 from projections.diff import knowledge_diff
 from projections.selection import Filters, Scope
+from timeline import paging
 from timeline.errors import InvalidOption
 from timeline.present.result_views import DiffView
 
@@ -38,6 +39,10 @@ def diff(
         raise InvalidOption(f"diff: --to {until} is before --from {since}")
     filters = replace(filters or Filters(project=project), as_of=until)
     scope, window = store.scope(filters), filters.window
+    if after is None and limit is None:  # every fact changing is held: at most a page's worth
+        what = f"the facts changing between {since} and {until}"
+        held = len(store.read_models.ids_changing_between(since, until, limit=paging.LISTED_AT_ONCE + 1))
+        paging.at_most_a_page(what, held, "; or narrow --from and --to")
     ids = store.read_models.ids_changing_between(since, until, after, None if limit is None else limit + 1)
     more = limit is not None and len(ids) > limit
     ids = ids[:limit] if more else ids

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timeline import paging
 from timeline.errors import InvalidOption, NotFound
 from timeline.paging import Paged
 from timeline.present.result_views import VerifyReport
@@ -87,7 +88,20 @@ def audit(store: Store, since: datetime, until: datetime) -> AuditView:
             f"diff: --recorded-to {recorded_key(until)} is before --recorded-from {recorded_key(since)}"
         )
     low, high = recorded_key(since), recorded_key(until)
+    spans = store.read_models.recorded_between(low, high)
+    held = sum(last - first + 1 for _, first, last in spans)  # (at most: a span's ends may fall outside)
+    if held > paging.LISTED_AT_ONCE:
+        raise InvalidOption(
+            f"{held} events recorded from {_second(since)} to {_second(until)} are too many to list at once; list "
+            f"them a page at a time with `timeline changes --since {_second(since)} --limit 1000` (each page ends "
+            "with the --after for the next)"
+        )
     found: list[LoggedEvent] = []
-    for _, first, last in store.read_models.recorded_between(low, high):
+    for _, first, last in spans:
         found += [e for e in store.log.between(first, last) if low <= recorded_key(e.recorded) < high]
     return AuditView(since, until, tuple(found))
+
+
+def _second(moment: datetime) -> str:
+    """A recorded time as `changes --since` reads it (UTC, to the second)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")

@@ -141,6 +141,12 @@ class RecordedBefore:
         keys = {key for key, fact_id in self.models.target_rows() if fact_id not in self.hidden_facts | set(self.facts)}
         return keys.union(*(_keys(state.fact, "target") for state in self.facts.values()))
 
+    def target_count(self) -> int:
+        return len(self.target_keys())
+
+    def target_keys_after(self, after: str | None) -> list[str]:
+        return sorted(key for key in self.target_keys() if after is None or key > after)
+
     def text_matches(
         self, terms: list[str], below: int, limit: int, among: Among | None = None
     ) -> tuple[list[tuple[int, Fact]], int | None]:

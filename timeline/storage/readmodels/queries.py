@@ -305,6 +305,20 @@ class Queries:
     def target_keys(self) -> set[str]:
         return {row[0] for row in self.connection.execute("SELECT DISTINCT key FROM rm_targets")}
 
+    def target_count(self) -> int:
+        return int(self.connection.execute("SELECT COUNT(DISTINCT key) FROM rm_targets").fetchone()[0])
+
+    def target_keys_after(self, after: str | None) -> Iterator[str]:
+        """The target keys in order after `after` (from the first when None), read SCAN at a time."""
+        while True:
+            where, params = ("WHERE key > ? ", [after]) if after is not None else ("", [])
+            query = f"SELECT DISTINCT key FROM rm_targets {where}ORDER BY key LIMIT ?"
+            keys = [row[0] for row in self.connection.execute(query, [*params, SCAN])]
+            yield from keys
+            if len(keys) < SCAN:
+                return
+            after = keys[-1]
+
 
 class Among(NamedTuple):
     """The facts a search reads past its window when its scope is small: rowid by id, and the rowids."""
