@@ -59,11 +59,11 @@ def serve(command: Callable[[], None], log: Log) -> None:
     """Serve commands until SIGTERM, SIGINT or a change of the installed code: each in a fork that runs `command`
     (the CLI) with the client's arguments; `log` is told of each command served and of the server's start and
     stop."""
+    path = socket_path()
+    listener = _listen(path)  # (a client that comes while the program loads waits for it)
+    ours = os.stat(path).st_ino
     preload()
     fingerprint = code_fingerprint()
-    path = socket_path()
-    listener = _listen(path)
-    ours = os.stat(path).st_ino
     gc.freeze()  # what the forks share stays shared: the collector does not touch the loaded program's objects
     wake_read, wake_write = socket.socketpair()
     wake_write.setblocking(False)
