@@ -29,10 +29,12 @@ def console() -> Console:
 
 
 def emit(as_json: bool, data: Callable[[], Any], renderable: Callable[[], Any]) -> None:
-    from timeline.present.canonical import canonical_json
+    from timeline.present.canonical import canonical_pieces
 
     if as_json:
-        click.echo(canonical_json(data()))
+        for piece in canonical_pieces(data()):
+            click.echo(piece, nl=False)
+        click.echo()
     else:
         console().print(renderable())
 

@@ -21,7 +21,7 @@ class Spool:
         self._db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         self._db.execute("CREATE TABLE pieces (part INTEGER NOT NULL, seq INTEGER PRIMARY KEY, text TEXT NOT NULL)")
         self._db.execute("CREATE INDEX pieces_in_order ON pieces (part, seq)")
-        self._db.execute("CREATE TABLE numbers (key TEXT PRIMARY KEY, number INTEGER NOT NULL)")
+        self._db.execute("CREATE TABLE numbers (number INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE)")
         self._buffer: list[tuple[int, str]] = []
         self.numbered = 0
 
@@ -36,12 +36,11 @@ class Spool:
 
     def number(self, key: str) -> tuple[int, bool]:
         """The key's number, and whether this is its first use."""
-        row = self._db.execute("SELECT number FROM numbers WHERE key = ?", (key,)).fetchone()
-        if row is not None:
-            return int(row[0]), False
-        self.numbered += 1
-        self._db.execute("INSERT INTO numbers (key, number) VALUES (?, ?)", (key, self.numbered))
-        return self.numbered, True
+        added = self._db.execute("INSERT OR IGNORE INTO numbers (key) VALUES (?)", (key,))
+        if added.rowcount:  # (numbers are rowids: 1, 2, ... as keys are added, none ever deleted)
+            self.numbered += 1
+            return self.numbered, True
+        return int(self._db.execute("SELECT number FROM numbers WHERE key = ?", (key,)).fetchone()[0]), False
 
     def pieces(self) -> Iterator[tuple[int, str]]:
         """Every piece added, with its part: by part, then in the order added."""

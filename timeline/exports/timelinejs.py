@@ -76,9 +76,12 @@ def stream(data: ExportSet) -> Iterator[str]:
     yield f'{end},\n  "title": {_indented(title, 2, first=False)}\n}}\n'
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, indent=2)  # one for every event
+
+
 def _indented(value: dict[str, Any], by: int, first: bool) -> str:
     """`value` as indented JSON nested `by` spaces deep (its first line too when `first`)."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * by)
+    text = _ENCODER.encode(value).replace("\n", "\n" + " " * by)
     return " " * by + text if first else text
 
 

@@ -49,7 +49,8 @@ def targets(
     if not paged:
         at_most_a_page(f"{count} targets{scope.describe()}", count, "; or narrow them with --project or --partner")
     judged_on = as_of or today
-    page = Paged(_tracks(store, keys, as_of, judged_on), limit, lambda track: track.key)
+    batch = min(limit + 1, BATCH) if limit else BATCH  # (a small page reads no more keys' facts than it needs)
+    page = Paged(_tracks(store, keys, as_of, judged_on, batch), limit, lambda track: track.key)
     tracks = list(page)
     named = {entity.id: entity for entity in scope.entities}
     heading = (named.get(scope.project or ""), named.get(scope.partner or ""))
@@ -57,9 +58,9 @@ def targets(
     return TargetsView(as_of, judged_on, heading[0], tracks, heading[1], paged, after, cursor)
 
 
-def _tracks(store: Store, keys: Iterable[str], as_of: date | None, judged_on: date) -> Iterator[TargetTrack]:
-    """The tracks of these keys (in key order), each batch of keys' facts read and folded in turn."""
-    for batch in chunks(keys, BATCH):
+def _tracks(store: Store, keys: Iterable[str], as_of: date | None, judged_on: date, size: int) -> Iterator[TargetTrack]:
+    """The tracks of these keys (in key order), the facts of `size` keys read and folded at a time."""
+    for batch in chunks(keys, size):
         wanted = set(batch)
         facts = store.read_models.facts_with_target(wanted) + store.read_models.facts_fulfilling(wanted)
         yield from target_tracker(facts, as_of, judged_on, wanted)
