@@ -9,9 +9,11 @@ Python loads them is one line too, not a traceback.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not typing's: importing typing costs every command ~5 ms (mypy reads the name alike)
 if TYPE_CHECKING:
+    from typing import Any
+
     from timeline.commands.root import main as main
 
 INTERRUPTED_LOADING = "error: interrupted; the log is unchanged"
@@ -27,15 +29,25 @@ def __getattr__(name: str) -> Any:
 
 
 def run() -> None:
-    """The installed `timeline` command: the group in a process of its own (see ErrorRenderingGroup.owns_process)."""
+    """The installed `timeline` command: served by a resident server if one runs (`timeline serve`), else here."""
     try:
-        from timeline.commands.group import ErrorRenderingGroup
-        from timeline.commands.root import main
+        from timeline.resident.client import run_served
+
+        run_served()  # exits once a server has run the command
+    except KeyboardInterrupt:  # Ctrl-C before anything ran
+        print(INTERRUPTED_LOADING, file=sys.stderr)
+        raise SystemExit(130) from None
+    run_here()
+
+
+def run_here() -> None:
+    """The command in this process."""
+    try:
+        from timeline.commands.root import run_as_process
     except KeyboardInterrupt:  # Ctrl-C while the commands load: nothing has run
         print(INTERRUPTED_LOADING, file=sys.stderr)
         raise SystemExit(130) from None
-    ErrorRenderingGroup.owns_process = True
-    main()
+    run_as_process()
 
 
 if __name__ == "__main__":

@@ -62,6 +62,7 @@ STORE_FREE = pytest.mark.store_free
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only(reason): tests what only an SQLite file can do")
     config.addinivalue_line("markers", "store_free: never opens a store (run once, in the SQLite pass)")
+    os.environ["TIMELINE_RESIDENT"] = "off"  # a developer's `timeline serve` must not serve the suite's processes
     if POSTGRES:
         timeline.storage.database.locate = on_postgres  # type: ignore[assignment]
 

@@ -84,6 +84,11 @@ class StoreError(TimelineError):
     """The store cannot be opened or written: missing, not a timeline store, busy or read-only."""
 
 
+class ServerError(TimelineError):
+    """A resident server cannot start (another serves this installation, or its socket's directory is not this
+    user's alone), or there is none to stop."""
+
+
 class Conflict(StoreError):
     """Another writer changed the same facts first; nothing of this run was written."""
 

@@ -1,6 +1,8 @@
-"""Maintenance commands: `rebuild` and `verify` the read models, `log` (the raw events), `bench`."""
+"""Maintenance commands: `rebuild` and `verify` the read models, `log` (the raw events), `bench`, `serve`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import click
 
@@ -108,4 +110,42 @@ def bench(facts: int, seed: int, db_url: str | None, as_json: bool) -> None:
     emit(as_json, lambda: figures, lambda: report_render.bench_report(figures))
 
 
-COMMANDS = (rebuild, verify, log, bench)
+@click.command()
+@click.option("--stop", is_flag=True, help="Stop the server that serves this installation.")
+@json_option
+def serve(stop: bool, as_json: bool) -> None:
+    """Keep the program loaded, so that every command starts in milliseconds: each runs in a fork of this process,
+    with its caller's streams, directory and environment. Runs until Ctrl-C or `timeline serve --stop`; a line (or
+    with --json a JSON line) on stdout for each command served."""
+    from timeline.present.canonical import canonical_line
+    from timeline.resident import server
+
+    if stop:
+        stopped = server.stop()
+        emit(as_json, lambda: {"stopped": stopped}, lambda: f"stopped the server (pid {stopped}).")
+    else:
+        from timeline.commands.root import run_as_process
+
+        server.serve(
+            run_as_process, lambda record: write((canonical_line(record) if as_json else _server_line(record)) + "\n")
+        )
+
+
+def _server_line(record: dict[str, Any]) -> str:
+    from events.text import counted
+
+    pid = record.get("pid")
+    if record["event"] == "serving":
+        return f"serving timeline commands at {record['socket']} (pid {pid}); Ctrl-C or `timeline serve --stop` ends it"
+    if record["event"] == "served":
+        ending = f"exit {record['exit']}" if "exit" in record else f"signal {record['signal']}"
+        return f"served pid {pid}: {ending}, {record['ms']} ms ({record['cpu_ms']} ms CPU)"
+    if record["event"] == "stopping":
+        running = (
+            f"; waiting for the {counted(record['running'], 'command')} it is running" if record["running"] else ""
+        )
+        return f"stopping ({record['reason']}){running}"
+    return "stopped"
+
+
+COMMANDS = (rebuild, verify, log, bench, serve)

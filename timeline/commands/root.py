@@ -16,7 +16,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("project", "partner", "person", "targets", "who", "search", "diff", "stats"), "queries"),
     **dict.fromkeys(("show", "list", "changes"), "browsing"),
     "export": "exporting",
-    **dict.fromkeys(("rebuild", "verify", "log", "bench"), "maintenance"),
+    **dict.fromkeys(("rebuild", "verify", "log", "bench", "serve"), "maintenance"),
 }
 
 
@@ -38,3 +38,10 @@ class TimelineGroup(ErrorRenderingGroup):
 @click.version_option(package_name="timeline")
 def main() -> None:
     """An event-sourced timeline of projects and partnerships, built from sourced news facts."""
+
+
+def run_as_process() -> None:
+    """The group as the whole of a process: the installed command's, or a resident server's fork for one command
+    (see ErrorRenderingGroup.owns_process)."""
+    TimelineGroup.owns_process = True
+    main()

@@ -20,9 +20,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from timeline.errors import StoreError, TimelineError
 from timeline.storage import claims
 
-LOCK_TIMEOUT_SECONDS = 5
-if os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip().isdigit() and int(os.environ["TIMELINE_LOCK_TIMEOUT"]) > 0:
-    LOCK_TIMEOUT_SECONDS = int(os.environ["TIMELINE_LOCK_TIMEOUT"])  # whole seconds, as eventsourcing wants
+DEFAULT_LOCK_TIMEOUT_SECONDS = 5
+
+
+def lock_timeout_seconds() -> int:
+    """How long a command waits for a busy store: TIMELINE_LOCK_TIMEOUT, whole seconds as eventsourcing wants (read
+    when a store opens, not at import: a resident server's forks take their caller's environment)."""
+    text = os.environ.get("TIMELINE_LOCK_TIMEOUT", "").strip()
+    return int(text) if text.isdigit() and int(text) > 0 else DEFAULT_LOCK_TIMEOUT_SECONDS
+
 
 APP_NAME = "timeline"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -45,13 +51,13 @@ class Location:
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.path),
-                "SQLITE_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+                "SQLITE_LOCK_TIMEOUT": str(lock_timeout_seconds()),
             }
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             **{f"POSTGRES_{key.upper()}": value for key, value in self.postgres.items()},
-            "POSTGRES_CONNECT_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
-            "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
+            "POSTGRES_CONNECT_TIMEOUT": str(lock_timeout_seconds()),
+            "POSTGRES_LOCK_TIMEOUT": str(lock_timeout_seconds()),
             # One INSERT of an array of events through a database function, not psycopg's pipeline: a pipeline
             # of ~10,000 inserts deadlocked (client and server both waiting to read) in one big ingest.
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
@@ -120,7 +126,8 @@ def failure_message(location: Location, error: Exception, doing: str = "") -> st
             "repair it: restore it from a backup"
         )
     if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
-        return f"{location}: the store is busy (locked by another process for over {LOCK_TIMEOUT_SECONDS}s); try again"
+        waited = lock_timeout_seconds()
+        return f"{location}: the store is busy (locked by another process for over {waited}s); try again"
     if location.is_postgres and "permission denied" in lowered:
         user = (location.postgres or {}).get("user", "")
         return (
@@ -232,7 +239,7 @@ class SQLiteDatabase(Database):
         path = location.path or Path(":memory:")
         self.claim = claims.claim_directory(path.parent) if claim and path.name != ":memory:" else None
         try:
-            self.connection = sqlite3.connect(str(path), timeout=LOCK_TIMEOUT_SECONDS, isolation_level=None)
+            self.connection = sqlite3.connect(str(path), timeout=lock_timeout_seconds(), isolation_level=None)
             # Some builds (Debian's) overwrite every freed page, so dropping or emptying read models (a rebuild)
             # wrote them all to the journal again; nothing is gained: every row they held is derived from the log.
             self.connection.execute("PRAGMA secure_delete = OFF")
@@ -255,7 +262,7 @@ class SQLiteDatabase(Database):
             self.connection.execute("BEGIN IMMEDIATE")  # one writer at a time, waiting up to the lock timeout
         finally:
             if not wait:
-                self.connection.execute(f"PRAGMA busy_timeout = {LOCK_TIMEOUT_SECONDS * 1000}")
+                self.connection.execute(f"PRAGMA busy_timeout = {lock_timeout_seconds() * 1000}")
         try:
             yield self
             self.connection.execute("COMMIT")
@@ -295,7 +302,7 @@ class PostgresDatabase(Database):
         super().__init__(location)
         settings: dict[str, Any] = dict(location.postgres or {})
         schema = settings.pop("schema")
-        self.connection = psycopg.connect(**settings, autocommit=True, connect_timeout=LOCK_TIMEOUT_SECONDS)
+        self.connection = psycopg.connect(**settings, autocommit=True, connect_timeout=lock_timeout_seconds())
         found = self.connection.execute(
             "SELECT has_schema_privilege(oid, 'USAGE') FROM pg_namespace WHERE nspname = %s", (schema,)
         ).fetchone()
@@ -309,7 +316,7 @@ class PostgresDatabase(Database):
                 f'there; its owner can grant it: GRANT USAGE ON SCHEMA "{schema}" TO "{user}" (and SELECT on '
                 "its tables)"
             )
-        setup = [f'SET search_path TO "{schema}"', f"SET lock_timeout = '{LOCK_TIMEOUT_SECONDS}s'"]
+        setup = [f'SET search_path TO "{schema}"', f"SET lock_timeout = '{lock_timeout_seconds()}s'"]
         if claim:
             setup.append(claims.CLAIM_SCHEMA)
         try:

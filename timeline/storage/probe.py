@@ -6,7 +6,14 @@ from __future__ import annotations
 import sqlite3
 
 from timeline.errors import StoreError
-from timeline.storage.database import APP_NAME, LOCK_TIMEOUT_SECONDS, Database, Location, failure_message, store_errors
+from timeline.storage.database import (
+    APP_NAME,
+    Database,
+    Location,
+    failure_message,
+    lock_timeout_seconds,
+    store_errors,
+)
 
 
 def check_is_timeline_store(location: Location) -> bool:
@@ -26,7 +33,7 @@ def check_is_timeline_store(location: Location) -> bool:
         if handle.read(16) != b"SQLite format 3\x00":
             raise StoreError(f"{path}: not a timeline store (not an SQLite database)")
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=LOCK_TIMEOUT_SECONDS)
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=lock_timeout_seconds())
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             claimed = (

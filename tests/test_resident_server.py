@@ -1,0 +1,309 @@
+"""`timeline serve`: commands handed to a resident server answer exactly as commands run alone, take their
+caller's directory, environment and streams, stop when the caller is interrupted or killed, and never use a
+socket directory others may enter. Real processes, a real server, real signals, real SQLite files."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import store_digest
+from test_faults import ENTITIES, REPO, command, environment, fact, write_facts
+
+import cli
+from timeline.resident.address import socket_path
+
+pytestmark = pytest.mark.sqlite_only("real processes, signals and sockets beside store files")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    output: Path
+    env: dict[str, str]
+
+    def records(self) -> list[dict[str, object]]:
+        return [json.loads(line) for line in self.output.read_text().splitlines()]
+
+    def served(self) -> list[dict[str, object]]:
+        return [record for record in self.records() if record["event"] == "served"]
+
+    def children(self) -> list[int]:
+        tasks = Path(f"/proc/{self.process.pid}/task")
+        return [int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()]
+
+
+def runtime_env(runtime: Path, **extra: str) -> dict[str, str]:
+    return environment(XDG_RUNTIME_DIR=str(runtime), TIMELINE_RESIDENT="on", **extra)
+
+
+def start_server(runtime: Path, cwd: Path) -> Server:
+    output = cwd / "serve.jsonl"
+    env = runtime_env(runtime)
+    with output.open("w") as sink:
+        process = subprocess.Popen(command("serve", "--json"), cwd=cwd, env=env, stdout=sink, text=True)
+    deadline = time.monotonic() + 60
+    while not output.read_text().strip():
+        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    return Server(process, output, env)
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Path:
+    folder = tmp_path / "run"
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+@pytest.fixture
+def server(tmp_path: Path, runtime: Path) -> Iterator[Server]:
+    started = start_server(runtime, tmp_path)
+    yield started
+    if started.process.poll() is None:
+        started.process.send_signal(signal.SIGTERM)
+    started.process.wait(timeout=60)
+
+
+def timeline(*args: str | Path, cwd: Path, env: dict[str, str], **popen: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command(*args), cwd=cwd, env=env, capture_output=True, text=True, timeout=120, **popen)
+
+
+QUESTIONS = [
+    ("project", "hanoi-urban-rail", "--json"),
+    ("project", "hanoi-urban-rail"),
+    ("partner", "japan"),
+    ("who", "hanoi-party-secretary", "--on", "2024-01-01"),
+    ("search", "metro", "--json"),
+    ("list", "projects"),
+    ("log", "--limit", "3"),
+    ("targets", "hanoi-urban-rail", "--as-of", "2020"),
+    ("project", "no-such-project"),  # a user error: exit 1 and its message
+    ("who",),  # a usage error: exit 2
+    ("project", "--help"),
+    ("--version",),
+]
+
+
+def test_served_commands_answer_byte_for_byte_as_commands_run_alone(server, sample_store, tmp_path):
+    for args in QUESTIONS:
+        served = timeline(*args, cwd=tmp_path, env=server.env)
+        alone = timeline(*args, cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off"))
+        assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
+    codes = [timeline(*args, cwd=tmp_path, env=environment()).returncode for args in QUESTIONS]
+    assert len(set(codes)) >= 3, "the questions should cover answers, user errors and usage errors"
+    assert [record.get("exit") for record in server.served()] == codes, "not every command was served"
+
+
+def test_a_served_command_takes_its_callers_directory_and_environment(server, sample_store, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    relative = timeline("list", "projects", "--json", "--db", "../timeline.db", cwd=elsewhere, env=server.env)
+    by_environment = timeline(
+        "list", "projects", "--json", cwd=elsewhere, env={**server.env, "TIMELINE_DB": str(sample_store)}
+    )
+    missing = timeline("list", "projects", cwd=elsewhere, env=server.env)
+    assert relative.returncode == by_environment.returncode == 0, relative.stderr + by_environment.stderr
+    assert relative.stdout == by_environment.stdout and json.loads(relative.stdout)["count"] > 0
+    assert missing.returncode != 0 and "timeline.db" in missing.stderr, (
+        "the default store is the caller's ./timeline.db"
+    )
+    assert len(server.served()) == 3
+
+
+def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sample_store, tmp_path):
+    def limited() -> None:
+        os.umask(0o077)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (33_000, 33_000))  # bytes: SQLite's 32 KiB index, not the page
+
+    results = {}
+    for name, env in (("served", server.env), ("alone", environment(TIMELINE_RESIDENT="off"))):
+        run = {"cwd": tmp_path, "env": env, "preexec_fn": limited}
+        one = timeline("export", "--format", "jsonl", "--out", f"{name}.jsonl", "--limit", "1", **run)
+        every = timeline("export", "--format", "html", "--out", f"{name}.html", **run)
+        mode = stat.S_IMODE((tmp_path / f"{name}.jsonl").stat().st_mode)
+        results[name] = (one.returncode, mode, every.returncode, every.stderr.replace(name, "NAME"))
+    assert results["served"] == results["alone"]
+    assert results["alone"][:3] == (0, 0o600, 1) and "too large" in results["alone"][3], results["alone"]
+    assert len(server.served()) == 2
+
+
+def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """A served ingest waiting for another connection's write lock: (the client, the served process)."""
+    facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
+    gate = sqlite3.connect(db, isolation_level=None)
+    gate.execute("BEGIN IMMEDIATE")
+    try:
+        env = {**server.env, "TIMELINE_LOCK_TIMEOUT": "60"}
+        client = subprocess.Popen(
+            command("ingest", facts, "--db", db),
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            preexec_fn=lambda: os.nice(3),  # the served process takes its caller's niceness
+        )
+        deadline = time.monotonic() + 60
+        while not any(waiting(pid) for pid in server.children()):
+            assert client.poll() is None and time.monotonic() < deadline, "the served ingest never reached the lock"
+            time.sleep(0.02)
+        yield client, next(pid for pid in server.children() if waiting(pid))
+    finally:
+        gate.execute("ROLLBACK")
+        gate.close()
+
+
+def waiting(pid: int) -> bool:
+    try:
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return False
+    return "sleep" in wchan
+
+
+@pytest.fixture
+def entities_store(server: Server, tmp_path: Path) -> Path:
+    db = tmp_path / "entities.db"
+    assert timeline("ingest", ENTITIES, "--db", db, cwd=tmp_path, env=server.env).returncode == 0
+    return db
+
+
+def test_ctrl_c_to_the_client_interrupts_the_served_command_which_says_what_it_wrote(server, entities_store, tmp_path):
+    """The SIGINT acts once SQLite's busy wait returns, when the lock is let go (below): before the append commits,
+    or (Python handles a signal between two of its instructions) just after. Either way the command's own line."""
+    before = store_digest(entities_store)
+    for client, served in held_by_a_lock(server, entities_store, tmp_path):
+        assert os.getpriority(os.PRIO_PROCESS, served) == os.getpriority(os.PRIO_PROCESS, client.pid)
+        client.send_signal(signal.SIGINT)
+    _, stderr = client.communicate(timeout=60)
+    assert client.returncode == 130, stderr
+    assert server.served()[-1].get("exit") == 130
+    if stderr.strip() == "error: interrupted before the commit: nothing was written":
+        assert store_digest(entities_store) == before
+    else:
+        assert stderr.startswith("error: interrupted after the commit: 1 event written"), stderr
+        events = timeline(
+            "log", "--fact", "held-meeting", "--json", "--db", entities_store, cwd=tmp_path, env=server.env
+        )
+        assert len(json.loads(events.stdout)) == 1, events.stdout
+
+
+def test_a_killed_client_takes_its_served_command_with_it(server, entities_store, tmp_path):
+    before = store_digest(entities_store)
+    for client, served in held_by_a_lock(server, entities_store, tmp_path):
+        client.kill()
+        client.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while served in server.children():
+            assert time.monotonic() < deadline, "the served ingest outlived its client"
+            time.sleep(0.02)
+    assert store_digest(entities_store) == before
+    assert server.served()[-1].get("signal") == signal.SIGKILL
+    assert timeline("list", "projects", "--db", entities_store, cwd=tmp_path, env=server.env).returncode == 0
+    assert server.process.poll() is None, "the server stops serving when one client dies"
+
+
+def test_serve_stop_ends_the_server_and_removes_its_socket(server, tmp_path):
+    stopped = timeline("serve", "--stop", "--json", cwd=tmp_path, env=server.env)
+    assert stopped.returncode == 0, stopped.stderr
+    assert json.loads(stopped.stdout) == {"stopped": server.process.pid}
+    assert server.process.wait(timeout=60) == 0
+    assert not Path(socket_path_in(server.env)).exists()
+    assert [record["event"] for record in server.records()] == ["serving", "stopping", "served", "stopped"]
+    again = timeline("serve", "--stop", cwd=tmp_path, env=server.env)
+    assert again.returncode == 1 and again.stderr.startswith("error: no server serves this installation")
+
+
+def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_path, runtime):
+    output, env = tmp_path / "serve.txt", runtime_env(runtime)
+    with output.open("w") as sink:
+        process = subprocess.Popen(command("serve"), cwd=tmp_path, env=env, stdout=sink, text=True)
+    deadline = time.monotonic() + 60
+    while not output.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    stopped = timeline("serve", "--stop", cwd=tmp_path, env=env)
+    assert stopped.returncode == 0 and stopped.stdout == f"stopped the server (pid {process.pid}).\n"
+    assert process.wait(timeout=60) == 0
+    lines = output.read_text().splitlines()
+    pattern = re.compile(r"served pid \d+: exit 0, \d+ ms \(\d+ ms CPU\)")
+    serving = f"serving timeline commands at {socket_path_in(env)} (pid {process.pid})"
+    assert lines[0] == f"{serving}; Ctrl-C or `timeline serve --stop` ends it"
+    assert lines[1] == "stopping (SIGTERM); waiting for the 1 command it is running"
+    assert pattern.fullmatch(lines[2]), lines[2]
+    assert lines[3:] == ["stopped"]
+
+
+def test_a_second_server_for_the_same_installation_is_refused(server, tmp_path):
+    second = timeline("serve", cwd=tmp_path, env={**server.env, "TIMELINE_RESIDENT": "off"})
+    assert second.returncode == 1
+    assert second.stderr.startswith("error: a server already serves this installation at ")
+    assert server.process.poll() is None
+
+
+def test_a_server_whose_code_changed_stops_and_the_command_runs_alone(server, sample_store, tmp_path):
+    program = Path(cli.__file__)
+    times = program.stat()
+    os.utime(program, ns=(times.st_atime_ns, times.st_mtime_ns + 1_000_000_000))
+    try:
+        result = timeline("list", "projects", "--json", cwd=tmp_path, env=server.env)
+        assert server.process.wait(timeout=60) == 0
+    finally:
+        os.utime(program, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert result.returncode == 0 and json.loads(result.stdout)["count"] > 0
+    assert [record["event"] for record in server.records()] == ["serving", "stopping", "stopped"]
+    assert server.records()[1]["reason"] == "the installed code changed"
+
+
+def test_a_socket_directory_others_may_enter_is_never_used(runtime, sample_store, tmp_path):
+    folder = Path(os.path.dirname(socket_path_in(runtime_env(runtime))))
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    refused = timeline("serve", cwd=tmp_path, env=runtime_env(runtime))
+    assert (
+        refused.returncode == 1
+        and refused.stderr
+        == f"error: {folder}: a directory others may enter or do own; remove it, or set XDG_RUNTIME_DIR\n"
+    )
+    alone = timeline("list", "projects", "--json", cwd=tmp_path, env=runtime_env(runtime))
+    assert alone.returncode == 0 and json.loads(alone.stdout)["count"] > 0
+
+
+def socket_path_in(env: dict[str, str]) -> str:
+    """Where the server of this installation listens with this environment (as the client computes it)."""
+    saved = os.environ.get("XDG_RUNTIME_DIR")
+    os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]
+    try:
+        return socket_path()
+    finally:
+        if saved is None:
+            del os.environ["XDG_RUNTIME_DIR"]
+        else:
+            os.environ["XDG_RUNTIME_DIR"] = saved
+
+
+def test_the_installed_command_loads_next_to_nothing_before_it_hands_itself_over():
+    """The client's cost is Python's own start: without `site` (and an editable install's finder), the entry point
+    and the client add to a bare interpreter only the modules every Python start loads (os and what it needs,
+    types, __future__) and four small C modules. No enum, typing, re, socket, signal, dataclasses, click."""
+    probe = "before = set(sys.modules); import cli, timeline.resident.client; print(*set(sys.modules) - before)"
+    code = f"import sys; sys.path.insert(0, {str(REPO)!r}); {probe}"
+    added = set(subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True).stdout.split())
+    ours = {"cli", "timeline", *(f"timeline.resident{part}" for part in ("", ".address", ".client", ".protocol"))}
+    started = {"__future__", "_collections_abc", "genericpath", "os", "os.path", "posixpath", "stat", "_stat", "types"}
+    assert ours <= added, added
+    assert added - ours - started == {"_socket", "_struct", "struct", "zlib"}

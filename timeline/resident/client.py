@@ -1,0 +1,111 @@
+"""The installed `timeline` command's first step: if a resident server listens for this installation, hand it
+this command (arguments, directory, environment, and the standard streams themselves) and wait for its exit status,
+passing on the signals this process receives. Without a server, or with one whose code is out of date, it returns
+and the command runs here, as it always did. It imports no more than Python's core, so it costs almost nothing."""
+
+from __future__ import annotations
+
+# The C modules under `socket` and `signal`: those import enum, which would cost every command ~5 ms more.
+import _signal as signal
+import _socket as socket
+import os
+import struct
+import sys
+from types import FrameType
+
+from timeline.resident.address import is_private, socket_path, switched_off
+from timeline.resident.protocol import STALE, Request, encode_request
+
+FORWARDED: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+STREAMS = struct.pack("3i", 0, 1, 2)  # stdin, stdout, stderr, as SCM_RIGHTS carries them
+LOST = "error: the timeline server stopped before the command finished; see the server's own output"
+
+
+def run_served() -> None:
+    """Exit with the status of this command as a resident server ran it; return if no server will run it."""
+    if switched_off():
+        return
+    path = socket_path()
+    if not is_private(os.path.dirname(path)):
+        return
+    relay = _SignalRelay()
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        try:
+            connection.connect(path)
+            umask = os.umask(0o022)
+            os.umask(umask)
+            request = encode_request(Request(os.getcwd(), umask, sys.argv, dict(os.environ)))
+            sent = connection.sendmsg([request], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, STREAMS)])
+            connection.sendall(request[sent:])
+        except OSError:  # no server, a stale socket, a closed stream: run here
+            relay.give_back()
+            return
+        lines = _Lines(connection)
+        first = lines.next()
+        if first is None or first == STALE or not first.startswith(b"pid "):
+            relay.give_back()
+            return
+        relay.forward_to(int(first.split()[1]))
+        status = lines.next()
+    finally:
+        connection.close()
+    _exit_as(status)
+
+
+def _exit_as(status: bytes | None) -> None:
+    word, _, number = (status or b"").partition(b" ")
+    if word == b"exit" and number.isdigit():
+        raise SystemExit(int(number))
+    if word == b"signal" and number.isdigit():  # die of the same signal, as the shell expects
+        signal.signal(int(number), signal.SIG_DFL)
+        os.kill(os.getpid(), int(number))
+        raise SystemExit(128 + int(number))
+    print(LOST, file=sys.stderr)
+    raise SystemExit(1)
+
+
+class _SignalRelay:
+    """Signals to this process go to the process running the command: Ctrl-C interrupts it as it would here."""
+
+    def __init__(self) -> None:
+        self.target: int | None = None
+        self.pending: list[int] = []
+        self.previous = {number: signal.signal(number, self._receive) for number in FORWARDED}
+
+    def _receive(self, number: int, frame: FrameType | None) -> None:
+        if self.target is None:
+            self.pending.append(number)
+        else:
+            os.kill(self.target, number)
+
+    def forward_to(self, pid: int) -> None:
+        self.target = pid
+        for number in self.pending:
+            os.kill(pid, number)
+
+    def give_back(self) -> None:
+        """Nothing was served: the command runs here, with the usual handlers (a signal meanwhile is re-sent)."""
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+        for number in self.pending:
+            os.kill(os.getpid(), number)
+
+
+class _Lines:
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.buffer = b""
+
+    def next(self) -> bytes | None:
+        """The next line from the server, or None if it closed the connection first."""
+        while b"\n" not in self.buffer:
+            try:
+                chunk = self.connection.recv(256)
+            except OSError:
+                return None
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line

@@ -1,0 +1,273 @@
+"""`timeline serve`: a process that has loaded the program once and forks itself for each command a client hands
+it. The forked process takes the client's streams, directory, arguments and environment and runs the command as the
+client would have; the server passes its exit status back. The server itself never opens a store: every command
+runs in a fresh fork, so nothing one command does can reach another."""
+
+from __future__ import annotations
+
+import ast
+import gc
+import os
+import select
+import signal
+import socket
+import sys
+import time
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from timeline.errors import ServerError
+from timeline.resident import running
+from timeline.resident.address import is_private, socket_path
+from timeline.resident.protocol import STALE
+
+CODE = Path(__file__).resolve().parents[2]  # the directory holding cli.py, timeline/, events/, projections/
+PACKAGES = ("timeline", "events", "projections")
+NOT_PRELOADED = ("matplotlib", "timeline.dev", "timeline.resident.server")  # plots write caches; bench is rare
+
+
+@dataclass
+class Served:
+    """A command being served: its client's connection and when it started."""
+
+    connection: socket.socket
+    status: int  # a pipe's end: the forked process writes its exit status on it as it ends
+    started: float
+    watched: bool = True  # until its status is written or its client goes away
+    told: bool = False  # the client has its status
+
+
+@dataclass
+class Spare:
+    """A fork waiting for the next client (so that no client waits for a fork): the server hands it the client's
+    connection on `control`."""
+
+    pid: int
+    control: socket.socket
+    status: int
+
+
+Log = Callable[[dict[str, Any]], None]
+
+
+def serve(command: Callable[[], None], log: Log) -> None:
+    """Serve commands until SIGTERM, SIGINT or a change of the installed code: each in a fork that runs `command`
+    (the CLI) with the client's arguments; `log` is told of each command served and of the server's start and
+    stop."""
+    path = socket_path()
+    listener = _listen(path)  # (a client that comes while the program loads waits for it)
+    ours = os.stat(path).st_ino
+    preload()
+    fingerprint = code_fingerprint()
+    gc.freeze()  # what the forks share stays shared: the collector does not touch the loaded program's objects
+    wake_read, wake_write = socket.socketpair()
+    wake_write.setblocking(False)
+    signal.set_wakeup_fd(wake_write.fileno())
+    stopping: list[str] = []
+
+    def stop(number: int, frame: FrameType | None) -> None:
+        stopping.append(signal.Signals(number).name)
+
+    signal.signal(signal.SIGCHLD, lambda number, frame: None)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    served: dict[int, Served] = {}
+    spare = _fork_spare([listener, wake_read], served, command)
+    log({"event": "serving", "socket": path, "pid": os.getpid()})
+    try:
+        while not stopping or served:
+            watched: list[socket.socket | int] = [wake_read] if stopping else [wake_read, listener]
+            for item in served.values():
+                watched += [item.connection, item.status] if item.watched else []
+            readable, _, _ = select.select(watched, [], [])
+            if wake_read in readable:
+                with suppress(BlockingIOError):
+                    wake_read.recv(4096)
+            for pid, item in served.items():
+                if item.status in readable:
+                    _pass_status(item)
+                elif item.connection in readable and not _peek(item.connection):  # the client is gone: so is its
+                    item.watched = False  # command, as if it had been killed with it
+                    with suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            _reap(served, log)
+            if listener in readable and not stopping:
+                if code_fingerprint() == fingerprint:
+                    if _accept(listener, spare, served):
+                        spare = _fork_spare([listener, wake_read], served, command)
+                else:  # the client runs the command itself, with the new code
+                    _refuse_stale(listener)
+                    stopping.append("the installed code changed")
+            if stopping and listener.fileno() != -1:
+                _close(listener, path, ours)
+                log({"event": "stopping", "reason": stopping[0], "running": len(served)})
+    finally:
+        _close(listener, path, ours)
+        spare.control.close()  # it ends
+    log({"event": "stopped"})
+
+
+def stop() -> int:
+    """Stop the server that runs this command (a client's `serve --stop` is served like any other command); its pid."""
+    if running.SERVED_BY is None:
+        raise ServerError(f"no server serves this installation (at {socket_path()}); `timeline serve` starts one")
+    os.kill(running.SERVED_BY, signal.SIGTERM)
+    return running.SERVED_BY
+
+
+def _listen(path: str) -> socket.socket:
+    folder = os.path.dirname(path)
+    with suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    if not is_private(folder):
+        raise ServerError(f"{folder}: a directory others may enter or do own; remove it, or set XDG_RUNTIME_DIR")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(path)
+    except OSError:
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(path)
+        except OSError:  # a socket left by a server that died: take its place
+            os.unlink(path)
+            listener.bind(path)
+        else:
+            probe.close()
+            listener.close()
+            raise ServerError(f"a server already serves this installation at {path}") from None
+    listener.listen(64)
+    return listener
+
+
+def _accept(listener: socket.socket, spare: Spare, served: dict[int, Served]) -> bool:
+    """Hand the next client to the spare fork; whether it took it."""
+    connection, _ = listener.accept()
+    if running.peer(connection)[1] not in (os.getuid(), None):  # the directory already keeps others out: a second lock
+        connection.close()
+        return False
+    try:
+        socket.send_fds(spare.control, [b"."], [connection.fileno()])
+    except OSError:  # the spare is gone (killed): this client runs the command itself
+        connection.close()
+        spare.control.close()
+        os.close(spare.status)
+        return True
+    served[spare.pid] = Served(connection, spare.status, time.monotonic())
+    spare.control.close()
+    with suppress(OSError):
+        connection.sendall(b"pid %d\n" % spare.pid)
+    return True
+
+
+def _fork_spare(own: list[socket.socket], served: dict[int, Served], command: Callable[[], None]) -> Spare:
+    control, spare_control = socket.socketpair()
+    status, status_written = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        inherited: list[socket.socket | int] = [*own, control, status]
+        for item in served.values():
+            inherited += [item.connection, item.status]
+        running.stand_by(spare_control, status_written, inherited, command)  # never returns
+    spare_control.close()
+    os.close(status_written)
+    return Spare(pid, control, status)
+
+
+def _pass_status(item: Served) -> None:
+    """The exit status a forked process wrote as it ended, to its client at once: the client need not wait while
+    the process gives its memory back and the server reaps it."""
+    item.watched = False
+    code = os.read(item.status, 16).strip()
+    if code.isdigit():
+        with suppress(OSError):
+            item.connection.sendall(b"exit %s\n" % code)
+        item.told = True
+
+
+def _reap(served: dict[int, Served], log: Log) -> None:
+    while served:
+        try:
+            pid, status, usage = os.wait4(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        item = served.pop(pid, None)
+        if item is None:
+            continue
+        ending = ("signal", os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ("exit", os.WEXITSTATUS(status))
+        if not item.told:
+            with suppress(OSError):
+                item.connection.sendall(b"%s %d\n" % (ending[0].encode(), ending[1]))
+        item.connection.close()
+        os.close(item.status)
+        cpu = usage.ru_utime + usage.ru_stime
+        wall = time.monotonic() - item.started
+        log({"event": "served", "pid": pid, ending[0]: ending[1], "cpu_ms": round(cpu * 1e3), "ms": round(wall * 1e3)})
+
+
+def _peek(connection: socket.socket) -> bool:
+    """Whether the client is still there (a client sends nothing after its request: readable means gone)."""
+    try:
+        return bool(connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def _refuse_stale(listener: socket.socket) -> None:
+    connection, _ = listener.accept()
+    with suppress(OSError):
+        connection.sendall(STALE + b"\n")
+    connection.close()
+
+
+def _close(listener: socket.socket, path: str, ours: int) -> None:
+    """Stop listening and remove the socket, if it is still this server's (another may have started since)."""
+    if listener.fileno() == -1:
+        return
+    listener.close()
+    with suppress(FileNotFoundError):
+        if os.stat(path).st_ino == ours:
+            os.unlink(path)
+
+
+def code_fingerprint() -> tuple[int, ...]:
+    """When each file of this program and each directory of installed packages last changed: an upgrade or an
+    edit changes it, and the server stops rather than run old code (~1 ms: it is read before every command)."""
+    times = [os.stat(CODE / "cli.py").st_mtime_ns]
+    folders = [str(CODE / package) for package in PACKAGES]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                else:  # modules, and the data they read (SQL, CSS, the sample)
+                    times.append(entry.stat().st_mtime_ns)
+    installed = (entry for entry in sys.path if entry and os.path.isdir(entry))
+    return (*times, *(os.stat(entry).st_mtime_ns for entry in installed))
+
+
+def preload() -> None:
+    """Import every module of the program and every module it imports, even inside functions (where commands defer
+    their imports to start fast on their own), so that a fork starts with them all loaded."""
+    names: set[str] = set()
+    for package in PACKAGES:
+        for path in (CODE / package).rglob("*.py"):
+            names.add(".".join(path.relative_to(CODE).with_suffix("").parts).removesuffix(".__init__"))
+            for node in ast.walk(ast.parse(path.read_bytes())):
+                if isinstance(node, ast.Import):
+                    names.update(alias.name for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names.add(node.module)
+    for name in sorted(names):
+        if not name.startswith(NOT_PRELOADED):
+            with suppress(Exception):
+                import_module(name)
