@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from events.records import Fact
 from events.text import fold
@@ -58,14 +59,17 @@ def snippet(fact: Fact, terms: list[str], width: int = 100) -> str:
     return ("…" if start > 0 else "") + piece + ("…" if start + width < len(best) else "")
 
 
-def _fold_with_positions(text: str) -> tuple[str, list[int]]:
+def _fold_with_positions(text: str) -> tuple[str, Sequence[int]]:
     """Folded text (as `fold`, but keeping word boundaries) and, per folded character, its original index."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        if unicodedata.combining(char):  # a decomposed (NFD) diacritic belongs to the letter before it
-            continue
-        piece = fold(char) or " "
-        chars.append(piece)
-        origin.extend([index] * len(piece))
-    return "".join(chars), origin
+    folded = {char: _folded_piece(char) for char in set(text)}  # each distinct character once
+    pieces = [folded[char] for char in text]
+    if all(len(piece) == 1 for piece in folded.values()):  # (most texts) one character for one
+        return "".join(pieces), range(len(text))
+    origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    return "".join(pieces), origin
+
+
+def _folded_piece(char: str) -> str:
+    if unicodedata.combining(char):  # a decomposed (NFD) diacritic belongs to the letter before it
+        return ""
+    return fold(char) or " "

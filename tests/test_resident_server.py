@@ -38,8 +38,13 @@ class Server:
     def records(self) -> list[dict[str, object]]:
         return [json.loads(line) for line in self.output.read_text().splitlines()]
 
-    def served(self) -> list[dict[str, object]]:
-        return [record for record in self.records() if record["event"] == "served"]
+    def served(self, count: int) -> list[dict[str, object]]:
+        """The first `count` commands it served (it writes each once its client has its status: wait for them)."""
+        deadline = time.monotonic() + 60
+        while len(served := [record for record in self.records() if record["event"] == "served"]) < count:
+            assert time.monotonic() < deadline, f"served {len(served)} commands, not {count}"
+            time.sleep(0.02)
+        return served
 
     def children(self) -> list[int]:
         tasks = Path(f"/proc/{self.process.pid}/task")
@@ -105,7 +110,7 @@ def test_served_commands_answer_byte_for_byte_as_commands_run_alone(server, samp
         assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
     codes = [timeline(*args, cwd=tmp_path, env=environment()).returncode for args in QUESTIONS]
     assert len(set(codes)) >= 3, "the questions should cover answers, user errors and usage errors"
-    assert [record.get("exit") for record in server.served()] == codes, "not every command was served"
+    assert [record.get("exit") for record in server.served(len(codes))] == codes, "not every command was served"
 
 
 def test_a_served_command_takes_its_callers_directory_and_environment(server, sample_store, tmp_path):
@@ -121,7 +126,7 @@ def test_a_served_command_takes_its_callers_directory_and_environment(server, sa
     assert missing.returncode != 0 and "timeline.db" in missing.stderr, (
         "the default store is the caller's ./timeline.db"
     )
-    assert len(server.served()) == 3
+    assert len(server.served(3)) == 3
 
 
 def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sample_store, tmp_path):
@@ -138,7 +143,7 @@ def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sa
         results[name] = (one.returncode, mode, every.returncode, every.stderr.replace(name, "NAME"))
     assert results["served"] == results["alone"]
     assert results["alone"][:3] == (0, 0o600, 1) and "too large" in results["alone"][3], results["alone"]
-    assert len(server.served()) == 2
+    assert len(server.served(2)) == 2
 
 
 def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
@@ -191,7 +196,7 @@ def test_ctrl_c_to_the_client_interrupts_the_served_command_which_says_what_it_w
         client.send_signal(signal.SIGINT)
     _, stderr = client.communicate(timeout=60)
     assert client.returncode == 130, stderr
-    assert server.served()[-1].get("exit") == 130
+    assert server.served(2)[-1].get("exit") == 130  # (after the ingest of the entities)
     if stderr.strip() == "error: interrupted before the commit: nothing was written":
         assert store_digest(entities_store) == before
     else:
@@ -212,7 +217,7 @@ def test_a_killed_client_takes_its_served_command_with_it(server, entities_store
             assert time.monotonic() < deadline, "the served ingest outlived its client"
             time.sleep(0.02)
     assert store_digest(entities_store) == before
-    assert server.served()[-1].get("signal") == signal.SIGKILL
+    assert server.served(2)[-1].get("signal") == signal.SIGKILL
     assert timeline("list", "projects", "--db", entities_store, cwd=tmp_path, env=server.env).returncode == 0
     assert server.process.poll() is None, "the server stops serving when one client dies"
 
@@ -307,3 +312,39 @@ def test_the_installed_command_loads_next_to_nothing_before_it_hands_itself_over
     started = {"__future__", "_collections_abc", "genericpath", "os", "os.path", "posixpath", "stat", "_stat", "types"}
     assert ours <= added, added
     assert added - ours - started == {"_socket", "_struct", "struct", "zlib"}
+
+
+FORK_AND_RUN = """
+import os, sys
+from timeline.resident.server import preload
+from timeline.commands.root import run_as_process
+preload()
+for args in map(str.split, sys.argv[1:]):
+    pid = os.fork()
+    if pid == 0:
+        before = set(sys.modules)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        sys.argv = ["timeline", *args]
+        try:
+            run_as_process()
+        except SystemExit:
+            pass
+        os.write(int(os.environ["REPORT_FD"]), (" ".join(sorted(set(sys.modules) - before)) + "\\n").encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+"""
+
+
+def test_a_served_command_imports_nothing_the_server_has_not_loaded(sample_store, tmp_path):
+    """What a fork imports, it reads from disk each time: the server loads it all (even modules other modules
+    import by name), printed answers and ingest included."""
+    asked = ["project hanoi-urban-rail --json", "search ha noi", "show hanoi-urban-rail-15-lines-2045", "stats"]
+    asked += ["changes", "targets", "ingest sample/entities.yaml", "export --format html --out page.html"]
+    read, written = os.pipe()
+    env = environment(TIMELINE_RESIDENT="off", REPORT_FD=str(written))
+    subprocess.run([sys.executable, "-c", FORK_AND_RUN, *asked], cwd=tmp_path, env=env, pass_fds=(written,), check=True)
+    os.close(written)
+    with os.fdopen(read) as report:
+        imported = dict(zip(asked, report.read().splitlines()))
+    assert imported == dict.fromkeys(asked, "")

@@ -29,6 +29,8 @@ from timeline.resident.protocol import STALE
 CODE = Path(__file__).resolve().parents[2]  # the directory holding cli.py, timeline/, events/, projections/
 PACKAGES = ("timeline", "events", "projections")
 NOT_PRELOADED = ("matplotlib", "timeline.dev", "timeline.resident.server")  # plots write caches; bench is rare
+# Modules imported by name at run time (no import statement names them): the store's, rich's, package data's.
+LOADED_BY_NAME = ("eventsourcing.sqlite", "eventsourcing.postgres", "rich._emoji_codes", "importlib.readers")
 
 
 @dataclass
@@ -267,7 +269,11 @@ def preload() -> None:
                     names.update(alias.name for alias in node.names)
                 elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                     names.add(node.module)
-    for name in sorted(names):
+    for name in sorted(names | set(LOADED_BY_NAME)):
         if not name.startswith(NOT_PRELOADED):
             with suppress(Exception):
                 import_module(name)
+    with suppress(Exception):  # rich's table of character widths, which it imports by its Unicode version's name
+        from rich._unicode_data._versions import VERSIONS
+
+        import_module(f"rich._unicode_data.unicode{VERSIONS[-1].replace('.', '-')}")
