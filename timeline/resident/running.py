@@ -1,6 +1,6 @@
 """The forked process of a resident server: it becomes the client's command. It takes the client's stdin, stdout
-and stderr, directory, environment and arguments, runs `cli.run` as a new process would, and exits with its status.
-"""
+and stderr, directory, environment, umask, limits and arguments, runs the CLI as a new process would, and exits
+with its status."""
 
 from __future__ import annotations
 
