@@ -31,6 +31,7 @@ PACKAGES = ("timeline", "events", "projections")
 NOT_PRELOADED = ("matplotlib", "timeline.dev", "timeline.resident.server")  # plots write caches; bench is rare
 # Modules imported by name at run time (no import statement names them): the store's, rich's, package data's.
 LOADED_BY_NAME = ("eventsourcing.sqlite", "eventsourcing.postgres", "rich._emoji_codes", "importlib.readers")
+HUNG_UP = getattr(select, "POLLRDHUP", 0) | select.POLLHUP  # the other end closed its side (POLLRDHUP: Linux)
 
 
 @dataclass
@@ -79,35 +80,44 @@ def serve(command: Callable[[], None], log: Log) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     served: dict[int, Served] = {}
+
+    def stop_listening() -> None:
+        _close(listener, path, ours)
+        log({"event": "stopping", "reason": stopping[0], "running": len(served)})
+
     spare = _fork_spare([listener, wake_read], served, command)
     log({"event": "serving", "socket": path, "pid": os.getpid()})
     try:
         while not stopping or served:
-            watched: list[socket.socket | int] = [wake_read] if stopping else [wake_read, listener]
+            poller = select.poll()
+            for watched in [wake_read] if stopping else [wake_read, listener]:
+                poller.register(watched, select.POLLIN)
             for item in served.values():
-                watched += [item.connection, item.status] if item.watched else []
-            readable, _, _ = select.select(watched, [], [])
-            if wake_read in readable:
+                if item.watched:
+                    poller.register(item.status, select.POLLIN)
+                    poller.register(item.connection, HUNG_UP)  # (not readable: its request may still be unread)
+            ready = dict(poller.poll())
+            if wake_read.fileno() in ready:
                 with suppress(BlockingIOError):
                     wake_read.recv(4096)
+            if stopping and listener.fileno() != -1:  # (a signal wakes the poll: told before what follows it)
+                stop_listening()
             for pid, item in served.items():
-                if item.status in readable:
+                if item.status in ready:
                     _pass_status(item)
-                elif item.connection in readable and not _peek(item.connection):  # the client is gone: so is its
-                    item.watched = False  # command, as if it had been killed with it
+                elif item.connection.fileno() in ready:  # the client is gone: so is its command, as if it had
+                    item.watched = False  # been killed with it
                     with suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
             _reap(served, log)
-            if listener in readable and not stopping:
+            if listener.fileno() in ready and not stopping:
                 if code_fingerprint() == fingerprint:
                     if _accept(listener, spare, served):
                         spare = _fork_spare([listener, wake_read], served, command)
                 else:  # the client runs the command itself, with the new code
                     _refuse_stale(listener)
                     stopping.append("the installed code changed")
-            if stopping and listener.fileno() != -1:
-                _close(listener, path, ours)
-                log({"event": "stopping", "reason": stopping[0], "running": len(served)})
+                    stop_listening()
     finally:
         _close(listener, path, ours)
         spare.control.close()  # it ends
@@ -211,16 +221,6 @@ def _reap(served: dict[int, Served], log: Log) -> None:
         cpu = usage.ru_utime + usage.ru_stime
         wall = time.monotonic() - item.started
         log({"event": "served", "pid": pid, ending[0]: ending[1], "cpu_ms": round(cpu * 1e3), "ms": round(wall * 1e3)})
-
-
-def _peek(connection: socket.socket) -> bool:
-    """Whether the client is still there (a client sends nothing after its request: readable means gone)."""
-    try:
-        return bool(connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
 
 
 def _refuse_stale(listener: socket.socket) -> None:
