@@ -34,15 +34,6 @@ def run() -> None:
         from timeline.resident.client import run_served
 
         run_served()  # exits once a server has run the command
-    except KeyboardInterrupt:  # Ctrl-C before anything ran
-        print(INTERRUPTED_LOADING, file=sys.stderr)
-        raise SystemExit(130) from None
-    run_here()
-
-
-def run_here() -> None:
-    """The command in this process."""
-    try:
         from timeline.commands.root import run_as_process
     except KeyboardInterrupt:  # Ctrl-C while the commands load: nothing has run
         print(INTERRUPTED_LOADING, file=sys.stderr)

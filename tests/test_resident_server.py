@@ -55,11 +55,12 @@ def runtime_env(runtime: Path, **extra: str) -> dict[str, str]:
     return environment(XDG_RUNTIME_DIR=str(runtime), TIMELINE_RESIDENT="on", **extra)
 
 
-def start_server(runtime: Path, cwd: Path) -> Server:
-    output = cwd / "serve.jsonl"
+def start_server(runtime: Path, cwd: Path, *options: str, output_name: str = "serve.jsonl") -> Server:
+    """`timeline serve` (with `options`) writing to a file, once it says it serves."""
+    output = cwd / output_name
     env = runtime_env(runtime)
     with output.open("w") as sink:
-        process = subprocess.Popen(command("serve", "--json"), cwd=cwd, env=env, stdout=sink, text=True)
+        process = subprocess.Popen(command("serve", *options), cwd=cwd, env=env, stdout=sink, text=True)
     deadline = time.monotonic() + 60
     while not output.read_text().strip():
         assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
@@ -76,7 +77,7 @@ def runtime(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(tmp_path: Path, runtime: Path) -> Iterator[Server]:
-    started = start_server(runtime, tmp_path)
+    started = start_server(runtime, tmp_path, "--json")
     yield started
     if started.process.poll() is None:
         started.process.send_signal(signal.SIGTERM)
@@ -234,13 +235,8 @@ def test_serve_stop_ends_the_server_and_removes_its_socket(server, tmp_path):
 
 
 def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_path, runtime):
-    output, env = tmp_path / "serve.txt", runtime_env(runtime)
-    with output.open("w") as sink:
-        process = subprocess.Popen(command("serve"), cwd=tmp_path, env=env, stdout=sink, text=True)
-    deadline = time.monotonic() + 60
-    while not output.read_text():
-        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
+    printing = start_server(runtime, tmp_path, output_name="serve.txt")
+    process, output, env = printing.process, printing.output, printing.env
     stopped = timeline("serve", "--stop", cwd=tmp_path, env=env)
     assert stopped.returncode == 0 and stopped.stdout == f"stopped the server (pid {process.pid}).\n"
     assert process.wait(timeout=60) == 0

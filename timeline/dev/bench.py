@@ -27,6 +27,7 @@ from timeline.errors import TimelineError
 QUERY_RUNS = 200
 CLI_RUNS = 20
 STARTUP_RUNS = 10
+TIMELINE = str(Path(sys.executable).with_name("timeline"))  # the installed command, beside this interpreter
 
 
 def _child(name: str, db: str, extra: str = "") -> dict[str, Any]:
@@ -175,8 +176,7 @@ class Server:
         self.output = runtime / "served.jsonl"
         self.seen = 0
         with self.output.open("w") as sink:
-            timeline_bin = str(Path(sys.executable).with_name("timeline"))
-            self.process = subprocess.Popen([timeline_bin, "serve", "--json"], stdout=sink, env=os.environ | self.env)
+            self.process = subprocess.Popen([TIMELINE, "serve", "--json"], stdout=sink, env=os.environ | self.env)
         while not self.output.read_text():  # its first line says it serves
             if self.process.poll() is not None:
                 raise TimelineError("the benchmark's resident server did not start")
@@ -208,7 +208,6 @@ def _commands(db: str, runs: int, server: Server | None = None) -> tuple[dict[st
 
     from timeline.storage.database import locate
 
-    timeline_bin = str(Path(sys.executable).with_name("timeline"))
     with closing(locate(db).connect()) as connection:
         first = dict(connection.execute("SELECT entity, MIN(id) FROM rm_entities GROUP BY entity").fetchall())
         (fact,) = connection.execute("SELECT MIN(id) FROM rm_facts").fetchone()
@@ -229,7 +228,7 @@ def _commands(db: str, runs: int, server: Server | None = None) -> tuple[dict[st
     lines = {f"{name} --json": [*args, "--json"] for name, args in commands.items()}
     lines |= {name: args for name, args in commands.items()}
     lines |= {"export": ["export", "--format", "jsonl", "--project", first["project"]]}
-    times = {line: _command_times([timeline_bin, *args], runs, db, server) for line, args in lines.items()}
+    times = {line: _command_times([TIMELINE, *args], runs, db, server) for line, args in lines.items()}
     return {line: wall for line, (wall, _) in times.items()}, {line: cpu for line, (_, cpu) in times.items()}
 
 
@@ -283,7 +282,7 @@ def run(
         raw_read = _child("raw-read", db, raw)
         latencies = queries(db, seed)
         demo = str(work / "demo.db")
-        subprocess.run([str(Path(sys.executable).with_name("timeline")), "demo", "--db", demo], capture_output=True)
+        subprocess.run([TIMELINE, "demo", "--db", demo], capture_output=True)
         python_s, python_cpu = _command_times([sys.executable, "-c", "pass"], STARTUP_RUNS)
         demo_commands, demo_cpu = _commands(demo, STARTUP_RUNS)
         store_commands, store_cpu = _commands(db, STARTUP_RUNS // 2)
@@ -294,8 +293,7 @@ def run(
             served_store, served_store_cpu = _commands(db, STARTUP_RUNS // 2, server)
         finally:
             server.stop()
-        timeline_bin = str(Path(sys.executable).with_name("timeline"))
-        help_s, _ = _command_times([timeline_bin, "--help"], STARTUP_RUNS)
+        help_s, _ = _command_times([TIMELINE, "--help"], STARTUP_RUNS)
         store_bytes = stores.size(db)
         if add_big is None:  # measured last: it changes the store
             add_big = _child("add", db, str(extra))
