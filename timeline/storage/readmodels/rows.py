@@ -23,11 +23,8 @@ FACT_COLUMNS = {
     "rm_occurred": ("start", "stop", "fact_id"),
     "rm_named_occurred": ("entity_id", "role", "start", "stop", "fact_id"),
 }
-NAMED_IN_ORDER = (
-    "project",
-    "partner",
-    "person",
-)  # the roles whose facts are paged in occurred order (rm_named_occurred)
+# The roles whose facts are paged in occurred order (rm_named_occurred).
+NAMED_IN_ORDER = ("project", "partner", "person")
 
 
 def fact_rows(facts: Iterable[Fact]) -> dict[str, list[tuple[Any, ...]]]:
