@@ -67,7 +67,7 @@ def entity_facts(
     bounds = index_window(filters.window)
 
     def rows(start: tuple[int, int, str] | None, size: int) -> list[tuple[int, int, str]]:
-        return store.read_models.named_occurred_after(ids, role, start, size, bounds)  # type: ignore[no-any-return]
+        return store.read_models.named_occurred_after(ids, role, start, size, bounds)
 
     def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
         return seen.occurred.overlaps(filters.window.since, filters.window.until) and belongs(seen.fact)
