@@ -103,7 +103,8 @@ def list_entities(
     page = Paged((r for r in records if r.entity == entity and (not kinds or r.kind in kinds)), limit, lambda r: r.id)
     chosen_records = list(page)
     if not paged:
-        at_most_a_page(f"{len(chosen_records)} {what}{scope.describe()}", len(chosen_records))
+        named_by = f" named by facts {scope.describe().removeprefix(', ')}" if scope.narrows else ""
+        at_most_a_page(f"{len(chosen_records)} {what}{named_by}", len(chosen_records))
     counts = store.read_models.mention_counts_of(r.id for r in chosen_records)
     rows = [EntityRow(r, counts.get(r.id, 0)) for r in chosen_records]
     names = store.read_models.names({r.organisation for r in chosen_records if r.organisation})
