@@ -14,7 +14,8 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,13 @@ from timeline.resident.address import socket_path
 pytestmark = pytest.mark.sqlite_only("real processes, signals and sockets beside store files")
 
 
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
 @dataclass
 class Server:
     process: subprocess.Popen[str]
@@ -40,11 +48,14 @@ class Server:
 
     def served(self, count: int) -> list[dict[str, object]]:
         """The first `count` commands it served (it writes each once its client has its status: wait for them)."""
-        deadline = time.monotonic() + 60
-        while len(served := [record for record in self.records() if record["event"] == "served"]) < count:
-            assert time.monotonic() < deadline, f"served {len(served)} commands, not {count}"
-            time.sleep(0.02)
-        return served
+        served: list[dict[str, object]] = []
+
+        def enough() -> bool:
+            served[:] = [record for record in self.records() if record["event"] == "served"]
+            return len(served) >= count
+
+        wait_for(enough, f"the server did not serve {count} commands")
+        return served[:count]
 
     def children(self) -> list[int]:
         tasks = Path(f"/proc/{self.process.pid}/task")
@@ -61,10 +72,8 @@ def start_server(runtime: Path, cwd: Path, *options: str, output_name: str = "se
     env = runtime_env(runtime)
     with output.open("w") as sink:
         process = subprocess.Popen(command("serve", *options), cwd=cwd, env=env, stdout=sink, text=True)
-    deadline = time.monotonic() + 60
-    while not output.read_text().strip():
-        assert process.poll() is None and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
+    wait_for(lambda: process.poll() is not None or bool(output.read_text().strip()), "the server did not start")
+    assert process.poll() is None, "the server did not start"
     return Server(process, output, env)
 
 
@@ -147,8 +156,10 @@ def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sa
     assert len(server.served(2)) == 2
 
 
+@contextmanager
 def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    """A served ingest waiting for another connection's write lock: (the client, the served process)."""
+    """A served ingest waiting for another connection's write lock: (the client, the served process). The client
+    leads a process group of its own, as a shell's job does (a stop signal would be ignored in an orphaned one)."""
     facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
     gate = sqlite3.connect(db, isolation_level=None)
     gate.execute("BEGIN IMMEDIATE")
@@ -162,11 +173,11 @@ def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[s
             stderr=subprocess.PIPE,
             text=True,
             preexec_fn=lambda: os.nice(3),  # the served process takes its caller's niceness
+            process_group=0,
         )
-        deadline = time.monotonic() + 60
-        while not any(waiting(pid) for pid in server.children()):
-            assert client.poll() is None and time.monotonic() < deadline, "the served ingest never reached the lock"
-            time.sleep(0.02)
+        reached = lambda: client.poll() is not None or any(waiting(pid) for pid in server.children())  # noqa: E731
+        wait_for(reached, "the served ingest never reached the lock")
+        assert client.poll() is None, "the served ingest ended before it reached the lock"
         yield client, next(pid for pid in server.children() if waiting(pid))
     finally:
         gate.execute("ROLLBACK")
@@ -192,7 +203,7 @@ def test_ctrl_c_to_the_client_interrupts_the_served_command_which_says_what_it_w
     """The SIGINT acts once SQLite's busy wait returns, when the lock is let go (below): before the append commits,
     or (Python handles a signal between two of its instructions) just after. Either way the command's own line."""
     before = store_digest(entities_store)
-    for client, served in held_by_a_lock(server, entities_store, tmp_path):
+    with held_by_a_lock(server, entities_store, tmp_path) as (client, served):
         assert os.getpriority(os.PRIO_PROCESS, served) == os.getpriority(os.PRIO_PROCESS, client.pid)
         client.send_signal(signal.SIGINT)
     _, stderr = client.communicate(timeout=60)
@@ -208,15 +219,31 @@ def test_ctrl_c_to_the_client_interrupts_the_served_command_which_says_what_it_w
         assert len(json.loads(events.stdout)) == 1, events.stdout
 
 
+def state(pid: int) -> str:
+    """The process's state letter: T when stopped."""
+    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+
+
+def test_ctrl_z_stops_the_served_command_with_its_client_and_fg_lets_both_go_on(server, entities_store, tmp_path):
+    with held_by_a_lock(server, entities_store, tmp_path) as (client, served):
+        client.send_signal(signal.SIGTSTP)
+        wait_for(lambda: state(client.pid) == state(served) == "T", "Ctrl-Z did not stop the client and its command")
+        time.sleep(0.2)
+        assert state(served) == "T", "the served command went on while its client was stopped"
+        client.send_signal(signal.SIGCONT)
+        wait_for(lambda: "T" not in (state(client.pid), state(served)), "fg did not let both go on")
+    stdout, stderr = client.communicate(timeout=60)
+    assert client.returncode == 0, stderr
+    assert "1 event" in stdout + stderr, stdout
+    assert server.served(2)[-1].get("exit") == 0
+
+
 def test_a_killed_client_takes_its_served_command_with_it(server, entities_store, tmp_path):
     before = store_digest(entities_store)
-    for client, served in held_by_a_lock(server, entities_store, tmp_path):
+    with held_by_a_lock(server, entities_store, tmp_path) as (client, served):
         client.kill()
         client.wait(timeout=60)
-        deadline = time.monotonic() + 60
-        while served in server.children():
-            assert time.monotonic() < deadline, "the served ingest outlived its client"
-            time.sleep(0.02)
+        wait_for(lambda: served not in server.children(), "the served ingest outlived its client")
     assert store_digest(entities_store) == before
     assert server.served(2)[-1].get("signal") == signal.SIGKILL
     assert timeline("list", "projects", "--db", entities_store, cwd=tmp_path, env=server.env).returncode == 0

@@ -66,23 +66,42 @@ def _exit_as(status: bytes | None) -> None:
 
 
 class _SignalRelay:
-    """Signals to this process go to the process running the command: Ctrl-C interrupts it as it would here."""
+    """Signals to this process go to the process running the command: Ctrl-C interrupts it as it would here, and
+    Ctrl-Z stops it with this process (and `fg` or `bg` lets both go on)."""
 
     def __init__(self) -> None:
         self.target: int | None = None
         self.pending: list[int] = []
         self.previous = {number: signal.signal(number, self._receive) for number in FORWARDED}
+        self.previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, self._stop)
 
     def _receive(self, number: int, frame: FrameType | None) -> None:
         if self.target is None:
             self.pending.append(number)
         else:
-            os.kill(self.target, number)
+            self._send(number)
+
+    def _stop(self, number: int, frame: FrameType | None) -> None:
+        """The served process is in a session of its own, where the terminal's stop signal would be ignored (an
+        orphaned process group): it gets SIGSTOP, this process stops as the terminal asked, and once the shell
+        continues this process (`fg`, `bg`), the served one continues too."""
+        self._send(signal.SIGSTOP)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        signal.signal(signal.SIGTSTP, self._stop)
+        self._send(signal.SIGCONT)
+
+    def _send(self, number: int) -> None:
+        if self.target is not None:
+            try:
+                os.kill(self.target, number)
+            except ProcessLookupError:  # it has just ended: its status is on its way
+                pass
 
     def forward_to(self, pid: int) -> None:
         self.target = pid
         for number in self.pending:
-            os.kill(pid, number)
+            self._send(number)
 
     def give_back(self) -> None:
         """Nothing was served: the command runs here, with the usual handlers (a signal meanwhile is re-sent)."""
