@@ -4,7 +4,7 @@ range of the index of the entity's facts by occurred date (rm_named_occurred), s
 
 The window is served by the index itself (the rows of dates outside it are never read); the knowledge date, the
 other filters (--kind, --project, --partner) and retractions are applied to the facts a page reads, so a filter that
-admits few of the entity's facts reads more rows per page (see docs/performance.md)."""
+admits few of the entity's facts reads more of them per page (a batch at a time, up to 500)."""
 
 from __future__ import annotations
 
