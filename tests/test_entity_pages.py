@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -142,6 +143,14 @@ def ask(
     return getattr(timeline, ASK[kind])(ref, filters=chosen, after=after, limit=limit).to_json()
 
 
+def _in_scope(entry: dict[str, Any], chosen: Filters) -> bool:
+    """Whether a timeline entry names the project and the partner of the filters (ids as given: surviving ones)."""
+    projects, partners = {p["id"] for p in entry["projects"]}, {p["id"] for p in entry["partners"]}
+    return (chosen.project is None or chosen.project in projects) and (
+        chosen.partner is None or chosen.partner in partners
+    )
+
+
 def _counted(history: dict[str, Any]) -> tuple[Counter[str], Counter[str]]:
     return Counter(history["meetings_per_year"]), Counter({p["id"]: p["facts"] for p in history["projects"]})
 
@@ -154,6 +163,7 @@ def test_pages_of_an_entitys_facts_join_up_to_the_unpaged_answer(store, data, re
     chosen = data.draw(filters(kind))
     with Store(db, recorded_before=between if then else None) as timeline:
         whole = ask(timeline, kind, entity, chosen)
+        bare = ask(timeline, kind, entity, replace(chosen, project=None, partner=None))
         entries, hidden, after, pages = [], 0, None, []
         while True:
             page = ask(timeline, kind, entity, chosen, after, limit)
@@ -168,6 +178,8 @@ def test_pages_of_an_entitys_facts_join_up_to_the_unpaged_answer(store, data, re
             assert len(pages) <= 40
     assert entries == whole["entries"]
     assert hidden == whole["retracted_not_shown"]
+    # Read from the range of the scope's project or partner when it holds fewer facts: the same as filtering.
+    assert whole["entries"] == [entry for entry in bare["entries"] if _in_scope(entry, chosen)]
     assert "next" not in whole and "after" not in whole  # the unpaged JSON is unchanged
     if kind == "organisation":  # what a partner's pages count adds up to what the whole answer counts
         meetings, projects = Counter[str](), Counter[str]()

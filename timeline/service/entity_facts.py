@@ -2,13 +2,14 @@
 all of them (at most LISTED_AT_ONCE facts naming it), or a page of `limit` facts after the fact `after`, read as a
 range of the index of the entity's facts by occurred date (rm_named_occurred), so that a page costs what it lists.
 
-The window is served by the index itself (the rows of dates outside it are never read); the knowledge date, the
-other filters (--kind, --project, --partner) and retractions are applied to the facts a page reads, so a filter that
-admits few of the entity's facts reads more of them per page (a batch at a time, up to 500)."""
+The window is served by the index itself (the rows of dates outside it are never read); with --project or
+--partner the range read is that of whichever of them and the entity names the fewest facts (every fact of the
+answer is in each). The knowledge date, the other filters and retractions are applied to the facts a page reads, so
+a filter that admits few of them reads more per page (a batch at a time, up to 500)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ from events.records import EntityRecord, Fact
 from projections.chronology import Window, mentions
 from projections.entities import MENTION_ROLE, follow_merges, one_with
 from projections.knowledge import FactView
-from projections.selection import Filters, Selected, select
+from projections.selection import Filters, Scope, Selected, select
 from timeline.occurred import InOrder, cursor_text
 from timeline.paging import at_most_a_page
 from timeline.service.queries import facts_naming, merges, surviving
@@ -58,16 +59,18 @@ def entity_facts(
     def belongs(fact: Fact) -> bool:
         return NAMES[kind](fact, record.id) and scope.admits(fact)
 
-    ids = one_with(record.id, merged)
-    if limit is None and after is None:
-        held = store.read_models.named_count(ids, role)
-        at_most_a_page(f"{held} facts naming {record.name}", held)
-        facts = [follow_merges(fact, merged) for fact in facts_naming(store, record.id, role, filters.as_of, merged)]
+    unpaged = limit is None and after is None
+    held, root, role_read = _fewest(store, record, kind, scope, merged, unpaged)
+    ids = one_with(root, merged)
+    if unpaged:
+        named = {record.id: record.name} | {entity.id: entity.name for entity in scope.entities}
+        at_most_a_page(f"{held} facts naming {named[root]}", held)
+        facts = [follow_merges(fact, merged) for fact in facts_naming(store, root, role_read, filters.as_of, merged)]
         return EntityFacts(record, select(facts, belongs, filters), facts)
     bounds = index_window(filters.window)
 
     def rows(start: tuple[int, int, str] | None, size: int) -> list[tuple[int, int, str]]:
-        return store.read_models.named_occurred_after(ids, role, start, size, bounds)
+        return store.read_models.named_occurred_after(ids, role_read, start, size, bounds)
 
     def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
         return seen.occurred.overlaps(filters.window.since, filters.window.until) and belongs(seen.fact)
@@ -79,6 +82,24 @@ def entity_facts(
     paged = in_order.page(None, after, limit, admits)
     facts = list(paged)
     return EntityFacts(record, select(facts, belongs, filters), facts, True, after, cursor_text(paged.next))
+
+
+def _fewest(
+    store: Store, record: EntityRecord, kind: str, scope: Scope, merged: Mapping[str, str], unpaged: bool
+) -> tuple[int, str, str]:
+    """The index range the answer is read from, as how many facts it holds, an entity's id and its role: of the
+    entity itself and of the project and partner the filters name (every fact of the answer names them too), the
+    one holding the fewest facts. A person's unpaged answer reads the person's own (its offices come from every fact
+    naming the person). A page with a single range to read does not count it (0)."""
+    role = MENTION_ROLE[kind]
+    ranges = [(record.id, role)]
+    if not (unpaged and kind == "person"):
+        ranges += [(scope.project, "project")] if scope.project and kind != "project" else []
+        ranges += [(scope.partner, "partner")] if scope.partner and kind != "organisation" else []
+    if len(ranges) == 1 and not unpaged:
+        return 0, record.id, role
+    counted = [(store.read_models.named_count(one_with(root, merged), named), root, named) for root, named in ranges]
+    return min(counted, key=lambda range_: range_[0])
 
 
 def index_window(window: Window) -> tuple[int, int] | None:
