@@ -164,3 +164,25 @@ def test_a_page_of_people_reads_the_index_of_entities_by_kind(busy_store, monkey
     assert len(page.rows) == 5 and page.next == page.rows[-1].record.id
     assert not [s for s in seen if "GROUP BY entity_id" in s and "WHERE entity_id IN" not in s]  # counts: the page's
     assert whole_table_scans(busy_store, seen) == {}
+
+
+def test_a_page_of_a_busy_project_with_a_rare_partner_reads_the_partners_range(busy_store, monkeypatch) -> None:
+    """--partner names fewer facts than the project: a page reads the partner's range, never the project's."""
+    project, held = _busiest(busy_store, "project")
+    with sqlite3.connect(busy_store) as connection:
+        partner, few = connection.execute(
+            "SELECT p.entity_id, COUNT(*) AS n FROM rm_mentions p JOIN rm_mentions q ON q.fact_id = p.fact_id "
+            "WHERE p.role='partner' AND q.role='project' AND q.entity_id=? "
+            "GROUP BY p.entity_id ORDER BY n, p.entity_id",
+            (project,),
+        ).fetchone()
+        named = connection.execute("SELECT COUNT(*) FROM rm_mentions WHERE entity_id=? AND role='partner'", (partner,))
+        partner_held = named.fetchone()[0]
+    assert few >= 1 and partner_held < held
+    with Store(str(busy_store)) as store, statements(monkeypatch) as seen:
+        store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+        page = store.project(project, filters=Filters(partner=partner), limit=3)
+    assert 1 <= len(page.entries) <= 3
+    assert _states_read(seen) <= partner_held + 1
+    assert all(f"entity_id = '{partner}'" in s for s in seen if "FROM rm_named_occurred" in s)
+    assert whole_table_scans(busy_store, seen) == {}
