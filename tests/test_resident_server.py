@@ -26,6 +26,7 @@ from test_faults import ENTITIES, REPO, command, environment, fact, write_facts
 
 import cli
 from timeline.resident.address import socket_path
+from timeline.resident.warming import WARM_UP, sample_store
 
 pytestmark = pytest.mark.sqlite_only("real processes, signals and sockets beside store files")
 
@@ -67,13 +68,15 @@ def runtime_env(runtime: Path, **extra: str) -> dict[str, str]:
 
 
 def start_server(runtime: Path, cwd: Path, *options: str, output_name: str = "serve.jsonl") -> Server:
-    """`timeline serve` (with `options`) writing to a file, once it says it serves."""
+    """`timeline serve` (with `options`) writing to a file, once it says it serves and has its sample store (its
+    spares warm up on it)."""
     output = cwd / output_name
     env = runtime_env(runtime)
     with output.open("w") as sink:
         process = subprocess.Popen(command("serve", *options), cwd=cwd, env=env, stdout=sink, text=True)
     wait_for(lambda: process.poll() is not None or bool(output.read_text().strip()), "the server did not start")
     assert process.poll() is None, "the server did not start"
+    wait_for(sample_store(socket_path_in(env)).exists, "the server did not build its sample store")
     return Server(process, output, env)
 
 
@@ -121,6 +124,8 @@ def test_served_commands_answer_byte_for_byte_as_commands_run_alone(server, samp
     codes = [timeline(*args, cwd=tmp_path, env=environment()).returncode for args in QUESTIONS]
     assert len(set(codes)) >= 3, "the questions should cover answers, user errors and usage errors"
     assert [record.get("exit") for record in server.served(len(codes))] == codes, "not every command was served"
+    warmed_up = [record["warm_up"] for record in server.served(len(codes))]
+    assert warmed_up.count(len(WARM_UP)) >= len(codes) - 1, f"warm-ups: {warmed_up}"
 
 
 def test_a_served_command_takes_its_callers_directory_and_environment(server, sample_store, tmp_path):
@@ -175,10 +180,15 @@ def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[s
             preexec_fn=lambda: os.nice(3),  # the served process takes its caller's niceness
             process_group=0,
         )
-        reached = lambda: client.poll() is not None or any(waiting(pid) for pid in server.children())  # noqa: E731
+        held: list[int] = []
+
+        def reached() -> bool:  # (a busy wait sleeps between tries: a process seen asleep once is the one)
+            held.extend(pid for pid in server.children() if waiting(pid))
+            return client.poll() is not None or bool(held)
+
         wait_for(reached, "the served ingest never reached the lock")
         assert client.poll() is None, "the served ingest ended before it reached the lock"
-        yield client, next(pid for pid in server.children() if waiting(pid))
+        yield client, held[0]
     finally:
         gate.execute("ROLLBACK")
         gate.close()
@@ -268,7 +278,7 @@ def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_
     assert stopped.returncode == 0 and stopped.stdout == f"stopped the server (pid {process.pid}).\n"
     assert process.wait(timeout=60) == 0
     lines = output.read_text().splitlines()
-    pattern = re.compile(r"served pid \d+: exit 0, \d+ ms \(\d+ ms CPU\)")
+    pattern = re.compile(r"served pid \d+: exit 0, \d+ ms \(\d+ ms CPU(; warmed up by \d commands?, \d+ ms CPU)?\)")
     serving = f"serving timeline commands at {socket_path_in(env)} (pid {process.pid})"
     assert lines[0] == f"{serving}; Ctrl-C or `timeline serve --stop` ends it"
     assert lines[1] == "stopping (SIGTERM); waiting for the 1 command it is running"
