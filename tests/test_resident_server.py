@@ -381,3 +381,45 @@ def test_a_served_command_imports_nothing_the_server_has_not_loaded(sample_store
     with os.fdopen(read) as report:
         imported = dict(zip(asked, report.read().splitlines()))
     assert imported == dict.fromkeys(asked, "")
+
+
+AFTER_A_WARM_UP = """
+import atexit, json, os, signal, sys, threading
+from pathlib import Path
+from timeline.commands.root import run_as_process
+from timeline.resident.warming import warm_up
+
+def state():
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return [atexit._ncallbacks(), threading.active_count(), sorted(os.listdir("/proc/self/fd")), os.getcwd(), umask,
+            [str(signal.getsignal(number)) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)]]
+
+before = state()
+ran = warm_up(run_as_process, Path(sys.argv[1]), lambda: False)
+print(json.dumps({"ran": ran, "before": before, "after": state()}))
+"""
+
+
+def test_a_warm_up_leaves_nothing_behind_that_a_new_process_would_not_have(sample_store, tmp_path):
+    """Exit handlers, threads, open files, directory, umask and signal handlers are as before the warm-up commands
+    ran (the standard streams are the caller's again: this process prints its answer)."""
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_A_WARM_UP, str(sample_store)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["ran"] == len(WARM_UP)
+    assert found["after"] == found["before"]
+
+
+def test_a_spare_handed_a_client_stops_warming_up(sample_store, tmp_path):
+    asked = []
+
+    def handed() -> bool:
+        asked.append(True)
+        return len(asked) > 1
+
+    from timeline.resident.warming import warm_up
+
+    assert warm_up(lambda: None, sample_store, handed) == 1

@@ -18,6 +18,7 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 
 # Printed and --json answers of the commands people run most, on the sample store (`timeline demo`'s facts).
@@ -73,7 +74,9 @@ def warm_up(command: Callable[[], None], store: Path, handed: Callable[[], bool]
 
 
 def _quietly(command: Callable[[], None], args: tuple[str, ...]) -> None:
-    """Run the CLI with these arguments, its standard streams (Python's and the descriptors) on /dev/null."""
+    """Run the CLI with these arguments, its standard streams (Python's and the descriptors) on /dev/null, then
+    put them back."""
+    saved = [os.dup(fd) for fd in (0, 1, 2)]
     nothing = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(nothing, fd)
@@ -89,8 +92,9 @@ def _quietly(command: Callable[[], None], args: tuple[str, ...]) -> None:
         pass
     finally:
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with suppress(OSError, ValueError):
                 stream.flush()
-            except (OSError, ValueError):
-                pass
         sys.stdin, sys.stdout, sys.stderr = streams
+        for fd, copy in enumerate(saved):
+            os.dup2(copy, fd)
+            os.close(copy)
