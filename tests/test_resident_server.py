@@ -161,6 +161,21 @@ def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sa
     assert len(server.served(2)) == 2
 
 
+@pytest.mark.parametrize("limit", ["RLIMIT_AS", "RLIMIT_DATA"])
+def test_a_command_under_a_memory_limit_runs_alone(server, sample_store, tmp_path, limit):
+    """A served process has the server's memory (every module loaded): a caller's memory limit would leave the
+    command less room than it has alone. So it runs alone, with the same answer."""
+    number = getattr(resource, limit)
+    limited = {"preexec_fn": lambda: resource.setrlimit(number, (2**31, resource.RLIM_INFINITY))}
+    answer = timeline("project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=server.env, **limited)
+    alone = timeline("project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off"))
+    assert (answer.returncode, answer.stdout) == (0, alone.stdout), answer.stderr
+    assert timeline("list", "projects", cwd=tmp_path, env=server.env).returncode == 0
+    assert len(server.served(1)) == 1 and len([r for r in server.records() if r["event"] == "served"]) == 1, (
+        "the limited command was served"
+    )
+
+
 @contextmanager
 def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """A served ingest waiting for another connection's write lock: (the client, the served process). The client
@@ -336,15 +351,20 @@ def socket_path_in(env: dict[str, str]) -> str:
 
 def test_the_installed_command_loads_next_to_nothing_before_it_hands_itself_over():
     """The client's cost is Python's own start: without `site` (and an editable install's finder), the entry point
-    and the client add to a bare interpreter only the modules every Python start loads (os and what it needs,
-    types, __future__) and four small C modules. No enum, typing, re, socket, signal, dataclasses, click."""
-    probe = "before = set(sys.modules); import cli, timeline.resident.client; print(*set(sys.modules) - before)"
-    code = f"import sys; sys.path.insert(0, {str(REPO)!r}); {probe}"
-    added = set(subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True).stdout.split())
+    and the client (here finding no server) add to a bare interpreter only the modules every Python start loads (os
+    and what it needs, types, __future__) and five small C modules. No enum, typing, re, socket, signal,
+    dataclasses, click."""
+    probe = "import cli, timeline.resident.client as client; client.run_served()"
+    code = f"import sys; sys.path.insert(0, {str(REPO)!r}); before = set(sys.modules); {probe}; "
+    code += "print(*set(sys.modules) - before)"
+    nowhere = {**os.environ, "XDG_RUNTIME_DIR": "/nonexistent", "TIMELINE_RESIDENT": "on"}
+    added = set(
+        subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=nowhere).stdout.split()
+    )
     ours = {"cli", "timeline", *(f"timeline.resident{part}" for part in ("", ".address", ".client", ".protocol"))}
     started = {"__future__", "_collections_abc", "genericpath", "os", "os.path", "posixpath", "stat", "_stat", "types"}
     assert ours <= added, added
-    assert added - ours - started == {"_socket", "_struct", "struct", "zlib"}
+    assert added - ours - started == {"_socket", "_struct", "struct", "zlib", "resource"}
 
 
 FORK_AND_RUN = """
