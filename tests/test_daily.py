@@ -171,10 +171,10 @@ def test_list_facts_of_more_than_a_page_at_once_asks_for_pages(cli, sample_store
     assert flat(printed).endswith(f"-- more: run the same command with --after {last} for the next page")
 
 
-def test_list_pages_only_facts(cli, sample_store):
-    result = cli("list", "people", "--limit", "2")
+def test_list_people_after_an_id_that_is_not_a_person_is_one_error(cli, sample_store):
+    result = cli("list", "people", "--limit", "2", "--after", "japan")
     assert result.exit_code == 2
-    assert result.stderr == "error: --limit and --after page `list facts` only\n"
+    assert result.stderr == "error: --after: no person 'japan'; give the id a page ended with\n"
 
 
 def test_list_people_counts_their_facts(cli, sample_store):

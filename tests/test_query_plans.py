@@ -8,11 +8,13 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from projections.chronology import Window
 from projections.selection import Filters
 from timeline.dev.corpus import generate, more_facts
 from timeline.service import Store, text_search
@@ -101,3 +103,64 @@ def test_a_search_past_its_window_reads_no_table_whole(store_and_more: tuple[Pat
                 assert store.search(words, limit=1000, filters=filters).hits
     assert any("rowid < " in s and "MATCH" in s for s in seen)  # the older matches were read
     assert whole_table_scans(db, seen) == {}
+
+
+@pytest.fixture(scope="module")
+def busy_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of 400 generated facts, where the busiest project, partner and person each name dozens."""
+    root = tmp_path_factory.mktemp("busy")
+    corpus = generate(root / "corpus", 400, seed=5)
+    db = root / "store.db"
+    with Store(str(db), create=True) as store:
+        store.ingest([corpus.entities, corpus.facts])
+    return db
+
+
+def _busiest(db: Path, role: str) -> tuple[str, int]:
+    with sqlite3.connect(db) as connection:
+        query = "SELECT entity_id, COUNT(*) AS n FROM rm_mentions WHERE role=? GROUP BY entity_id ORDER BY n DESC"
+        return connection.execute(query, (role,)).fetchone()  # type: ignore[no-any-return]
+
+
+def _states_read(seen: list[str]) -> int:
+    """How many fact states the statements traced read by id."""
+    asked = [s for s in seen if s.startswith("SELECT state FROM rm_facts WHERE id IN (")]
+    return sum(s.count(",") + 1 for s in asked)
+
+
+@pytest.mark.parametrize(
+    ("ask", "role"), [("project", "project"), ("partner", "partner"), ("person", "person")], ids=lambda v: str(v)
+)
+@pytest.mark.parametrize("window", [Window(), Window(date(2015, 1, 1), date(2019, 12, 31))], ids=["all", "window"])
+def test_a_page_of_an_entitys_facts_reads_its_rows_not_the_entitys_every_fact(
+    busy_store, monkeypatch, ask, role, window
+):
+    """A page of 3 reads the index range after its cursor and the states of about the facts it lists, whatever
+    the entity holds (the unpaged answer reads every one of them)."""
+    entity, held = _busiest(busy_store, role)
+    assert held >= 30
+    with Store(str(busy_store)) as store:
+        first = getattr(store, ask)(entity, filters=Filters(window=window), limit=3)
+        assert first.next is not None
+        with statements(monkeypatch) as seen:
+            store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+            page = getattr(store, ask)(entity, filters=Filters(window=window), after=first.next, limit=3)
+        whole = getattr(store, ask)(entity, filters=Filters(window=window))
+    assert 0 < len(page.to_json()["entries"]) <= 3 and len(whole.to_json()["entries"]) >= 6
+    assert _states_read(seen) <= 3 + 2  # a page and one, and the cursor
+    ranges = [s for s in seen if "FROM rm_named_occurred" in s]
+    assert ranges and all("LIMIT 4" in s for s in ranges)
+    with sqlite3.connect(busy_store) as connection:
+        plan = [row[-1] for row in connection.execute("EXPLAIN QUERY PLAN " + ranges[0])]
+    key = "SEARCH rm_named_occurred USING PRIMARY KEY (entity_id=? AND role=? AND (start,stop,fact_id)>(?,?,?)"
+    assert len(plan) == 1 and plan[0].startswith(key), plan  # (and start<? with a window: the range ends there)
+    assert whole_table_scans(busy_store, seen) == {}
+
+
+def test_a_page_of_people_reads_the_index_of_entities_by_kind(busy_store, monkeypatch) -> None:
+    with Store(str(busy_store)) as store, statements(monkeypatch) as seen:
+        store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+        page = store.list_entities("people", (), Filters(), None, 5)
+    assert len(page.rows) == 5 and page.next == page.rows[-1].record.id
+    assert not [s for s in seen if "GROUP BY entity_id" in s and "WHERE entity_id IN" not in s]  # counts: the page's
+    assert whole_table_scans(busy_store, seen) == {}

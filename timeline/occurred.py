@@ -12,7 +12,7 @@ and a page costs the rows it reads, not the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import Generic, TypeVar
 
@@ -41,14 +41,28 @@ def cursor_text(cursor: str | int | None) -> str | None:
 
 
 Admits = Callable[[Fact, FactView], bool]
+ReadRows = Callable[[Key | None, int], list[Key]]  # the index rows after a row (from the first: None), at most so many
 
 
 class InOrder:
-    """The facts of a store (or of a scope) in occurred order as stated on `as_of`, after a cursor."""
+    """The facts of a store (or of a scope, or of one entity) in occurred order as stated on `as_of`, after a
+    cursor. `rows` reads the index rows to page through (those of every fact by default); facts are read with the
+    surviving ids of the records merged into another (`follow`), and a cursor must be a fact that `member` admits
+    (one the answer can hold: `among` says which)."""
 
-    def __init__(self, models: object, as_of: date | None):
+    def __init__(
+        self,
+        models: object,
+        as_of: date | None,
+        rows: ReadRows | None = None,
+        follow: Mapping[str, str] | None = None,
+        member: tuple[str, Callable[[Fact], bool]] | None = None,
+    ):
         self.models = models
         self.as_of = as_of
+        self.rows: ReadRows = rows or models.occurred_after  # type: ignore[attr-defined]
+        self.follow = follow or {}
+        self.member = member
 
     def start(self, after: str | None) -> Key | None:
         """Where a page continues: right after the cursor fact's place (None: from the first fact)."""
@@ -56,9 +70,10 @@ class InOrder:
             return None
         fact = self._facts([after]).get(after)
         seen = shown(fact, self.as_of) if fact else None
-        if fact is None or seen is None:
+        among, member = self.member or ("", None)
+        if fact is None or seen is None or (member is not None and not member(fact)):
             when = f" as of {self.as_of}" if self.as_of else ""
-            raise InvalidOption(f"--after: no fact '{after}'{when}; give the fact id a page ended with")
+            raise InvalidOption(f"--after: no fact '{after}'{among}{when}; give the fact id a page ended with")
         return order_key(fact, seen)
 
     def page(self, facts: Iterable[Fact] | None, after: str | None, limit: int | None, admits: Admits) -> Paged[Fact]:
@@ -75,7 +90,7 @@ class InOrder:
         return ((fact, seen) for key, fact, seen in placed if start is None or key > start)
 
     def _indexed(self, start: Key | None, first: int) -> Iterator[tuple[Fact, FactView]]:
-        for rows in occurred_rows(self.models, start, first):
+        for rows in occurred_rows(self.rows, start, first):
             facts = self._facts(sorted({row[2] for row in rows}))
             for row in rows:
                 fact = facts.get(row[2])
@@ -85,15 +100,19 @@ class InOrder:
 
     def _facts(self, ids: list[str]) -> dict[str, Fact]:
         states = self.models.fact_states(ids)  # type: ignore[attr-defined]
-        return {fact_id: state.fact for fact_id, state in states.items()}
+        if not self.follow:
+            return {fact_id: state.fact for fact_id, state in states.items()}
+        from projections.entities import follow_merges
+
+        return {fact_id: follow_merges(state.fact, self.follow) for fact_id, state in states.items()}
 
 
-def occurred_rows(models: object, start: Key | None, first: int = BATCH) -> Iterator[list[Key]]:
-    """The index rows after `start`, in order, a batch at a time: `first` rows (a page and one), then twice as many
-    each time (rows a knowledge date or a filter leaves out) up to BATCH."""
+def occurred_rows(read: ReadRows, start: Key | None, first: int = BATCH) -> Iterator[list[Key]]:
+    """The index rows `read` gives after `start`, in order, a batch at a time: `first` rows (a page and one), then
+    twice as many each time (rows a knowledge date or a filter leaves out) up to BATCH."""
     size = max(1, min(first, BATCH))
     while True:
-        rows = models.occurred_after(start, size)  # type: ignore[attr-defined]
+        rows = read(start, size)
         if rows:
             yield rows
         if len(rows) < size:

@@ -36,26 +36,22 @@ def show(ref: str, filters: Filters, db: str, as_json: bool) -> None:
 @click.argument("what", type=click.Choice(["projects", "organisations", "offices", "people", "facts"]))
 @query_options("as_of", "window", "project", "partner", "retracted")
 @click.option("--kind", "kinds", multiple=True, help="Facts of this kind, or organisations of this kind.")
-@page_options("fact id (facts only)")
+@page_options("fact id (facts) or entity id")
 @db_option()
 @json_option
 def list_command(
     what: str, filters: Filters, kinds: tuple[str, ...], limit: int | None, after: str | None, db: str, as_json: bool
 ) -> None:
-    """What is stored: projects, organisations, offices, people (with how many facts name each) or facts
-    (--limit N: a page of N facts in occurred order)."""
+    """What is stored: projects, organisations, offices, people in id order (with how many facts name each) or
+    facts in occurred order (--limit N: a page of N)."""
     if what == "facts":
         facts = replace(filters, kinds=parse_kinds(kinds))
         answer(db, as_json, lambda store: store.list_facts(facts, after, limit))
-    elif limit is not None or after is not None:
-        from timeline.errors import InvalidOption
-
-        raise InvalidOption("--limit and --after page `list facts` only")
     else:
         from timeline.present.browse_views import entity_section
 
         section = entity_section(what)
-        answer(db, as_json, lambda store: store.list_entities(section, kinds, filters))
+        answer(db, as_json, lambda store: store.list_entities(section, kinds, filters, after, limit))
 
 
 @click.command()

@@ -26,16 +26,18 @@ if TYPE_CHECKING:
 
 
 def entity_command(
-    name: str, doc: str, filters: tuple[str, ...], ask: Callable[[Store, str, Filters], Any]
+    name: str, doc: str, filters: tuple[str, ...], ask: Callable[[Store, str, Filters, str | None, int | None], Any]
 ) -> click.Command:
-    """A command that answers about one entity (REF: an id or an alias) under the given query options."""
+    """A command that answers about one entity (REF: an id or an alias) under the given query options, all its
+    facts or a page of them (--limit N --after FACT, in the order printed)."""
 
     @click.argument("ref")
     @query_options(*filters)
+    @page_options("fact id")
     @db_option()
     @json_option
-    def command(ref: str, filters: Filters, db: str, as_json: bool) -> None:
-        answer(db, as_json, lambda store: ask(store, ref, filters))
+    def command(ref: str, filters: Filters, limit: int | None, after: str | None, db: str, as_json: bool) -> None:
+        answer(db, as_json, lambda store: ask(store, ref, filters, after, limit))
 
     command.__doc__ = doc
     return click.command(name=name)(command)
@@ -43,21 +45,23 @@ def entity_command(
 
 project = entity_command(
     "project",
-    "A project's timeline, oldest first, as known now or --as-of a past day.",
+    "A project's timeline, oldest first, as known now or --as-of a past day (--limit N: N facts a page).",
     ("as_of", "window", "partner", "kind", "retracted"),
-    lambda store, ref, filters: store.project(ref, filters=filters),
+    lambda store, ref, filters, after, limit: store.project(ref, filters=filters, after=after, limit=limit),
 )
 partner = entity_command(
     "partner",
-    "A partner's history: its facts, meetings per year, people met and projects.",
+    "A partner's history: its facts, meetings per year, people met and projects (--limit N: N facts a page, and "
+    "what they count).",
     ("as_of", "window", "project", "kind", "retracted"),
-    lambda store, ref, filters: store.partner(ref, filters=filters),
+    lambda store, ref, filters, after, limit: store.partner(ref, filters=filters, after=after, limit=limit),
 )
 person = entity_command(
     "person",
-    "The offices a person held over time, and the facts they appear in.",
+    "The offices a person held over time, and the facts they appear in (--limit N: N facts a page, and the offices "
+    "they attest).",
     ("as_of", "window", "project", "partner", "kind", "retracted"),
-    lambda store, ref, filters: store.person(ref, filters=filters),
+    lambda store, ref, filters, after, limit: store.person(ref, filters=filters, after=after, limit=limit),
 )
 
 

@@ -124,7 +124,11 @@ def entity_list(view: EntityList) -> RenderableType:
         elif view.what == "offices":
             cells.append(Text(view.names.get(record.organisation or "", record.organisation or "")))
         table.add_row(*cells, str(row.facts))
-    return Group(heading, table, count)
+    if view.next is None:
+        return Group(heading, table, count)
+    from timeline.present.stream import continuation
+
+    return Group(heading, table, count, Text(continuation(view.next)))
 
 
 def fact_list(view: FactList) -> RenderableType:

@@ -75,9 +75,13 @@ class EntityList:
     scope: Scope
     rows: list[EntityRow]
     names: dict[str, str]
+    paged: bool = False  # --limit/--after: the entities after the id `after`, and `next`, the id to continue after
+    after: str | None = None
+    next: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        page = {"after": self.after, "next": self.next} if self.paged else {}
+        return page | {
             "list": self.what,
             "kinds": list(self.kinds),
             "project": self.scope.project,

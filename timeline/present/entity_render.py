@@ -13,20 +13,18 @@ from projections.entities import name_at
 from timeline.present.entry_table import count_line, entries_table, known_label, retracted_note
 from timeline.present.labels import source_label
 from timeline.present.stream import continuation
-from timeline.present.views import OfficeView, PartnerView, PersonView, ProjectTimeline, TargetsView
+from timeline.present.views import OfficeView, Page, PartnerView, PersonView, ProjectTimeline, TargetsView
 
 
 def project_timeline(view: ProjectTimeline) -> RenderableType:
     heading = Text.assemble((view.project.name, "bold"), f" — timeline {known_label(view.as_of, view.window)}")
     if not view.entries:
         when = f"by {view.as_of.isoformat()}" if view.as_of else "yet"
-        return Group(
-            heading,
-            Text(
-                f"No facts about {view.project.name} had been reported {when}{retracted_note(view.hidden_retracted)}."
-            ),
-        )
-    return Group(heading, entries_table(view.entries, view.names), count_line(view.entries, view.hidden_retracted))
+        told = f"after {view.after} " if view.after else ""
+        none = f"No facts about {view.project.name} {told}had been reported {when}"
+        return _paged(view, [heading, Text(none + retracted_note(view.hidden_retracted) + ".")])
+    table = entries_table(view.entries, view.names)
+    return _paged(view, [heading, table, count_line(view.entries, view.hidden_retracted)])
 
 
 def partner_history(view: PartnerView) -> RenderableType:
@@ -34,7 +32,11 @@ def partner_history(view: PartnerView) -> RenderableType:
     heading = Text.assemble((view.partner.name, "bold"), f" — partner history {known_label(view.as_of, view.window)}")
     parts: list[RenderableType] = [heading]
     if not history.entries:
-        return Group(heading, Text(f"No facts name this partner{retracted_note(view.hidden_retracted)}."))
+        told = f" after {view.after}" if view.after else ""
+        return _paged(
+            view, [heading, Text(f"No facts{told} name this partner{retracted_note(view.hidden_retracted)}.")]
+        )
+    parts += _page_note(view, "meetings, people and projects")
     meetings = ", ".join(f"{year}: {n}" for year, n in history.meetings_per_year.items()) or "none"
     parts.append(Text(f"meetings per year: {meetings}"))
     people = [
@@ -46,6 +48,21 @@ def partner_history(view: PartnerView) -> RenderableType:
     projects = ", ".join(f"{names.get(p, p)} ({n})" for p, n in history.projects.items()) or "none"
     parts.append(Text(f"projects: {projects}"))
     parts += [entries_table(history.entries, names), count_line(history.entries, view.hidden_retracted)]
+    return _paged(view, parts)
+
+
+def _page_note(view: Page, counted: str) -> list[RenderableType]:
+    """On a page, the line saying that what is counted above its facts comes from them alone."""
+    if not view.paged:
+        return []
+    where = f"after {view.after}" if view.after else "from the first"
+    return [Text(f"A page: the facts {where}; {counted} counted from them alone.")]
+
+
+def _paged(view: Page, parts: list[RenderableType]) -> RenderableType:
+    """The parts, and on a page that has more, the line saying how to continue."""
+    if view.next is not None:
+        parts.append(Text(continuation(view.next)))
     return Group(*parts)
 
 
@@ -150,7 +167,8 @@ def person(view: PersonView) -> RenderableType:
         )
         for t in view.offices
     ]
-    parts: list[RenderableType] = [heading, Text("offices:" if offices else "offices: none attested"), *offices]
+    parts: list[RenderableType] = [heading, *_page_note(view, "offices")]
+    parts += [Text("offices:" if offices else "offices: none attested"), *offices]
     if view.entries or view.hidden_retracted:
         parts += [entries_table(view.entries, view.names), count_line(view.entries, view.hidden_retracted)]
-    return Group(*parts)
+    return _paged(view, parts)

@@ -25,17 +25,32 @@ def entity_ref(record: EntityRecord) -> dict[str, str]:
     return {"id": record.id, "name": record.name}
 
 
+class Page:
+    """A view that may be a page of a long answer: its JSON then says which cursor it continued after and the one to
+    continue after (None at the end); an unpaged answer's JSON is as it always was."""
+
+    paged: bool
+    after: str | None
+    next: str | None
+
+    def _page(self) -> dict[str, Any]:
+        return {"after": self.after, "next": self.next} if self.paged else {}
+
+
 @dataclass(frozen=True)
-class ProjectTimeline:
+class ProjectTimeline(Page):
     project: EntityRecord
     as_of: date | None
     window: Window
     entries: list[TimelineEntry]
     names: dict[str, str]
     hidden_retracted: int = 0
+    paged: bool = False  # --limit/--after: the facts after the fact `after`, and `next`, the fact to continue after
+    after: str | None = None
+    next: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return self._page() | {
             "project": entity_ref(self.project),
             "as_of": day_text(self.as_of),
             "since": day_text(self.window.since),
@@ -46,17 +61,20 @@ class ProjectTimeline:
 
 
 @dataclass(frozen=True)
-class PartnerView:
+class PartnerView(Page):
     partner: EntityRecord
     as_of: date | None
     window: Window
     history: PartnerHistory
     names: dict[str, str]
     hidden_retracted: int = 0
+    paged: bool = False  # --limit/--after: the facts after the fact `after`, and `next`, the fact to continue after
+    after: str | None = None
+    next: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         history = self.history
-        return {
+        return self._page() | {
             "partner": entity_ref(self.partner),
             "as_of": day_text(self.as_of),
             "since": day_text(self.window.since),
@@ -162,16 +180,19 @@ class OfficeView:
 
 
 @dataclass(frozen=True)
-class PersonView:
+class PersonView(Page):
     person: EntityRecord
     as_of: date | None
     offices: list[Tenure]
     entries: list[TimelineEntry]
     names: dict[str, str]
     hidden_retracted: int = 0
+    paged: bool = False  # --limit/--after: the facts after the fact `after`, and `next`, the fact to continue after
+    after: str | None = None
+    next: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return self._page() | {
             "person": entity_ref(self.person),
             "as_of": day_text(self.as_of),
             "offices": [tenure_json(t, self.names) for t in self.offices],

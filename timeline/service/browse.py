@@ -8,10 +8,11 @@ full replay.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from events.records import Fact
+from events.records import EntityRecord, Fact
 from events.text import fold, quoted
 from events.vocabulary import ENTITY_SECTIONS, ORGANISATION_KINDS
 from projections.chronology import mentions
@@ -61,9 +62,18 @@ def show(store: Store, ref: str, as_of: date | None = None) -> FactDetail:
     return FactDetail(as_of, fact, seen, retracted, history, store.names([fact]))
 
 
-def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], filters: Filters) -> EntityList:
-    """The entities of one kind (organisations of the given kinds), with how many facts name each; with
-    --project/--partner only those named by the facts of that project or partner (as stated on --as-of)."""
+def list_entities(
+    store: Store,
+    what: EntitySection,
+    kinds: tuple[str, ...],
+    filters: Filters,
+    after: str | None = None,
+    limit: int | None = None,
+) -> EntityList:
+    """The entities of one kind (organisations of the given kinds) in id order, with how many facts name each; with
+    --project/--partner only those named by the facts of that project or partner (as stated on --as-of). With
+    `limit`, a page of them after the id `after`: read from the index of entities by kind when no project or
+    partner narrows them (else the narrowed list is read whole, and cut)."""
     entity = ENTITY_SECTIONS[what]
     for kind in kinds:
         if entity != "organisation":
@@ -74,17 +84,46 @@ def list_entities(store: Store, what: EntitySection, kinds: tuple[str, ...], fil
             raise InvalidOption(f"--kind: {kind!r} is not a kind of organisation; {hint}kinds: "
                                 f"{', '.join(ORGANISATION_KINDS)}")  # fmt: skip
     scope = store.scope(Filters(filters.as_of, project=filters.project, partner=filters.partner))
-    records = [r for r in store.read_models.entities() if r.entity == entity and (not kinds or r.kind in kinds)]
+    paged = limit is not None or after is not None
+    if after is not None and entity not in (s.record.entity for s in store.read_models.entity_states([after]).values()):
+        raise InvalidOption(f"--after: no {entity} {quoted(after)}; give the id a page ended with")
     if scope.narrows:
         named: set[str] = set()
         chosen, _ = _scoped_facts(store, scope, filters)
         for e in chosen.entries:
             named.update(*mentions(e.view.fact).values())
-        records = [r for r in records if r.id in named]
-    counts = store.read_models.mention_counts()
-    rows = [EntityRow(r, counts.get(r.id, 0)) for r in records]
-    names = store.read_models.names({r.organisation for r in records if r.organisation})
-    return EntityList(what, kinds, scope, rows, names)
+        states = store.read_models.entity_states([i for i in named if after is None or i > after])
+        records: Iterable[EntityRecord] = [states[i].record for i in sorted(states)]
+    elif paged:
+        records = _entities_after(store, entity, after)
+    else:
+        held = store.read_models.entity_count(entity)
+        at_most_a_page(f"{held} {what}", held)
+        records = store.read_models.entities()
+    page = Paged((r for r in records if r.entity == entity and (not kinds or r.kind in kinds)), limit, lambda r: r.id)
+    chosen_records = list(page)
+    if not paged:
+        named_by = f" named by facts {scope.describe().removeprefix(', ')}" if scope.narrows else ""
+        at_most_a_page(f"{len(chosen_records)} {what}{named_by}", len(chosen_records))
+    counts = store.read_models.mention_counts_of(r.id for r in chosen_records)
+    rows = [EntityRow(r, counts.get(r.id, 0)) for r in chosen_records]
+    names = store.read_models.names({r.organisation for r in chosen_records if r.organisation})
+    cursor = page.next if isinstance(page.next, str) else None
+    return EntityList(what, kinds, scope, rows, names, paged, after, cursor)
+
+
+ENTITY_BATCH = 500  # entities read at a time for a page
+
+
+def _entities_after(store: Store, entity: str, after: str | None) -> Iterator[EntityRecord]:
+    """The entities of a kind in id order after the id `after`, read a batch at a time as iterated."""
+    while True:
+        ids = store.read_models.entity_ids_after(entity, after, ENTITY_BATCH)
+        states = store.read_models.entity_states(ids)
+        yield from (states[i].record for i in ids if i in states)
+        if len(ids) < ENTITY_BATCH:
+            return
+        after = ids[-1]
 
 
 def _scoped_facts(

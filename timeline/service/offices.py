@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 from projections.chronology import Window
 from projections.entities import follow_merges, one_with
 from projections.offices import attestations, tenures, who
-from projections.selection import Filters, select
+from projections.selection import Filters
 from timeline.present.views import OfficeView, PersonView
-from timeline.service.queries import facts_naming, merges, names, one_entity, surviving
+from timeline.service.entity_facts import entity_facts
+from timeline.service.queries import facts_naming, merges, names, surviving
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -37,14 +38,21 @@ def office(
 
 
 def person(
-    store: Store, ref: str, as_of: date | None = None, window: Window = Window(), filters: Filters | None = None
+    store: Store,
+    ref: str,
+    as_of: date | None = None,
+    window: Window = Window(),
+    filters: Filters | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> PersonView:
-    """The offices a person (with the records merged into them) held, and the facts the filters admit."""
+    """The offices a person (with the records merged into them) held, and the facts the filters admit; with
+    `limit`, a page of those facts after the fact `after`, and the offices attested in the page alone."""
     filters = filters or Filters(as_of, window)
-    person, facts = one_entity(store, ref, "person", filters.as_of)
-    scope = store.scope(filters)
+    found = entity_facts(store, ref, "person", filters, after, limit)
+    person, facts, chosen = found.record, found.facts, found.chosen
     held = [t for t in tenures(attestations(facts, filters.as_of)) if t.person == person.id]
-    chosen = select(facts, lambda fact: any(p.person == person.id for p in fact.people) and scope.admits(fact), filters)
     return PersonView(
-        person, filters.as_of, held, chosen.entries, names(store, facts, person.id), chosen.hidden_retracted
-    )
+        person, filters.as_of, held, chosen.entries, names(store, facts, person.id), chosen.hidden_retracted,
+        found.paged, found.after, found.next,
+    )  # fmt: skip

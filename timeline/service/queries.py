@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from events.records import EntityRecord, Fact
 from events.text import match_key
 from projections.chronology import mentions
-from projections.entities import MENTION_ROLE, follow_merges, merge_map, one_with
+from projections.entities import merge_map, one_with
 from projections.selection import Filters, Scope
 from timeline.errors import NotFound
 
@@ -72,15 +72,6 @@ def facts_in(store: Store, scope: Scope, as_of: date | None) -> list[Fact] | Non
         role = "project" if scope.project else "partner"
         return facts_naming(store, scope.project or scope.partner, role, as_of, scope.merges)  # type: ignore[arg-type]
     return None
-
-
-def one_entity(store: Store, ref: str, kind: str, as_of: date | None) -> tuple[EntityRecord, list[Fact]]:
-    """The entity `ref` names, or the one it was merged into (by `as_of`), and the facts naming any record
-    of it (in the role of its kind), with merged ids replaced by the surviving ones."""
-    merged = merges(store, as_of)
-    record = surviving(store, ref, kind, merged)
-    facts = facts_naming(store, record.id, MENTION_ROLE[kind], as_of, merged)
-    return record, [follow_merges(fact, merged) for fact in facts]
 
 
 def scope(store: Store, filters: Filters) -> Scope:

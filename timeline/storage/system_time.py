@@ -27,6 +27,7 @@ from projections.chronology import mentions
 from projections.entities import Names
 from projections.search import fact_texts, matches
 from timeline.storage.readmodels import ReadModels
+from timeline.storage.readmodels.pages import Row
 from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
@@ -122,15 +123,38 @@ class RecordedBefore:
     def facts_fulfilling(self, keys: set[str]) -> list[Fact]:
         return self._then(self.models.facts_fulfilling(keys), lambda fact: bool(_keys(fact, "fulfils") & keys))
 
-    def occurred_after(self, start: tuple[int, int, str] | None, limit: int) -> list[tuple[int, int, str]]:
+    def occurred_after(self, start: Row | None, limit: int) -> list[Row]:
         """The index rows then: the stored rows of the facts unchanged since, merged with the rows of the facts
         folded again (hidden facts have none)."""
-        changed = self.hidden_facts | set(self.facts)
         own = [(*key, i) for i, state in self.facts.items() for key in occurred_keys(state.fact)]
-        rows: list[tuple[int, int, str]] = []
+        return self._rows_then(lambda cursor: self.models.occurred_after(cursor, limit), start, limit, own)
+
+    def named_occurred_after(
+        self, ids: Collection[str], role: str, start: Row | None, limit: int, window: tuple[int, int] | None = None
+    ) -> list[Row]:
+        """The rows of the facts naming these entities then, as `occurred_after` (the refolded facts' own rows
+        where they then name one of them)."""
+        own = [
+            (*key, i)
+            for i, state in self.facts.items()
+            if mentions(state.fact)[role] & set(ids)
+            for key in occurred_keys(state.fact)
+            if window is None or (key[0] <= window[0] and key[1] <= window[1])
+        ]
+        return self._rows_then(
+            lambda cursor: self.models.named_occurred_after(ids, role, cursor, limit, window), start, limit, own
+        )
+
+    def _rows_then(
+        self, read: Callable[[Row | None], list[Row]], start: Row | None, limit: int, own: list[Row]
+    ) -> list[Row]:
+        """The first `limit` rows after `start`: those `read` gives (a page after a cursor) of the facts unchanged
+        since T, and the refolded facts' `own`."""
+        changed = self.hidden_facts | set(self.facts)
+        rows: list[Row] = []
         cursor = start
         while len(rows) < limit:
-            stored = self.models.occurred_after(cursor, limit)
+            stored = read(cursor)
             rows += [row for row in stored if row[2] not in changed]
             if len(stored) < limit:
                 break
@@ -222,6 +246,18 @@ class RecordedBefore:
             if i not in self.hidden_entities
         }
         return {i: states[i] for i in sorted(states)}
+
+    def entity_ids_after(self, entity: str, after: str | None, limit: int) -> list[str]:
+        """The next `limit` ids of a kind then (entities first recorded at or after T left out)."""
+        found: list[str] = []
+        cursor = after
+        while len(found) < limit:
+            ids = self.models.entity_ids_after(entity, cursor, limit)
+            found += [i for i in ids if i not in self.hidden_entities]
+            if len(ids) < limit:
+                break
+            cursor = ids[-1]
+        return found[:limit]
 
     def record(self, entity_id: str) -> EntityRecord | None:
         state = self.entity_states([entity_id]).get(entity_id)

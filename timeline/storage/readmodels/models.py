@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from timeline.storage.database import Database, Location, store_errors
 from timeline.storage.readmodels import schema
+from timeline.storage.readmodels.pages import PageQueries
 from timeline.storage.readmodels.queries import Queries
 from timeline.storage.readmodels.search import dumped
 from timeline.storage.readmodels.writes import chunks, write_entities, write_facts
@@ -27,7 +28,7 @@ FLUSH = 5000  # events folded and written per batch while catching up
 BULK = 5000  # events from empty read models on: secondary indexes are dropped and built once at the end
 
 
-class ReadModels(Queries):
+class ReadModels(Queries, PageQueries):
     def __init__(self, location: Location, models: bool = False):
         """States are read as the read side's records (no pydantic), or as the models with `models` (the write
         side: ingest compares them with new input). Catching up always folds into models."""

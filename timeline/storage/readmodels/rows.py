@@ -21,19 +21,27 @@ FACT_COLUMNS = {
     "rm_targets": ("key", "fact_id"),
     "rm_fulfils": ("key", "fact_id"),
     "rm_occurred": ("start", "stop", "fact_id"),
+    "rm_named_occurred": ("entity_id", "role", "start", "stop", "fact_id"),
 }
+# The roles whose facts are paged in occurred order (rm_named_occurred).
+NAMED_IN_ORDER = ("project", "partner", "person")
 
 
 def fact_rows(facts: Iterable[Fact]) -> dict[str, list[tuple[Any, ...]]]:
     """The rows of each index table that these facts hold."""
     rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in FACT_COLUMNS}
     for fact in facts:
-        rows["rm_mentions"] += [(entity, role, fact.id) for role, ids in mentions(fact).items() for entity in ids]
+        named = mentions(fact)
+        rows["rm_mentions"] += [(entity, role, fact.id) for role, ids in named.items() for entity in ids]
         rows["rm_knowledge"] += [(fact.id, day, what) for day, what in knowledge_days_of(fact)]
         rows["rm_office_days"] += [(office, fact.id, *days) for office, days in office_days(fact).items()]
         rows["rm_targets"] += [(key, fact.id) for key in keys_of(fact, "target")]
         rows["rm_fulfils"] += [(key, fact.id) for key in keys_of(fact, "fulfils")]
-        rows["rm_occurred"] += [(*key, fact.id) for key in occurred_keys(fact)]
+        keys = occurred_keys(fact)
+        rows["rm_occurred"] += [(*key, fact.id) for key in keys]
+        rows["rm_named_occurred"] += [
+            (entity, role, *key, fact.id) for role in NAMED_IN_ORDER for entity in named[role] for key in keys
+        ]
     return rows
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from timeline.storage.database import Database
 
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 11
+READ_MODEL_VERSION = 12
 TABLES = (
     "rm_facts",
     "rm_entities",
@@ -21,6 +21,7 @@ TABLES = (
     "rm_targets",
     "rm_fulfils",
     "rm_occurred",
+    "rm_named_occurred",
     "rm_fact_search",
     "rm_entity_search",
     "rm_vocabulary",

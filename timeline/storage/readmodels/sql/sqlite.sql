@@ -14,6 +14,8 @@ CREATE TABLE IF NOT EXISTS rm_entities (id TEXT PRIMARY KEY, entity TEXT NOT NUL
                                         first TEXT NOT NULL, last TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS rm_facts_by_last ON rm_facts (last);
 CREATE INDEX IF NOT EXISTS rm_entities_by_last ON rm_entities (last);
+-- The entities of one kind in id order: `list projects|organisations|offices|people` a page at a time.
+CREATE INDEX IF NOT EXISTS rm_entities_by_kind ON rm_entities (entity, id);
 -- The entities merged into another (few): every query follows merges, without reading every entity. The
 -- condition is the query's own (readmodels/queries.py: merged_records), so the planner can use this index.
 CREATE INDEX IF NOT EXISTS rm_entities_by_merged ON rm_entities (id) WHERE state NOT LIKE '%"merged":null%';
@@ -53,6 +55,13 @@ CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, las
 -- each fact at every date it may show: the row matching the date shown as of the day asked places it.
 CREATE TABLE IF NOT EXISTS rm_occurred (start INTEGER NOT NULL, stop INTEGER NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (start, stop, fact_id)) WITHOUT ROWID;
+
+-- A project's, a partner's or a person's facts in occurred order (rows as in rm_occurred, one per entity the fact
+-- names in that role in any statement): `project`, `partner` and `person` read a page of them as a range of this
+-- key, after the cursor's row, never the entity's every fact.
+CREATE TABLE IF NOT EXISTS rm_named_occurred (entity_id TEXT NOT NULL, role TEXT NOT NULL, start INTEGER NOT NULL,
+                                              stop INTEGER NOT NULL, fact_id TEXT NOT NULL,
+                                              PRIMARY KEY (entity_id, role, start, stop, fact_id)) WITHOUT ROWID;
 
 -- Full-text search over folded text (no case, no diacritics), rowids are those of rm_facts / rm_entities. The
 -- tokenizer folds Latin diacritics itself (search.py prepares what it does not fold the same way).

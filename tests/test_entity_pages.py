@@ -1,0 +1,273 @@
+"""`project`, `partner` and `person` a page at a time (--limit N --after FACT, in the order printed), and `list
+projects|organisations|offices|people` (--limit N --after ID, in id order): pages of any size, under every filter,
+join up to exactly the unpaged answer; a cursor the answer cannot hold is one error; an unpaged answer above
+LISTED_AT_ONCE asks for pages. Real stores built through the real ingest (two ingests: --recorded-before between
+them sees the facts and the correction of the first one only)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from projections.chronology import Window
+from projections.selection import Filters
+from timeline.errors import InvalidOption
+from timeline.service import Store, sample_paths
+
+PAGING = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+W80 = {"COLUMNS": "80"}
+
+# Records merged into another in 2021 (before then they answer apart), and facts naming them.
+ENTITIES = """
+organisations:
+  - {id: brg-jsc, name: BRG JSC (second record), kind: company, merged: {into: brg, on: 2021}}
+projects:
+  - {id: ring-road4, name: Ring Road 4}
+  - {id: outer-ring-x, name: Outer Ring Expressway, merged: {into: ring-road4, on: 2021}}
+people:
+  - {id: nva, name: Nguyen Van A}
+  - {id: nva-dup, name: Nguyễn Văn A (second record), merged: {into: nva, on: 2021}}
+"""
+FACTS = """
+- {id: rr-old, kind: meeting, occurred: 2010-05-01, title: Expressway survey meeting, projects: [outer-ring-x],
+   partners: [brg-jsc], people: [{person: nva-dup}], sources: [{outlet: VNA, language: en, reported: 2010-05-02}]}
+- {id: rr-target, kind: target, occurred: 2010-06-01, title: Expressway to open by 2015, projects: [outer-ring-x],
+   target: rr-open, figures: [{metric: opened, deadline: "2015"}],
+   sources: [{outlet: VNA, language: en, reported: 2010-06-02}]}
+- {id: rr-new, kind: meeting, occurred: 2020-05-01, title: Ring road financing meeting, projects: [ring-road4],
+   partners: [brg, japan], people: [{person: nva}], sources: [{outlet: VNA, language: en, reported: 2020-05-02}]}
+- {id: rr-both, kind: announcement, occurred: 2021-03-01, title: Both ring road records named,
+   projects: [ring-road4, outer-ring-x], partners: [brg-jsc, brg], people: [{person: nva-dup}, {person: nva}],
+   sources: [{outlet: VNA, language: en, reported: 2021-03-02}]}
+"""
+# The second ingest: a fact moved by a later source, a retracted one, an open start, and a correction that moves
+# rr-new and makes it name North Hanoi Smart City too.
+EXTRA = """
+- id: aa-moved-by-a-later-source-2022
+  kind: meeting
+  occurred: "2022-02-01"
+  title: Hanoi and Japan meet on North Hanoi Smart City (date restated later)
+  projects: [north-hanoi-smart-city]
+  partners: [japan]
+  people: [{person: nva}]
+  sources:
+    - {outlet: Test Daily, language: en, reported: "2022-02-02"}
+    - {outlet: Test Weekly, language: en, reported: "2024-01-10", differs: {occurred: "2023-06-20"}}
+- id: bb-withdrawn-2023
+  kind: announcement
+  occurred: "2023-06-15"
+  title: A withdrawn announcement on North Hanoi Smart City
+  projects: [north-hanoi-smart-city]
+  partners: [japan]
+  sources:
+    - {outlet: Test Daily, language: en, reported: "2023-06-16"}
+  retracted: {on: "2023-09-01", reason: the outlet withdrew it}
+- id: cc-open-start-2023
+  kind: milestone
+  occurred: "../2023-06-15"
+  title: North Hanoi Smart City land handed over by mid-2023
+  projects: [north-hanoi-smart-city]
+  sources:
+    - {outlet: Test Daily, language: en, reported: "2023-06-20"}
+"""
+CORRECTED = FACTS.replace(
+    "occurred: 2020-05-01, title: Ring road financing meeting, projects: [ring-road4],",
+    "occurred: 2009-01-01, title: Ring road financing meeting, projects: [ring-road4, north-hanoi-smart-city],",
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, datetime]:
+    """The store, and a recorded time between its two ingests."""
+    root = tmp_path_factory.mktemp("entity-pages")
+    for name, text in (("entities.yaml", ENTITIES), ("facts.yaml", FACTS), ("extra.yaml", EXTRA)):
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "corrected").mkdir()
+    (root / "corrected" / "facts.yaml").write_text(CORRECTED, encoding="utf-8")
+    db = str(root / "t.db")
+    with Store(db, create=True) as timeline:
+        timeline.ingest([*sample_paths(), root / "entities.yaml", root / "facts.yaml"])
+    time.sleep(0.01)
+    between = datetime.now(UTC)
+    time.sleep(0.01)
+    with Store(db, create=True) as timeline:
+        timeline.ingest(
+            [*sample_paths(), root / "entities.yaml", root / "corrected" / "facts.yaml", root / "extra.yaml"]
+        )
+    return db, between
+
+
+ASK = {"project": "project", "organisation": "partner", "person": "person"}
+REFS = st.sampled_from(
+    [
+        ("project", "north-hanoi-smart-city"),
+        ("project", "ring-road4"),
+        ("project", "outer-ring-x"),
+        ("organisation", "japan"),
+        ("organisation", "brg"),
+        ("organisation", "brg-jsc"),
+        ("person", "nva"),
+        ("person", "duong-duc-tuan"),
+    ]
+)
+AS_OF = st.sampled_from([None, date(2020, 12, 31), date(2022, 3, 24), date(2023, 7, 1), date(2024, 6, 1)])
+WINDOW = st.sampled_from(  # (bounds on the day a fact begins or ends, too)
+    [
+        Window(),
+        Window(date(2023, 1, 1), None),
+        Window(None, date(2022, 12, 31)),
+        Window(date(2010, 5, 1), date(2021, 3, 1)),
+        Window(date(2020, 5, 1), None),
+    ]
+)
+KINDS = st.sampled_from([(), ("meeting",), ("target", "milestone", "announcement")])
+
+
+@st.composite
+def filters(draw: st.DrawFn, kind: str) -> Filters:
+    project = draw(st.sampled_from([None, "north-hanoi-smart-city", "ring-road4"])) if kind != "project" else None
+    partner = draw(st.sampled_from([None, "japan", "brg"])) if kind != "organisation" else None
+    return Filters(draw(AS_OF), draw(WINDOW), draw(KINDS), project, partner, draw(st.booleans()))
+
+
+def ask(
+    timeline: Store, kind: str, ref: str, chosen: Filters, after: str | None = None, limit: int | None = None
+) -> Any:
+    return getattr(timeline, ASK[kind])(ref, filters=chosen, after=after, limit=limit).to_json()
+
+
+def _counted(history: dict[str, Any]) -> tuple[Counter[str], Counter[str]]:
+    return Counter(history["meetings_per_year"]), Counter({p["id"]: p["facts"] for p in history["projects"]})
+
+
+@PAGING
+@given(data=st.data(), ref=REFS, limit=st.integers(1, 5), then=st.booleans())
+def test_pages_of_an_entitys_facts_join_up_to_the_unpaged_answer(store, data, ref, limit, then):
+    db, between = store
+    kind, entity = ref
+    chosen = data.draw(filters(kind))
+    with Store(db, recorded_before=between if then else None) as timeline:
+        whole = ask(timeline, kind, entity, chosen)
+        entries, hidden, after, pages = [], 0, None, []
+        while True:
+            page = ask(timeline, kind, entity, chosen, after, limit)
+            assert page["after"] == after
+            assert len(page["entries"]) + page["retracted_not_shown"] <= limit
+            entries += page["entries"]
+            hidden += page["retracted_not_shown"]
+            pages.append(page)
+            if page["next"] is None:
+                break
+            after = page["next"]
+            assert len(pages) <= 40
+    assert entries == whole["entries"]
+    assert hidden == whole["retracted_not_shown"]
+    assert "next" not in whole and "after" not in whole  # the unpaged JSON is unchanged
+    if kind == "organisation":  # what a partner's pages count adds up to what the whole answer counts
+        meetings, projects = Counter[str](), Counter[str]()
+        for page in pages:
+            page_meetings, page_projects = _counted(page)
+            meetings, projects = meetings + page_meetings, projects + page_projects
+        assert (meetings, projects) == _counted(whole)
+
+
+@pytest.mark.parametrize(
+    ("kind", "ref", "after", "message"),
+    [
+        ("project", "north-hanoi-smart-city", "nowhere", "--after: no fact 'nowhere' naming north-hanoi-smart-city"),
+        ("project", "ring-road4", "cc-open-start-2023", "--after: no fact 'cc-open-start-2023' naming ring-road4"),
+        ("organisation", "japan", "rr-old", "--after: no fact 'rr-old' naming japan"),
+        ("person", "nva", "rr-target", "--after: no fact 'rr-target' naming nva"),
+    ],
+)
+def test_a_cursor_the_answer_cannot_hold_is_one_error(store, kind, ref, after, message):
+    with Store(store[0]) as timeline, pytest.raises(InvalidOption) as error:
+        ask(timeline, kind, ref, Filters(), after, 2)
+    assert str(error.value) == f"{message}; give the fact id a page ended with"
+
+
+def test_a_cursor_of_a_merged_records_fact_continues_the_surviving_entitys_pages(store):
+    with Store(store[0]) as timeline:
+        whole = [e["fact"] for e in ask(timeline, "project", "ring-road4", Filters())["entries"]]
+        page = ask(timeline, "project", "ring-road4", Filters(), "rr-old", 10)  # rr-old names outer-ring-x only
+    assert [e["fact"] for e in page["entries"]] == whole[whole.index("rr-old") + 1 :]
+
+
+LISTS = st.sampled_from(["projects", "organisations", "offices", "people"])
+ORGANISATION_KINDS = st.sampled_from([(), ("company",), ("government", "city")])
+
+
+@PAGING
+@given(what=LISTS, org_kinds=ORGANISATION_KINDS, scope=st.sampled_from([(None, None), ("north-hanoi-smart-city", None),
+       (None, "japan")]), limit=st.integers(1, 8), then=st.booleans())  # fmt: skip
+def test_pages_of_a_list_of_entities_join_up_to_the_unpaged_list(store, what, org_kinds, scope, limit, then):
+    db, between = store
+    kinds = org_kinds if what == "organisations" else ()
+    chosen = Filters(project=scope[0], partner=scope[1])
+    with Store(db, recorded_before=between if then else None) as timeline:
+        whole = timeline.list_entities(what, kinds, chosen).to_json()
+        items, after = [], None
+        while True:
+            page = timeline.list_entities(what, kinds, chosen, after, limit).to_json()
+            assert page["after"] == after and page["count"] == len(page["items"]) <= limit
+            items += page["items"]
+            if page["next"] is None:
+                break
+            assert page["next"] == page["items"][-1]["id"]
+            after = page["next"]
+    assert items == whole["items"]
+    assert "next" not in whole
+
+
+def test_a_printed_page_of_a_project_ends_with_how_to_continue(cli, sample_store, golden):
+    first = cli.ok("project", "north-hanoi-smart-city", "--limit", "2", env=W80).stdout
+    golden("pages/project-nhsc-limit-2.txt", first)
+    last = cli.json("project", "north-hanoi-smart-city", "--limit", "2")["next"]
+    rest = cli.ok("project", "north-hanoi-smart-city", "--limit", "2", "--after", last, env=W80).stdout
+    golden("pages/project-nhsc-limit-2-after.txt", rest)
+
+
+def test_a_printed_page_of_a_partner_says_it_counts_its_own_facts(cli, sample_store, golden):
+    golden("pages/partner-japan-limit-2.txt", cli.ok("partner", "japan", "--limit", "2", env=W80).stdout)
+
+
+def test_a_printed_page_of_a_person_says_its_offices_come_from_its_facts(cli, sample_store, golden):
+    golden("pages/person-limit-1.txt", cli.ok("person", "duong-duc-tuan", "--limit", "1", env=W80).stdout)
+
+
+def test_a_printed_page_of_people_ends_with_how_to_continue(cli, sample_store, golden):
+    golden("pages/list-people-limit-3.txt", cli.ok("list", "people", "--limit", "3", env=W80).stdout)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("project", "north-hanoi-smart-city"), "4 facts naming North Hanoi Smart City"),
+        (("partner", "japan"), "6 facts naming Japan"),
+        (("person", "duong-duc-tuan"), "4 facts naming Duong Duc Tuan"),
+        (("list", "people"), "10 people"),
+        (("list", "organisations", "--partner", "japan"), "4 organisations named by facts with Japan"),
+    ],
+)
+def test_unpaged_answers_above_the_cap_ask_for_pages(cli, sample_store, monkeypatch, args, message):
+    from timeline import paging
+
+    monkeypatch.setattr(paging, "LISTED_AT_ONCE", 2)
+    result = cli(*args)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: {message} are too many to list at once; list them a page at a time with --limit 1000 (each page "
+        "ends with the --after for the next)\n",
+    )
+    assert cli.json(*args, "--limit", "2")["next"] is not None  # a page is answered
+
+
+def test_the_printed_unpaged_answers_are_unchanged(cli, sample_store, golden):
+    """Below the cap an unpaged answer prints what it printed before pages (the goldens of before)."""
+    golden("project-nhsc-now.txt", cli.ok("project", "north-hanoi-smart-city", env={"COLUMNS": "100"}).stdout)

@@ -1,0 +1,92 @@
+"""The facts naming one entity (a project, a partner, a person) that the filters admit, in the order they occurred:
+all of them (at most LISTED_AT_ONCE facts naming it), or a page of `limit` facts after the fact `after`, read as a
+range of the index of the entity's facts by occurred date (rm_named_occurred), so that a page costs what it lists.
+
+The window is served by the index itself (the rows of dates outside it are never read); the knowledge date, the
+other filters (--kind, --project, --partner) and retractions are applied to the facts a page reads, so a filter that
+admits few of the entity's facts reads more rows per page (see docs/performance.md)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from events.records import EntityRecord, Fact
+from projections.chronology import Window, mentions
+from projections.entities import MENTION_ROLE, follow_merges, one_with
+from projections.knowledge import FactView
+from projections.selection import Filters, Selected, select
+from timeline.occurred import InOrder, cursor_text
+from timeline.paging import at_most_a_page
+from timeline.service.queries import facts_naming, merges, surviving
+
+if TYPE_CHECKING:
+    from timeline.service.store import Store
+
+
+@dataclass(frozen=True)
+class EntityFacts:
+    """An entity, the facts naming it that the filters admit (`chosen`), every fact read (for names), and with a
+    page (`paged`) the cursor it continued after and the one to continue after (None at the end)."""
+
+    record: EntityRecord
+    chosen: Selected
+    facts: list[Fact]
+    paged: bool = False
+    after: str | None = None
+    next: str | None = None
+
+
+NAMES: dict[str, Callable[[Fact, str], bool]] = {  # whether a fact (as stated) names the entity in its kind's role
+    "project": lambda fact, entity: entity in fact.projects,
+    "organisation": lambda fact, entity: entity in fact.partners,
+    "person": lambda fact, entity: any(role.person == entity for role in fact.people),
+}
+
+
+def entity_facts(
+    store: Store, ref: str, kind: str, filters: Filters, after: str | None = None, limit: int | None = None
+) -> EntityFacts:
+    """The entity of `kind` that `ref` names (or the one it was merged into by the knowledge date) and the facts
+    naming it, or a record merged into it, that the filters admit as stated on the knowledge date."""
+    role, merged = MENTION_ROLE[kind], merges(store, filters.as_of)
+    record = surviving(store, ref, kind, merged)
+    scope = store.scope(filters)
+
+    def belongs(fact: Fact) -> bool:
+        return NAMES[kind](fact, record.id) and scope.admits(fact)
+
+    ids = one_with(record.id, merged)
+    if limit is None and after is None:
+        held = store.read_models.named_count(ids, role)
+        at_most_a_page(f"{held} facts naming {record.name}", held)
+        facts = [follow_merges(fact, merged) for fact in facts_naming(store, record.id, role, filters.as_of, merged)]
+        return EntityFacts(record, select(facts, belongs, filters), facts)
+    bounds = index_window(filters.window)
+
+    def rows(start: tuple[int, int, str] | None, size: int) -> list[tuple[int, int, str]]:
+        return store.read_models.named_occurred_after(ids, role, start, size, bounds)
+
+    def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
+        return seen.occurred.overlaps(filters.window.since, filters.window.until) and belongs(seen.fact)
+
+    def member(fact: Fact) -> bool:  # named in any statement: a fact the entity's pages can end with
+        return record.id in mentions(fact)[role]
+
+    in_order = InOrder(store.read_models, filters.as_of, rows, merged, (f" naming {record.id}", member))
+    paged = in_order.page(None, after, limit, admits)
+    facts = list(paged)
+    return EntityFacts(record, select(facts, belongs, filters), facts, True, after, cursor_text(paged.next))
+
+
+def index_window(window: Window) -> tuple[int, int] | None:
+    """The bounds rm_named_occurred's rows of dates overlapping the window keep (see `EdtfDate.sort_key`): a start
+    (the first day's ordinal, 0 when open) up to the window's last day, a stop (minus the last day's ordinal) up to
+    minus the window's first day; None for an open window."""
+    if window.is_open:
+        return None
+    last = (window.until or date.max).toordinal()
+    first = -window.since.toordinal() if window.since else 0
+    return last, first

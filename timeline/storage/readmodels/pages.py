@@ -1,0 +1,80 @@
+"""What a page of an entity's facts or of the entities of a kind asks of the read models: ranges of their indexes
+after a cursor, so that a page reads its own rows and not every row of the entity (or of the kind)."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Collection, Iterable
+
+from timeline.storage.database import Database
+from timeline.storage.readmodels.writes import chunks
+
+Row = tuple[int, int, str]  # an occurred date's sort key (start, stop) and the fact id: rm_occurred's order
+
+
+class PageQueries:
+    """Pages read from the read models of one store, on an open connection."""
+
+    connection: Database
+
+    def named_occurred_after(
+        self, ids: Collection[str], role: str, start: Row | None, limit: int, window: tuple[int, int] | None = None
+    ) -> list[Row]:
+        """The next `limit` rows of rm_named_occurred naming one of these entities in that role after `start` (a
+        row), in (start, stop, fact) order, each row once; `window` (the highest start and the highest stop a date
+        overlapping an occurred window has) leaves out the rows of dates outside it in the index itself. Each id
+        is a range of the key: the ranges are read `limit` rows at a time and merged."""
+        query = "SELECT start, stop, fact_id FROM rm_named_occurred WHERE entity_id = ? AND role = ?"
+        bounds: list[object] = []
+        if start is not None:
+            query += " AND (start, stop, fact_id) > (?, ?, ?)"
+            bounds += start
+        if window is not None:
+            query += " AND start <= ? AND stop <= ?"
+            bounds += window
+        query += " ORDER BY start, stop, fact_id LIMIT ?"
+        ranges = [
+            [
+                (int(first), int(stop), fact_id)
+                for first, stop, fact_id in self.connection.execute(query, [i, role, *bounds, limit])
+            ]
+            for i in sorted(ids)
+        ]
+        rows: list[Row] = []
+        for row in heapq.merge(*ranges):
+            if not rows or row != rows[-1]:
+                rows.append(row)
+        return rows[:limit]
+
+    def named_count(self, ids: Collection[str], role: str) -> int:
+        """How many facts name one of these entities in that role (in any statement), counted in the index."""
+        marks = ",".join("?" * len(ids))
+        query = f"SELECT COUNT(DISTINCT fact_id) FROM rm_mentions WHERE entity_id IN ({marks}) AND role = ?"
+        return int(self.connection.execute(query, [*sorted(ids), role]).fetchone()[0])
+
+    def entity_ids_after(self, entity: str, after: str | None, limit: int) -> list[str]:
+        """The ids of the next `limit` entities of a kind after the id `after` (from the first when None), in id
+        order (the index rm_entities_by_kind)."""
+        where, params = ("AND id > ? ", [after]) if after is not None else ("", [])
+        query = f"SELECT id FROM rm_entities WHERE entity = ? {where}ORDER BY id LIMIT ?"
+        return [row[0] for row in self.connection.execute(query, [entity, *params, limit])]
+
+    def entity_count(self, entity: str) -> int:
+        """How many entities of a kind are stored (counted in the index)."""
+        return int(
+            self.connection.execute("SELECT COUNT(*) FROM rm_entities WHERE entity = ?", (entity,)).fetchone()[0]
+        )
+
+    def mention_counts_of(self, ids: Iterable[str]) -> dict[str, int]:
+        """For each of these entities, how many facts name it (in any role, in any statement)."""
+        found: dict[str, int] = {}
+        for batch in chunks(sorted(ids), 500):
+            marks = ",".join("?" * len(batch))
+            found.update(
+                self.connection.execute(
+                    f"SELECT entity_id, COUNT(DISTINCT fact_id) FROM rm_mentions WHERE entity_id IN ({marks}) "
+                    "GROUP BY entity_id",
+                    batch,
+                )
+            )
+        return found
