@@ -26,6 +26,7 @@ from test_faults import ENTITIES, REPO, command, environment, fact, write_facts
 
 import cli
 from timeline.resident.address import socket_path
+from timeline.resident.warming import WARM_UP, sample_store
 
 pytestmark = pytest.mark.sqlite_only("real processes, signals and sockets beside store files")
 
@@ -67,13 +68,15 @@ def runtime_env(runtime: Path, **extra: str) -> dict[str, str]:
 
 
 def start_server(runtime: Path, cwd: Path, *options: str, output_name: str = "serve.jsonl") -> Server:
-    """`timeline serve` (with `options`) writing to a file, once it says it serves."""
+    """`timeline serve` (with `options`) writing to a file, once it says it serves and has its sample store (its
+    spares warm up on it)."""
     output = cwd / output_name
     env = runtime_env(runtime)
     with output.open("w") as sink:
         process = subprocess.Popen(command("serve", *options), cwd=cwd, env=env, stdout=sink, text=True)
     wait_for(lambda: process.poll() is not None or bool(output.read_text().strip()), "the server did not start")
     assert process.poll() is None, "the server did not start"
+    wait_for(sample_store(socket_path_in(env)).exists, "the server did not build its sample store")
     return Server(process, output, env)
 
 
@@ -121,6 +124,8 @@ def test_served_commands_answer_byte_for_byte_as_commands_run_alone(server, samp
     codes = [timeline(*args, cwd=tmp_path, env=environment()).returncode for args in QUESTIONS]
     assert len(set(codes)) >= 3, "the questions should cover answers, user errors and usage errors"
     assert [record.get("exit") for record in server.served(len(codes))] == codes, "not every command was served"
+    warmed_up = [record["warm_up"] for record in server.served(len(codes))]
+    assert warmed_up.count(len(WARM_UP)) >= len(codes) - 1, f"warm-ups: {warmed_up}"
 
 
 def test_a_served_command_takes_its_callers_directory_and_environment(server, sample_store, tmp_path):
@@ -156,6 +161,21 @@ def test_a_served_command_takes_its_callers_umask_and_resource_limits(server, sa
     assert len(server.served(2)) == 2
 
 
+@pytest.mark.parametrize("limit", ["RLIMIT_AS", "RLIMIT_DATA"])
+def test_a_command_under_a_memory_limit_runs_alone(server, sample_store, tmp_path, limit):
+    """A served process has the server's memory (every module loaded): a caller's memory limit would leave the
+    command less room than it has alone. So it runs alone, with the same answer."""
+    number = getattr(resource, limit)
+    limited = {"preexec_fn": lambda: resource.setrlimit(number, (2**31, resource.RLIM_INFINITY))}
+    answer = timeline("project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=server.env, **limited)
+    alone = timeline("project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off"))
+    assert (answer.returncode, answer.stdout) == (0, alone.stdout), answer.stderr
+    assert timeline("list", "projects", cwd=tmp_path, env=server.env).returncode == 0
+    assert len(server.served(1)) == 1 and len([r for r in server.records() if r["event"] == "served"]) == 1, (
+        "the limited command was served"
+    )
+
+
 @contextmanager
 def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """A served ingest waiting for another connection's write lock: (the client, the served process). The client
@@ -175,10 +195,15 @@ def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[s
             preexec_fn=lambda: os.nice(3),  # the served process takes its caller's niceness
             process_group=0,
         )
-        reached = lambda: client.poll() is not None or any(waiting(pid) for pid in server.children())  # noqa: E731
+        held: list[int] = []
+
+        def reached() -> bool:  # (a busy wait sleeps between tries: a process seen asleep once is the one)
+            held.extend(pid for pid in server.children() if waiting(pid))
+            return client.poll() is not None or bool(held)
+
         wait_for(reached, "the served ingest never reached the lock")
         assert client.poll() is None, "the served ingest ended before it reached the lock"
-        yield client, next(pid for pid in server.children() if waiting(pid))
+        yield client, held[0]
     finally:
         gate.execute("ROLLBACK")
         gate.close()
@@ -268,7 +293,7 @@ def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_
     assert stopped.returncode == 0 and stopped.stdout == f"stopped the server (pid {process.pid}).\n"
     assert process.wait(timeout=60) == 0
     lines = output.read_text().splitlines()
-    pattern = re.compile(r"served pid \d+: exit 0, \d+ ms \(\d+ ms CPU\)")
+    pattern = re.compile(r"served pid \d+: exit 0, \d+ ms \(\d+ ms CPU(; warmed up by \d commands?, \d+ ms CPU)?\)")
     serving = f"serving timeline commands at {socket_path_in(env)} (pid {process.pid})"
     assert lines[0] == f"{serving}; Ctrl-C or `timeline serve --stop` ends it"
     assert lines[1] == "stopping (SIGTERM); waiting for the 1 command it is running"
@@ -326,15 +351,20 @@ def socket_path_in(env: dict[str, str]) -> str:
 
 def test_the_installed_command_loads_next_to_nothing_before_it_hands_itself_over():
     """The client's cost is Python's own start: without `site` (and an editable install's finder), the entry point
-    and the client add to a bare interpreter only the modules every Python start loads (os and what it needs,
-    types, __future__) and four small C modules. No enum, typing, re, socket, signal, dataclasses, click."""
-    probe = "before = set(sys.modules); import cli, timeline.resident.client; print(*set(sys.modules) - before)"
-    code = f"import sys; sys.path.insert(0, {str(REPO)!r}); {probe}"
-    added = set(subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True).stdout.split())
+    and the client (here finding no server) add to a bare interpreter only the modules every Python start loads (os
+    and what it needs, types, __future__) and five small C modules. No enum, typing, re, socket, signal,
+    dataclasses, click."""
+    probe = "import cli, timeline.resident.client as client; client.run_served()"
+    code = f"import sys; sys.path.insert(0, {str(REPO)!r}); before = set(sys.modules); {probe}; "
+    code += "print(*set(sys.modules) - before)"
+    nowhere = {**os.environ, "XDG_RUNTIME_DIR": "/nonexistent", "TIMELINE_RESIDENT": "on"}
+    added = set(
+        subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, env=nowhere).stdout.split()
+    )
     ours = {"cli", "timeline", *(f"timeline.resident{part}" for part in ("", ".address", ".client", ".protocol"))}
     started = {"__future__", "_collections_abc", "genericpath", "os", "os.path", "posixpath", "stat", "_stat", "types"}
     assert ours <= added, added
-    assert added - ours - started == {"_socket", "_struct", "struct", "zlib"}
+    assert added - ours - started == {"_socket", "_struct", "struct", "zlib", "resource"}
 
 
 FORK_AND_RUN = """
@@ -371,3 +401,45 @@ def test_a_served_command_imports_nothing_the_server_has_not_loaded(sample_store
     with os.fdopen(read) as report:
         imported = dict(zip(asked, report.read().splitlines()))
     assert imported == dict.fromkeys(asked, "")
+
+
+AFTER_A_WARM_UP = """
+import atexit, json, os, signal, sys, threading
+from pathlib import Path
+from timeline.commands.root import run_as_process
+from timeline.resident.warming import warm_up
+
+def state():
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return [atexit._ncallbacks(), threading.active_count(), sorted(os.listdir("/proc/self/fd")), os.getcwd(), umask,
+            [str(signal.getsignal(number)) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE)]]
+
+before = state()
+ran = warm_up(run_as_process, Path(sys.argv[1]), lambda: False)
+print(json.dumps({"ran": ran, "before": before, "after": state()}))
+"""
+
+
+def test_a_warm_up_leaves_nothing_behind_that_a_new_process_would_not_have(sample_store, tmp_path):
+    """Exit handlers, threads, open files, directory, umask and signal handlers are as before the warm-up commands
+    ran (the standard streams are the caller's again: this process prints its answer)."""
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_A_WARM_UP, str(sample_store)], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["ran"] == len(WARM_UP)
+    assert found["after"] == found["before"]
+
+
+def test_a_spare_handed_a_client_stops_warming_up(sample_store, tmp_path):
+    asked = []
+
+    def handed() -> bool:
+        asked.append(True)
+        return len(asked) > 1
+
+    from timeline.resident.warming import warm_up
+
+    assert warm_up(lambda: None, sample_store, handed) == 1

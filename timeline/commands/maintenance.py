@@ -139,7 +139,12 @@ def _server_line(record: dict[str, Any]) -> str:
         return f"serving timeline commands at {record['socket']} (pid {pid}); Ctrl-C or `timeline serve --stop` ends it"
     if record["event"] == "served":
         ending = f"exit {record['exit']}" if "exit" in record else f"signal {record['signal']}"
-        return f"served pid {pid}: {ending}, {record['ms']} ms ({record['cpu_ms']} ms CPU)"
+        warmed = (
+            f"; warmed up by {counted(record['warm_up'], 'command')}, {record['warm_up_cpu_ms']} ms CPU"
+            if record["warm_up"]
+            else ""
+        )
+        return f"served pid {pid}: {ending}, {record['ms']} ms ({record['cpu_ms']} ms CPU{warmed})"
     if record["event"] == "stopping":
         running = (
             f"; waiting for the {counted(record['running'], 'command')} it is running" if record["running"] else ""

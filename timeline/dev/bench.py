@@ -27,6 +27,7 @@ from timeline.errors import TimelineError
 QUERY_RUNS = 200
 CLI_RUNS = 20
 STARTUP_RUNS = 10
+SERVED_PAUSE = 0.25  # seconds between two commands handed to a server: a spare fork's warm-up takes ~0.1 s
 TIMELINE = str(Path(sys.executable).with_name("timeline"))  # the installed command, beside this interpreter
 
 
@@ -148,7 +149,8 @@ def _command_times(
     would recompile the project's modules. Runs are sequential; on a shared machine the CPU figure is the fairer.
     The store is named in the environment (TIMELINE_DB), so no password is ever on a command line. Each command
     runs alone (TIMELINE_RESIDENT=off: a `timeline serve` of the user's own does not serve it), or served by
-    `server`, when its CPU is the client's and the served process's together."""
+    `server`, when its CPU is the client's and the served process's together, and each run starts a moment after
+    the last, as a person's commands come (the server's spare fork warms up meanwhile)."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
     env |= server.env if server is not None else {"TIMELINE_RESIDENT": "off"}
     if db is not None:
@@ -156,6 +158,8 @@ def _command_times(
     subprocess.run(command, capture_output=True, check=True, env=env)
     walls, cpus = [], []
     for _ in range(runs):
+        if server is not None:
+            time.sleep(SERVED_PAUSE)
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(child.pid, 0)
@@ -175,6 +179,7 @@ class Server:
         self.env = {"XDG_RUNTIME_DIR": str(runtime), "TIMELINE_RESIDENT": "on"}
         self.output = runtime / "served.jsonl"
         self.seen = 0
+        self.warm_ups: list[float] = []  # the CPU seconds of each served fork's warm-up
         with self.output.open("w") as sink:
             self.process = subprocess.Popen([TIMELINE, "serve", "--json"], stdout=sink, env=os.environ | self.env)
         while not self.output.read_text():  # its first line says it serves
@@ -187,14 +192,17 @@ class Server:
         return [record for record in map(json.loads, lines) if record["event"] == "served"]
 
     def cpu_seconds(self, count: int) -> list[float]:
-        """The CPU seconds of the next `count` commands it served (it writes each once its client is told)."""
+        """The CPU seconds of the next `count` commands it served (it writes each once its client is told), without
+        the warm-up their forks did before they came (`warm_up_cpu_s`)."""
         deadline = time.monotonic() + 30
         while len(records := self._records()) < self.seen + count and time.monotonic() < deadline:
             time.sleep(0.01)
         if len(records) < self.seen + count:
             raise TimelineError("the benchmark's resident server stopped serving (did the installed code change?)")
         self.seen += count
-        return [record["cpu_ms"] / 1000 for record in records[self.seen - count : self.seen]]
+        taken = records[self.seen - count : self.seen]
+        self.warm_ups += [record["warm_up_cpu_ms"] / 1000 for record in taken if record["warm_up"]]
+        return [record["cpu_ms"] / 1000 for record in taken]
 
     def stop(self) -> None:
         self.process.terminate()
@@ -293,6 +301,7 @@ def run(
             served_store, served_store_cpu = _commands(db, STARTUP_RUNS // 2, server)
         finally:
             server.stop()
+        warm_up_cpu_s = statistics.median(server.warm_ups) if server.warm_ups else None
         help_s, _ = _command_times([TIMELINE, "--help"], STARTUP_RUNS)
         store_bytes = stores.size(db)
         if add_big is None:  # measured last: it changes the store
@@ -348,6 +357,7 @@ def run(
             "commands_cpu_s": {"demo": demo_cpu, "store": store_cpu},
             "commands_served_s": {"demo": served_demo, "store": served_store},
             "commands_served_cpu_s": {"demo": served_demo_cpu, "store": served_store_cpu},
+            "served_warm_up_cpu_s": warm_up_cpu_s,  # (median) each served fork's, before its command came
             "startup": {
                 "python_pass_s": python_s,
                 "timeline_help_s": help_s,

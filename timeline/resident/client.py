@@ -17,13 +17,14 @@ from timeline.resident.address import is_private, socket_path, switched_off
 from timeline.resident.protocol import STALE, Request, encode_request
 
 FORWARDED: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+MEMORY_LIMITS = ("RLIMIT_AS", "RLIMIT_DATA")
 STREAMS = struct.pack("3i", 0, 1, 2)  # stdin, stdout, stderr, as SCM_RIGHTS carries them
 LOST = "error: the timeline server stopped before the command finished; see the server's own output"
 
 
 def run_served() -> None:
     """Exit with the status of this command as a resident server ran it; return if no server will run it."""
-    if switched_off():
+    if switched_off() or _memory_limited():
         return
     path = socket_path()
     if not is_private(os.path.dirname(path)):
@@ -51,6 +52,14 @@ def run_served() -> None:
     finally:
         connection.close()
     _exit_as(status)
+
+
+def _memory_limited() -> bool:
+    """Whether this process may use only so much memory: a served process has the server's (every module loaded),
+    so the command would have less room than alone, and runs alone."""
+    import resource
+
+    return any(resource.getrlimit(getattr(resource, name))[0] != resource.RLIM_INFINITY for name in MEMORY_LIMITS)
 
 
 def _exit_as(status: bytes | None) -> None:

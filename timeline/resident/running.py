@@ -9,6 +9,7 @@ import io
 import os
 import random
 import resource
+import select
 import signal
 import socket
 import struct
@@ -32,15 +33,21 @@ LIMITS = (
 )
 REQUEST_SECONDS = 30  # a client sends its request as it connects; one that does not is given up on
 SERVED_BY: int | None = None  # the server's pid, in a process it forked for a command
+WARMED_UP = (0, 0.0)  # in such a process: how many warm-up commands it ran, and its CPU seconds before its command
 
 
 def stand_by(
-    control: socket.socket, status: int, inherited: list[socket.socket | int], command: Callable[[], None]
+    control: socket.socket,
+    status: int,
+    inherited: list[socket.socket | int],
+    command: Callable[[], None],
+    warm_up: Callable[[Callable[[], bool]], int],
 ) -> NoReturn:
-    """A fork made before any client asks: wait for the server to hand over a client's connection on `control`,
-    then run `command` (the CLI, as a process of its own) as the client asks, and write its exit status on
-    `status` (a pipe to the server) as it ends. Ends at once if the server closes `control`. Never returns."""
-    global SERVED_BY
+    """A fork made before any client asks: `warm_up` (told whether a client waits; it says how many commands it
+    ran), wait for the server to hand over a client's connection on `control`, then run `command` (the CLI, as a
+    process of its own) as the client asks, and write its exit status and the warm-up's on `status` (a pipe to the
+    server) as it ends. Ends at once if the server closes `control`. Never returns."""
+    global SERVED_BY, WARMED_UP
     SERVED_BY = os.getppid()
     os.setsid()  # the server's terminal and its Ctrl-C are not this command's
     signal.set_wakeup_fd(-1)
@@ -49,6 +56,8 @@ def stand_by(
     signal.signal(signal.SIGINT, signal.default_int_handler)
     for other in inherited:
         other.close() if isinstance(other, socket.socket) else os.close(other)
+    warmed = warm_up(lambda: bool(select.select([control], [], [], 0)[0]))
+    WARMED_UP = (warmed, _cpu_seconds())
     try:
         _, handed, _, _ = socket.recv_fds(control, 1, 1)
     except (OSError, KeyboardInterrupt):
@@ -170,12 +179,18 @@ def _flush() -> bool:
 
 def _exit(code: int, status: int) -> NoReturn:
     """End as Python ends a process (exit handlers, then a flush: a stdout that cannot take its last bytes is exit
-    120), telling the client its status first: it need not wait while this process's memory is given back."""
+    120), telling the server its status first (with the warm-up's commands and CPU microseconds): the client need
+    not wait while this process's memory is given back."""
     atexit._run_exitfuncs()  # the handlers and finalizers a new process would run at its exit
     if not _flush() and code == 0:
         code = 120
     with suppress(Exception):
         sys.stdout.close()
     with suppress(OSError):
-        os.write(status, b"%d\n" % code)
+        os.write(status, b"%d %d %d\n" % (code, WARMED_UP[0], round(WARMED_UP[1] * 1e6)))
     os._exit(code)
+
+
+def _cpu_seconds() -> float:
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime

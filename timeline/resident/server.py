@@ -22,7 +22,7 @@ from types import FrameType
 from typing import Any
 
 from timeline.errors import ServerError
-from timeline.resident import running
+from timeline.resident import running, warming
 from timeline.resident.address import is_private, socket_path
 from timeline.resident.protocol import STALE
 
@@ -41,6 +41,7 @@ class Served:
     connection: socket.socket
     status: int  # a pipe's end: the forked process writes its exit status on it as it ends
     started: float
+    warmed_up: tuple[int, float] = (0, 0.0)  # the fork's warm-up before its command: commands run, CPU seconds
     watched: bool = True  # until its status is written or its client goes away
     told: bool = False  # the client has its status
 
@@ -65,6 +66,8 @@ def serve(command: Callable[[], None], log: Log) -> None:
     path = socket_path()
     listener = _listen(path)  # (a client that comes while the program loads waits for it)
     ours = os.stat(path).st_ino
+    sample = warming.sample_store(path)
+    warming.forget_sample_store(sample)  # (a previous server's: built by other code, perhaps)
     preload()
     fingerprint = code_fingerprint()
     gc.freeze()  # what the forks share stays shared: the collector does not touch the loaded program's objects
@@ -85,7 +88,14 @@ def serve(command: Callable[[], None], log: Log) -> None:
         _close(listener, path, ours)
         log({"event": "stopping", "reason": stopping[0], "running": len(served)})
 
-    spare = _fork_spare([listener, wake_read], served, command)
+    def warm_up(handed: Callable[[], bool]) -> int:
+        return warming.warm_up(command, sample, handed)
+
+    def fork_spare() -> Spare:
+        return _fork_spare([listener, wake_read], served, command, warm_up)
+
+    spare = fork_spare()
+    building = warming.build_sample_store(sample, command)
     log({"event": "serving", "socket": path, "pid": os.getpid()})
     try:
         while not stopping or served:
@@ -109,11 +119,13 @@ def serve(command: Callable[[], None], log: Log) -> None:
                     item.watched = False  # been killed with it
                     with suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
-            _reap(served, log)
+            if _reap(served, log).get(building) == 0:  # the sample store is there: a spare that warms up on it
+                spare.control.close()
+                spare = fork_spare()
             if listener.fileno() in ready and not stopping:
                 if code_fingerprint() == fingerprint:
                     if _accept(listener, spare, served):
-                        spare = _fork_spare([listener, wake_read], served, command)
+                        spare = fork_spare()
                 else:  # the client runs the command itself, with the new code
                     _refuse_stale(listener)
                     stopping.append("the installed code changed")
@@ -121,6 +133,7 @@ def serve(command: Callable[[], None], log: Log) -> None:
     finally:
         _close(listener, path, ours)
         spare.control.close()  # it ends
+        warming.forget_sample_store(sample)
     log({"event": "stopped"})
 
 
@@ -176,7 +189,12 @@ def _accept(listener: socket.socket, spare: Spare, served: dict[int, Served]) ->
     return True
 
 
-def _fork_spare(own: list[socket.socket], served: dict[int, Served], command: Callable[[], None]) -> Spare:
+def _fork_spare(
+    own: list[socket.socket],
+    served: dict[int, Served],
+    command: Callable[[], None],
+    warm_up: Callable[[Callable[[], bool]], int],
+) -> Spare:
     control, spare_control = socket.socketpair()
     status, status_written = os.pipe()
     pid = os.fork()
@@ -184,7 +202,7 @@ def _fork_spare(own: list[socket.socket], served: dict[int, Served], command: Ca
         inherited: list[socket.socket | int] = [*own, control, status]
         for item in served.values():
             inherited += [item.connection, item.status]
-        running.stand_by(spare_control, status_written, inherited, command)  # never returns
+        running.stand_by(spare_control, status_written, inherited, command, warm_up)  # never returns
     spare_control.close()
     os.close(status_written)
     return Spare(pid, control, status)
@@ -194,23 +212,28 @@ def _pass_status(item: Served) -> None:
     """The exit status a forked process wrote as it ended, to its client at once: the client need not wait while
     the process gives its memory back and the server reaps it."""
     item.watched = False
-    code = os.read(item.status, 16).strip()
+    code, *warmed_up = os.read(item.status, 64).split()
+    if len(warmed_up) == 2 and all(number.isdigit() for number in warmed_up):
+        item.warmed_up = (int(warmed_up[0]), int(warmed_up[1]) / 1e6)
     if code.isdigit():
         with suppress(OSError):
             item.connection.sendall(b"exit %s\n" % code)
         item.told = True
 
 
-def _reap(served: dict[int, Served], log: Log) -> None:
-    while served:
+def _reap(served: dict[int, Served], log: Log) -> dict[int, int]:
+    """Reap the forks that ended, telling the clients not yet told; the exit codes of the other children reaped."""
+    others: dict[int, int] = {}
+    while True:
         try:
             pid, status, usage = os.wait4(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return others
         if pid == 0:
-            return
+            return others
         item = served.pop(pid, None)
         if item is None:
+            others[pid] = os.waitstatus_to_exitcode(status)
             continue
         ending = ("signal", os.WTERMSIG(status)) if os.WIFSIGNALED(status) else ("exit", os.WEXITSTATUS(status))
         if not item.told:
@@ -218,9 +241,20 @@ def _reap(served: dict[int, Served], log: Log) -> None:
                 item.connection.sendall(b"%s %d\n" % (ending[0].encode(), ending[1]))
         item.connection.close()
         os.close(item.status)
-        cpu = usage.ru_utime + usage.ru_stime
+        warm_up, warm_up_cpu = item.warmed_up
+        cpu = usage.ru_utime + usage.ru_stime - warm_up_cpu  # the command's own
         wall = time.monotonic() - item.started
-        log({"event": "served", "pid": pid, ending[0]: ending[1], "cpu_ms": round(cpu * 1e3), "ms": round(wall * 1e3)})
+        log(
+            {
+                "event": "served",
+                "pid": pid,
+                ending[0]: ending[1],
+                "cpu_ms": round(cpu * 1e3),
+                "ms": round(wall * 1e3),
+                "warm_up": warm_up,
+                "warm_up_cpu_ms": round(warm_up_cpu * 1e3),
+            }
+        )
 
 
 def _refuse_stale(listener: socket.socket) -> None:
