@@ -21,7 +21,7 @@ from projections.selection import Filters
 from timeline.errors import InvalidOption
 from timeline.service import Store, sample_paths
 
-PAGING = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PAGING = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 W80 = {"COLUMNS": "80"}
 
 # Records merged into another in 2021 (before then they answer apart), and facts naming them.
