@@ -31,18 +31,23 @@ organisations:
 projects:
   - {id: ring-road4, name: Ring Road 4}
   - {id: outer-ring-x, name: Outer Ring Expressway, merged: {into: ring-road4, on: 2021}}
+offices:
+  - {id: chair-x, name: Chair of the Ring Road Board, organisation: hanoi}
+  - {id: chair-x-old, name: Chair of the Old Board, organisation: hanoi, merged: {into: chair-x, on: 2021}}
 people:
   - {id: nva, name: Nguyen Van A}
   - {id: nva-dup, name: Nguyễn Văn A (second record), merged: {into: nva, on: 2021}}
 """
 FACTS = """
 - {id: rr-old, kind: meeting, occurred: 2010-05-01, title: Expressway survey meeting, projects: [outer-ring-x],
-   partners: [brg-jsc], people: [{person: nva-dup}], sources: [{outlet: VNA, language: en, reported: 2010-05-02}]}
+   partners: [brg-jsc], people: [{person: nva-dup, office: chair-x-old}],
+   sources: [{outlet: VNA, language: en, reported: 2010-05-02}]}
 - {id: rr-target, kind: target, occurred: 2010-06-01, title: Expressway to open by 2015, projects: [outer-ring-x],
    target: rr-open, figures: [{metric: opened, deadline: "2015"}],
    sources: [{outlet: VNA, language: en, reported: 2010-06-02}]}
 - {id: rr-new, kind: meeting, occurred: 2020-05-01, title: Ring road financing meeting, projects: [ring-road4],
-   partners: [brg, japan], people: [{person: nva}], sources: [{outlet: VNA, language: en, reported: 2020-05-02}]}
+   partners: [brg, japan], people: [{person: nva, office: chair-x}],
+   sources: [{outlet: VNA, language: en, reported: 2020-05-02}]}
 - {id: rr-both, kind: announcement, occurred: 2021-03-01, title: Both ring road records named,
    projects: [ring-road4, outer-ring-x], partners: [brg-jsc, brg], people: [{person: nva-dup}, {person: nva}],
    sources: [{outlet: VNA, language: en, reported: 2021-03-02}]}
@@ -56,7 +61,7 @@ EXTRA = """
   title: Hanoi and Japan meet on North Hanoi Smart City (date restated later)
   projects: [north-hanoi-smart-city]
   partners: [japan]
-  people: [{person: nva}]
+  people: [{person: nva, office: chair-x}, {person: duong-duc-tuan, office: hanoi-pc-vice-chairman}]
   sources:
     - {outlet: Test Daily, language: en, reported: "2022-02-02"}
     - {outlet: Test Weekly, language: en, reported: "2024-01-10", differs: {occurred: "2023-06-20"}}
@@ -283,3 +288,26 @@ def test_unpaged_answers_above_the_cap_ask_for_pages(cli, sample_store, monkeypa
 def test_the_printed_unpaged_answers_are_unchanged(cli, sample_store, golden):
     """Below the cap an unpaged answer prints what it printed before pages (the goldens of before)."""
     golden("project-nhsc-now.txt", cli.ok("project", "north-hanoi-smart-city", env={"COLUMNS": "100"}).stdout)
+
+
+OFFICES = st.sampled_from(["chair-x", "chair-x-old", "hanoi-pc-vice-chairman", "hanoi-party-secretary"])
+
+
+@PAGING
+@given(office=OFFICES, as_of=AS_OF, window=WINDOW, then=st.booleans())
+def test_who_over_a_window_reads_its_facts_and_answers_as_from_every_fact(store, office, as_of, window, then):
+    """`who OFFICE --since/--until` reads the facts of the window from the index: the holders are those the office's
+    every fact attests in the window."""
+    from projections.entities import follow_merges
+    from projections.offices import attestations, tenures
+
+    db, between = store
+    with Store(db, recorded_before=between if then else None) as timeline:
+        holders = timeline.office(office, None, as_of, window).to_json()["holders"]
+        merged = timeline.merges(as_of)
+        record = timeline.surviving(office, "office", merged)
+        every = [follow_merges(f, merged) for f in timeline.facts_naming(record.id, "office", as_of, merged)]
+    found = [a for a in attestations(every, as_of) if a.office == record.id]
+    expected = tenures([a for a in found if a.occurred.overlaps(window.since, window.until)])
+    told = [(h["person"]["id"], h["first_attested"], h["last_attested"], h["facts"]) for h in holders]
+    assert told == [(t.person, str(t.first), str(t.last), list(t.facts)) for t in expected]

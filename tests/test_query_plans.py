@@ -186,3 +186,15 @@ def test_a_page_of_a_busy_project_with_a_rare_partner_reads_the_partners_range(b
     assert _states_read(seen) <= partner_held + 1
     assert all(f"entity_id = '{partner}'" in s for s in seen if "FROM rm_named_occurred" in s)
     assert whole_table_scans(busy_store, seen) == {}
+
+
+def test_who_over_a_span_reads_the_facts_of_the_span_not_the_offices_every_fact(busy_store, monkeypatch) -> None:
+    office, held = _busiest(busy_store, "office")
+    span = Window(date(2018, 1, 1), date(2018, 12, 31))
+    with Store(str(busy_store)) as store, statements(monkeypatch) as seen:
+        store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+        store.office(office, None, None, span)
+    read = _states_read(seen)
+    assert 0 < read < held / 2, (read, held)
+    assert any("FROM rm_named_occurred" in s and "start <= " in s for s in seen)
+    assert whole_table_scans(busy_store, seen) == {}

@@ -23,8 +23,8 @@ FACT_COLUMNS = {
     "rm_occurred": ("start", "stop", "fact_id"),
     "rm_named_occurred": ("entity_id", "role", "start", "stop", "fact_id"),
 }
-# The roles whose facts are paged in occurred order (rm_named_occurred).
-NAMED_IN_ORDER = ("project", "partner", "person")
+# The roles whose facts are read in occurred order, a page or a window at a time (rm_named_occurred).
+NAMED_IN_ORDER = ("project", "partner", "person", "office")
 
 
 def fact_rows(facts: Iterable[Fact]) -> dict[str, list[tuple[Any, ...]]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from timeline.storage.database import Database
 
 # Bump when the read-model tables or what they hold change: stores built by older code are then rebuilt on open.
-READ_MODEL_VERSION = 12
+READ_MODEL_VERSION = 13
 TABLES = (
     "rm_facts",
     "rm_entities",

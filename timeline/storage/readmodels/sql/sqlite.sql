@@ -56,9 +56,9 @@ CREATE INDEX IF NOT EXISTS rm_office_days_by_last ON rm_office_days (office, las
 CREATE TABLE IF NOT EXISTS rm_occurred (start INTEGER NOT NULL, stop INTEGER NOT NULL, fact_id TEXT NOT NULL,
                                         PRIMARY KEY (start, stop, fact_id)) WITHOUT ROWID;
 
--- A project's, a partner's or a person's facts in occurred order (rows as in rm_occurred, one per entity the fact
--- names in that role in any statement): `project`, `partner` and `person` read a page of them as a range of this
--- key, after the cursor's row, never the entity's every fact.
+-- A project's, a partner's, a person's or an office's facts in occurred order (rows as in rm_occurred, one per
+-- entity the fact names in that role in any statement): `project`, `partner` and `person` read a page of them as a
+-- range of this key, after the cursor's row, never the entity's every fact; `who` the facts of an occurred window.
 CREATE TABLE IF NOT EXISTS rm_named_occurred (entity_id TEXT NOT NULL, role TEXT NOT NULL, start INTEGER NOT NULL,
                                               stop INTEGER NOT NULL, fact_id TEXT NOT NULL,
                                               PRIMARY KEY (entity_id, role, start, stop, fact_id)) WITHOUT ROWID;
