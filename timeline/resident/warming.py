@@ -21,13 +21,20 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-# Printed and --json answers of the commands people run most, on the sample store (`timeline demo`'s facts).
-WARM_UP = (
+# Printed and --json answers of the commands people run most, on the sample store (`timeline demo`'s facts), then
+# the sample's files read and checked as an ingest reads them (without writing): the daily article's path.
+QUESTIONS = (
     ("project", "north-hanoi-smart-city"),
     ("search", "smart", "city"),
     ("show", "nhsc-reception-2022-03-23"),
     ("who", "hanoi-party-secretary", "--on", "2022-03-23", "--json"),
 )
+
+
+def warm_up_commands() -> tuple[tuple[str, ...], ...]:
+    from timeline.service.articles import sample_paths
+
+    return (*QUESTIONS, ("check", *map(str, sample_paths())))
 
 
 def sample_store(socket: str) -> Path:
@@ -58,13 +65,14 @@ def forget_sample_store(store: Path) -> None:
 
 
 def warm_up(command: Callable[[], None], store: Path, handed: Callable[[], bool]) -> int:
-    """Run the warm-up commands on the sample store, printing nothing, until `handed` says a client waits; how many
-    ran. What a command leaves behind that a new process would not have is undone: Python's once-only warnings,
-    the Ctrl-C handler, the arguments and the standard streams (the client's request sets the last two anyway)."""
+    """Run the warm-up commands on the sample store (the questions, then a check of the sample's files), printing
+    nothing, until `handed` says a client waits; how many ran. What a command leaves behind that a new process
+    would not have is undone: Python's once-only warnings, the Ctrl-C handler, the arguments and the standard
+    streams (the client's request sets the last two anyway)."""
     ran = 0
     if store.exists():
         with warnings.catch_warnings():  # (its end resets every module's record of warnings already shown)
-            for args in WARM_UP:
+            for args in warm_up_commands():
                 if handed():
                     break
                 _quietly(command, (*args, "--db", str(store)))
