@@ -47,8 +47,8 @@ ReadRows = Callable[[Key | None, int], list[Key]]  # the index rows after a row 
 class InOrder:
     """The facts of a store (or of a scope, or of one entity) in occurred order as stated on `as_of`, after a
     cursor. `rows` reads the index rows to page through (those of every fact by default); facts are read with the
-    surviving ids of the records merged into another (`follow`), and a cursor must be a fact that `member` admits
-    (one the answer can hold: `among` says which)."""
+    surviving ids of the records merged into another (`follow`); a cursor must be a fact the answer can hold, which
+    `member` tells (its text, such as " naming north-hanoi-smart-city", goes into the error otherwise)."""
 
     def __init__(
         self,
