@@ -146,18 +146,22 @@ def _command_times(
 ) -> tuple[float, float]:
     """Median wall and CPU seconds (the child's user + system time) of a command, after one warm-up run. Bytecode
     may be cached as on any installed copy: with PYTHONDONTWRITEBYTECODE set (as in some sandboxes) every run
-    would recompile the project's modules. Runs are sequential; on a shared machine the CPU figure is the fairer.
-    The store is named in the environment (TIMELINE_DB), so no password is ever on a command line. Each command
-    runs alone (TIMELINE_RESIDENT=off: a `timeline serve` of the user's own does not serve it), or served by
-    `server`, when its CPU is the client's and the served process's together, and each run starts a moment after
-    the last, as a person's commands come (the server's spare fork warms up meanwhile)."""
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    env |= server.env if server is not None else {"TIMELINE_RESIDENT": "off"}
-    if db is not None:
-        env["TIMELINE_DB"] = db
-    subprocess.run(command, capture_output=True, check=True, env=env)
+    would recompile the project's modules."""
+    subprocess.run(command, capture_output=True, check=True, env=_environment(db, server))
+    if server is not None:
+        server.cpu_seconds(1)
+    return _times([command] * runs, db, server)
+
+
+def _times(commands: list[list[str]], db: str | None = None, server: Server | None = None) -> tuple[float, float]:
+    """Median wall and CPU seconds of these commands, each a new process, one after the other; on a shared machine
+    the CPU figure is the fairer. The store is named in the environment (TIMELINE_DB), so no password is ever on a
+    command line. Each command runs alone (TIMELINE_RESIDENT=off: a `timeline serve` of the user's own does not
+    serve it), or served by `server`, when its CPU is the client's and the served process's together, and each
+    starts a moment after the last, as a person's commands come (the server's spare fork warms up meanwhile)."""
+    env = _environment(db, server)
     walls, cpus = [], []
-    for _ in range(runs):
+    for command in commands:
         if server is not None:
             time.sleep(SERVED_PAUSE)
         start = time.perf_counter()
@@ -168,8 +172,16 @@ def _command_times(
         if status:
             raise subprocess.CalledProcessError(status, command)
     if server is not None:
-        cpus = [client + served for client, served in zip(cpus, server.cpu_seconds(1 + runs)[1:])]
+        cpus = [client + served for client, served in zip(cpus, server.cpu_seconds(len(commands)))]
     return statistics.median(walls), statistics.median(cpus)
+
+
+def _environment(db: str | None, server: Server | None) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env |= server.env if server is not None else {"TIMELINE_RESIDENT": "off"}
+    if db is not None:
+        env["TIMELINE_DB"] = db
+    return env
 
 
 class Server:
@@ -182,8 +194,9 @@ class Server:
         self.warm_ups: list[float] = []  # the CPU seconds of each served fork's warm-up
         with self.output.open("w") as sink:
             self.process = subprocess.Popen([TIMELINE, "serve", "--json"], stdout=sink, env=os.environ | self.env)
-        while not self.output.read_text():  # its first line says it serves
-            if self.process.poll() is not None:
+        deadline = time.monotonic() + 60
+        while not self.output.read_text() or not list(runtime.glob("*/*.warm/sample.db")):  # serving and warming up
+            if self.process.poll() is not None or time.monotonic() > deadline:
                 raise TimelineError("the benchmark's resident server did not start")
             time.sleep(0.05)
 
@@ -238,6 +251,15 @@ def _commands(db: str, runs: int, server: Server | None = None) -> tuple[dict[st
     lines |= {"export": ["export", "--format", "jsonl", "--project", first["project"]]}
     times = {line: _command_times([TIMELINE, *args], runs, db, server) for line, args in lines.items()}
     return {line: wall for line, (wall, _) in times.items()}, {line: cpu for line, (_, cpu) in times.items()}
+
+
+def _article_times(files: list[Path], db: str, server: Server) -> dict[str, float]:
+    """`timeline ingest` of one new file after another into the store, as a person adds the day's articles, half
+    alone and half handed to `server`: median wall and CPU seconds of each."""
+    ingests = [[TIMELINE, "ingest", str(file)] for file in files]
+    alone_s, alone_cpu_s = _times(ingests[::2], db)
+    served_s, served_cpu_s = _times(ingests[1::2], db, server)
+    return {"alone_s": alone_s, "alone_cpu_s": alone_cpu_s, "served_s": served_s, "served_cpu_s": served_cpu_s}
 
 
 def _add_seconds(stores: Stores, db: str, extra: Path) -> dict[str, Any] | None:
@@ -299,6 +321,11 @@ def run(
         try:
             served_demo, served_demo_cpu = _commands(demo, STARTUP_RUNS, server)
             served_store, served_store_cpu = _commands(db, STARTUP_RUNS // 2, server)
+            articles = [
+                more_facts(work / "articles" / f"{n}.jsonl", 1, min(facts, small), seed, first=8_000_000 + n)
+                for n in range(STARTUP_RUNS)
+            ]
+            one_article = _article_times(articles, db, server)
         finally:
             server.stop()
         warm_up_cpu_s = statistics.median(server.warm_ups) if server.warm_ups else None
@@ -358,6 +385,7 @@ def run(
             "commands_served_s": {"demo": served_demo, "store": served_store},
             "commands_served_cpu_s": {"demo": served_demo_cpu, "store": served_store_cpu},
             "served_warm_up_cpu_s": warm_up_cpu_s,  # (median) each served fork's, before its command came
+            "one_article_s": one_article,  # `timeline ingest` of a one-fact file into this store, as new processes
             "startup": {
                 "python_pass_s": python_s,
                 "timeline_help_s": help_s,

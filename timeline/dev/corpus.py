@@ -197,12 +197,12 @@ def generate(directory: Path, n: int, seed: int = 7) -> Corpus:
     return Corpus(entities, facts, revised, n)
 
 
-def more_facts(path: Path, k: int, base: int, seed: int = 7) -> Path:
-    """k new facts (ids after any corpus's) naming only entities that a corpus of `base` or more facts has: the
-    daily case of adding an article or two, for stores of any size."""
+def more_facts(path: Path, k: int, base: int, seed: int = 7, first: int = 9_000_000) -> Path:
+    """k new facts (ids from `first`, after any corpus's) naming only entities that a corpus of `base` or more facts
+    has: the daily case of adding an article or two, for stores of any size."""
     _, ids = _entities(random.Random(seed), base)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as out:
-        for fact in _facts(random.Random(seed + 2), k, ids, start=9_000_000):
+        for fact in _facts(random.Random(seed + 2 + first), k, ids, start=first):
             out.write(json.dumps(fact, ensure_ascii=False) + "\n")
     return path

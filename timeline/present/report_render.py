@@ -143,6 +143,14 @@ def bench_report(figures: dict[str, Any]) -> RenderableType:
         f"{add['ratio']:.2f}",
         "≤ 1.5",
     )
+    article = figures["one_article_s"]
+    summary.add_row(
+        "add one article (1 fact) as a new process: served / alone (s)",
+        f"{article['served_s']:.3f}",
+        f"{article['alone_s']:.3f}",
+        f"{article['served_s'] / article['alone_s']:.2f}",
+        "",
+    )
     size = figures["bytes_per_fact"]
     summary.add_row(
         "bytes per fact: store / JSONL input",
