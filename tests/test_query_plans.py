@@ -225,3 +225,18 @@ def test_a_page_of_a_busy_projects_facts_reads_its_range_not_the_project(busy_st
             pages[ask](store, first.next)
     assert held >= 30 and 0 < len(decoded) <= 3 + 2  # every fact state decoded, however it was read
     assert whole_table_scans(busy_store, seen) == {}
+
+
+@pytest.mark.parametrize("ask", ["list_facts", "stats", "export"])
+def test_a_page_of_a_late_window_reads_the_facts_of_the_window(busy_store, decoded, ask) -> None:
+    """--since/--until are served by the occurred index: the rows of dates outside the window are never decoded."""
+    late = Filters(window=Window(date(2025, 6, 1), None))  # (about 20 of the 400 facts end after it)
+    pages = {
+        "list_facts": lambda store: store.list_facts(late, None, 3),
+        "stats": lambda store: store.stats(limit=3, filters=late),
+        "export": lambda store: store.export(limit=3, filters=late),
+    }
+    with Store(str(busy_store)) as store:
+        decoded.clear()
+        page = pages[ask](store)
+    assert page.next is not None and 0 < len(decoded) <= 3 + 1

@@ -48,7 +48,7 @@ def export(
     def chosen(paged: Iterable[Fact]) -> Iterator[Fact]:
         return (known for fact in paged if (known := as_known(fact, as_of)) is not None)
 
-    if rows is None and after is None and limit is None:  # the whole store: streamed as it is written
+    if not scope.entities and after is None and limit is None:  # the whole store: streamed as it is written
         whole = Reread(lambda: chosen(in_order.page(None, None, None, admits)))
         return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
     paged = in_order.page(None, after, limit, admits)

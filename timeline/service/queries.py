@@ -77,15 +77,16 @@ def facts_in(store: Store, scope: Scope, as_of: date | None) -> list[Fact] | Non
 
 def scope_rows(store: Store, scope: Scope, window: Window = Window()) -> ReadRows | None:
     """How the facts of the scope are read in occurred order, a range of an index after a cursor: the facts naming
-    its project or its partner (whichever names fewer, merged records included; rows of dates outside the window
-    left out); None when the scope names neither (the index of every fact is read)."""
+    its project or its partner (whichever names fewer, merged records included), else every fact; the rows of dates
+    outside the window left out in the index. None: every fact, no window (the index's own reader)."""
     ranges = [(root, role) for root, role in ((scope.project, "project"), (scope.partner, "partner")) if root]
+    bounds = index_window(window)
     if not ranges:
-        return None
+        return None if bounds is None else (lambda start, size: store.read_models.occurred_after(start, size, bounds))
     if len(ranges) == 2:
         ranges.sort(key=lambda range_: store.read_models.named_count(one_with(range_[0], scope.merges), range_[1]))
     root, role = ranges[0]
-    ids, bounds = one_with(root, scope.merges), index_window(window)
+    ids = one_with(root, scope.merges)
 
     def rows(start: Key | None, size: int) -> list[Key]:
         return store.read_models.named_occurred_after(ids, role, start, size, bounds)

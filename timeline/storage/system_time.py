@@ -123,11 +123,13 @@ class RecordedBefore:
     def facts_fulfilling(self, keys: set[str]) -> list[Fact]:
         return self._then(self.models.facts_fulfilling(keys), lambda fact: bool(_keys(fact, "fulfils") & keys))
 
-    def occurred_after(self, start: Row | None, limit: int) -> list[Row]:
+    def occurred_after(self, start: Row | None, limit: int, window: tuple[int, int] | None = None) -> list[Row]:
         """The index rows then: the stored rows of the facts unchanged since, merged with the rows of the facts
         folded again (hidden facts have none)."""
-        own = [(*key, i) for i, state in self.facts.items() for key in occurred_keys(state.fact)]
-        return self._rows_then(lambda cursor: self.models.occurred_after(cursor, limit), start, limit, own)
+        own = [
+            (*key, i) for i, state in self.facts.items() for key in occurred_keys(state.fact) if _inside(key, window)
+        ]
+        return self._rows_then(lambda cursor: self.models.occurred_after(cursor, limit, window), start, limit, own)
 
     def named_occurred_after(
         self, ids: Collection[str], role: str, start: Row | None, limit: int, window: tuple[int, int] | None = None
@@ -139,7 +141,7 @@ class RecordedBefore:
             for i, state in self.facts.items()
             if mentions(state.fact)[role] & set(ids)
             for key in occurred_keys(state.fact)
-            if window is None or (key[0] <= window[0] and key[1] <= window[1])
+            if _inside(key, window)
         ]
         return self._rows_then(
             lambda cursor: self.models.named_occurred_after(ids, role, cursor, limit, window), start, limit, own
@@ -293,6 +295,11 @@ class RecordedBefore:
     def __getattr__(self, name: str) -> object:
         """Anything but a query (catching up, writing, rebuilding) is the current read models' business."""
         return getattr(self.models, name)
+
+
+def _inside(key: tuple[int, int], window: tuple[int, int] | None) -> bool:
+    """Whether an occurred date's sort key is one an index read bounded by `window` keeps (see `index_window`)."""
+    return window is None or (key[0] <= window[0] and key[1] <= window[1])
 
 
 def _keys_of(record: EntityRecord) -> set[str]:

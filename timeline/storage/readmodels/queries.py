@@ -108,9 +108,16 @@ class Queries:
             params.append(limit)
         return [row[0] for row in self.connection.execute(query, params)]
 
-    def occurred_after(self, start: tuple[int, int, str] | None, limit: int) -> list[tuple[int, int, str]]:
-        """The next `limit` rows of the index by occurred date after `start` (a row), in (start, stop, fact) order."""
-        where, params = ("WHERE (start, stop, fact_id) > (?, ?, ?) ", [*start]) if start else ("", [])
+    def occurred_after(
+        self, start: tuple[int, int, str] | None, limit: int, window: tuple[int, int] | None = None
+    ) -> list[tuple[int, int, str]]:
+        """The next `limit` rows of the index by occurred date after `start` (a row), in (start, stop, fact) order;
+        `window` (the highest start and stop of a date overlapping an occurred window) leaves the others out."""
+        clauses, params = ["(start, stop, fact_id) > (?, ?, ?)"] if start else [], [*start] if start else []
+        if window is not None:
+            clauses.append("start <= ? AND stop <= ?")
+            params += window
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         query = f"SELECT start, stop, fact_id FROM rm_occurred {where}ORDER BY start, stop, fact_id LIMIT ?"
         rows = self.connection.execute(query, [*params, limit])
         return [(int(first), int(stop), fact_id) for first, stop, fact_id in rows]
