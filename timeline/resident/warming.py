@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 import signal
+import socket
 import sys
 import warnings
 from collections.abc import Callable
@@ -42,14 +43,21 @@ def sample_store(socket: str) -> Path:
     return Path(f"{socket}.warm") / "sample.db"
 
 
-def build_sample_store(store: Path, command: Callable[[], None]) -> int:
+def build_sample_store(store: Path, command: Callable[[], None], inherited: list[socket.socket]) -> int:
     """Fork a process that writes the sample store at `store` (`timeline demo`) and exits 0 once it is there; its
-    pid. The store appears whole or not at all: it is written in a directory of its own, then renamed."""
+    pid. The store appears whole or not at all: it is written in a directory of its own, then renamed. The process
+    leaves the server's session, signal handlers and sockets (`inherited`) behind."""
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        for other in inherited:
+            other.close()
         building = store.parent.with_name(f"{store.parent.name}.{os.getpid()}")
         building.mkdir(mode=0o700)
         _quietly(command, ("demo", "--db", str(building / store.name)))
@@ -61,7 +69,9 @@ def build_sample_store(store: Path, command: Callable[[], None]) -> int:
 
 
 def forget_sample_store(store: Path) -> None:
-    shutil.rmtree(store.parent, ignore_errors=True)
+    """Remove the sample store, and any a build left half-written."""
+    for folder in (store.parent, *store.parent.parent.glob(f"{store.parent.name}.*")):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def warm_up(command: Callable[[], None], store: Path, handed: Callable[[], bool]) -> int:
