@@ -311,3 +311,38 @@ def test_who_over_a_window_reads_its_facts_and_answers_as_from_every_fact(store,
     expected = tenures([a for a in found if a.occurred.overlaps(window.since, window.until)])
     told = [(h["person"]["id"], h["first_attested"], h["last_attested"], h["facts"]) for h in holders]
     assert told == [(t.person, str(t.first), str(t.last), list(t.facts)) for t in expected]
+
+
+SCOPES = st.sampled_from(
+    [
+        ("north-hanoi-smart-city", None),
+        (None, "japan"),
+        ("ring-road4", "brg"),
+        (None, "brg-jsc"),
+        ("outer-ring-x", None),
+        ("north-hanoi-smart-city", "japan"),
+    ]
+)
+
+
+@PAGING
+@given(as_of=AS_OF, window=WINDOW, scope=SCOPES, then=st.booleans())
+def test_a_scope_read_from_its_index_range_holds_the_facts_of_the_scope_in_order(store, as_of, window, scope, then):
+    """`list facts`, `stats` and `export` pages with --project/--partner read the range of the one naming fewer
+    facts: the facts (as stored), in the order, that sorting every fact naming the scope gives."""
+    from timeline.occurred import InOrder
+    from timeline.service.queries import scope_rows
+
+    db, between = store
+    with Store(db, recorded_before=between if then else None) as timeline:
+        resolved = timeline.scope(Filters(as_of, window, project=scope[0], partner=scope[1]))
+
+        def admits(fact: Any, seen: Any) -> bool:
+            return seen.occurred.overlaps(window.since, window.until) and resolved.admits(seen.fact)
+
+        models = timeline.read_models
+        ranged = list(InOrder(models, as_of, scope_rows(timeline, resolved, window)).page(None, None, None, admits))
+        every = timeline.facts_in(resolved, as_of)
+        assert every is not None
+        sorted_ = list(InOrder(models, as_of).page(every, None, None, admits))
+    assert ranged == sorted_

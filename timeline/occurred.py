@@ -17,6 +17,7 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from events.records import Fact
+from projections.chronology import Window
 from projections.knowledge import FactView, view
 from timeline.errors import InvalidOption
 from timeline.paging import Paged
@@ -129,3 +130,14 @@ class Reread(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         return iter(self._read())
+
+
+def index_window(window: Window) -> tuple[int, int] | None:
+    """The bounds rm_named_occurred's rows of dates overlapping the window keep (see `EdtfDate.sort_key`): a start
+    (the first day's ordinal, 0 when open) up to the window's last day, a stop (minus the last day's ordinal) up to
+    minus the window's first day; None for an open window."""
+    if window.is_open:
+        return None
+    last = (window.until or date.max).toordinal()
+    first = -window.since.toordinal() if window.since else 0
+    return last, first

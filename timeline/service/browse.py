@@ -148,11 +148,13 @@ def list_facts(store: Store, filters: Filters, after: str | None = None, limit: 
         chosen, facts = _scoped_facts(store, scope, filters, facts)
         return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts))
     from timeline.occurred import InOrder, cursor_text
+    from timeline.service.queries import scope_rows
 
     def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
         return seen.occurred.overlaps(filters.window.since, filters.window.until) and scope.admits(seen.fact)
 
-    paged = InOrder(store.read_models, filters.as_of).page(store.facts_in(scope, filters.as_of), after, limit, admits)
+    rows = scope_rows(store, scope, filters.window)
+    paged = InOrder(store.read_models, filters.as_of, rows).page(None, after, limit, admits)
     facts = list(paged)
     chosen, cursor = select(facts, scope.admits, filters), cursor_text(paged.next)
     return FactList(filters, scope, chosen.entries, chosen.hidden_retracted, store.names(facts), True, after, cursor)

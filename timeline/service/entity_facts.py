@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING
 
 from events.records import EntityRecord, Fact
-from projections.chronology import Window, mentions
+from projections.chronology import mentions
 from projections.entities import MENTION_ROLE, follow_merges, one_with
 from projections.knowledge import FactView
 from projections.selection import Filters, Scope, Selected, select
-from timeline.occurred import InOrder, cursor_text
+from timeline.occurred import InOrder, cursor_text, index_window
 from timeline.paging import at_most_a_page
 from timeline.service.queries import facts_naming, merges, surviving
 
@@ -100,14 +99,3 @@ def _fewest(
         return 0, record.id, role
     counted = [(store.read_models.named_count(one_with(root, merged), named), root, named) for root, named in ranges]
     return min(counted, key=lambda range_: range_[0])
-
-
-def index_window(window: Window) -> tuple[int, int] | None:
-    """The bounds rm_named_occurred's rows of dates overlapping the window keep (see `EdtfDate.sort_key`): a start
-    (the first day's ordinal, 0 when open) up to the window's last day, a stop (minus the last day's ordinal) up to
-    minus the window's first day; None for an open window."""
-    if window.is_open:
-        return None
-    last = (window.until or date.max).toordinal()
-    first = -window.since.toordinal() if window.since else 0
-    return last, first

@@ -13,6 +13,7 @@ from projections.knowledge import FactView, is_visible
 from projections.selection import Filters
 from timeline.occurred import InOrder, Reread, cursor_text
 from timeline.present.result_views import ExportSet
+from timeline.service.queries import scope_rows
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -37,20 +38,20 @@ def export(
     the project and partner and the kinds of fact (`--kind`)."""
     filters = filters or Filters(as_of, window, project=project, partner=partner)
     as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
-    facts = store.facts_in(scope, as_of)  # as stored: the export rewrites no id, a merged one included
+    rows = scope_rows(store, scope, window)  # facts as stored: the export rewrites no id, a merged one included
 
     def admits(fact: Fact, seen: FactView) -> bool:
         return seen.occurred.overlaps(window.since, window.until) and scope.admits(seen.fact)
 
-    in_order = InOrder(store.read_models, as_of)
+    in_order = InOrder(store.read_models, as_of, rows)
 
     def chosen(paged: Iterable[Fact]) -> Iterator[Fact]:
         return (known for fact in paged if (known := as_known(fact, as_of)) is not None)
 
-    if facts is None and after is None and limit is None:  # the whole store: streamed as it is written
+    if rows is None and after is None and limit is None:  # the whole store: streamed as it is written
         whole = Reread(lambda: chosen(in_order.page(None, None, None, admits)))
         return ExportSet(as_of, window, (), whole, tuple(store.read_models.entities()))
-    paged = in_order.page(facts, after, limit, admits)
+    paged = in_order.page(None, after, limit, admits)
     selected = list(chosen(paged))
     if scope.entities or after is not None:  # only the entities these facts name (and their offices' organisations)
         wanted = {e.id for e in scope.entities}.union(*(ids for fact in selected for ids in mentions(fact).values()))

@@ -11,8 +11,9 @@ from projections.chronology import Window
 from projections.entities import follow_merges, one_with
 from projections.offices import attestations, tenures, who
 from projections.selection import Filters
+from timeline.occurred import index_window
 from timeline.present.views import OfficeView, PersonView
-from timeline.service.entity_facts import entity_facts, index_window
+from timeline.service.entity_facts import entity_facts
 from timeline.service.queries import merges, names, surviving
 
 if TYPE_CHECKING:

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from events.records import EntityRecord, Fact
 from events.text import match_key
-from projections.chronology import mentions
+from projections.chronology import Window, mentions
 from projections.entities import merge_map, one_with
 from projections.selection import Filters, Scope
 from timeline.errors import NotFound
+from timeline.occurred import Key, ReadRows, index_window
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -72,6 +73,24 @@ def facts_in(store: Store, scope: Scope, as_of: date | None) -> list[Fact] | Non
         role = "project" if scope.project else "partner"
         return facts_naming(store, scope.project or scope.partner, role, as_of, scope.merges)  # type: ignore[arg-type]
     return None
+
+
+def scope_rows(store: Store, scope: Scope, window: Window = Window()) -> ReadRows | None:
+    """How the facts of the scope are read in occurred order, a range of an index after a cursor: the facts naming
+    its project or its partner (whichever names fewer, merged records included; rows of dates outside the window
+    left out); None when the scope names neither (the index of every fact is read)."""
+    ranges = [(root, role) for root, role in ((scope.project, "project"), (scope.partner, "partner")) if root]
+    if not ranges:
+        return None
+    if len(ranges) == 2:
+        ranges.sort(key=lambda range_: store.read_models.named_count(one_with(range_[0], scope.merges), range_[1]))
+    root, role = ranges[0]
+    ids, bounds = one_with(root, scope.merges), index_window(window)
+
+    def rows(start: Key | None, size: int) -> list[Key]:
+        return store.read_models.named_occurred_after(ids, role, start, size, bounds)
+
+    return rows
 
 
 def scope(store: Store, filters: Filters) -> Scope:

@@ -12,7 +12,7 @@ from projections.selection import Filters
 from projections.stats import fact_stats
 from timeline.occurred import InOrder, cursor_text
 from timeline.present.result_views import StatsView
-from timeline.service.queries import merges, names
+from timeline.service.queries import merges, names, scope_rows
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -38,7 +38,7 @@ def stats(
     def admits(fact: Fact, seen: FactView) -> bool:
         return scope.admits(seen.fact) and seen.occurred.overlaps(window.since, window.until)
 
-    paged = InOrder(store.read_models, as_of).page(store.facts_in(scope, as_of), after, limit, admits)
+    paged = InOrder(store.read_models, as_of, scope_rows(store, scope, window)).page(None, after, limit, admits)
     chosen = (follow_merges(fact, merged) for fact in paged)  # streamed: a whole store is never held
     stats = fact_stats(chosen, as_of, scope.project, scope.partner)
     named = {entity.id: entity for entity in scope.entities}
