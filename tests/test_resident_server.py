@@ -275,12 +275,12 @@ def test_a_killed_client_takes_its_served_command_with_it(server, entities_store
     assert server.process.poll() is None, "the server stops serving when one client dies"
 
 
-def test_serve_stop_ends_the_server_and_removes_its_socket(server, tmp_path):
+def test_serve_stop_ends_the_server_and_removes_its_socket_and_sample_store(server, runtime, tmp_path):
     stopped = timeline("serve", "--stop", "--json", cwd=tmp_path, env=server.env)
     assert stopped.returncode == 0, stopped.stderr
     assert json.loads(stopped.stdout) == {"stopped": server.process.pid}
     assert server.process.wait(timeout=60) == 0
-    assert not Path(socket_path_in(server.env)).exists()
+    assert list(runtime.rglob("*")) == [Path(socket_path_in(server.env)).parent]
     assert [record["event"] for record in server.records()] == ["serving", "stopping", "served", "stopped"]
     again = timeline("serve", "--stop", cwd=tmp_path, env=server.env)
     assert again.returncode == 1 and again.stderr.startswith("error: no server serves this installation")
@@ -299,6 +299,15 @@ def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_
     assert lines[1] == "stopping (SIGTERM); waiting for the 1 command it is running"
     assert pattern.fullmatch(lines[2]), lines[2]
     assert lines[3:] == ["stopped"]
+
+
+def test_a_server_stopped_as_it_starts_leaves_nothing_behind(runtime, tmp_path):
+    env = runtime_env(runtime)
+    process = subprocess.Popen(command("serve", "--json"), cwd=tmp_path, env=env, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None and json.loads(process.stdout.readline())["event"] == "serving"
+    process.send_signal(signal.SIGTERM)  # while it builds its sample store (about half a second)
+    assert process.wait(timeout=60) == 0
+    assert list(runtime.rglob("*")) == [Path(socket_path_in(env)).parent]
 
 
 def test_a_second_server_for_the_same_installation_is_refused(server, tmp_path):

@@ -49,13 +49,7 @@ def stand_by(
     server) as it ends. Ends at once if the server closes `control`. Never returns."""
     global SERVED_BY, WARMED_UP
     SERVED_BY = os.getppid()
-    os.setsid()  # the server's terminal and its Ctrl-C are not this command's
-    signal.set_wakeup_fd(-1)
-    for number in (signal.SIGTERM, signal.SIGCHLD):
-        signal.signal(number, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    for other in inherited:
-        other.close() if isinstance(other, socket.socket) else os.close(other)
+    leave_server(inherited)
     warmed = warm_up(lambda: bool(select.select([control], [], [], 0)[0]))
     WARMED_UP = (warmed, _cpu_seconds())
     try:
@@ -75,6 +69,18 @@ def stand_by(
     connection.close()
     _become(client, request, status)
     _exit(_status_of(command), status)
+
+
+def leave_server(inherited: list[socket.socket | int]) -> None:
+    """In a process the server forked: a session of its own (the server's terminal and its Ctrl-C are not this
+    process's), Python's own signal handlers, and none of the server's sockets and pipes (`inherited`)."""
+    os.setsid()
+    signal.set_wakeup_fd(-1)
+    for number in (signal.SIGTERM, signal.SIGCHLD):
+        signal.signal(number, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for other in inherited:
+        other.close() if isinstance(other, socket.socket) else os.close(other)
 
 
 def peer(connection: socket.socket) -> tuple[int | None, int | None]:

@@ -95,7 +95,7 @@ def serve(command: Callable[[], None], log: Log) -> None:
         return _fork_spare([listener, wake_read], served, command, warm_up)
 
     spare = fork_spare()
-    building = warming.build_sample_store(sample, command)
+    building = warming.build_sample_store(sample, command, [listener, wake_read, wake_write])
     log({"event": "serving", "socket": path, "pid": os.getpid()})
     try:
         while not stopping or served:
@@ -119,9 +119,12 @@ def serve(command: Callable[[], None], log: Log) -> None:
                     item.watched = False  # been killed with it
                     with suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
-            if _reap(served, log).get(building) == 0:  # the sample store is there: a spare that warms up on it
-                spare.control.close()
-                spare = fork_spare()
+            built = _reap(served, log).get(building)
+            if built is not None:
+                building = 0
+                if built == 0:  # the sample store is there: a spare that warms up on it
+                    spare.control.close()
+                    spare = fork_spare()
             if listener.fileno() in ready and not stopping:
                 if code_fingerprint() == fingerprint:
                     if _accept(listener, spare, served):
@@ -133,6 +136,9 @@ def serve(command: Callable[[], None], log: Log) -> None:
     finally:
         _close(listener, path, ours)
         spare.control.close()  # it ends
+        if building:  # (stopped within a second of its start)
+            os.kill(building, signal.SIGKILL)
+            os.waitpid(building, 0)
         warming.forget_sample_store(sample)
     log({"event": "stopped"})
 

@@ -15,11 +15,14 @@ import io
 import os
 import shutil
 import signal
+import socket
 import sys
 import warnings
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+
+from timeline.resident import running
 
 # Printed and --json answers of the commands people run most, on the sample store (`timeline demo`'s facts), then
 # the sample's files read and checked as an ingest reads them (without writing): the daily article's path.
@@ -37,19 +40,21 @@ def warm_up_commands() -> tuple[tuple[str, ...], ...]:
     return (*QUESTIONS, ("check", *map(str, sample_paths())))
 
 
-def sample_store(socket: str) -> Path:
-    """The warm-up's store of the server listening at `socket`, in the same private directory."""
-    return Path(f"{socket}.warm") / "sample.db"
+def sample_store(listening_at: str) -> Path:
+    """The warm-up's store of the server listening at this socket, in the same private directory."""
+    return Path(f"{listening_at}.warm") / "sample.db"
 
 
-def build_sample_store(store: Path, command: Callable[[], None]) -> int:
+def build_sample_store(store: Path, command: Callable[[], None], inherited: list[socket.socket | int]) -> int:
     """Fork a process that writes the sample store at `store` (`timeline demo`) and exits 0 once it is there; its
-    pid. The store appears whole or not at all: it is written in a directory of its own, then renamed."""
+    pid. The store appears whole or not at all: it is written in a directory of its own, then renamed. The process
+    leaves the server's session, signal handlers and sockets (`inherited`) behind."""
     pid = os.fork()
     if pid:
         return pid
     code = 1
     try:
+        running.leave_server(inherited)
         building = store.parent.with_name(f"{store.parent.name}.{os.getpid()}")
         building.mkdir(mode=0o700)
         _quietly(command, ("demo", "--db", str(building / store.name)))
@@ -61,7 +66,9 @@ def build_sample_store(store: Path, command: Callable[[], None]) -> int:
 
 
 def forget_sample_store(store: Path) -> None:
-    shutil.rmtree(store.parent, ignore_errors=True)
+    """Remove the sample store, and any a build left half-written."""
+    for folder in (store.parent, *store.parent.parent.glob(f"{store.parent.name}.*")):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def warm_up(command: Callable[[], None], store: Path, handed: Callable[[], bool]) -> int:
