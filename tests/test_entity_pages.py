@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_pages_export_stats import EXTRA as PAGES_EXTRA
 
 from projections.chronology import Window
 from projections.selection import Filters
@@ -54,34 +55,12 @@ FACTS = """
 """
 # The second ingest: a fact moved by a later source, a retracted one, an open start, and a correction that moves
 # rr-new and makes it name North Hanoi Smart City too.
-EXTRA = """
-- id: aa-moved-by-a-later-source-2022
-  kind: meeting
-  occurred: "2022-02-01"
-  title: Hanoi and Japan meet on North Hanoi Smart City (date restated later)
-  projects: [north-hanoi-smart-city]
-  partners: [japan]
-  people: [{person: nva, office: chair-x}, {person: duong-duc-tuan, office: hanoi-pc-vice-chairman}]
-  sources:
-    - {outlet: Test Daily, language: en, reported: "2022-02-02"}
-    - {outlet: Test Weekly, language: en, reported: "2024-01-10", differs: {occurred: "2023-06-20"}}
-- id: bb-withdrawn-2023
-  kind: announcement
-  occurred: "2023-06-15"
-  title: A withdrawn announcement on North Hanoi Smart City
-  projects: [north-hanoi-smart-city]
-  partners: [japan]
-  sources:
-    - {outlet: Test Daily, language: en, reported: "2023-06-16"}
-  retracted: {on: "2023-09-01", reason: the outlet withdrew it}
-- id: cc-open-start-2023
-  kind: milestone
-  occurred: "../2023-06-15"
-  title: North Hanoi Smart City land handed over by mid-2023
-  projects: [north-hanoi-smart-city]
-  sources:
-    - {outlet: Test Daily, language: en, reported: "2023-06-20"}
-"""
+EXTRA = PAGES_EXTRA.replace(  # (test_pages_export_stats's extra facts, the moved meeting naming people too)
+    "  partners: [japan]\n  sources:",
+    "  partners: [japan]\n  people: [{person: nva, office: chair-x}, "
+    "{person: duong-duc-tuan, office: hanoi-pc-vice-chairman}]\n  sources:",
+    1,
+)
 CORRECTED = FACTS.replace(
     "occurred: 2020-05-01, title: Ring road financing meeting, projects: [ring-road4],",
     "occurred: 2009-01-01, title: Ring road financing meeting, projects: [ring-road4, north-hanoi-smart-city],",
