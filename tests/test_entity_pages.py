@@ -264,6 +264,30 @@ def test_unpaged_answers_above_the_cap_ask_for_pages(cli, sample_store, monkeypa
     assert cli.json(*args, "--limit", "2")["next"] is not None  # a page is answered
 
 
+@pytest.mark.parametrize(
+    ("office", "span", "told"),
+    [
+        ("japan-ambassador-vietnam", (), "Ambassador of Japan to Vietnam"),
+        ("hanoi-pc-vice-chairman", ("--since", "2025"), "Vice Chairman of the Hanoi People's Committee occurred "
+         "2025-01-01 to …"),
+    ],
+)  # fmt: skip
+def test_who_over_a_span_above_the_cap_asks_for_a_shorter_span(cli, sample_store, monkeypatch, office, span, told):
+    """`who OFFICE` without --on holds at most LISTED_AT_ONCE facts of its span: above, one error asking for a
+    shorter span (4 facts name the ambassador, 3 of them since 2024; 6 the vice chairman, all in 2025)."""
+    from timeline import paging
+
+    monkeypatch.setattr(paging, "LISTED_AT_ONCE", 3)
+    result = cli("who", office, *span)
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: more than 3 facts naming {told} are too many to list at once; ask for the holders of a shorter "
+        "span with --since/--until, or of a day with --on\n",
+    )
+    holders = cli.json("who", "japan-ambassador-vietnam", "--since", "2024")["holders"]
+    assert [(h["person"]["id"], len(h["facts"])) for h in holders] == [("ito-naoki", 3)]
+
+
 def test_the_printed_unpaged_answers_are_unchanged(cli, sample_store, golden):
     """Below the cap an unpaged answer prints what it printed before pages (the goldens of before)."""
     golden("project-nhsc-now.txt", cli.ok("project", "north-hanoi-smart-city", env={"COLUMNS": "100"}).stdout)

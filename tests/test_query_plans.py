@@ -206,6 +206,26 @@ def test_who_over_a_span_reads_the_facts_of_the_span_not_the_offices_every_fact(
     assert whole_table_scans(busy_store, seen) == {}
 
 
+def test_who_over_all_time_holds_a_batch_of_fact_states_at_a_time(busy_store, monkeypatch, decoded):
+    """Every holder over time folds the office's facts a batch of states at a time (read from its index range),
+    each decoded once, and answers as the facts read at once do (it read every state into one list before)."""
+    from projections.entities import follow_merges
+    from projections.offices import attestations, tenures
+    from timeline import occurred
+
+    office, held = _busiest(busy_store, "office")
+    monkeypatch.setattr(occurred, "BATCH", 8)
+    with Store(str(busy_store)) as store:
+        every = [follow_merges(f, {}) for f in store.facts_naming(office, "office", None, {})]
+        decoded.clear()
+        read = store.read_models.fact_states
+        sizes: list[int] = []
+        monkeypatch.setattr(store.read_models, "fact_states", lambda ids: sizes.append(len(ids)) or read(ids))
+        holders = store.office(office).holders
+    assert held >= 30 and len(decoded) == held and max(sizes) <= 8
+    assert holders == tenures([a for a in attestations(every) if a.office == office])
+
+
 @pytest.mark.parametrize("ask", ["list_facts", "stats", "export"])
 def test_a_page_of_a_busy_projects_facts_reads_its_range_not_the_project(busy_store, monkeypatch, decoded, ask) -> None:
     """`list facts`, `stats` and `export` pages with --project read the project's range after the cursor (they

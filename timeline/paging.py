@@ -15,13 +15,17 @@ LISTED_AT_ONCE = 10_000  # facts, events or targets an unpaged answer holds: mor
 
 def at_most_a_page(what: str, count: int, instead: str = "") -> None:
     """An unpaged answer holds everything it tells: more than LISTED_AT_ONCE items are asked for a page at a time."""
+    page = "list them a page at a time with --limit 1000 (each page ends with the --after for the next)"
+    at_most_at_once(what, count, page + instead)
+
+
+def at_most_at_once(what: str, count: int, ask: str) -> None:
+    """An answer read at once holds at most LISTED_AT_ONCE items: more are asked for as `ask` says (a page at a
+    time, a shorter span)."""
     if count > LISTED_AT_ONCE:
         from timeline.errors import InvalidOption
 
-        raise InvalidOption(
-            f"{what} are too many to list at once; list them a page at a time with --limit 1000 (each page ends "
-            f"with the --after for the next){instead}"
-        )
+        raise InvalidOption(f"{what} are too many to list at once; {ask}")
 
 
 class Paged(Generic[T]):

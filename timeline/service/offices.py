@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
 from events.records import EntityRecord, Fact
 from projections.chronology import Window
-from projections.entities import follow_merges, one_with
-from projections.offices import attestations, tenures, who
+from projections.entities import Names, follow_merges, one_with
+from projections.offices import Attestation, attestations, tenures, who
 from projections.selection import Filters
-from timeline.occurred import index_window
+from timeline import paging
+from timeline.occurred import InOrder, Key, index_window
 from timeline.present.views import OfficeView, PersonView
 from timeline.service.entity_facts import entity_facts
 from timeline.service.queries import merges, names, surviving
@@ -29,35 +30,41 @@ def office(
     office = surviving(store, ref, "office", merged)
     if on:
         near = {f.id: f for i in sorted(one_with(office.id, merged)) for f in store.read_models.facts_attesting(i, on)}
-        stored = [near[i] for i in sorted(near)]
-    else:
-        stored = _facts_in_window(store, office, merged, window)
-    facts = [follow_merges(fact, merged) for fact in stored]
-    found = [a for a in attestations(facts, as_of) if a.office == office.id]
-    if on:
-        return OfficeView(office, as_of, who(found, office.id, on), [], names(store, facts, office.id))
-    found = [a for a in found if a.occurred.overlaps(window.since, window.until)]
-    return OfficeView(office, as_of, None, tenures(found), names(store, facts, office.id), window)
+        facts = [follow_merges(near[i], merged) for i in sorted(near)]
+        found = [a for a in attestations(facts, as_of) if a.office == office.id]
+        return OfficeView(office, as_of, who(found, office.id, on), [], _names(store, office, found))
+    found = [
+        a
+        for a in attestations(_facts_in_window(store, office, as_of, merged, window), as_of)
+        if a.office == office.id and a.occurred.overlaps(window.since, window.until)
+    ]
+    return OfficeView(office, as_of, None, tenures(found), _names(store, office, found), window)
 
 
-def _facts_in_window(store: Store, office: EntityRecord, merged: Mapping[str, str], window: Window) -> list[Fact]:
-    """The facts naming the office (or a record merged into it) in any statement at a date overlapping the window,
-    read from the index of its facts by occurred date: rows of dates outside the window are not read. (Not capped:
-    the answer is a line per holder, and there is no page of holders to ask for instead.)"""
+def _facts_in_window(
+    store: Store, office: EntityRecord, as_of: date | None, merged: Mapping[str, str], window: Window
+) -> Iterator[Fact]:
+    """The facts naming the office (or a record merged into it) at the date they show on the knowledge date, where
+    it overlaps the window: read from the index of its facts by occurred date a batch of states at a time as
+    iterated (rows of dates outside the window are not read), so that the answer holds its attestations, not the
+    facts. At most LISTED_AT_ONCE facts, counted in the index first: the holders of a busier office are asked for a
+    span at a time."""
     ids, bounds = one_with(office.id, merged), index_window(window)
-    found: dict[str, None] = {}
-    start = None
-    while True:
-        rows = store.read_models.named_occurred_after(ids, "office", start, WINDOW_BATCH, bounds)
-        found.update(dict.fromkeys(row[2] for row in rows))
-        if len(rows) < WINDOW_BATCH:
-            break
-        start = rows[-1]
-    states = store.read_models.fact_states(sorted(found))
-    return [states[i].fact for i in sorted(states)]
+    most = paging.LISTED_AT_ONCE
+    held = store.read_models.named_count_at_most(ids, "office", most, bounds)
+    span = "" if window.is_open else f" occurred {window.since or '…'} to {window.until or '…'}"
+    instead = "ask for the holders of a shorter span with --since/--until, or of a day with --on"
+    paging.at_most_at_once(f"more than {most} facts naming {office.name}{span}", held, instead)
+
+    def rows(start: Key | None, size: int) -> list[Key]:
+        return store.read_models.named_occurred_after(ids, "office", start, size, bounds)
+
+    return iter(InOrder(store.read_models, as_of, rows, merged).page(None, None, None, lambda fact, seen: True))
 
 
-WINDOW_BATCH = 2000  # index rows read at a time
+def _names(store: Store, office: EntityRecord, found: list[Attestation]) -> Names:
+    """The names an answer prints: the office's (with its dated names) and its holders'."""
+    return store.read_models.names({office.id, *(a.person for a in found)})
 
 
 def person(

@@ -52,6 +52,20 @@ class PageQueries:
         query = f"SELECT COUNT(DISTINCT fact_id) FROM rm_mentions WHERE entity_id IN ({marks}) AND role = ?"
         return int(self.connection.execute(query, [*sorted(ids), role]).fetchone()[0])
 
+    def named_count_at_most(
+        self, ids: Collection[str], role: str, most: int, window: tuple[int, int] | None = None
+    ) -> int:
+        """How many facts name one of these entities in that role (in any statement) at a date `window` keeps (as
+        `named_occurred_after`), counted in the index up to `most`: above it the count is `most` + 1, and the rows
+        past that fact are not read."""
+        marks = ",".join("?" * len(ids))
+        query = f"SELECT DISTINCT fact_id FROM rm_named_occurred WHERE entity_id IN ({marks}) AND role = ?"
+        params: list[object] = [*sorted(ids), role]
+        if window is not None:
+            query += " AND start <= ? AND stop <= ?"
+            params += window
+        return len(self.connection.execute(f"{query} LIMIT ?", [*params, most + 1]).fetchall())
+
     def entity_ids_after(self, entity: str, after: str | None, limit: int) -> list[str]:
         """The ids of the next `limit` entities of a kind after the id `after` (from the first when None), in id
         order (the index rm_entities_by_kind)."""
