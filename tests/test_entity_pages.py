@@ -221,6 +221,46 @@ def test_pages_of_a_list_of_entities_join_up_to_the_unpaged_list(store, what, or
     assert "next" not in whole
 
 
+NAMED_BY = st.sampled_from(
+    [
+        ("north-hanoi-smart-city", None),
+        (None, "japan"),
+        ("ring-road4", None),
+        ("outer-ring-x", None),
+        (None, "brg-jsc"),
+        ("ring-road4", "brg"),
+        ("north-hanoi-smart-city", "japan"),
+    ]
+)
+
+
+@PAGING
+@given(what=LISTS, org_kinds=ORGANISATION_KINDS, scope=NAMED_BY, as_of=AS_OF, window=WINDOW, retracted=st.booleans(),
+       limit=st.integers(1, 8), then=st.booleans())  # fmt: skip
+def test_pages_of_the_entities_a_scope_names_join_up_to_those_its_every_fact_names(
+    store, monkeypatch, what, org_kinds, scope, as_of, window, retracted, limit, then
+):
+    """`list people|... --project P --partner Q` a page at a time, each entity after the cursor looked up in the index
+    (as for a scope naming many facts), lists exactly what reading every fact of the scope lists (as for a few)."""
+    from timeline.service import browse
+
+    db, between = store
+    kinds = org_kinds if what == "organisations" else ()
+    chosen = Filters(as_of, window, project=scope[0], partner=scope[1], include_retracted=retracted)
+    with Store(db, recorded_before=between if then else None) as timeline:
+        whole = timeline.list_entities(what, kinds, chosen).to_json()
+        monkeypatch.setattr(browse, "SCOPE_READ_WHOLE", 0)
+        items, after = [], None
+        while True:
+            page = timeline.list_entities(what, kinds, chosen, after, limit).to_json()
+            assert page["after"] == after and page["count"] == len(page["items"]) <= limit
+            items += page["items"]
+            if page["next"] is None:
+                break
+            after = page["next"]
+    assert items == whole["items"]
+
+
 def test_a_printed_page_of_a_project_ends_with_how_to_continue(cli, sample_store, golden):
     first = cli.ok("project", "north-hanoi-smart-city", "--limit", "2", env=W80).stdout
     golden("pages/project-nhsc-limit-2.txt", first)

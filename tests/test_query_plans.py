@@ -173,6 +173,24 @@ def test_a_page_of_people_reads_the_index_of_entities_by_kind(busy_store, monkey
     assert whole_table_scans(busy_store, seen) == {}
 
 
+def test_a_page_of_the_people_of_a_busy_project_reads_about_the_people_it_lists(busy_store, monkeypatch, decoded):
+    """`list people --project P --limit 2` looks each person after the cursor up in the index and reads a fact
+    naming them and P: about a fact per person listed, whatever P holds (it read every fact of P for each page)."""
+    from timeline.service import browse
+
+    monkeypatch.setattr(browse, "SCOPE_READ_WHOLE", 10, raising=False)  # (a scope of 10 facts is read whole)
+    project, held = _busiest(busy_store, "project")
+    with Store(str(busy_store)) as store:
+        first = store.list_entities("people", (), Filters(project=project), None, 2)
+        decoded.clear()
+        with statements(monkeypatch) as seen:
+            store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+            page = store.list_entities("people", (), Filters(project=project), first.next, 2)
+    assert held >= 30 and len(page.rows) == 2 and page.next is not None
+    assert 0 < len(decoded) <= 2 * (2 + 1)  # the page and one: a fact or two each
+    assert whole_table_scans(busy_store, seen) == {}
+
+
 def test_a_page_of_a_busy_project_with_a_rare_partner_reads_the_partners_range(busy_store, monkeypatch, decoded):
     """--partner names fewer facts than the project: a page reads the partner's range, never the project's."""
     project, held = _busiest(busy_store, "project")

@@ -15,7 +15,7 @@ records every query reads (projections.stored.fold: the write side's steps, with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from projections.chronology import mentions
 from projections.entities import Names
 from projections.search import fact_texts, matches
 from timeline.storage.readmodels import ReadModels
-from timeline.storage.readmodels.pages import Row
+from timeline.storage.readmodels.pages import Range, Row
 from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
@@ -146,6 +146,26 @@ class RecordedBefore:
         return self._rows_then(
             lambda cursor: self.models.named_occurred_after(ids, role, cursor, limit, window), start, limit, own
         )
+
+    def co_named_after(
+        self, entity: str, role: str, scope: Sequence[Range], after: str | None, limit: int
+    ) -> list[str]:
+        """The entities of a kind named with the scope then, as the stored ones: those the stored facts name (one
+        named only by a fact hidden or changed since is dropped when its facts are read then) and those a refolded
+        fact then names."""
+        own = {i for state in self._naming_then(scope) for i in mentions(state.fact)[role] if i > (after or "")}
+        return sorted({*self.models.co_named_after(entity, role, scope, after, limit), *own})[:limit]
+
+    def co_naming_facts(self, entity_id: str, role: str, scope: Sequence[Range]) -> list[str]:
+        """The facts naming the entity and the scope then: the stored ones unchanged since, and the refolded ones."""
+        changed = self.hidden_facts | set(self.facts)
+        stored = [i for i in self.models.co_naming_facts(entity_id, role, scope) if i not in changed]
+        own = [state.fact.id for state in self._naming_then(scope) if entity_id in mentions(state.fact)[role]]
+        return sorted([*stored, *own])
+
+    def _naming_then(self, scope: Sequence[Range]) -> list[FactState]:
+        """The refolded facts that then name one entity of each range of the scope."""
+        return [s for s in self.facts.values() if all(mentions(s.fact)[role] & set(ids) for ids, role in scope)]
 
     def _rows_then(
         self, read: Callable[[Row | None], list[Row]], start: Row | None, limit: int, own: list[Row]

@@ -4,12 +4,13 @@ after a cursor, so that a page reads its own rows and not every row of the entit
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from timeline.storage.database import Database
 from timeline.storage.readmodels.writes import chunks
 
 Row = tuple[int, int, str]  # an occurred date's sort key (start, stop) and the fact id: rm_occurred's order
+Range = tuple[Collection[str], str]  # entities (a surviving one and the records merged into it) and a role
 
 
 class PageQueries:
@@ -73,6 +74,29 @@ class PageQueries:
         query = f"SELECT id FROM rm_entities WHERE entity = ? {where}ORDER BY id LIMIT ?"
         return [row[0] for row in self.connection.execute(query, [entity, *params, limit])]
 
+    def co_named_after(
+        self, entity: str, role: str, scope: Sequence[Range], after: str | None, limit: int
+    ) -> list[str]:
+        """The ids of the next `limit` entities of a kind after the id `after` (from the first when None), in id
+        order (the index rm_entities_by_kind), that a fact names in `role` together with one entity of each range
+        of `scope` (in any statement): each entity's facts are looked up by key, at the first one naming the scope."""
+        naming, params = _naming_all(scope)
+        query = (
+            "SELECT e.id FROM rm_entities e WHERE e.entity = ? AND e.id > ? AND EXISTS (SELECT 1 FROM rm_mentions a "
+            f"WHERE a.entity_id = e.id AND a.role = ? AND {naming}) ORDER BY e.id LIMIT ?"
+        )
+        rows = self.connection.execute(query, [entity, after or "", role, *params, limit])
+        return [row[0] for row in rows]
+
+    def co_naming_facts(self, entity_id: str, role: str, scope: Sequence[Range]) -> list[str]:
+        """The ids of the facts naming the entity in `role` and one entity of each range of `scope` (in any
+        statement), by id."""
+        naming, params = _naming_all(scope)
+        query = (
+            f"SELECT a.fact_id FROM rm_mentions a WHERE a.entity_id = ? AND a.role = ? AND {naming} ORDER BY a.fact_id"
+        )
+        return [row[0] for row in self.connection.execute(query, [entity_id, role, *params])]
+
     def entity_count(self, entity: str) -> int:
         """How many entities of a kind are stored (counted in the index)."""
         return int(
@@ -92,3 +116,18 @@ class PageQueries:
                 )
             )
         return found
+
+
+def _naming_all(scope: Sequence[Range]) -> tuple[str, list[object]]:
+    """The condition that the fact `a.fact_id` names one entity of each range (in any statement), and its values:
+    a lookup of rm_mentions' key per range."""
+    clauses: list[str] = []
+    params: list[object] = []
+    for k, (ids, role) in enumerate(scope):
+        marks = ",".join("?" * len(ids))
+        clauses.append(
+            f"EXISTS (SELECT 1 FROM rm_mentions s{k} WHERE s{k}.entity_id IN ({marks}) AND s{k}.role = ? "
+            f"AND s{k}.fact_id = a.fact_id)"
+        )
+        params += [*sorted(ids), role]
+    return " AND ".join(clauses), params
