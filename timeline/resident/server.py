@@ -59,10 +59,10 @@ class Spare:
 Log = Callable[[dict[str, Any]], None]
 
 
-def serve(command: Callable[[], None], log: Log) -> None:
+def serve(command: Callable[[], None], log: Log, warm: bool = True) -> None:
     """Serve commands until SIGTERM, SIGINT or a change of the installed code: each in a fork that runs `command`
     (the CLI) with the client's arguments; `log` is told of each command served and of the server's start and
-    stop."""
+    stop. Unless `warm` is false, each spare fork warms up on a sample store while it waits (`warming`)."""
     path = socket_path()
     listener = _listen(path)  # (a client that comes while the program loads waits for it)
     ours = os.stat(path).st_ino
@@ -89,14 +89,14 @@ def serve(command: Callable[[], None], log: Log) -> None:
         log({"event": "stopping", "reason": stopping[0], "running": len(served)})
 
     def warm_up(handed: Callable[[], bool]) -> int:
-        return warming.warm_up(command, sample, handed)
+        return warming.warm_up(command, sample, handed) if warm else 0
 
     def fork_spare() -> Spare:
         return _fork_spare([listener, wake_read], served, command, warm_up)
 
     spare = fork_spare()
-    building = warming.build_sample_store(sample, command, [listener, wake_read, wake_write])
-    log({"event": "serving", "socket": path, "pid": os.getpid()})
+    building = warming.build_sample_store(sample, command, [listener, wake_read, wake_write]) if warm else 0
+    log({"event": "serving", "socket": path, "pid": os.getpid(), "warm_up": warm})
     try:
         while not stopping or served:
             poller = select.poll()
