@@ -413,6 +413,20 @@ def test_a_server_stopped_as_it_starts_leaves_nothing_behind(runtime, tmp_path):
     assert list(runtime.rglob("*")) == [Path(socket_path_in(env)).parent]
 
 
+def test_a_spare_forked_as_commands_come_back_to_back_stays_cold(server, sample_store, tmp_path):
+    """Two clients at once (a script's pace): the spare forked for the next client does not warm up, since the
+    next client of a script would wait for its warm-up. Once clients come apart again, so do warm spares."""
+    args = command("list", "projects", "--json")
+    together = [subprocess.Popen(args, cwd=tmp_path, env=server.env, stdout=subprocess.DEVNULL) for _ in range(2)]
+    assert [client.wait(timeout=120) for client in together] == [0, 0]
+    for _ in range(2):
+        time.sleep(1)
+        assert timeline("list", "projects", "--json", cwd=tmp_path, env=server.env).returncode == 0
+    after_the_pair, after_a_pause = (record["warm_up"] for record in server.served(4)[2:])
+    assert after_the_pair == 0, "the spare forked as the second of the pair came warmed up"
+    assert after_a_pause == len(warm_up_commands()), "the spare forked after a pause did not warm up"
+
+
 def test_a_server_without_warm_up_builds_no_sample_store_and_serves_cold_forks(runtime, sample_store, tmp_path):
     cold = start_server(runtime, tmp_path, "--no-warm-up", "--json")
     try:
