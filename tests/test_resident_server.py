@@ -27,6 +27,7 @@ from test_faults import ENTITIES, REPO, command, environment, fact, write_facts
 
 import cli
 from timeline.resident.address import socket_path
+from timeline.resident.server import BURST
 from timeline.resident.warming import sample_store, warm_up_commands
 
 pytestmark = pytest.mark.sqlite_only("real processes, signals and sockets beside store files")
@@ -122,6 +123,7 @@ def test_served_commands_answer_byte_for_byte_as_commands_run_alone(server, samp
     for args in QUESTIONS:
         served = timeline(*args, cwd=tmp_path, env=server.env)
         alone = timeline(*args, cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off"))
+        time.sleep(BURST)  # (a person's pace: the next spare warms up)
         assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
     codes = [timeline(*args, cwd=tmp_path, env=environment()).returncode for args in QUESTIONS]
     assert len(set(codes)) >= 3, "the questions should cover answers, user errors and usage errors"
