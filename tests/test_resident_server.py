@@ -8,6 +8,7 @@ import json
 import os
 import re
 import resource
+import select
 import signal
 import sqlite3
 import stat
@@ -26,6 +27,7 @@ from test_faults import ENTITIES, REPO, command, environment, fact, write_facts
 
 import cli
 from timeline.resident.address import socket_path
+from timeline.resident.server import BURST
 from timeline.resident.warming import sample_store, warm_up_commands
 
 pytestmark = pytest.mark.sqlite_only("real processes, signals and sockets beside store files")
@@ -76,7 +78,8 @@ def start_server(runtime: Path, cwd: Path, *options: str, output_name: str = "se
         process = subprocess.Popen(command("serve", *options), cwd=cwd, env=env, stdout=sink, text=True)
     wait_for(lambda: process.poll() is not None or bool(output.read_text().strip()), "the server did not start")
     assert process.poll() is None, "the server did not start"
-    wait_for(sample_store(socket_path_in(env)).exists, "the server did not build its sample store")
+    if "--no-warm-up" not in options:
+        wait_for(sample_store(socket_path_in(env)).exists, "the server did not build its sample store")
     return Server(process, output, env)
 
 
@@ -120,6 +123,7 @@ def test_served_commands_answer_byte_for_byte_as_commands_run_alone(server, samp
     for args in QUESTIONS:
         served = timeline(*args, cwd=tmp_path, env=server.env)
         alone = timeline(*args, cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off"))
+        time.sleep(BURST)  # (a person's pace: the next spare warms up)
         assert (served.returncode, served.stdout, served.stderr) == (alone.returncode, alone.stdout, alone.stderr)
     codes = [timeline(*args, cwd=tmp_path, env=environment()).returncode for args in QUESTIONS]
     assert len(set(codes)) >= 3, "the questions should cover answers, user errors and usage errors"
@@ -177,36 +181,47 @@ def test_a_command_under_a_memory_limit_runs_alone(server, sample_store, tmp_pat
 
 
 @contextmanager
+def write_lock(db: Path) -> Iterator[None]:
+    """Another connection holds the store's write lock until the block ends."""
+    gate = sqlite3.connect(db, isolation_level=None)
+    gate.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        gate.execute("ROLLBACK")
+        gate.close()
+
+
+def waiting_served(server: Server, alive: Callable[[], bool]) -> int:
+    """The served process asleep in SQLite's busy wait, while `alive` says its client has not ended."""
+    held: list[int] = []
+
+    def reached() -> bool:  # (a busy wait sleeps between tries: a process seen asleep once is the one)
+        held.extend(pid for pid in server.children() if waiting(pid))
+        return not alive() or bool(held)
+
+    wait_for(reached, "the served ingest never reached the lock")
+    assert alive(), "the served ingest ended before it reached the lock"
+    return held[0]
+
+
+@contextmanager
 def held_by_a_lock(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """A served ingest waiting for another connection's write lock: (the client, the served process). The client
     leads a process group of its own, as a shell's job does (a stop signal would be ignored in an orphaned one)."""
     facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
-    gate = sqlite3.connect(db, isolation_level=None)
-    gate.execute("BEGIN IMMEDIATE")
-    try:
-        env = {**server.env, "TIMELINE_LOCK_TIMEOUT": "60"}
+    with write_lock(db):
         client = subprocess.Popen(
             command("ingest", facts, "--db", db),
             cwd=tmp_path,
-            env=env,
+            env={**server.env, "TIMELINE_LOCK_TIMEOUT": "60"},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             preexec_fn=lambda: os.nice(3),  # the served process takes its caller's niceness
             process_group=0,
         )
-        held: list[int] = []
-
-        def reached() -> bool:  # (a busy wait sleeps between tries: a process seen asleep once is the one)
-            held.extend(pid for pid in server.children() if waiting(pid))
-            return client.poll() is not None or bool(held)
-
-        wait_for(reached, "the served ingest never reached the lock")
-        assert client.poll() is None, "the served ingest ended before it reached the lock"
-        yield client, held[0]
-    finally:
-        gate.execute("ROLLBACK")
-        gate.close()
+        yield client, waiting_served(server, lambda: client.poll() is None)
 
 
 def waiting(pid: int) -> bool:
@@ -263,6 +278,96 @@ def test_ctrl_z_stops_the_served_command_with_its_client_and_fg_lets_both_go_on(
     assert server.served(2)[-1].get("exit") == 0
 
 
+class Job:
+    """A command run as a job of a terminal of its own (a pseudo-terminal with `stty tostop`) by
+    tests/job_control.py, which stops and continues it as a shell's job control does."""
+
+    def __init__(self, where: str, args: tuple[str | Path, ...], cwd: Path, env: dict[str, str]):
+        self.terminal, follower = os.openpty()
+        shell = [sys.executable, str(Path(__file__).with_name("job_control.py")), os.ttyname(follower), where]
+        self.shell = subprocess.Popen(
+            [*shell, *command(*args)], cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        os.close(follower)
+        self.pid = self.next()["pid"]
+
+    def next(self, timeout: float = 60) -> dict[str, int]:
+        """The shell's next report; {} if none came within `timeout` seconds."""
+        assert self.shell.stdout is not None
+        ready, _, _ = select.select([self.shell.stdout], [], [], timeout)
+        return json.loads(self.shell.stdout.readline()) if ready else {}
+
+    def step(self, name: str, timeout: float = 60) -> dict[str, int]:
+        assert self.shell.stdin is not None
+        self.shell.stdin.write(name + "\n")
+        self.shell.stdin.flush()
+        return self.next(timeout)
+
+    def written(self) -> str:
+        """What the job has written to its terminal so far."""
+        chunks = []
+        while select.select([self.terminal], [], [], 0.2)[0]:
+            try:
+                chunks.append(os.read(self.terminal, 65536))
+            except OSError:  # the terminal's last user has gone
+                break
+        return b"".join(chunks).decode()
+
+    def close(self) -> None:
+        if self.shell.poll() is None:
+            self.shell.kill()
+        self.shell.wait(timeout=60)
+        os.close(self.terminal)
+
+
+def test_a_command_started_as_a_background_job_runs_alone_and_its_terminal_stops_its_output(
+    server, sample_store, tmp_path
+):
+    """A served process is in a session of its own: the terminal would let it write past `stty tostop`. A job
+    started in the background (`timeline … &`) runs alone, and stops at its first write, as it would without a
+    server, until `fg`."""
+    job = Job("bg", ("project", "hanoi-urban-rail", "--json"), tmp_path, server.env)
+    try:
+        assert job.step("wait") == {"stopped": signal.SIGTTOU}
+        assert job.step("fg") == {"exit": 0}
+        written = job.written()
+    finally:
+        job.close()
+    alone = timeline("project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off"))
+    assert json.loads(written) == json.loads(alone.stdout)
+    assert timeline("list", "projects", cwd=tmp_path, env=server.env).returncode == 0
+    assert len(server.served(1)) == 1 and len([r for r in server.records() if r["event"] == "served"]) == 1, (
+        "the background job was served"
+    )
+
+
+def test_a_served_job_continued_in_the_background_stays_stopped_while_its_terminal_holds_output(
+    server, entities_store, tmp_path
+):
+    """Ctrl-Z, then `bg` on a terminal with `stty tostop`: the client stops again for its output (as the command
+    alone would at its next write) and keeps the served command stopped; `fg` lets both go on."""
+    facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
+    env = {**server.env, "TIMELINE_LOCK_TIMEOUT": "60"}
+    with write_lock(entities_store):
+        job = Job("fg", ("ingest", facts, "--db", entities_store), tmp_path, env)
+        try:
+            served = waiting_served(server, lambda: job.shell.poll() is None)
+            assert job.step("tstp") == {"stopped": signal.SIGTSTP}
+            assert job.step("bg") == {"continued": job.pid}
+            assert job.step("wait", timeout=10) == {"stopped": signal.SIGTTOU}
+            assert state(served) == "T", "the served command went on writing in the background"
+        except BaseException:
+            job.close()
+            raise
+    try:
+        assert state(served) == "T"
+        assert job.step("fg") == {"exit": 0}
+        assert "1 event" in job.written()
+    finally:
+        job.close()
+    assert server.served(2)[-1].get("exit") == 0
+
+
 def test_a_killed_client_takes_its_served_command_with_it(server, entities_store, tmp_path):
     before = store_digest(entities_store)
     with held_by_a_lock(server, entities_store, tmp_path) as (client, served):
@@ -308,6 +413,36 @@ def test_a_server_stopped_as_it_starts_leaves_nothing_behind(runtime, tmp_path):
     process.send_signal(signal.SIGTERM)  # while it builds its sample store (about half a second)
     assert process.wait(timeout=60) == 0
     assert list(runtime.rglob("*")) == [Path(socket_path_in(env)).parent]
+
+
+def test_a_spare_forked_as_commands_come_back_to_back_stays_cold(server, sample_store, tmp_path):
+    """Two clients at once (a script's pace): the spare forked for the next client does not warm up, since the
+    next client of a script would wait for its warm-up. Once clients come apart again, so do warm spares."""
+    args = command("list", "projects", "--json")
+    together = [subprocess.Popen(args, cwd=tmp_path, env=server.env, stdout=subprocess.DEVNULL) for _ in range(2)]
+    assert [client.wait(timeout=120) for client in together] == [0, 0]
+    for _ in range(2):
+        time.sleep(1)
+        assert timeline("list", "projects", "--json", cwd=tmp_path, env=server.env).returncode == 0
+    after_the_pair, after_a_pause = (record["warm_up"] for record in server.served(4)[2:])
+    assert after_the_pair == 0, "the spare forked as the second of the pair came warmed up"
+    assert after_a_pause == len(warm_up_commands()), "the spare forked after a pause did not warm up"
+
+
+def test_a_server_without_warm_up_builds_no_sample_store_and_serves_cold_forks(runtime, sample_store, tmp_path):
+    cold = start_server(runtime, tmp_path, "--no-warm-up", "--json")
+    try:
+        served = timeline("project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=cold.env)
+        alone = timeline(
+            "project", "hanoi-urban-rail", "--json", cwd=tmp_path, env=environment(TIMELINE_RESIDENT="off")
+        )
+        assert (served.returncode, served.stdout) == (0, alone.stdout), served.stderr
+        assert [record["warm_up"] for record in cold.served(1)] == [0]
+        assert cold.records()[0]["warm_up"] is False
+        assert not Path(f"{socket_path_in(cold.env)}.warm").exists(), "a sample store was built"
+    finally:
+        cold.process.send_signal(signal.SIGTERM)
+        cold.process.wait(timeout=60)
 
 
 def test_a_second_server_for_the_same_installation_is_refused(server, tmp_path):

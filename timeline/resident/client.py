@@ -24,7 +24,7 @@ LOST = "error: the timeline server stopped before the command finished; see the 
 
 def run_served() -> None:
     """Exit with the status of this command as a resident server ran it; return if no server will run it."""
-    if switched_off() or _memory_limited():
+    if switched_off() or _memory_limited() or _in_the_background():
         return
     path = socket_path()
     if not is_private(os.path.dirname(path)):
@@ -62,6 +62,33 @@ def _memory_limited() -> bool:
     return any(resource.getrlimit(getattr(resource, name))[0] != resource.RLIM_INFINITY for name in MEMORY_LIMITS)
 
 
+def _in_the_background() -> bool:
+    """Whether this is a background job of its terminal (another process group is in the foreground of a terminal
+    on stdin, stdout or stderr). A served process is in a session of its own, where the terminal would not stop it
+    for reading or (with `stty tostop`) for writing; alone, it stops as a background job should."""
+    for stream in (0, 1, 2):
+        try:
+            if os.tcgetpgrp(stream) != os.getpgrp():
+                return True
+        except OSError:  # not a terminal, or not this process's own
+            continue
+    return False
+
+
+def _output_held() -> bool:
+    """Whether this is a background job of a terminal on stdout or stderr that stops such a job's output (`stty
+    tostop`): every command writes, so the served one is kept stopped rather than let write past the terminal."""
+    import termios  # (a C module; only after Ctrl-Z)
+
+    for stream in (1, 2):
+        try:
+            if os.tcgetpgrp(stream) != os.getpgrp() and termios.tcgetattr(stream)[3] & termios.TOSTOP:
+                return True
+        except (OSError, termios.error):  # not a terminal, or not this process's own
+            continue
+    return False
+
+
 def _exit_as(status: bytes | None) -> None:
     word, _, number = (status or b"").partition(b" ")
     if word == b"exit" and number.isdigit():
@@ -97,6 +124,8 @@ class _SignalRelay:
         self._send(signal.SIGSTOP)
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
+        while _output_held():  # continued with `bg` where the terminal holds a background job's output
+            os.kill(os.getpid(), signal.SIGTTOU)  # stops here, as the terminal would stop its first write, until `fg`
         signal.signal(signal.SIGTSTP, self._stop)
         self._send(signal.SIGCONT)
 

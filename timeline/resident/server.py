@@ -32,6 +32,9 @@ NOT_PRELOADED = ("matplotlib", "timeline.dev", "timeline.resident.server")  # pl
 # Modules imported by name at run time (no import statement names them): the store's, rich's, package data's.
 LOADED_BY_NAME = ("eventsourcing.sqlite", "eventsourcing.postgres", "rich._emoji_codes", "importlib.readers")
 HUNG_UP = getattr(select, "POLLRDHUP", 0) | select.POLLHUP  # the other end closed its side (POLLRDHUP: Linux)
+# Clients that come closer together than this are a script's: its next spare would still be warming up when the
+# next one comes (a warm-up takes ~0.1 s of CPU), and that client would wait for it. The spare forked then stays cold.
+BURST = 0.15  # seconds
 
 
 @dataclass
@@ -59,10 +62,10 @@ class Spare:
 Log = Callable[[dict[str, Any]], None]
 
 
-def serve(command: Callable[[], None], log: Log) -> None:
+def serve(command: Callable[[], None], log: Log, warm: bool = True) -> None:
     """Serve commands until SIGTERM, SIGINT or a change of the installed code: each in a fork that runs `command`
     (the CLI) with the client's arguments; `log` is told of each command served and of the server's start and
-    stop."""
+    stop. Unless `warm` is false, each spare fork warms up on a sample store while it waits (`warming`)."""
     path = socket_path()
     listener = _listen(path)  # (a client that comes while the program loads waits for it)
     ours = os.stat(path).st_ino
@@ -91,12 +94,17 @@ def serve(command: Callable[[], None], log: Log) -> None:
     def warm_up(handed: Callable[[], bool]) -> int:
         return warming.warm_up(command, sample, handed)
 
-    def fork_spare() -> Spare:
-        return _fork_spare([listener, wake_read], served, command, warm_up)
+    def stay_cold(handed: Callable[[], bool]) -> int:
+        return 0
+
+    def fork_spare(cold: bool = False) -> Spare:
+        return _fork_spare([listener, wake_read], served, command, stay_cold if cold or not warm else warm_up)
+
+    last_client = float("-inf")
 
     spare = fork_spare()
-    building = warming.build_sample_store(sample, command, [listener, wake_read, wake_write])
-    log({"event": "serving", "socket": path, "pid": os.getpid()})
+    building = warming.build_sample_store(sample, command, [listener, wake_read, wake_write]) if warm else 0
+    log({"event": "serving", "socket": path, "pid": os.getpid(), "warm_up": warm})
     try:
         while not stopping or served:
             poller = select.poll()
@@ -128,7 +136,9 @@ def serve(command: Callable[[], None], log: Log) -> None:
             if listener.fileno() in ready and not stopping:
                 if code_fingerprint() == fingerprint:
                     if _accept(listener, spare, served):
-                        spare = fork_spare()
+                        now = time.monotonic()
+                        spare = fork_spare(cold=now - last_client < BURST)
+                        last_client = now
                 else:  # the client runs the command itself, with the new code
                     _refuse_stale(listener)
                     stopping.append("the installed code changed")
