@@ -369,22 +369,26 @@ SCOPES = st.sampled_from(
 
 
 @PAGING
-@given(as_of=AS_OF, window=WINDOW, scope=SCOPES, then=st.booleans())
-def test_a_scope_read_from_its_index_range_holds_the_facts_of_the_scope_in_order(store, as_of, window, scope, then):
+@given(as_of=AS_OF, window=WINDOW, scope=SCOPES, kinds=KINDS, then=st.booleans())
+def test_a_scope_read_from_its_index_range_holds_the_facts_of_the_scope_in_order(
+    store, as_of, window, scope, kinds, then
+):
     """`list facts`, `stats` and `export` pages with --project/--partner read the range of the one naming fewer
-    facts: the facts (as stored), in the order, that sorting every fact naming the scope gives."""
+    facts (sifted by kind and knowledge date before decoding): the facts (as stored), in the order, that sorting every
+    fact naming the scope gives."""
     from timeline.occurred import InOrder
     from timeline.service.queries import scope_rows
 
     db, between = store
     with Store(db, recorded_before=between if then else None) as timeline:
-        resolved = timeline.scope(Filters(as_of, window, project=scope[0], partner=scope[1]))
+        resolved = timeline.scope(Filters(as_of, window, kinds, project=scope[0], partner=scope[1]))
 
         def admits(fact: Any, seen: Any) -> bool:
             return seen.occurred.overlaps(window.since, window.until) and resolved.admits(seen.fact)
 
         models = timeline.read_models
-        ranged = list(InOrder(models, as_of, scope_rows(timeline, resolved, window)).page(None, None, None, admits))
+        rows = scope_rows(timeline, resolved, window, as_of)
+        ranged = list(InOrder(models, as_of, rows).page(None, None, None, admits))
         every = timeline.facts_in(resolved, as_of)
         assert every is not None
         sorted_ = list(InOrder(models, as_of).page(every, None, None, admits))

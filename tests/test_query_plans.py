@@ -265,6 +265,33 @@ def test_a_page_of_a_busy_projects_facts_reads_its_range_not_the_project(busy_st
     assert whole_table_scans(busy_store, seen) == {}
 
 
+@pytest.mark.parametrize("ask", ["project", "person", "list_facts"])
+@pytest.mark.parametrize(
+    "sifted", [Filters(kinds=("appointment",)), Filters(as_of=date(2000, 1, 1))], ids=["rare-kind", "early-as-of"]
+)
+def test_a_page_of_a_rare_kind_or_an_early_knowledge_date_decodes_the_facts_it_shows(
+    busy_store, monkeypatch, decoded, ask, sifted
+) -> None:
+    """The index read leaves out the facts of other kinds (their stored state names none of the kinds asked for)
+    and those not reported by the knowledge date (rm_knowledge): a page decodes what it shows and one more (it
+    decoded every fact in the order up to its last one, most of them filtered out)."""
+    from dataclasses import replace
+
+    role = {"project": "project", "person": "person", "list_facts": "project"}[ask]
+    entity, held = _busiest(busy_store, role)
+    pages = {
+        "project": lambda store: store.project(entity, filters=sifted, limit=3),
+        "person": lambda store: store.person(entity, filters=sifted, limit=3),
+        "list_facts": lambda store: store.list_facts(replace(sifted, project=entity), None, 3),
+    }
+    with Store(str(busy_store)) as store, statements(monkeypatch) as seen:
+        store.read_models.connection.connection.set_trace_callback(seen.append)  # type: ignore[attr-defined]
+        page = pages[ask](store)
+    assert held >= 30 and len(page.entries) == 3
+    assert len(decoded) <= 3 + 1, len(decoded)
+    assert whole_table_scans(busy_store, seen) == {}
+
+
 @pytest.mark.parametrize("ask", ["list_facts", "stats", "export"])
 def test_a_page_of_a_late_window_reads_the_facts_of_the_window(busy_store, decoded, ask) -> None:
     """--since/--until are served by the occurred index: the rows of dates outside the window are never decoded."""

@@ -214,7 +214,7 @@ def list_facts(store: Store, filters: Filters, after: str | None = None, limit: 
     def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
         return seen.occurred.overlaps(filters.window.since, filters.window.until) and scope.admits(seen.fact)
 
-    rows = scope_rows(store, scope, filters.window)
+    rows = scope_rows(store, scope, filters.window, filters.as_of)
     paged = InOrder(store.read_models, filters.as_of, rows).page(None, after, limit, admits)
     facts = list(paged)
     chosen, cursor = select(facts, scope.admits, filters), cursor_text(paged.next)

@@ -4,8 +4,9 @@ range of the index of the entity's facts by occurred date (rm_named_occurred), s
 
 The window is served by the index itself (the rows of dates outside it are never read); with --project or
 --partner the range read is that of whichever of them and the entity names the fewest facts (every fact of the
-answer is in each). The knowledge date, the other filters and retractions are applied to the facts a page reads, so
-a filter that admits few of them reads more per page (a batch at a time, up to 500)."""
+answer is in each). The index read also passes over the facts not reported by the knowledge date and those whose
+stored state names none of the kinds asked for (a `Sieve`, before any state is decoded). The filters and
+retractions are applied to the facts a page reads (a batch at a time, up to 500)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from projections.selection import Filters, Scope, Selected, select
 from timeline.occurred import InOrder, cursor_text, index_window
 from timeline.paging import at_most_a_page
 from timeline.service.queries import facts_naming, merges, surviving
+from timeline.storage.readmodels.pages import Sieve
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -66,10 +68,10 @@ def entity_facts(
         at_most_a_page(f"{held} facts naming {named[root]}", held)
         facts = [follow_merges(fact, merged) for fact in facts_naming(store, root, role_read, filters.as_of, merged)]
         return EntityFacts(record, select(facts, belongs, filters), facts)
-    bounds = index_window(filters.window)
+    bounds, sieve = index_window(filters.window), Sieve(filters.as_of, scope.kinds)
 
     def rows(start: tuple[int, int, str] | None, size: int) -> list[tuple[int, int, str]]:
-        return store.read_models.named_occurred_after(ids, role_read, start, size, bounds)
+        return store.read_models.named_occurred_after(ids, role_read, start, size, bounds, sieve)
 
     def admits(fact: Fact, seen: FactView) -> bool:  # (retracted ones too: select counts those it hides)
         return seen.occurred.overlaps(filters.window.since, filters.window.until) and belongs(seen.fact)

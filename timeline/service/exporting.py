@@ -38,7 +38,7 @@ def export(
     the project and partner and the kinds of fact (`--kind`)."""
     filters = filters or Filters(as_of, window, project=project, partner=partner)
     as_of, window, scope = filters.as_of, filters.window, store.scope(filters)
-    rows = scope_rows(store, scope, window)  # facts as stored: the export rewrites no id, a merged one included
+    rows = scope_rows(store, scope, window, as_of)  # facts as stored: the export rewrites no id, a merged one included
 
     def admits(fact: Fact, seen: FactView) -> bool:
         return seen.occurred.overlaps(window.since, window.until) and scope.admits(seen.fact)

@@ -17,6 +17,7 @@ from projections.entities import merge_map, one_with
 from projections.selection import Filters, Scope
 from timeline.errors import NotFound
 from timeline.occurred import Key, ReadRows, index_window
+from timeline.storage.readmodels.pages import Sieve
 
 if TYPE_CHECKING:
     from timeline.service.store import Store
@@ -75,21 +76,24 @@ def facts_in(store: Store, scope: Scope, as_of: date | None) -> list[Fact] | Non
     return None
 
 
-def scope_rows(store: Store, scope: Scope, window: Window = Window()) -> ReadRows | None:
+def scope_rows(store: Store, scope: Scope, window: Window = Window(), as_of: date | None = None) -> ReadRows | None:
     """How the facts of the scope are read in occurred order, a range of an index after a cursor: the facts naming
     its project or its partner (whichever names fewer, merged records included), else every fact; the rows of dates
-    outside the window left out in the index. None: every fact, no window (the index's own reader)."""
+    outside the window, of facts not reported by `as_of` and of facts of other kinds left out in the index (before a
+    state is decoded). None: every fact (the index's own reader)."""
     ranges = [(root, role) for root, role in ((scope.project, "project"), (scope.partner, "partner")) if root]
-    bounds = index_window(window)
+    bounds, sieve = index_window(window), Sieve(as_of, scope.kinds)
     if not ranges:
-        return None if bounds is None else (lambda start, size: store.read_models.occurred_after(start, size, bounds))
+        if bounds is None and sieve == Sieve():
+            return None
+        return lambda start, size: store.read_models.occurred_after(start, size, bounds, sieve)
     if len(ranges) == 2:
         ranges.sort(key=lambda range_: store.read_models.named_count(one_with(range_[0], scope.merges), range_[1]))
     root, role = ranges[0]
     ids = one_with(root, scope.merges)
 
     def rows(start: Key | None, size: int) -> list[Key]:
-        return store.read_models.named_occurred_after(ids, role, start, size, bounds)
+        return store.read_models.named_occurred_after(ids, role, start, size, bounds, sieve)
 
     return rows
 

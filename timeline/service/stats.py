@@ -38,7 +38,7 @@ def stats(
     def admits(fact: Fact, seen: FactView) -> bool:
         return scope.admits(seen.fact) and seen.occurred.overlaps(window.since, window.until)
 
-    paged = InOrder(store.read_models, as_of, scope_rows(store, scope, window)).page(None, after, limit, admits)
+    paged = InOrder(store.read_models, as_of, scope_rows(store, scope, window, as_of)).page(None, after, limit, admits)
     chosen = (follow_merges(fact, merged) for fact in paged)  # streamed: a whole store is never held
     stats = fact_stats(chosen, as_of, scope.project, scope.partner)
     named = {entity.id: entity for entity in scope.entities}

@@ -27,7 +27,7 @@ from projections.chronology import mentions
 from projections.entities import Names
 from projections.search import fact_texts, matches
 from timeline.storage.readmodels import ReadModels
-from timeline.storage.readmodels.pages import Range, Row
+from timeline.storage.readmodels.pages import Range, Row, Sieve
 from timeline.storage.readmodels.queries import Among
 from timeline.storage.readmodels.rows import occurred_keys
 from timeline.storage.recorded import recorded_key
@@ -123,19 +123,29 @@ class RecordedBefore:
     def facts_fulfilling(self, keys: set[str]) -> list[Fact]:
         return self._then(self.models.facts_fulfilling(keys), lambda fact: bool(_keys(fact, "fulfils") & keys))
 
-    def occurred_after(self, start: Row | None, limit: int, window: tuple[int, int] | None = None) -> list[Row]:
+    def occurred_after(
+        self, start: Row | None, limit: int, window: tuple[int, int] | None = None, sieve: Sieve = Sieve()
+    ) -> list[Row]:
         """The index rows then: the stored rows of the facts unchanged since, merged with the rows of the facts
-        folded again (hidden facts have none)."""
+        folded again (hidden facts have none; whatever the sieve: the query filters what they show)."""
         own = [
             (*key, i) for i, state in self.facts.items() for key in occurred_keys(state.fact) if _inside(key, window)
         ]
-        return self._rows_then(lambda cursor: self.models.occurred_after(cursor, limit, window), start, limit, own)
+        return self._rows_then(
+            lambda cursor: self.models.occurred_after(cursor, limit, window, sieve), start, limit, own
+        )
 
     def named_occurred_after(
-        self, ids: Collection[str], role: str, start: Row | None, limit: int, window: tuple[int, int] | None = None
+        self,
+        ids: Collection[str],
+        role: str,
+        start: Row | None,
+        limit: int,
+        window: tuple[int, int] | None = None,
+        sieve: Sieve = Sieve(),
     ) -> list[Row]:
         """The rows of the facts naming these entities then, as `occurred_after` (the refolded facts' own rows
-        where they then name one of them)."""
+        where they then name one of them, whatever the sieve: the query filters what they show)."""
         own = [
             (*key, i)
             for i, state in self.facts.items()
@@ -144,7 +154,7 @@ class RecordedBefore:
             if _inside(key, window)
         ]
         return self._rows_then(
-            lambda cursor: self.models.named_occurred_after(ids, role, cursor, limit, window), start, limit, own
+            lambda cursor: self.models.named_occurred_after(ids, role, cursor, limit, window, sieve), start, limit, own
         )
 
     def co_named_after(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from timeline.storage.database import Database
 from timeline.storage.readmodels.writes import chunks
@@ -13,18 +15,52 @@ Row = tuple[int, int, str]  # an occurred date's sort key (start, stop) and the 
 Range = tuple[Collection[str], str]  # entities (a surviving one and the records merged into it) and a role
 
 
+@dataclass(frozen=True)
+class Sieve:
+    """What the fact of an index row must be to be shown, checked before its state is decoded (a superset of the
+    facts a query then admits): reported by a day (a source's day in rm_knowledge), of one of these kinds in some
+    statement (its stored state, compact JSON, holds `"kind":"<kind>"` for the main values or a source's `differs`)."""
+
+    reported_by: date | None = None
+    kinds: tuple[str, ...] = ()
+
+    def conditions(self, row: str) -> tuple[list[str], list[object]]:
+        """The SQL conditions on the fact of a row of the index table `row` that leave out those the sieve
+        stops, and their values: a lookup of rm_knowledge's key, a match on the stored state."""
+        clauses: list[str] = []
+        values: list[object] = []
+        if self.reported_by is not None:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM rm_knowledge k WHERE k.fact_id = {row}.fact_id AND k.day <= ? "
+                "AND k.what = 'source')"
+            )
+            values.append(self.reported_by.isoformat())
+        if self.kinds:
+            either = " OR ".join("f.state LIKE ?" for _ in self.kinds)
+            clauses.append(f"EXISTS (SELECT 1 FROM rm_facts f WHERE f.id = {row}.fact_id AND ({either}))")
+            values += [f'%"kind":"{kind}"%' for kind in self.kinds]
+        return clauses, values
+
+
 class PageQueries:
     """Pages read from the read models of one store, on an open connection."""
 
     connection: Database
 
     def named_occurred_after(
-        self, ids: Collection[str], role: str, start: Row | None, limit: int, window: tuple[int, int] | None = None
+        self,
+        ids: Collection[str],
+        role: str,
+        start: Row | None,
+        limit: int,
+        window: tuple[int, int] | None = None,
+        sieve: Sieve = Sieve(),
     ) -> list[Row]:
         """The next `limit` rows of rm_named_occurred naming one of these entities in that role after `start` (a
         row), in (start, stop, fact) order, each row once; `window` (the highest start and the highest stop a date
-        overlapping an occurred window has) leaves out the rows of dates outside it in the index itself. Each id
-        is a range of the key: the ranges are read `limit` rows at a time and merged."""
+        overlapping an occurred window has) leaves out the rows of dates outside it in the index itself, and `sieve`
+        the rows of facts that cannot be shown (before a state is decoded). Each id is a range of the key: the ranges
+        are read `limit` rows at a time and merged."""
         query = "SELECT start, stop, fact_id FROM rm_named_occurred WHERE entity_id = ? AND role = ?"
         bounds: list[object] = []
         if start is not None:
@@ -33,7 +69,9 @@ class PageQueries:
         if window is not None:
             query += " AND start <= ? AND stop <= ?"
             bounds += window
-        query += " ORDER BY start, stop, fact_id LIMIT ?"
+        sifted, values = sieve.conditions("rm_named_occurred")
+        query += "".join(f" AND {clause}" for clause in sifted) + " ORDER BY start, stop, fact_id LIMIT ?"
+        bounds += values
         ranges = [
             [
                 (int(first), int(stop), fact_id)

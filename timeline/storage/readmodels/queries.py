@@ -11,6 +11,7 @@ from projections.entities import Names
 from timeline.errors import StoreError
 from timeline.storage import decode
 from timeline.storage.database import Database, Location
+from timeline.storage.readmodels.pages import Sieve
 from timeline.storage.readmodels.search import ENTITIES_MATCHING, TEXT_MATCHES, match_query, prefix_words
 from timeline.storage.readmodels.writes import chunks
 
@@ -109,17 +110,24 @@ class Queries:
         return [row[0] for row in self.connection.execute(query, params)]
 
     def occurred_after(
-        self, start: tuple[int, int, str] | None, limit: int, window: tuple[int, int] | None = None
+        self,
+        start: tuple[int, int, str] | None,
+        limit: int,
+        window: tuple[int, int] | None = None,
+        sieve: Sieve = Sieve(),
     ) -> list[tuple[int, int, str]]:
         """The next `limit` rows of the index by occurred date after `start` (a row), in (start, stop, fact) order;
-        `window` (the highest start and stop of a date overlapping an occurred window) leaves the others out."""
+        `window` (the highest start and stop of a date overlapping an occurred window) leaves the others out, and
+        `sieve` the rows of facts that cannot be shown (before a state is decoded)."""
         clauses, params = ["(start, stop, fact_id) > (?, ?, ?)"] if start else [], [*start] if start else []
         if window is not None:
             clauses.append("start <= ? AND stop <= ?")
             params += window
+        sifted, values = sieve.conditions("rm_occurred")
+        clauses += sifted
         where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
         query = f"SELECT start, stop, fact_id FROM rm_occurred {where}ORDER BY start, stop, fact_id LIMIT ?"
-        rows = self.connection.execute(query, [*params, limit])
+        rows = self.connection.execute(query, [*params, *values, limit])
         return [(int(first), int(stop), fact_id) for first, stop, fact_id in rows]
 
     def ids_keyed(self, keys: set[str]) -> dict[str, set[str]]:
