@@ -1,6 +1,7 @@
 """A shell's job control in a few lines, for tests: it makes a pseudo-terminal its own (with `stty tostop`), starts
 one command as a job in the foreground or the background, and then, one line of its stdin at a time, stops it as
-Ctrl-Z does (`tstp`), continues it in the background (`bg`) or the foreground (`fg`), or waits for it (`wait`).
+Ctrl-Z does (`tstp`), continues it in the background (`bg`) or the foreground (`fg`), ends it as `kill %1` does
+(`kill`), or waits for it (`wait`).
 After each step it prints a JSON line: the job's process id, or how it stopped or ended. What the job writes
 goes to the terminal; the caller reads it from the terminal's other side.
 
@@ -53,6 +54,9 @@ def main(terminal_path: str, where: str, argv: list[str]) -> None:
         step = line.strip()
         if step == "tstp":
             os.killpg(job, signal.SIGTSTP)
+        elif step == "kill":  # as a shell's `kill %1` does: the signal, then SIGCONT should the job be stopped
+            os.killpg(job, signal.SIGTERM)
+            os.killpg(job, signal.SIGCONT)
         elif step in ("bg", "fg"):
             os.tcsetpgrp(terminal, job if step == "fg" else os.getpgrp())
             os.killpg(job, signal.SIGCONT)

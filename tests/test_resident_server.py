@@ -368,6 +368,42 @@ def test_a_served_job_continued_in_the_background_stays_stopped_while_its_termin
     assert server.served(2)[-1].get("exit") == 0
 
 
+def test_kill_ends_a_served_job_its_terminal_holds_stopped_in_the_background(server, entities_store, tmp_path):
+    """`kill %1` of a job stopped for its output: SIGTERM, then SIGCONT. The client passes the signal on and lets
+    the served command go on to take it, rather than stop again for the terminal."""
+    before = store_digest(entities_store)
+    facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
+    env = {**server.env, "TIMELINE_LOCK_TIMEOUT": "60"}
+    with write_lock(entities_store):
+        job = Job("fg", ("ingest", facts, "--db", entities_store), tmp_path, env)
+        try:
+            served = waiting_served(server, lambda: job.shell.poll() is None)
+            assert job.step("tstp") == {"stopped": signal.SIGTSTP}
+            assert job.step("bg") == {"continued": job.pid}
+            assert job.step("wait", timeout=10) == {"stopped": signal.SIGTTOU}
+            ended = job.step("kill", timeout=30)
+            wait_for(lambda: served not in server.children(), "the served ingest outlived its killed job")
+        finally:
+            job.close()
+    assert ended in ({"signal": signal.SIGTERM}, {"exit": 143}), ended
+    assert store_digest(entities_store) == before
+
+
+def test_a_served_command_killed_by_a_signal_takes_its_client_and_the_server_serves_on(
+    server, entities_store, tmp_path
+):
+    """SIGTERM to the client reaches the command, which dies of it without writing its status: the client dies of
+    the same signal, and the server goes on serving."""
+    before = store_digest(entities_store)
+    with held_by_a_lock(server, entities_store, tmp_path) as (client, served):
+        client.send_signal(signal.SIGTERM)
+        assert client.wait(timeout=60) == -signal.SIGTERM
+    assert server.served(2)[-1].get("signal") == signal.SIGTERM
+    assert store_digest(entities_store) == before
+    assert timeline("list", "projects", "--db", entities_store, cwd=tmp_path, env=server.env).returncode == 0
+    assert len(server.served(3)) == 3 and server.process.poll() is None
+
+
 def test_a_killed_client_takes_its_served_command_with_it(server, entities_store, tmp_path):
     before = store_digest(entities_store)
     with held_by_a_lock(server, entities_store, tmp_path) as (client, served):

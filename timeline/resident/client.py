@@ -108,10 +108,12 @@ class _SignalRelay:
     def __init__(self) -> None:
         self.target: int | None = None
         self.pending: list[int] = []
+        self.received = 0  # signals passed on so far
         self.previous = {number: signal.signal(number, self._receive) for number in FORWARDED}
         self.previous[signal.SIGTSTP] = signal.signal(signal.SIGTSTP, self._stop)
 
     def _receive(self, number: int, frame: FrameType | None) -> None:
+        self.received += 1
         if self.target is None:
             self.pending.append(number)
         else:
@@ -123,9 +125,12 @@ class _SignalRelay:
         continues this process (`fg`, `bg`), the served one continues too."""
         self._send(signal.SIGSTOP)
         signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        received = self.received
         os.kill(os.getpid(), signal.SIGTSTP)  # stops here until SIGCONT
-        while _output_held():  # continued with `bg` where the terminal holds a background job's output
-            os.kill(os.getpid(), signal.SIGTTOU)  # stops here, as the terminal would stop its first write, until `fg`
+        # Continued with `bg` where the terminal holds a background job's output: stop again, as the terminal would
+        # stop the command's next write, until `fg`; unless a signal came meanwhile (`kill %1`): the command takes it.
+        while self.received == received and _output_held():
+            os.kill(os.getpid(), signal.SIGTTOU)
         signal.signal(signal.SIGTSTP, self._stop)
         self._send(signal.SIGCONT)
 

@@ -228,7 +228,10 @@ def _pass_status(item: Served) -> None:
     """The exit status a forked process wrote as it ended, to its client at once: the client need not wait while
     the process gives its memory back and the server reaps it."""
     item.watched = False
-    code, *warmed_up = os.read(item.status, 64).split()
+    written = os.read(item.status, 64).split()
+    if not written:  # it ended without a word (killed by a signal): the client hears of it when it is reaped
+        return
+    code, *warmed_up = written
     if len(warmed_up) == 2 and all(number.isdigit() for number in warmed_up):
         item.warmed_up = (int(warmed_up[0]), int(warmed_up[1]) / 1e6)
     if code.isdigit():
