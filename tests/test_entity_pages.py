@@ -208,17 +208,23 @@ def test_pages_of_a_list_of_entities_join_up_to_the_unpaged_list(store, what, or
     chosen = Filters(project=scope[0], partner=scope[1])
     with Store(db, recorded_before=between if then else None) as timeline:
         whole = timeline.list_entities(what, kinds, chosen).to_json()
-        items, after = [], None
-        while True:
-            page = timeline.list_entities(what, kinds, chosen, after, limit).to_json()
-            assert page["after"] == after and page["count"] == len(page["items"]) <= limit
-            items += page["items"]
-            if page["next"] is None:
-                break
-            assert page["next"] == page["items"][-1]["id"]
-            after = page["next"]
+        items = listed_in_pages(timeline, what, kinds, chosen, limit)
     assert items == whole["items"]
     assert "next" not in whole
+
+
+def listed_in_pages(timeline: Store, what: str, kinds: tuple[str, ...], chosen: Filters, limit: int) -> list[Any]:
+    """Every item of `list WHAT` read `limit` at a time, each page checked: it says where it starts, holds at most
+    `limit` items and ends with the cursor of the next."""
+    items, after = [], None
+    while True:
+        page = timeline.list_entities(what, kinds, chosen, after, limit).to_json()
+        assert page["after"] == after and page["count"] == len(page["items"]) <= limit
+        items += page["items"]
+        if page["next"] is None:
+            return items
+        assert page["next"] == page["items"][-1]["id"]
+        after = page["next"]
 
 
 NAMED_BY = st.sampled_from(
@@ -250,14 +256,7 @@ def test_pages_of_the_entities_a_scope_names_join_up_to_those_its_every_fact_nam
     with Store(db, recorded_before=between if then else None) as timeline:
         whole = timeline.list_entities(what, kinds, chosen).to_json()
         monkeypatch.setattr(browse, "SCOPE_READ_WHOLE", 0)
-        items, after = [], None
-        while True:
-            page = timeline.list_entities(what, kinds, chosen, after, limit).to_json()
-            assert page["after"] == after and page["count"] == len(page["items"]) <= limit
-            items += page["items"]
-            if page["next"] is None:
-                break
-            after = page["next"]
+        items = listed_in_pages(timeline, what, kinds, chosen, limit)
     assert items == whole["items"]
 
 

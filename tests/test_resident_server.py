@@ -317,7 +317,9 @@ class Job:
         if self.shell.poll() is None:
             self.shell.kill()
         self.shell.wait(timeout=60)
-        os.close(self.terminal)
+        if self.terminal >= 0:  # (closing twice is closing once)
+            os.close(self.terminal)
+            self.terminal = -1
 
 
 def test_a_command_started_as_a_background_job_runs_alone_and_its_terminal_stops_its_output(
@@ -341,24 +343,33 @@ def test_a_command_started_as_a_background_job_runs_alone_and_its_terminal_stops
     )
 
 
-def test_a_served_job_continued_in_the_background_stays_stopped_while_its_terminal_holds_output(
-    server, entities_store, tmp_path
-):
-    """Ctrl-Z, then `bg` on a terminal with `stty tostop`: the client stops again for its output (as the command
-    alone would at its next write) and keeps the served command stopped; `fg` lets both go on."""
+@contextmanager
+def stopped_for_its_output(server: Server, db: Path, tmp_path: Path) -> Iterator[tuple[Job, int]]:
+    """A served ingest, waiting for another connection's write lock, as a job its terminal (`stty tostop`) holds
+    stopped for its output after Ctrl-Z and `bg`: (the job, the served process), while the lock is held. The job
+    is closed if the block fails; otherwise the caller closes it."""
     facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
     env = {**server.env, "TIMELINE_LOCK_TIMEOUT": "60"}
-    with write_lock(entities_store):
-        job = Job("fg", ("ingest", facts, "--db", entities_store), tmp_path, env)
+    with write_lock(db):
+        job = Job("fg", ("ingest", facts, "--db", db), tmp_path, env)
         try:
             served = waiting_served(server, lambda: job.shell.poll() is None)
             assert job.step("tstp") == {"stopped": signal.SIGTSTP}
             assert job.step("bg") == {"continued": job.pid}
             assert job.step("wait", timeout=10) == {"stopped": signal.SIGTTOU}
-            assert state(served) == "T", "the served command went on writing in the background"
+            yield job, served
         except BaseException:
             job.close()
             raise
+
+
+def test_a_served_job_continued_in_the_background_stays_stopped_while_its_terminal_holds_output(
+    server, entities_store, tmp_path
+):
+    """Ctrl-Z, then `bg` on a terminal with `stty tostop`: the client stops again for its output (as the command
+    alone would at its next write) and keeps the served command stopped; `fg` lets both go on."""
+    with stopped_for_its_output(server, entities_store, tmp_path) as (job, served):
+        assert state(served) == "T", "the served command went on writing in the background"
     try:
         assert state(served) == "T"
         assert job.step("fg") == {"exit": 0}
@@ -372,15 +383,8 @@ def test_kill_ends_a_served_job_its_terminal_holds_stopped_in_the_background(ser
     """`kill %1` of a job stopped for its output: SIGTERM, then SIGCONT. The client passes the signal on and lets
     the served command go on to take it, rather than stop again for the terminal."""
     before = store_digest(entities_store)
-    facts = write_facts(tmp_path / "facts.json", [fact("held-meeting")])
-    env = {**server.env, "TIMELINE_LOCK_TIMEOUT": "60"}
-    with write_lock(entities_store):
-        job = Job("fg", ("ingest", facts, "--db", entities_store), tmp_path, env)
+    with stopped_for_its_output(server, entities_store, tmp_path) as (job, served):
         try:
-            served = waiting_served(server, lambda: job.shell.poll() is None)
-            assert job.step("tstp") == {"stopped": signal.SIGTSTP}
-            assert job.step("bg") == {"continued": job.pid}
-            assert job.step("wait", timeout=10) == {"stopped": signal.SIGTTOU}
             ended = job.step("kill", timeout=30)
             wait_for(lambda: served not in server.children(), "the served ingest outlived its killed job")
         finally:
