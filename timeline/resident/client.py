@@ -63,16 +63,10 @@ def _memory_limited() -> bool:
 
 
 def _in_the_background() -> bool:
-    """Whether this is a background job of its terminal (another process group is in the foreground of a terminal
-    on stdin, stdout or stderr). A served process is in a session of its own, where the terminal would not stop it
-    for reading or (with `stty tostop`) for writing; alone, it stops as a background job should."""
-    for stream in (0, 1, 2):
-        try:
-            if os.tcgetpgrp(stream) != os.getpgrp():
-                return True
-        except OSError:  # not a terminal, or not this process's own
-            continue
-    return False
+    """Whether this is a background job of its terminal (on stdin, stdout or stderr). A served process is in a
+    session of its own, where the terminal would not stop it for reading or (with `stty tostop`) for writing; alone,
+    it stops as a background job should."""
+    return any(_background_terminals((0, 1, 2)))
 
 
 def _output_held() -> bool:
@@ -80,13 +74,19 @@ def _output_held() -> bool:
     tostop`): every command writes, so the served one is kept stopped rather than let write past the terminal."""
     import termios  # (a C module; only after Ctrl-Z)
 
-    for stream in (1, 2):
+    return any(termios.tcgetattr(stream)[3] & termios.TOSTOP for stream in _background_terminals((1, 2)))
+
+
+def _background_terminals(streams: tuple[int, ...]) -> list[int]:
+    """The streams on this process's terminal while another process group is in its foreground."""
+    found = []
+    for stream in streams:
         try:
-            if os.tcgetpgrp(stream) != os.getpgrp() and termios.tcgetattr(stream)[3] & termios.TOSTOP:
-                return True
-        except (OSError, termios.error):  # not a terminal, or not this process's own
+            if os.tcgetpgrp(stream) != os.getpgrp():
+                found.append(stream)
+        except OSError:  # not a terminal, or not this process's own
             continue
-    return False
+    return found
 
 
 def _exit_as(status: bytes | None) -> None:
