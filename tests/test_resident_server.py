@@ -431,6 +431,16 @@ def test_serve_stop_ends_the_server_and_removes_its_socket_and_sample_store(serv
     assert again.returncode == 1 and again.stderr.startswith("error: no server serves this installation")
 
 
+def test_a_server_stopped_while_its_spare_warms_up_leaves_nothing_behind(runtime, tmp_path):
+    """The spare forked once the sample store is built starts warming up on it at once: stopped then (five times,
+    to meet it mid-command), the server waits for it before it removes the store."""
+    for round_ in range(5):
+        started = start_server(runtime, tmp_path, "--json", output_name=f"serve{round_}.jsonl")
+        started.process.send_signal(signal.SIGTERM)
+        assert started.process.wait(timeout=60) == 0
+        assert list(runtime.rglob("*")) == [Path(socket_path_in(started.env)).parent], f"round {round_}"
+
+
 def test_a_server_printing_for_people_says_what_it_serves_and_when_it_stops(tmp_path, runtime):
     printing = start_server(runtime, tmp_path, output_name="serve.txt")
     process, output, env = printing.process, printing.output, printing.env

@@ -145,7 +145,9 @@ def serve(command: Callable[[], None], log: Log, warm: bool = True) -> None:
                     stop_listening()
     finally:
         _close(listener, path, ours)
-        spare.control.close()  # it ends
+        spare.control.close()  # it ends, after the warm-up command at hand: which may hold the sample store open
+        with suppress(ChildProcessError):  # (unless it was reaped already)
+            os.waitpid(spare.pid, 0)
         if building:  # (stopped within a second of its start)
             os.kill(building, signal.SIGKILL)
             os.waitpid(building, 0)
